@@ -1,0 +1,35 @@
+"""Where newscenter keeps its data, and the secret key it generates there on first run."""
+
+import os
+import secrets
+from pathlib import Path
+
+import environ
+
+
+def data_dir(env: environ.Env) -> Path:
+    path = Path(env.str("NEWSCENTER_DATA_DIR", default="data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """Read the key from ``directory/secret_key``, creating it (mode 0600) the first time.
+
+    ``O_EXCL`` makes concurrent first starts agree: one process writes, the others read.
+    """
+    path = directory / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(64))
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> str:
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it to have a new secret key generated")
+    return key

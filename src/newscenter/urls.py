@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from newscenter.web import views
+
+admin.site.site_header = "newscenter"
+admin.site.site_title = "newscenter"
+admin.site.index_title = "Newsroom"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="news:index", permanent=False)),
+    path("news/", include("newscenter.web.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.MEDIA_URL.startswith("/"):
+    # Media served by the app itself (one machine); with object storage MEDIA_URL is absolute.
+    urlpatterns += [views.media_urlpattern()]
+
+handler404 = "newscenter.web.views.page_not_found"
+handler500 = "newscenter.web.views.server_error"
