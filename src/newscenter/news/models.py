@@ -1,0 +1,215 @@
+"""The domain: site settings, sections, tags, authors, articles and their audit trail."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from newscenter.news import publishing
+
+LANGUAGE_MAX_LENGTH = 35  # BCP 47 tags such as "zh-Hant-TW" fit easily
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (try Europe/Berlin or UTC).")
+
+
+class SiteSettings(models.Model):
+    """One row (pk=1): the News center's chrome, as the seed page shows it."""
+
+    site_name = models.CharField(max_length=200, default="newscenter")
+    banner_image = models.ImageField(upload_to="site/", blank=True)
+    banner_alt = models.CharField(
+        max_length=300, blank=True, help_text="Describes the banner for screen readers."
+    )
+    section_title = models.CharField(max_length=200, default="News center")
+    tagline = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, default="en")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return self.site_name
+
+    def clean(self) -> None:
+        if self.banner_image and not self.banner_alt.strip():
+            raise ValidationError({"banner_alt": "A banner image needs alternative text."})
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:section", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:tag", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at=None) -> ArticleQuerySet:
+        """The one definition of public: published, and dated now or earlier.
+
+        A published article dated in the future is scheduled: it appears by
+        itself when its time comes, with no cron job or worker.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, pub_date__lte=at or timezone.now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=publishing.SLUG_MAX_LENGTH,
+        allow_unicode=True,
+        blank=True,
+        help_text="Part of the address; made from the headline when left empty.",
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline; also the summary."
+    )
+    body = models.TextField(blank=True, help_text="Sanitised HTML.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    pub_date = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        help_text="A published article dated in the future appears by itself at that moment.",
+    )
+    # The day of pub_date in the site's time zone when it was set: it makes the URL and,
+    # with the slug, identifies the article. Stored so that URLs never move.
+    pub_day = models.DateField(null=True, blank=True, editable=False)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    lead_image = models.ImageField(upload_to="images/%Y/%m/", blank=True)
+    lead_image_alt = models.CharField("lead image alternative text", max_length=300, blank=True)
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text="The outlet a republished item comes from."
+    )
+    source_url = models.URLField(max_length=1000, blank=True)
+    canonical_url = models.URLField(max_length=1000, blank=True)
+    language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, blank=True)
+    # Identifies an imported item (WordPress id, feed entry id, content hash) so that a
+    # second import updates or skips it instead of duplicating it.
+    import_key = models.CharField(
+        max_length=300, null=True, blank=True, unique=True, editable=False
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pub_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["pub_day", "slug"], name="article_slug_unique_per_day"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(pub_date__isnull=False),
+                name="article_published_has_pub_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-pub_date"], name="article_public_idx")]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        day = self.pub_day
+        if day is None:
+            return reverse("news:preview", kwargs={"pk": self.pk})
+        return reverse(
+            "news:article",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    def clean(self) -> None:
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
+            )
+        if self.status == self.Status.PUBLISHED and self.pub_date is None:
+            raise ValidationError({"pub_date": "A published article needs a publication date."})
+
+    @property
+    def is_public(self) -> bool:
+        return publishing.is_public(self)
+
+    @property
+    def is_republished(self) -> bool:
+        return bool(self.source_url or self.source_name)
+
+
+class AuditEntry(models.Model):
+    """Who did what to which article, written in the same transaction as the change."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=50)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor or 'system'} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,60 @@
+"""Body HTML: one allow-list for every input path (editor, paste, import, API).
+
+Editors below admin are not trusted with raw HTML, so nothing reaches the
+database without passing :func:`sanitise_html`. The allow-list is deliberately
+small: text structure, links, images, tables and figures. No script, style,
+iframe, object, embed, svg, form, base or meta; no ``on*`` or ``style``
+attributes; URLs only http(s), mailto and relative.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import nh3
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+        "strong", "b", "em", "i", "u", "s", "sub", "sup", "mark", "small", "code", "pre",
+        "blockquote", "q", "cite", "abbr", "ul", "ol", "li", "dl", "dt", "dd",
+        "a", "img", "figure", "figcaption",
+        "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "width", "height", "title"},
+    "abbr": {"title"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "ol": {"start", "reversed"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_cleaner = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    # Outbound links must not hand our window to the target, nor pass rank to it.
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
+def sanitise_html(markup: str) -> str:
+    """Reduce ``markup`` to the allow-list. Idempotent: sanitising twice changes nothing."""
+    return _cleaner.clean(markup or "").strip()
+
+
+def paragraphs_to_html(paragraphs: Iterable[str]) -> str:
+    """Plain-text paragraphs as escaped ``<p>`` elements (the text importer's output)."""
+    return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in paragraphs if p.strip())
+
+
+def plain_text(markup: str) -> str:
+    """The visible text of body HTML, for excerpts and search."""
+    return html.unescape(nh3.clean(markup or "", tags=set())).strip()
