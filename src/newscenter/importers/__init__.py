@@ -1,0 +1,44 @@
+"""The registry of import formats, by name, extensible with ``NEWSCENTER_IMPORT_FORMATS``.
+
+Each entry names a module exposing ``parser``: an object following
+:class:`newscenter.importers.base.Parser`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+
+from newscenter.importers.base import ImportParseError, Parser
+
+BUILTIN_FORMATS = {
+    "text": "newscenter.importers.text",
+}
+
+
+def formats() -> dict[str, str]:
+    return BUILTIN_FORMATS | getattr(settings, "NEWSCENTER_IMPORT_FORMATS", {})
+
+
+def get_parser(name: str) -> Parser:
+    try:
+        module = formats()[name]
+    except KeyError:
+        known = ", ".join(sorted(formats()))
+        raise ImportParseError(f"unknown format {name!r} (known: {known})") from None
+    return import_module(module).parser
+
+
+def detect_parser(data: bytes, *, filename: str = "") -> Parser:
+    """The first registered format that recognises ``data``; text is the fallback."""
+    for name in formats():
+        parser = get_parser(name)
+        if name != "text" and parser.detect(data, filename=filename):
+            return parser
+    text = get_parser("text")
+    if text.detect(data, filename=filename):
+        return text
+    raise ImportParseError(
+        "the format could not be recognised; name it with --format", where=filename
+    )
