@@ -13,6 +13,7 @@ from newscenter.importers import detect_parser, get_parser
 from newscenter.importers.base import ImportedArticle, ImportParseError, ParseOptions
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
+from newscenter.news.rendering import sanitise_html
 
 # Fields compared to decide between "updated" and "skipped: unchanged".
 _COMPARED = ("headline", "standfirst", "body", "pub_date", "source_name", "source_url",
@@ -76,6 +77,8 @@ def _import_source(source, options, parse_options, acting_user, report) -> None:
 
 
 def _parse(source: Source, format_name: str, options: ParseOptions) -> Iterator[ImportedArticle]:
+    if not source.data.strip():
+        raise ImportParseError("the file is empty", where=source.name)
     parser = (
         detect_parser(source.data, filename=source.name)
         if format_name == "auto"
@@ -90,7 +93,7 @@ def _persist(item: ImportedArticle, options: ImportOptions, acting_user) -> tupl
     if existing is None:
         services.article_create(acting_user=acting_user, **fields, **_relations(item, options))
         return "created", ""
-    if all(getattr(existing, name) == fields[name] for name in _COMPARED):
+    if all(getattr(existing, name) == fields[name] for name in _COMPARED if name in fields):
         return "skipped", "unchanged since the last import"
     fields.pop("import_key")
     services.article_update(article=existing, acting_user=acting_user, **fields)
@@ -104,15 +107,15 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
     return {
         "headline": item.headline,
         "standfirst": item.standfirst,
-        "body": item.body_html,
+        # Compared with what is stored, so sanitised as the service would store it.
+        "body": sanitise_html(item.body_html),
         "pub_date": item.pub_date,
         "status": status,
         "source_name": item.source_name,
         "source_url": item.source_url,
         "canonical_url": item.canonical_url,
-        "language": item.language,
         "import_key": item.source_key,
-    }
+    } | ({"language": item.language} if item.language else {})
 
 
 def _relations(item: ImportedArticle, options: ImportOptions) -> dict:

@@ -1,0 +1,29 @@
+"""A tiny import format for tests of the registry and the persistence path.
+
+Each line is ``key|headline|ISO date`` and becomes one article.
+"""
+
+import datetime as dt
+
+from newscenter.importers.base import ImportedArticle, ImportParseError
+
+
+class PipeParser:
+    name = "pipe"
+
+    def detect(self, data: bytes, *, filename: str = "") -> bool:
+        return filename.endswith(".pipe")
+
+    def parse(self, data, *, origin, options):
+        for number, line in enumerate(data.decode().splitlines(), start=1):
+            try:
+                key, headline, date = line.split("|")
+                pub_date = dt.datetime.fromisoformat(date)
+            except ValueError:
+                raise ImportParseError(
+                    "expected key|headline|date", where=f"{origin}:{number}"
+                ) from None
+            yield ImportedArticle(headline=headline, source_key=f"pipe:{key}", pub_date=pub_date)
+
+
+parser = PipeParser()

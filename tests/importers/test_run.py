@@ -1,0 +1,73 @@
+"""The persistence path shared by every format: idempotent, one transaction per source."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from newscenter.importers.run import ImportOptions, Source, import_sources
+from newscenter.news.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def pipe_format(settings):
+    settings.NEWSCENTER_IMPORT_FORMATS = {"pipe": "tests.importers.pipe_format"}
+
+
+def run(text: str, name: str = "news.pipe", **options):
+    return import_sources([Source(name=name, data=text.encode())], options=ImportOptions(**options))
+
+
+def test_create_then_skip_then_update():
+    first = run("a|Plant opens|2024-05-01T09:00:00+00:00\nb|Line starts|2024-05-02T09:00:00+00:00")
+    assert len(first.created) == 2
+    again = run("a|Plant opens|2024-05-01T09:00:00+00:00\nb|Line starts|2024-05-02T09:00:00+00:00")
+    assert again.created == again.updated == []
+    assert [reason for _, reason in again.skipped] == ["unchanged since the last import"] * 2
+    changed = run("a|Plant opens early|2024-05-01T09:00:00+00:00")
+    assert changed.updated == ["news.pipe: Plant opens early"]
+    assert Article.objects.count() == 2
+    assert Article.objects.get(import_key="pipe:a").headline == "Plant opens early"
+
+
+def test_a_file_that_fails_saves_nothing():
+    report = run("a|Fine|2024-05-01T09:00:00+00:00\nb|" + "x" * 400 + "|2024-05-01T09:00:00+00:00")
+    assert report.created == []
+    [(item, message)] = report.failed
+    assert item == "news.pipe"
+    assert "headline" in message
+    assert not Article.objects.exists()
+
+
+def test_parse_errors_name_the_line():
+    report = run("a|Fine|2024-05-01T09:00:00+00:00\nnonsense")
+    assert report.failed == [("news.pipe", "news.pipe:2: expected key|headline|date")]
+    assert not Article.objects.exists()
+
+
+def test_dry_run_writes_nothing():
+    report = run("a|Fine|2024-05-01T09:00:00+00:00", dry_run=True)
+    assert [a.headline for a in report.articles] == ["Fine"]
+    assert not Article.objects.exists()
+
+
+def test_registered_format_is_detected_and_offered_by_the_cli(tmp_path):
+    path = tmp_path / "batch.pipe"
+    path.write_text("k|From the registry|2024-05-01T09:00:00+00:00")
+    out = io.StringIO()
+    call_command("import", str(path), "--format", "pipe", stdout=out)
+    assert "1 created" in out.getvalue()
+    assert Article.objects.get().headline == "From the registry"
+
+
+def test_system_check_reports_a_broken_format(settings):
+    from newscenter.checks import check_import_formats
+
+    settings.NEWSCENTER_IMPORT_FORMATS = {"broken": "tests.importers.no_such_module"}
+    [error] = check_import_formats()
+    assert error.id == "newscenter.E002"
+    settings.NEWSCENTER_IMPORT_FORMATS = {"other": "tests.importers.pipe_format"}
+    [error] = check_import_formats()
+    assert error.id == "newscenter.E003"
