@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from newscenter.news.models import SiteSettings
 
-
 # The editor (Tiptap) injects one fixed <style> element of base styles. Allowing exactly that
 # stylesheet by its hash keeps style-src free of 'unsafe-inline'. The browser test fails on any
 # CSP violation, so an editor upgrade that changes the stylesheet is noticed.

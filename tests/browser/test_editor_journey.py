@@ -1,0 +1,66 @@
+"""An editor writes and publishes in the admin; a reader then finds the article."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from newscenter.news.models import Article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADLINE = "Ebersfurt plant switches to solar power"
+STANDFIRST = "Panels on three halls now cover a third of the plant's electricity."
+BODY = "The installation took eleven weeks and did not interrupt production."
+
+
+def test_editor_publishes_and_reader_sees_it(page, http_site, django_user_model, artifacts):
+    django_user_model.objects.create_superuser("editor", "", "a-long-test-password")
+    page.goto(f"{http_site}/admin/login/?next=/admin/news/article/add/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+
+    page.locator("#id_headline").press_sequentially(HEADLINE)
+    assert page.input_value("#id_slug") == "ebersfurt-plant-switches-to-solar-power"
+    page.fill("#id_standfirst", STANDFIRST)
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.click()
+    page.keyboard.type(BODY)
+    page.select_option("#id_status", "published")
+    moment = timezone.localtime() - dt.timedelta(minutes=1)
+    page.fill("#id_pub_date_0", moment.strftime("%Y-%m-%d"))
+    page.fill("#id_pub_date_1", moment.strftime("%H:%M:%S"))
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/news/article/")
+    assert "was added successfully" in page.text_content(".messagelist")
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+    article = Article.objects.get()
+    assert article.body == f"<p>{BODY}</p>"
+
+    reader = page.context.browser.new_context().new_page()
+    reader.goto(f"{http_site}/news/")
+    reader.click(f"text={HEADLINE}")
+    assert reader.text_content("h1") == HEADLINE
+    assert reader.text_content("article .standfirst") == STANDFIRST
+    assert reader.text_content("article .body") == BODY
+    reader.context.close()
+
+
+def test_article_page_screenshots_at_phone_and_desktop_width(chromium, http_site, artifacts):
+    from django.core.management import call_command
+
+    call_command("demo", verbosity=0)
+    article = Article.objects.published().exclude(lead_image="").first()
+    for name, viewport in (("phone", (390, 844)), ("desktop", (1280, 900))):
+        context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = context.new_page()
+        page.goto(f"{http_site}{article.get_absolute_url()}")
+        assert page.text_content("h1") == article.headline
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport[0], f"horizontal scrolling at {name} width"
+        path = artifacts / f"article-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+        context.close()

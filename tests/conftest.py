@@ -1,0 +1,60 @@
+"""Shared fixtures: HTTPS clients (production posture), users, and an article builder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from newscenter.news.models import Article
+from tests.builders import make_article
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "seeds" / "000_954d7fd58fde2234.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    """Uploads go to a temporary folder; static files resolve without collectstatic."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+class HttpsClient(Client):
+    """Production settings redirect plain HTTP to HTTPS, so tests speak HTTPS as browsers do."""
+
+    def request(self, **request):
+        request.update({"wsgi.url_scheme": "https", "SERVER_PORT": "443"})
+        return super().request(**request)
+
+
+def https_client(**kwargs) -> Client:
+    return HttpsClient(**kwargs)
+
+
+@pytest.fixture
+def client() -> Client:
+    return https_client()
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    client = https_client()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"the seed page is not at {SEED}")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def article(db) -> Article:
+    return make_article()

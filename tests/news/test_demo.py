@@ -1,0 +1,131 @@
+"""`newscenter demo`: the fictional Kesselmark News center, loaded through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from PIL import Image
+
+from newscenter.news import demo
+from newscenter.news.models import Article, AuditEntry, Section, SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def output(media_root) -> str:
+    return run_demo()
+
+
+def scheduled() -> list[Article]:
+    return list(Article.objects.filter(status="published", pub_date__gt=timezone.now()))
+
+
+def test_loads_twelve_articles_in_three_sections(output):
+    assert Article.objects.count() == 12
+    assert set(Section.objects.values_list("name", flat=True)) == {
+        "Company news",
+        "Product news",
+        "Industry news",
+    }
+    assert not Article.objects.filter(section=None).exists()
+
+
+def test_output_names_the_count(output):
+    assert "Loaded demo content: 12 articles in 3 sections." in output
+
+
+def test_a_republished_article_names_its_source(output):
+    republished = Article.objects.exclude(source_url="").get()
+    assert republished.source_name == "FlowTrade Weekly"
+    assert republished.source_url.startswith("https://flowtrade.example/")
+    assert "<blockquote" in republished.body
+    assert republished in Article.objects.published()
+
+
+def test_exactly_one_article_is_scheduled_and_not_yet_public(output):
+    [article] = scheduled()
+    assert article.pub_date - timezone.now() > dt.timedelta(days=1)
+    assert article not in Article.objects.published()
+
+
+def test_exactly_one_draft(output):
+    draft = Article.objects.get(status="draft")
+    assert draft not in Article.objects.published()
+
+
+def test_published_dates_spread_over_the_past_ten_months(output):
+    dates = list(Article.objects.published().values_list("pub_date", flat=True))
+    assert len(dates) == 10
+    assert dt.timedelta(days=270) < timezone.now() - min(dates) < dt.timedelta(days=320)
+
+
+def test_every_article_has_a_standfirst_and_paragraphs(output):
+    for article in Article.objects.all():
+        assert article.standfirst
+        assert article.body.count("<p>") >= 3, article.headline
+
+
+def test_site_settings_have_a_tagline_and_a_banner(output, media_root):
+    site = SiteSettings.load()
+    assert site.site_name == "Kesselmark Valves & Pumps"
+    assert site.tagline
+    assert site.banner_alt
+    assert site.time_zone == "Europe/Berlin"
+    assert (media_root / site.banner_image.name).is_file()
+    with Image.open(site.banner_image.path) as banner:
+        assert (banner.format, banner.size) == ("PNG", demo.BANNER_SIZE)
+
+
+def test_some_articles_have_generated_lead_images(output, media_root):
+    illustrated = Article.objects.exclude(lead_image="")
+    assert 2 <= illustrated.count() <= 3
+    for article in illustrated:
+        assert article.lead_image_alt
+        assert (media_root / article.lead_image.name).is_file()
+        with Image.open(article.lead_image.path) as image:
+            assert (image.format, image.size) == ("JPEG", demo.LEAD_IMAGE_SIZE)
+
+
+def test_writes_go_through_the_services(output):
+    assert AuditEntry.objects.filter(action="create").count() == 12
+    assert AuditEntry.objects.filter(action="publish").count() == 11
+
+
+def test_if_empty_on_a_loaded_database_creates_nothing(output):
+    again = run_demo("--if-empty")
+    assert Article.objects.count() == 12
+    assert "not loaded" in again
+
+
+def test_if_empty_on_an_empty_database_loads(media_root):
+    assert demo.demo_is_needed()
+    assert "12 articles" in run_demo("--if-empty")
+    assert not demo.demo_is_needed()
+
+
+def test_a_failed_load_leaves_nothing_behind(media_root, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "article_publish", fail)
+    with pytest.raises(RuntimeError):
+        run_demo()
+    assert not Article.objects.exists()
+    assert not Section.objects.exists()

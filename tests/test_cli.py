@@ -1,0 +1,194 @@
+"""The `newscenter` command line: import, setup, serve, and the environment it honours."""
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from newscenter.news.models import Article
+from tests.conftest import SEED
+
+NEWSCENTER = [sys.executable, "-m", "newscenter"]
+
+
+def run(*args: str, out=None) -> str:
+    out = out or io.StringIO()
+    call_command(*args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seed_path(seed_text) -> str:
+    return str(SEED)
+
+
+@pytest.mark.django_db
+def test_import_seed_creates_one_article_and_is_idempotent(seed_path, seed_text):
+    lines = [line.strip() for line in seed_text.splitlines() if line.strip()]
+    output = run("import", seed_path)
+    assert "1 created, 0 updated, 0 skipped, 0 failed" in output
+    article = Article.objects.get()
+    assert article.headline == lines[3]
+    assert article.pub_day.isoformat() == "2023-11-28"
+    assert article.standfirst == lines[5]
+    assert article.body.count("<p>") == 9
+    assert article.status == "published"
+    again = run("import", seed_path)
+    assert "0 created, 0 updated, 1 skipped, 0 failed" in again
+    assert "unchanged" in again
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_dry_run_json_writes_nothing(seed_path, seed_text):
+    data = json.loads(run("import", seed_path, "--dry-run", "--json"))
+    assert data["errors"] == []
+    [item] = data["articles"]
+    assert item["headline"] == [line for line in seed_text.splitlines() if line.strip()][3]
+    assert item["pub_date"].startswith("2023-11-28T00:00:00")
+    assert item["body_html"].count("<p>") == 9
+    assert {"standfirst", "source_url"} <= item.keys()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_into_a_section_as_draft(seed_path):
+    run("import", seed_path, "--section", "Industry news", "--status", "draft")
+    article = Article.objects.get()
+    assert article.section.name == "Industry news"
+    assert article.status == "draft"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"   \n\n  ", "empty"), (b"\x00\x01\x02binary\x00", "")],
+)
+def test_import_bad_files_fail_clearly_and_write_nothing(tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 source\\(s\\) failed"):
+        call_command("import", str(bad), stdout=out, stderr=out)
+    assert str(bad) in out.getvalue()
+    assert message in out.getvalue().lower()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_bad_file_does_not_stop_the_good_one(tmp_path, seed_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(bad), seed_path, stdout=out, stderr=out)
+    assert "1 created, 0 updated, 0 skipped, 1 failed" in out.getvalue()
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_missing_file_and_unknown_format(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run("import", str(tmp_path / "missing.txt"))
+    with pytest.raises(CommandError, match="invalid choice"):
+        run("import", str(tmp_path), "--format", "docx")
+
+
+@pytest.mark.django_db
+def test_setup_creates_an_admin_once_and_prints_its_password():
+    output = run("setup", "--no-demo")
+    line = next(line for line in output.splitlines() if "password" in line)
+    password = line.rsplit(": ", 1)[1]
+    assert authenticate(username="admin", password=password) is not None
+    second = run("setup", "--no-demo")
+    assert "exists already" in second
+    assert password not in second
+
+
+def env_with_data_dir(tmp_path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSCENTER_"))}
+    env.pop("DATABASE_URL", None)
+    return env | {"NEWSCENTER_DATA_DIR": str(tmp_path / "data"), **extra}
+
+
+def test_console_script_and_module_run_management_commands(tmp_path):
+    env = env_with_data_dir(tmp_path)
+    script = os.path.join(os.path.dirname(sys.executable), "newscenter")
+    for command in ([script, "help"], [*NEWSCENTER, "help"]):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        for name in ("import", "serve", "setup", "demo", "migrate", "createsuperuser"):
+            assert name in result.stdout
+
+
+def test_cli_writes_where_the_site_reads(tmp_path, seed_path):
+    env = env_with_data_dir(tmp_path)
+    subprocess.run([*NEWSCENTER, "migrate", "-v0"], env=env, check=True)
+    imported = subprocess.run(
+        [*NEWSCENTER, "import", seed_path], env=env, capture_output=True, text=True, check=True
+    )
+    assert "1 created" in imported.stdout
+    data = tmp_path / "data"
+    assert (data / "newscenter.sqlite3").exists()
+    assert oct((data / "secret_key").stat().st_mode & 0o777) == "0o600"
+    count = subprocess.run(
+        [*NEWSCENTER, "shell", "-c", "from newscenter.news.models import Article; "
+         "print(Article.objects.published().count())"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert count.stdout.strip().splitlines()[-1] == "1"
+
+
+def test_bad_environment_fails_loudly(tmp_path):
+    env = env_with_data_dir(tmp_path, DATABASE_URL="nosuchdb://x")
+    result = subprocess.run([*NEWSCENTER, "check"], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "nosuchdb" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_with_whitenoise(tmp_path):
+    port = free_port()
+    env = env_with_data_dir(tmp_path, NEWSCENTER_HTTPS="false", PORT=str(port))
+    subprocess.run([*NEWSCENTER, "setup"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*NEWSCENTER, "serve", "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        page = _get_when_up(f"http://127.0.0.1:{port}/news/")
+        assert page.status == 200
+        html = page.read().decode()
+        assert "Kesselmark" in html
+        css = html.split('rel="stylesheet" href="')[1].split('"')[0]
+        assert css.startswith("/static/newscenter/site.")
+        assert css != "/static/newscenter/site.css"  # hashed name from the manifest
+        static = urllib.request.urlopen(f"http://127.0.0.1:{port}{css}")
+        assert "immutable" in static.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "gunicorn" in output.lower()
+
+
+def _get_when_up(url: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return urllib.request.urlopen(url)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -1,0 +1,134 @@
+"""Project-wide promises: migrations, checks, deploy settings, URLs, docs, dependency floor."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from newscenter.news import services
+from tests.builders import make_article
+from tests.test_cli import env_with_data_dir
+
+REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "src" / "newscenter"
+
+
+@pytest.mark.django_db
+def test_no_pending_migrations():
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
+
+
+def test_system_checks_pass():
+    call_command("check", fail_level="WARNING", stdout=io.StringIO())
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = env_with_data_dir(tmp_path, DJANGO_DEBUG="false")
+    result = subprocess.run(
+        [sys.executable, "-m", "newscenter", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_is_generated_not_committed(tmp_path):
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert not [name for name in tracked if "secret" in name.lower()]
+    env = env_with_data_dir(tmp_path)
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    command = [sys.executable, "-m", "newscenter", "shell", "-c", code]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    second = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    assert first == second
+    assert len(first.strip()) >= 50
+
+
+def _named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace != "admin":
+                yield from _named_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name and entry.name != "media":
+            yield f"{namespace}{entry.name}", entry
+
+
+@pytest.mark.django_db
+def test_every_public_url_renders_with_one_h1(admin_client):
+    section = services.section_get_or_create(name="Company news")
+    tag = services.tag_get_or_create(name="Plants")
+    article = make_article(section=section, tags=[tag])
+    day = article.pub_day
+    kwargs = {
+        "news:article": {
+            "year": day.year,
+            "month": day.month,
+            "day": day.day,
+            "slug": article.slug,
+        },
+        "news:section": {"slug": section.slug},
+        "news:tag": {"slug": tag.slug},
+        "news:preview": {"pk": article.pk},
+    }
+    names = dict(_named_patterns())
+    assert {"news:index", "news:article", "news:section", "news:tag", "news:preview"} <= set(names)
+    for name in names:
+        response = admin_client.get(reverse(name, kwargs=kwargs.get(name, {})))
+        assert response.status_code == 200, name
+        page = BeautifulSoup(response.content, "html.parser")
+        assert len(page.find_all("h1")) == 1, name
+        assert page.find("main") is not None, name
+
+
+def test_every_setting_is_documented():
+    source = (SRC / "settings.py").read_text() + (SRC / "conf.py").read_text()
+    names = set(re.findall(r"env\.\w+\(\s*\"([A-Z_]+)\"", source))
+    names |= set(re.findall(r"os\.environ\.get\(\"([A-Z_]+)\"", _commands_source()))
+    assert len(names) > 10
+    documented = (REPO / "docs" / "configuration.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in documented)
+    assert not missing, f"undocumented in docs/configuration.md: {missing}"
+
+
+def test_every_command_is_documented():
+    commands = {p.stem for p in (SRC / "news" / "management" / "commands").glob("[!_]*.py")}
+    assert {"import", "serve", "setup", "demo"} <= commands
+    documented = (REPO / "docs" / "cli.md").read_text()
+    missing = sorted(c for c in commands if f"newscenter {c}" not in documented)
+    assert not missing, f"undocumented in docs/cli.md: {missing}"
+
+
+def test_readme_has_the_two_commands():
+    readme = (REPO / "README.md").read_text()
+    assert "make run" in readme
+    assert "make test" in readme
+
+
+def test_security_floor_of_dependencies():
+    major, minor, patch = (int(part) for part in version("django").split(".")[:3])
+    assert (major, minor) == (5, 2)
+    assert patch >= 19
+
+
+def _commands_source() -> str:
+    folder = SRC / "news" / "management" / "commands"
+    return "".join(path.read_text() for path in folder.glob("*.py"))
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (REPO / ".ci" / "run").read_text()
+    assert os.access(REPO / ".ci" / "run", os.X_OK)

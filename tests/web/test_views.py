@@ -1,0 +1,197 @@
+"""Public pages as a reader's browser sees them: status codes, structure, content."""
+
+import datetime as dt
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from newscenter.news import services
+from newscenter.news.models import Article
+from tests.builders import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_root_redirects_to_news_index(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/news/"
+
+
+def test_index_lists_public_articles_newest_first(client):
+    now = timezone.now()
+    make_article(headline="Older news", pub_date=now - dt.timedelta(days=2))
+    make_article(headline="Newer news", pub_date=now - dt.timedelta(days=1))
+    make_article(headline="Draft news", status=Article.Status.DRAFT)
+    make_article(headline="Future news", pub_date=now + dt.timedelta(days=1))
+    page = soup(client.get("/news/"))
+    headlines = [h.get_text(strip=True) for h in page.select(".article-list h2")]
+    assert headlines == ["Newer news", "Older news"]
+    assert [h1.get_text(strip=True) for h1 in page.find_all("h1")] == ["News center"]
+
+
+def test_index_paginates_and_refuses_bad_pages(client):
+    now = timezone.now()
+    for n in range(25):
+        make_article(headline=f"Item {n:02d}", pub_date=now - dt.timedelta(minutes=n + 1))
+    first = soup(client.get("/news/"))
+    assert len(first.select(".article-list > li")) == 20
+    assert first.select_one("a[rel=next]")["href"] == "?page=2"
+    second = soup(client.get("/news/?page=2"))
+    assert [h.get_text(strip=True) for h in second.select(".article-list h2")] == [
+        f"Item {n:02d}" for n in range(20, 25)
+    ]
+    for bad in ("x", "99999", "0", "-1", "2.5", "1e3", "%00"):
+        assert client.get(f"/news/?page={bad}").status_code == 404, bad
+
+
+def test_section_and_tag_pages(client):
+    section = services.section_get_or_create(name="Company news")
+    tag = services.tag_get_or_create(name="Sustainability")
+    make_article(headline="In the section", section=section, tags=[tag])
+    make_article(headline="Elsewhere")
+    section_page = client.get("/news/section/company-news/")
+    assert section_page.status_code == 200
+    assert "In the section" in section_page.text
+    assert "Elsewhere" not in section_page.text
+    assert soup(section_page).h1.get_text(strip=True) == "Company news"
+    tag_page = client.get("/news/tag/sustainability/")
+    assert "In the section" in tag_page.text
+    assert "Elsewhere" not in tag_page.text
+    assert client.get("/news/section/nope/").status_code == 404
+    assert client.get("/news/tag/nope/").status_code == 404
+
+
+def test_article_page_layout(client):
+    article = make_article(
+        headline="Valve plant opens in Lisbon",
+        standfirst="A new plant doubles output.",
+        body="<p>First paragraph.</p><p>Second paragraph.</p>",
+        pub_date=dt.datetime(2024, 5, 6, 10, 0, tzinfo=dt.UTC),
+    )
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert article.get_absolute_url() == "/news/2024/05/06/valve-plant-opens-in-lisbon/"
+    page = soup(response)
+    assert [h1.get_text() for h1 in page.find_all("h1")] == ["Valve plant opens in Lisbon"]
+    time = page.select_one("article time")
+    assert time["datetime"].startswith("2024-05-06T10:00:00")
+    assert time.get_text() == "May 6, 2024"
+    assert page.select_one("article .standfirst").get_text() == "A new plant doubles output."
+    assert [p.get_text() for p in page.select("article .body p")] == [
+        "First paragraph.",
+        "Second paragraph.",
+    ]
+    assert page.select_one("link[rel=canonical]")["href"] == (
+        "https://testserver/news/2024/05/06/valve-plant-opens-in-lisbon/"
+    )
+    assert page.select_one("meta[name=description]")["content"] == "A new plant doubles output."
+    assert page.html["lang"] == "en"
+    assert page.select_one(".section-title").get_text() == "News center"
+
+
+def test_republished_article_shows_its_source(client):
+    article = make_article(
+        source_name="Flow Trade Weekly", source_url="https://flowtrade.example/story"
+    )
+    page = soup(client.get(article.get_absolute_url()))
+    source = page.select_one("article .source")
+    assert source.get_text(" ", strip=True) == "Source: Flow Trade Weekly"
+    assert source.a["href"] == "https://flowtrade.example/story"
+    plain = make_article()
+    assert soup(client.get(plain.get_absolute_url())).select_one(".source") is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/news/2024/02/30/anything/",
+        "/news/2024/13/01/anything/",
+        "/news/2024/00/00/anything/",
+        "/news/0000/01/01/anything/",
+        "/news/2024/1/1/anything/",
+        "/news/99999999999999999999/01/01/x/",
+        "/news/2024/05/06/",
+        "/news/2024/05/06/no-such-article/",
+        "/news/section/",
+        "/news/%00/",
+        "/news/" + "a" * 5000 + "/",
+        "/nothing-here",
+    ],
+)
+def test_malformed_and_unknown_paths_are_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_not_found_page_is_friendly(client):
+    page = soup(client.get("/news/no/such/page/"))
+    assert [h1.get_text() for h1 in page.find_all("h1")] == ["Page not found"]
+    assert page.find("a", href="/news/") is not None
+
+
+def test_server_error_page(client, settings):
+    from django.urls import path
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    settings.ROOT_URLCONF = type(
+        "urls",
+        (),
+        {
+            "urlpatterns": [path("broken/", broken)],
+            "handler500": "newscenter.web.views.server_error",
+        },
+    )
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert "boom" not in response.text
+
+
+def test_drafts_and_scheduled_articles_are_not_public(client):
+    draft = make_article(
+        status=Article.Status.DRAFT, pub_date=timezone.now() - dt.timedelta(days=1)
+    )
+    future = make_article(pub_date=timezone.now() + dt.timedelta(hours=1))
+    for article in (draft, future):
+        assert client.get(article.get_absolute_url()).status_code == 404
+        assert article.headline not in client.get("/news/").text
+
+
+def test_preview_is_for_staff_only_and_never_indexed(client, admin_client):
+    draft = make_article(status=Article.Status.DRAFT, pub_date=None)
+    url = f"/news/preview/{draft.pk}/"
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/admin/login/")
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert draft.headline in response.text
+    assert soup(response).select_one("meta[name=robots]")["content"] == "noindex, nofollow"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999999", "0", "123456"])
+def test_preview_of_unknown_article_is_404_for_staff(admin_client, pk):
+    assert admin_client.get(f"/news/preview/{pk}/").status_code == 404
+
+
+def test_body_html_is_sanitised_before_it_is_stored(client):
+    article = make_article(
+        body='<p onclick="steal()">Hi<script>alert(1)</script>'
+        '<a href="javascript:alert(1)">x</a><iframe src="https://evil.example"></iframe></p>'
+    )
+    assert article.body == '<p>Hi<a rel="noopener noreferrer nofollow">x</a></p>'
+    html = client.get(article.get_absolute_url()).text
+    assert "<script>alert" not in html
+    assert "iframe" not in html
