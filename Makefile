@@ -5,11 +5,11 @@ UV := .tools/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
-# `make run` serves plain HTTP on loopback; production (the default) assumes HTTPS.
-export NEWSCENTER_HTTPS ?= false
 
 .PHONY: run test install install-dev browser lint format clean
 
+# `make run` serves plain HTTP on loopback; production (the default) assumes HTTPS.
+run: export NEWSCENTER_HTTPS ?= false
 run: install
 	$(VENV)/bin/newscenter setup
 	exec $(VENV)/bin/newscenter serve

@@ -10,6 +10,15 @@ from django.test import Client
 from newscenter.news.models import Article
 from tests.builders import make_article
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    if settings.DEBUG or not settings.HTTPS:
+        raise pytest.UsageError(
+            "the tests check production settings: unset DJANGO_DEBUG and NEWSCENTER_HTTPS"
+        )
+
+
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seeds" / "000_954d7fd58fde2234.txt"
 
