@@ -10,6 +10,7 @@ from django.test import Client
 from newscenter.news.models import Article
 from tests.builders import make_article
 
+
 def pytest_configure(config):
     from django.conf import settings
 
