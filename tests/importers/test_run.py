@@ -43,7 +43,7 @@ def test_a_file_that_fails_saves_nothing():
 
 def test_parse_errors_name_the_line():
     report = run("a|Fine|2024-05-01T09:00:00+00:00\nnonsense")
-    assert report.failed == [("news.pipe", "news.pipe:2: expected key|headline|date")]
+    assert report.failed == [("news.pipe:2", "expected key|headline|date")]
     assert not Article.objects.exists()
 
 

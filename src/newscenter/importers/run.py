@@ -61,7 +61,7 @@ def _import_source(source, options, parse_options, acting_user, report) -> None:
     try:
         items = list(_parse(source, options.format, parse_options))
     except ImportParseError as exc:
-        report.failed.append((source.name, str(exc) if exc.where else f"{source.name}: {exc}"))
+        report.failed.append((exc.where or source.name, exc.message))
         return
     report.articles.extend(items)
     if options.dry_run:

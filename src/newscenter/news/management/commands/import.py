@@ -57,10 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(f"updated: {label}")
         for label, reason in report.skipped:
             self.stdout.write(f"skipped: {label} ({reason})")
-        for label, message in report.failed:
-            self.stderr.write(
-                f"failed: {message}" if label in message else f"failed: {label}: {message}"
-            )
+        for item, message in report.failed:
+            self.stderr.write(f"failed: {item}: {message}")
         self.stdout.write(
             f"{len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.skipped)} skipped, {len(report.failed)} failed"
