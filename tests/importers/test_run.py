@@ -27,7 +27,7 @@ def test_create_then_skip_then_update():
     assert again.created == again.updated == []
     assert [reason for _, reason in again.skipped] == ["unchanged since the last import"] * 2
     changed = run("a|Plant opens early|2024-05-01T09:00:00+00:00")
-    assert changed.updated == ["news.pipe: Plant opens early"]
+    assert changed.updated == ["news.pipe (line 1): Plant opens early"]
     assert Article.objects.count() == 2
     assert Article.objects.get(import_key="pipe:a").headline == "Plant opens early"
 
@@ -36,8 +36,9 @@ def test_a_file_that_fails_saves_nothing():
     report = run("a|Fine|2024-05-01T09:00:00+00:00\nb|" + "x" * 400 + "|2024-05-01T09:00:00+00:00")
     assert report.created == []
     [(item, message)] = report.failed
-    assert item == "news.pipe"
+    assert item == "news.pipe (line 2)"
     assert "headline" in message
+    assert "nothing from this file was saved" in message
     assert not Article.objects.exists()
 
 
@@ -71,3 +72,27 @@ def test_system_check_reports_a_broken_format(settings):
     settings.NEWSCENTER_IMPORT_FORMATS = {"other": "tests.importers.pipe_format"}
     [error] = check_import_formats()
     assert error.id == "newscenter.E003"
+
+
+def test_provenance_skips_and_notes_are_recorded():
+    report = run(
+        "# a comment line\n"
+        "a|Gallery day [gallery]|2024-05-01T09:00:00+00:00\n"
+        "b|Second|2024-05-02T09:00:00+00:00"
+    )
+    assert report.skipped == [("news.pipe: line 1", "comment")]
+    assert report.notes == [
+        ("news.pipe (line 2): Gallery day [gallery]", "shortcode [gallery] left as text")
+    ]
+    record = Article.objects.get(import_key="pipe:a").import_record
+    assert (record.format, record.origin, record.where) == ("pipe", "news.pipe", "line 2")
+    assert record.original == "a|Gallery day [gallery]|2024-05-01T09:00:00+00:00"
+    assert record.notes == ["shortcode [gallery] left as text"]
+
+
+def test_large_sources_stream_from_disk(tmp_path):
+    path = tmp_path / "many.pipe"
+    path.write_text("\n".join(f"k{n}|Item {n}|2024-05-01T09:00:00+00:00" for n in range(300)))
+    report = import_sources([Source(name=str(path), path=path)], options=ImportOptions())
+    assert len(report.created) == 300
+    assert report.articles == []  # a real run keeps no items in memory

@@ -30,14 +30,14 @@ def get_parser(name: str) -> Parser:
     return import_module(module).parser
 
 
-def detect_parser(data: bytes, *, filename: str = "") -> Parser:
-    """The first registered format that recognises ``data``; text is the fallback."""
+def detect_parser(head: bytes, *, filename: str = "") -> Parser:
+    """The first registered format that recognises ``head``; text is the fallback."""
     for name in formats():
         parser = get_parser(name)
-        if name != "text" and parser.detect(data, filename=filename):
+        if name != "text" and parser.detect(head, filename=filename):
             return parser
     text = get_parser("text")
-    if text.detect(data, filename=filename):
+    if text.detect(head, filename=filename):
         return text
     raise ImportParseError(
         "the format could not be recognised; name it with --format", where=filename

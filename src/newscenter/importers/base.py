@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import BinaryIO, Protocol
+
+HEAD_BYTES = 64 * 1024  # what format detection sees of a file
+
+Input = bytes | BinaryIO  # small inputs as bytes; files as streams so large ones stay on disk
 
 
 class ImportParseError(Exception):
@@ -46,22 +51,51 @@ class ImportedArticle:
     tags: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     language: str = ""
-    status: str = ""  # "" lets the import run decide
+    status: str = ""  # "draft" or "published"; "" lets the import run decide
     origin: str = ""  # file name or URL the article came from, for reports
+    where: str = ""  # the item inside the origin: "post 42", "entry 3", "line 17"
+    lead_image_url: str = ""  # to fetch later; parsers never fetch
+    lead_image_alt: str = ""
+    notes: list[str] = field(default_factory=list)  # e.g. "shortcode [gallery] left as text"
+    original: str = ""  # the item as it was in the source, kept with the article as provenance
 
     def __post_init__(self) -> None:
         if self.pub_date is not None and self.pub_date.tzinfo is None:
             raise ValueError("ImportedArticle.pub_date must be timezone-aware")
 
 
+@dataclass(frozen=True)
+class SkippedItem:
+    """Something in the source that is deliberately not an article (a page, a menu item)."""
+
+    where: str
+    reason: str  # short and countable: "page", "attachment", "nav_menu_item", "comment"
+
+
 class Parser(Protocol):
     name: str
 
-    def detect(self, data: bytes, *, filename: str = "") -> bool: ...
+    def detect(self, head: bytes, *, filename: str = "") -> bool:
+        """Whether ``head`` (the first HEAD_BYTES of the input) looks like this format."""
+        ...
 
     def parse(
-        self, data: bytes, *, origin: str, options: ParseOptions
-    ) -> Iterator[ImportedArticle]: ...
+        self, source: Input, *, origin: str, options: ParseOptions
+    ) -> Iterator[ImportedArticle | SkippedItem]:
+        """Yield the source's items; raise ImportParseError for input that cannot be read."""
+        ...
+
+
+def as_stream(source: Input) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+
+
+def read_capped(source: Input, limit: int, *, origin: str) -> bytes:
+    """All of a small input, refusing it (before reading more) once it passes ``limit`` bytes."""
+    data = as_stream(source).read(limit + 1)
+    if len(data) > limit:
+        raise ImportParseError(f"larger than the limit of {limit:,} bytes", where=origin)
+    return data
 
 
 def content_key(prefix: str, data: bytes) -> str:

@@ -1,29 +1,54 @@
-"""The one path from parsed items to saved articles: idempotent, one transaction per source."""
+"""The one path from parsed items to saved articles: idempotent, one transaction per source.
+
+Items are persisted as the parser yields them, so a large export never sits in memory whole;
+a failure anywhere in a source rolls the whole source back.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from newscenter.importers import detect_parser, get_parser
-from newscenter.importers.base import ImportedArticle, ImportParseError, ParseOptions
+from newscenter.importers.base import (
+    HEAD_BYTES,
+    ImportedArticle,
+    ImportParseError,
+    ParseOptions,
+    Parser,
+    SkippedItem,
+)
 from newscenter.news import services
-from newscenter.news.models import Article, SiteSettings
+from newscenter.news.models import Article, ImportRecord, SiteSettings
 from newscenter.news.rendering import sanitise_html
 
 # Fields compared to decide between "updated" and "skipped: unchanged".
 _COMPARED = ("headline", "standfirst", "body", "pub_date", "source_name", "source_url",
-             "canonical_url", "language")  # fmt: skip
+             "canonical_url", "language", "status")  # fmt: skip
+UNCHANGED = "unchanged since the last import"
 
 
 @dataclass(frozen=True)
 class Source:
+    """One input: a file on disk (read as a stream) or bytes in memory (a paste, a download)."""
+
     name: str  # a path or URL, shown in reports
-    data: bytes
+    data: bytes | None = None
+    path: Path | None = None
+
+    def open(self) -> BinaryIO:
+        return self.path.open("rb") if self.path is not None else io.BytesIO(self.data or b"")
+
+    def head(self) -> bytes:
+        with self.open() as stream:
+            return stream.read(HEAD_BYTES)
 
 
 @dataclass
@@ -32,79 +57,114 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    articles: list[ImportedArticle] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    articles: list[ImportedArticle] = field(default_factory=list)  # kept on dry runs only
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
+    def merge(self, other: ImportReport) -> None:
+        for name in ("created", "updated", "skipped", "failed", "notes", "articles"):
+            getattr(self, name).extend(getattr(other, name))
+
 
 @dataclass(frozen=True)
 class ImportOptions:
     format: str = "auto"
-    status: str = ""  # "" = published when dated, else draft
+    status: str = ""  # "" = the source's status, else published when dated, else draft
     section: str = ""
     dry_run: bool = False
 
 
+Progress = Callable[[str], None]  # called once per item with its label
+
+
 def import_sources(
-    sources: Iterable[Source], *, options: ImportOptions, acting_user=None
+    sources: Iterable[Source],
+    *,
+    options: ImportOptions,
+    acting_user=None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     report = ImportReport()
     parse_options = ParseOptions(time_zone=SiteSettings.load().time_zone)
     for source in sources:
-        _import_source(source, options, parse_options, acting_user, report)
+        report.merge(_import_source(source, options, parse_options, acting_user, progress))
     return report
 
 
-def _import_source(source, options, parse_options, acting_user, report) -> None:
+def _import_source(source, options, parse_options, acting_user, progress) -> ImportReport:
+    """Everything from one source, or nothing: the report only counts what was committed."""
+    report, item = ImportReport(), None
     try:
-        items = list(_parse(source, options.format, parse_options))
+        parser = _parser_for(source, options.format)
+        with transaction.atomic(), source.open() as stream:
+            for item in parser.parse(stream, origin=source.name, options=parse_options):
+                _take(item, parser, source, options, acting_user, report)
+                if progress is not None:
+                    progress(item.where)
     except ImportParseError as exc:
-        report.failed.append((exc.where or source.name, exc.message))
-        return
-    report.articles.extend(items)
-    if options.dry_run:
-        return
-    try:
-        with transaction.atomic():  # the whole file or nothing
-            outcomes = [_persist(item, options, acting_user) for item in items]
+        return ImportReport(failed=[(exc.where or source.name, exc.message)])
     except (ValidationError, IntegrityError) as exc:
-        report.failed.append((source.name, _validation_message(exc)))
-        return
-    for item, (outcome, reason) in zip(items, outcomes, strict=True):
-        _record(report, outcome, f"{source.name}: {item.headline}", reason)
+        where = _where(source, item if isinstance(item, ImportedArticle) else None)
+        return ImportReport(failed=[(where, _validation_message(exc))])
+    return report
 
 
-def _parse(source: Source, format_name: str, options: ParseOptions) -> Iterator[ImportedArticle]:
-    if not source.data.strip():
+def _parser_for(source: Source, format_name: str) -> Parser:
+    head = source.head()
+    if not head.strip():
         raise ImportParseError("the file is empty", where=source.name)
-    parser = (
-        detect_parser(source.data, filename=source.name)
-        if format_name == "auto"
-        else get_parser(format_name)
-    )
-    return parser.parse(source.data, origin=source.name, options=options)
+    if format_name == "auto":
+        return detect_parser(head, filename=source.name)
+    return get_parser(format_name)
 
 
-def _persist(item: ImportedArticle, options: ImportOptions, acting_user) -> tuple[str, str]:
+def _take(item, parser, source, options, acting_user, report: ImportReport) -> None:
+    if isinstance(item, SkippedItem):
+        report.skipped.append((f"{source.name}: {item.where}", item.reason))
+        return
+    label = f"{_where(source, item)}: {item.headline}"
+    report.notes.extend((label, note) for note in item.notes)
+    if options.dry_run:
+        report.articles.append(item)  # only previews keep items: a real run streams them
+        return
+    outcome = _persist(item, parser.name, options, acting_user)
+    if outcome == "created":
+        report.created.append(label)
+    elif outcome == "updated":
+        report.updated.append(label)
+    else:
+        report.skipped.append((label, UNCHANGED))
+
+
+def _where(source: Source, item: ImportedArticle | None) -> str:
+    return f"{source.name} ({item.where})" if item is not None and item.where else source.name
+
+
+def _persist(item: ImportedArticle, format_name: str, options: ImportOptions, acting_user) -> str:
     fields = _article_fields(item, options)
     existing = Article.objects.filter(import_key=item.source_key).first()
     if existing is None:
-        services.article_create(acting_user=acting_user, **fields, **_relations(item, options))
-        return "created", ""
+        article = services.article_create(
+            acting_user=acting_user, **fields, **_relations(item, options)
+        )
+        _record_provenance(article, item, format_name)
+        return "created"
     if all(getattr(existing, name) == fields[name] for name in _COMPARED if name in fields):
-        return "skipped", "unchanged since the last import"
+        return "unchanged"
     fields.pop("import_key")
     services.article_update(article=existing, acting_user=acting_user, **fields)
-    return "updated", ""
+    _record_provenance(existing, item, format_name)
+    return "updated"
 
 
 def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
-    status = options.status or item.status or "published"
+    status = options.status or item.status or Article.Status.PUBLISHED
     if item.pub_date is None:
         status = Article.Status.DRAFT  # never invent a publication date
-    return {
+    fields = {
         "headline": item.headline,
         "standfirst": item.standfirst,
         # Compared with what is stored, so sanitised as the service would store it.
@@ -115,7 +175,8 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
         "source_url": item.source_url,
         "canonical_url": item.canonical_url,
         "import_key": item.source_key,
-    } | ({"language": item.language} if item.language else {})
+    }
+    return fields | ({"language": item.language} if item.language else {})
 
 
 def _relations(item: ImportedArticle, options: ImportOptions) -> dict:
@@ -128,20 +189,26 @@ def _relations(item: ImportedArticle, options: ImportOptions) -> dict:
     }
 
 
-def _record(report: ImportReport, outcome: str, label: str, reason: str) -> None:
-    if outcome == "created":
-        report.created.append(label)
-    elif outcome == "updated":
-        report.updated.append(label)
-    else:
-        report.skipped.append((label, reason))
+def _record_provenance(article: Article, item: ImportedArticle, format_name: str) -> None:
+    ImportRecord.objects.update_or_create(
+        article=article,
+        defaults={
+            "format": format_name,
+            "origin": item.origin[:1000],
+            "where": item.where[:300],
+            "original": item.original,
+            "lead_image_url": item.lead_image_url[:1000],
+            "notes": item.notes,
+        },
+    )
 
 
 def _validation_message(exc: ValidationError | IntegrityError) -> str:
     if isinstance(exc, IntegrityError):
         return f"the database refused the article ({exc}); nothing from this file was saved"
     if hasattr(exc, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        return f"{fields}; nothing from this file was saved"
     return " ".join(exc.messages)
 
 
@@ -149,6 +216,8 @@ def as_json(report: ImportReport) -> dict:
     """The ``--dry-run --json`` shape: articles as they would be saved, and the errors."""
     return {
         "articles": [_item_json(item) for item in report.articles],
+        "skipped": [{"item": item, "reason": reason} for item, reason in report.skipped],
+        "notes": [{"item": item, "note": note} for item, note in report.notes],
         "errors": [{"item": item, "message": message} for item, message in report.failed],
     }
 
@@ -156,4 +225,5 @@ def as_json(report: ImportReport) -> dict:
 def _item_json(item: ImportedArticle) -> dict:
     data = dataclasses.asdict(item)
     data["pub_date"] = item.pub_date.isoformat() if item.pub_date else None
+    data.pop("original")  # the whole source again: too much for a preview
     return data

@@ -18,7 +18,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from newscenter.importers.base import ImportedArticle, ImportParseError, ParseOptions, content_key
+from newscenter.importers.base import (
+    HEAD_BYTES,
+    ImportedArticle,
+    ImportParseError,
+    Input,
+    ParseOptions,
+    as_stream,
+    content_key,
+)
 from newscenter.importers.dates import DateReader, date_line
 from newscenter.importers.lines import (
     decode,
@@ -316,16 +324,17 @@ class TextParser:
 
     name = "text"
 
-    def detect(self, data: bytes, *, filename: str = "") -> bool:
+    def detect(self, head: bytes, *, filename: str = "") -> bool:
         # A sample is enough to tell text from markup; a huge file is refused by parse().
-        text = decode(data[: 64 * 1024], final=False)
+        text = decode(head[:HEAD_BYTES], final=False)
         start = (text or "").lstrip()[:1]
         return bool(start) and start not in "<{["
 
     def parse(
-        self, data: bytes, *, origin: str, options: ParseOptions
+        self, source: Input, *, origin: str, options: ParseOptions
     ) -> Iterator[ImportedArticle]:
         # Eager, so that a refusal is raised by the call rather than on first iteration.
+        data = as_stream(source).read(MAX_BYTES + 1)  # one byte over is enough to refuse
         return iter([read_article(data, origin=origin, options=options)])
 
 

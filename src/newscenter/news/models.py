@@ -213,3 +213,48 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor or 'system'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportRecord(models.Model):
+    """Where an imported article came from, with the item exactly as the source had it."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="import_record")
+    format = models.CharField(max_length=30)
+    origin = models.CharField(max_length=1000, help_text="File name or URL.")
+    where = models.CharField(max_length=300, blank=True, help_text="The item within the origin.")
+    original = models.TextField(blank=True)
+    lead_image_url = models.URLField(max_length=1000, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.format} import of {self.article_id} from {self.origin}"
+
+
+class FeedSubscription(models.Model):
+    """An RSS or Atom feed whose new entries `newscenter feeds poll` adds as articles."""
+
+    url = models.URLField(max_length=1000, unique=True)
+    title = models.CharField(max_length=300, blank=True)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="feeds"
+    )
+    publish = models.BooleanField(
+        default=False, help_text="Publish new entries at once instead of saving them as drafts."
+    )
+    active = models.BooleanField(default=True)
+    # Conditional GET: sent back to the server so that an unchanged feed costs a 304.
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url

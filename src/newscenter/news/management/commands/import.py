@@ -10,8 +10,6 @@ from django.core.management.base import BaseCommand, CommandError
 from newscenter.importers import formats
 from newscenter.importers.run import ImportOptions, ImportReport, Source, as_json, import_sources
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
 
 class Command(BaseCommand):
     help = "Import articles from files. Nothing is written with --dry-run."
@@ -70,6 +68,4 @@ def _read(paths: list[str]):
         path = Path(name)
         if not path.is_file():
             raise CommandError(f"{name}: no such file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MB")
-        yield Source(name=name, data=path.read_bytes())
+        yield Source(name=name, path=path)
