@@ -96,3 +96,36 @@ def test_large_sources_stream_from_disk(tmp_path):
     report = import_sources([Source(name=str(path), path=path)], options=ImportOptions())
     assert len(report.created) == 300
     assert report.articles == []  # a real run keeps no items in memory
+
+
+def test_reimport_keeps_the_editors_status_unless_told(settings):
+    from newscenter.news import services
+
+    run("a|Plant opens|2024-05-01T09:00:00+00:00")
+    article = Article.objects.get()
+    services.article_unpublish(article=article, acting_user=None)
+    again = run("a|Plant opens|2024-05-01T09:00:00+00:00")
+    assert [reason for _, reason in again.skipped] == ["unchanged since the last import"]
+    edited = run("a|Plant opens at last|2024-05-01T09:00:00+00:00")
+    assert len(edited.updated) == 1
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("Plant opens at last", "draft")
+    run("a|Plant opens at last|2024-05-01T09:00:00+00:00", status="published")
+    article.refresh_from_db()
+    assert article.status == "published"
+
+
+def test_same_item_twice_in_one_source_is_saved_once():
+    report = run("a|First|2024-05-01T09:00:00+00:00\na|Second|2024-05-01T09:00:00+00:00")
+    assert len(report.created) == 1
+    assert len(report.updated) == 1
+    assert Article.objects.get().headline == "Second"
+
+
+def test_bulk_path_derives_like_the_single_path():
+    lines = [f"k{n}|Same headline|2024-05-01T09:00:00+00:00" for n in range(3)]
+    run("\n".join(lines))
+    slugs = sorted(Article.objects.values_list("slug", flat=True))
+    assert slugs == ["same-headline", "same-headline-2", "same-headline-3"]
+    assert all(a.pub_day.isoformat() == "2024-05-01" for a in Article.objects.all())
+    assert Article.objects.filter(audit_entries__action="create").count() == 3

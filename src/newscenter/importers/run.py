@@ -100,10 +100,12 @@ def _import_source(source, options, parse_options, acting_user, progress) -> Imp
     try:
         parser = _parser_for(source, options.format)
         with transaction.atomic(), source.open() as stream:
+            batch = _Batch(parser.name, options, acting_user, report)
             for item in parser.parse(stream, origin=source.name, options=parse_options):
-                _take(item, parser, source, options, acting_user, report)
+                _take(item, source, options, batch, report)
                 if progress is not None:
                     progress(item.where)
+            batch.flush()
     except ImportParseError as exc:
         return ImportReport(failed=[(exc.where or source.name, exc.message)])
     except (ValidationError, IntegrityError) as exc:
@@ -121,7 +123,7 @@ def _parser_for(source: Source, format_name: str) -> Parser:
     return get_parser(format_name)
 
 
-def _take(item, parser, source, options, acting_user, report: ImportReport) -> None:
+def _take(item, source, options, batch: _Batch, report: ImportReport) -> None:
     if isinstance(item, SkippedItem):
         report.skipped.append((f"{source.name}: {item.where}", item.reason))
         return
@@ -130,34 +132,94 @@ def _take(item, parser, source, options, acting_user, report: ImportReport) -> N
     if options.dry_run:
         report.articles.append(item)  # only previews keep items: a real run streams them
         return
-    outcome = _persist(item, parser.name, options, acting_user)
-    if outcome == "created":
-        report.created.append(label)
-    elif outcome == "updated":
-        report.updated.append(label)
-    else:
-        report.skipped.append((label, UNCHANGED))
+    batch.add(item, label)
 
 
 def _where(source: Source, item: ImportedArticle | None) -> str:
     return f"{source.name} ({item.where})" if item is not None and item.where else source.name
 
 
-def _persist(item: ImportedArticle, format_name: str, options: ImportOptions, acting_user) -> str:
-    fields = _article_fields(item, options)
-    existing = Article.objects.filter(import_key=item.source_key).first()
-    if existing is None:
-        article = services.article_create(
-            acting_user=acting_user, **fields, **_relations(item, options)
+class _Batch:
+    """Items waiting to be saved: new ones in bulk, known ones one by one (update or skip)."""
+
+    size = 500
+
+    def __init__(self, format_name: str, options: ImportOptions, acting_user, report) -> None:
+        self.format_name, self.options, self.acting_user = format_name, options, acting_user
+        self.report = report
+        self.pending: dict[str, tuple[ImportedArticle, str]] = {}
+        self.names = _Names()
+
+    def add(self, item: ImportedArticle, label: str) -> None:
+        if item.source_key in self.pending:  # the same item twice in one source
+            self.flush()
+        self.pending[item.source_key] = (item, label)
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        existing = Article.objects.in_bulk(list(self.pending), field_name="import_key")
+        new = [(item, label) for key, (item, label) in self.pending.items() if key not in existing]
+        for key, (item, label) in self.pending.items():
+            if key in existing:
+                self._update(existing[key], item, label)
+        self._create(new)
+        self.pending = {}
+
+    def _create(self, new: list[tuple[ImportedArticle, str]]) -> None:
+        rows = [self._new_article(item) for item, _ in new]
+        articles = services.article_bulk_create(acting_user=self.acting_user, new=rows)
+        ImportRecord.objects.bulk_create(
+            _provenance(article, item, self.format_name)
+            for article, (item, _) in zip(articles, new, strict=True)
         )
-        _record_provenance(article, item, format_name)
-        return "created"
-    if all(getattr(existing, name) == fields[name] for name in _COMPARED if name in fields):
-        return "unchanged"
-    fields.pop("import_key")
-    services.article_update(article=existing, acting_user=acting_user, **fields)
-    _record_provenance(existing, item, format_name)
-    return "updated"
+        self.report.created.extend(label for _, label in new)
+
+    def _new_article(self, item: ImportedArticle) -> services.NewArticle:
+        section_name = self.options.section or item.section
+        fields = _article_fields(item, self.options)
+        fields["section"] = self.names.section(section_name) if section_name else None
+        return services.NewArticle(
+            fields=fields,
+            tags=[self.names.tag(name) for name in item.tags],
+            authors=[self.names.author(name) for name in item.authors],
+        )
+
+    def _update(self, article: Article, item: ImportedArticle, label: str) -> None:
+        fields = _article_fields(item, self.options)
+        if not self.options.status:
+            # Editors may have published, unpublished or scheduled it since: their call stands.
+            fields.pop("status")
+        if all(getattr(article, name) == fields[name] for name in _COMPARED if name in fields):
+            self.report.skipped.append((label, UNCHANGED))
+            return
+        fields.pop("import_key")
+        services.article_update(article=article, acting_user=self.acting_user, **fields)
+        ImportRecord.objects.filter(article=article).delete()
+        _provenance(article, item, self.format_name).save()
+        self.report.updated.append(label)
+
+
+class _Names:
+    """Sections, tags and authors by name, each looked up or created once per run."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[str, str], object] = {}
+
+    def _get(self, kind: str, name: str, create):
+        key = (kind, name.strip().lower())
+        if key not in self.cache:
+            self.cache[key] = create(name=name)
+        return self.cache[key]
+
+    def section(self, name: str):
+        return self._get("section", name, services.section_get_or_create)
+
+    def tag(self, name: str):
+        return self._get("tag", name, services.tag_get_or_create)
+
+    def author(self, name: str):
+        return self._get("author", name, services.author_get_or_create)
 
 
 def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
@@ -179,27 +241,15 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
     return fields | ({"language": item.language} if item.language else {})
 
 
-def _relations(item: ImportedArticle, options: ImportOptions) -> dict:
-    section_name = options.section or item.section
-    section = services.section_get_or_create(name=section_name) if section_name else None
-    return {
-        "section": section,
-        "tags": [services.tag_get_or_create(name=name) for name in item.tags],
-        "authors": [services.author_get_or_create(name=name) for name in item.authors],
-    }
-
-
-def _record_provenance(article: Article, item: ImportedArticle, format_name: str) -> None:
-    ImportRecord.objects.update_or_create(
+def _provenance(article: Article, item: ImportedArticle, format_name: str) -> ImportRecord:
+    return ImportRecord(
         article=article,
-        defaults={
-            "format": format_name,
-            "origin": item.origin[:1000],
-            "where": item.where[:300],
-            "original": item.original,
-            "lead_image_url": item.lead_image_url[:1000],
-            "notes": item.notes,
-        },
+        format=format_name,
+        origin=item.origin[:1000],
+        where=item.where[:300],
+        original=item.original,
+        lead_image_url=item.lead_image_url[:1000],
+        notes=item.notes,
     )
 
 
