@@ -183,7 +183,7 @@ def test_serve_runs_gunicorn_with_whitenoise(tmp_path):
     assert "gunicorn" in output.lower()
 
 
-def _get_when_up(url: str, timeout: float = 30):
+def _get_when_up(url: str, timeout: float = 90):
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -192,3 +192,23 @@ def _get_when_up(url: str, timeout: float = 30):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+@pytest.mark.django_db
+def test_import_a_folder_with_a_summary_table(tmp_path, seed_text):
+    folder = tmp_path / "pages"
+    (folder / "2023").mkdir(parents=True)
+    (folder / "2023" / "seed.txt").write_text(seed_text)
+    (folder / ".hidden").write_text("not imported")
+    (folder / "2023" / ".draft.txt").write_text("not imported either")
+    output = run("import", str(folder))
+    assert "1 created, 0 updated, 0 skipped, 0 failed" in output
+    assert "Import summary" in output
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_missing_path_fails_before_anything_is_imported(tmp_path, seed_path):
+    with pytest.raises(CommandError, match="no such file or folder"):
+        run("import", seed_path, str(tmp_path / "typo.txt"))
+    assert not Article.objects.exists()

@@ -266,6 +266,8 @@ def as_json(report: ImportReport) -> dict:
     """The ``--dry-run --json`` shape: articles as they would be saved, and the errors."""
     return {
         "articles": [_item_json(item) for item in report.articles],
+        "created": report.created,
+        "updated": report.updated,
         "skipped": [{"item": item, "reason": reason} for item, reason in report.skipped],
         "notes": [{"item": item, "note": note} for item, note in report.notes],
         "errors": [{"item": item, "message": message} for item, message in report.failed],
