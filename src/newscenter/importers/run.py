@@ -95,13 +95,42 @@ def import_sources(
 
 
 def _import_source(source, options, parse_options, acting_user, progress) -> ImportReport:
-    """Everything from one source, or nothing: the report only counts what was committed."""
+    try:
+        parser = parser_for(source, options.format)
+    except ImportParseError as exc:
+        return ImportReport(failed=[(exc.where or source.name, exc.message)])
+    with source.open() as stream:
+        items = _parsed(parser, stream, source.name, parse_options)
+        return import_items(
+            items, source=source, format_name=parser.name, options=options,
+            acting_user=acting_user, progress=progress,
+        )  # fmt: skip
+
+
+def _parsed(parser: Parser, stream, origin: str, options: ParseOptions):
+    # A generator, so that a parser refusing its input in parse() itself (not while
+    # iterating) is still caught, and rolled back, by import_items.
+    yield from parser.parse(stream, origin=origin, options=options)
+
+
+def import_items(
+    items: Iterable[ImportedArticle | SkippedItem],
+    *,
+    source: Source,
+    format_name: str,
+    options: ImportOptions,
+    acting_user=None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Save one source's items, all or nothing: the report only counts what was committed.
+
+    ``items`` may be a parser's generator (streamed) or items a person has reviewed.
+    """
     report, item = ImportReport(), None
     try:
-        parser = _parser_for(source, options.format)
-        with transaction.atomic(), source.open() as stream:
-            batch = _Batch(parser.name, options, acting_user, report)
-            for item in parser.parse(stream, origin=source.name, options=parse_options):
+        with transaction.atomic():
+            batch = _Batch(format_name, options, acting_user, report)
+            for item in items:
                 _take(item, source, options, batch, report)
                 if progress is not None:
                     progress(item.where)
@@ -114,7 +143,7 @@ def _import_source(source, options, parse_options, acting_user, progress) -> Imp
     return report
 
 
-def _parser_for(source: Source, format_name: str) -> Parser:
+def parser_for(source: Source, format_name: str) -> Parser:
     head = source.head()
     if not head.strip():
         raise ImportParseError("the file is empty", where=source.name)

@@ -98,6 +98,14 @@ class ArticleAdmin(NonceMediaMixin, admin.ModelAdmin):
         ("Record", {"fields": ("public_url", "created", "updated"), "classes": ("collapse",)}),
     )
 
+    def get_urls(self):
+        from django.urls import path
+
+        from newscenter.news.admin_import import import_view
+
+        view = self.admin_site.admin_view(lambda request: import_view(self, request))
+        return [path("import/", view, name="news_article_import"), *super().get_urls()]
+
     @admin.display(description="state", ordering="status")
     def state(self, obj: Article) -> str:
         if publishing.is_scheduled(obj):
