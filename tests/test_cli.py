@@ -201,6 +201,10 @@ def test_import_a_folder_with_a_summary_table(tmp_path, seed_text):
     (folder / "2023" / "seed.txt").write_text(seed_text)
     (folder / ".hidden").write_text("not imported")
     (folder / "2023" / ".draft.txt").write_text("not imported either")
+    (folder / "2023" / "photo.jpg").write_bytes(b"\xff\xd8 not an article")
+    (folder / "node_modules").mkdir()
+    (folder / "node_modules" / "notes.txt").write_text("a dependency, not news")
+    (folder / "README.md").write_text("# About this folder")
     output = run("import", str(folder))
     assert "1 created, 0 updated, 0 skipped, 0 failed" in output
     assert "Import summary" in output

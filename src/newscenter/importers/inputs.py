@@ -9,6 +9,16 @@ from newscenter.importers.base import ImportParseError
 from newscenter.importers.run import Source
 
 URL_SCHEMES = ("http://", "https://")
+# What a folder contributes: files that can hold articles. Images, stylesheets and the like
+# in a site's content folder are left alone rather than reported as unreadable.
+FOLDER_SUFFIXES = frozenset(
+    {".md", ".markdown", ".mdown", ".txt", ".text", ".html", ".htm", ".xml", ".rss", ".atom"}
+)
+# Site generators' and tools' folders, and project files that are not news.
+IGNORED_FOLDERS = frozenset(
+    {"node_modules", "vendor", "themes", "public", "resources", "_site", "_layouts", "_includes"}
+)
+IGNORED_FILES = frozenset({"readme.md", "changelog.md", "license.md", "contributing.md"})
 
 
 def sources_from(arguments: list[str]) -> Iterator[Source]:
@@ -30,11 +40,20 @@ def _sources(argument: str) -> Iterator[Source]:
     path = Path(argument)
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            relative = child.relative_to(path).parts
-            if child.is_file() and not any(part.startswith(".") for part in relative):
+            if _wanted(child, path):
                 yield Source(name=str(child), path=child)
     else:
         yield Source(name=argument, path=path)
+
+
+def _wanted(child: Path, folder: Path) -> bool:
+    parts = child.relative_to(folder).parts
+    if any(part.startswith(".") for part in parts) or IGNORED_FOLDERS & set(parts[:-1]):
+        return False
+    if child.suffix.lower() not in FOLDER_SUFFIXES or child.name.lower() in IGNORED_FILES:
+        return False
+    # A link may point anywhere on the server: only follow those that stay inside the folder.
+    return child.is_file() and child.resolve().is_relative_to(folder.resolve())
 
 
 def _fetched(url: str) -> Source:
