@@ -163,6 +163,10 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
+# Fetching feeds and pages refuses private, loopback and link-local addresses (SSRF);
+# an intranet feed needs this on.
+NEWSCENTER_FETCH_ALLOW_PRIVATE = env.bool("NEWSCENTER_FETCH_ALLOW_PRIVATE", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -13,6 +13,7 @@ from django.conf import settings
 from newscenter.importers.base import ImportParseError, Parser
 
 BUILTIN_FORMATS = {
+    "feed": "newscenter.importers.feed",
     "markdown": "newscenter.importers.markdown",
     "text": "newscenter.importers.text",
 }
