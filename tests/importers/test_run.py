@@ -98,21 +98,27 @@ def test_large_sources_stream_from_disk(tmp_path):
     assert report.articles == []  # a real run keeps no items in memory
 
 
-def test_reimport_keeps_the_editors_status_unless_told(settings):
+def test_reimport_leaves_articles_the_editors_changed_alone():
     from newscenter.news import services
 
-    run("a|Plant opens|2024-05-01T09:00:00+00:00")
+    run("a|Plant opens|2024-05-01T09:00:00+00:00", status="draft")
     article = Article.objects.get()
-    services.article_unpublish(article=article, acting_user=None)
-    again = run("a|Plant opens|2024-05-01T09:00:00+00:00")
-    assert [reason for _, reason in again.skipped] == ["unchanged since the last import"]
-    edited = run("a|Plant opens at last|2024-05-01T09:00:00+00:00")
-    assert len(edited.updated) == 1
+    services.article_publish(article=article, acting_user=None)
+    for status in ("draft", "published", ""):
+        again = run("a|Plant opens at last|2024-05-01T09:00:00+00:00", status=status)
+        assert again.skipped == [
+            ("news.pipe (line 1): Plant opens at last",
+             "changed in newscenter since it was imported: left as the editors made it")
+        ]  # fmt: skip
     article.refresh_from_db()
-    assert (article.headline, article.status) == ("Plant opens at last", "draft")
-    run("a|Plant opens at last|2024-05-01T09:00:00+00:00", status="published")
-    article.refresh_from_db()
-    assert article.status == "published"
+    assert (article.headline, article.status) == ("Plant opens", "published")
+
+
+def test_reimport_without_status_keeps_the_status():
+    run("a|Plant opens|2024-05-01T09:00:00+00:00", status="draft")
+    updated = run("a|Plant opens at last|2024-05-01T09:00:00+00:00")
+    assert len(updated.updated) == 1
+    assert Article.objects.get().status == "draft"
 
 
 def test_same_item_twice_in_one_source_is_saved_once():

@@ -125,3 +125,11 @@ def test_site_settings_refuse_unknown_time_zone_and_banner_without_alt():
     site.banner_image = ContentFile(b"x", name="b.png")
     with pytest.raises(ValidationError, match="alternative text"):
         site.full_clean()
+
+
+@pytest.mark.parametrize("create", [services.tag_get_or_create, services.author_get_or_create,
+                                    services.section_get_or_create])  # fmt: skip
+def test_names_that_share_a_slug_get_their_own(create):
+    first, second, again = create(name="C"), create(name="C++"), create(name="c")
+    assert (first.slug, second.slug) == ("c", "c-2")
+    assert again == first

@@ -33,6 +33,7 @@ from newscenter.news.rendering import sanitise_html
 _COMPARED = ("headline", "standfirst", "body", "pub_date", "source_name", "source_url",
              "canonical_url", "language", "status")  # fmt: skip
 UNCHANGED = "unchanged since the last import"
+EDITED = "changed in newscenter since it was imported: left as the editors made it"
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,8 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
-        existing = Article.objects.in_bulk(list(self.pending), field_name="import_key")
+        known = Article.objects.select_related("import_record")
+        existing = known.in_bulk(list(self.pending), field_name="import_key")
         new = [(item, label) for key, (item, label) in self.pending.items() if key not in existing]
         for key, (item, label) in self.pending.items():
             if key in existing:
@@ -215,6 +217,9 @@ class _Batch:
         )
 
     def _update(self, article: Article, item: ImportedArticle, label: str) -> None:
+        if _edited_since_import(article):
+            self.report.skipped.append((label, EDITED))
+            return
         fields = _article_fields(item, self.options)
         if not self.options.status:
             # Editors may have published, unpublished or scheduled it since: their call stands.
@@ -249,6 +254,11 @@ class _Names:
 
     def author(self, name: str):
         return self._get("author", name, services.author_get_or_create)
+
+
+def _edited_since_import(article: Article) -> bool:
+    record = getattr(article, "import_record", None)
+    return record is not None and article.updated > record.imported_at
 
 
 def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:

@@ -98,30 +98,30 @@ def article_unpublish(*, article: Article, acting_user: User) -> Article:
 
 
 def section_get_or_create(*, name: str, position: int = 0) -> Section:
-    section = Section.objects.filter(name__iexact=name.strip()).first()
-    if section is None:
-        section = Section(name=name.strip(), slug=publishing.slug_for(name), position=position)
-        section.full_clean()
-        section.save()
-    return section
+    return _named_get_or_create(Section, name, position=position)
 
 
 def tag_get_or_create(*, name: str) -> Tag:
-    tag = Tag.objects.filter(name__iexact=name.strip()).first()
-    if tag is None:
-        tag = Tag(name=name.strip(), slug=publishing.slug_for(name))
-        tag.full_clean()
-        tag.save()
-    return tag
+    return _named_get_or_create(Tag, name)
 
 
 def author_get_or_create(*, name: str) -> Author:
-    author = Author.objects.filter(name__iexact=name.strip()).first()
-    if author is None:
-        author = Author(name=name.strip(), slug=publishing.slug_for(name))
-        author.full_clean()
-        author.save()
-    return author
+    return _named_get_or_create(Author, name)
+
+
+def _named_get_or_create(model, name: str, **extra: Any):
+    """Find by name, ignoring case; else create with a slug no other row has ("c" and "c-2")."""
+    name = name.strip()
+    found = model.objects.filter(name__iexact=name).first()
+    if found is not None:
+        return found
+    base = publishing.slug_for(name)[: model._meta.get_field("slug").max_length - 4]
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug = next(s for s in (base, *(f"{base}-{n}" for n in range(2, 10_000))) if s not in taken)
+    obj = model(name=name, slug=slug, **extra)
+    obj.full_clean()
+    obj.save()
+    return obj
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
