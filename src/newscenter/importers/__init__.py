@@ -14,6 +14,7 @@ from newscenter.importers.base import ImportParseError, Parser
 
 BUILTIN_FORMATS = {
     "feed": "newscenter.importers.feed",
+    "html": "newscenter.importers.html",
     "markdown": "newscenter.importers.markdown",
     "text": "newscenter.importers.text",
 }
