@@ -216,3 +216,13 @@ def test_missing_path_fails_before_anything_is_imported(tmp_path, seed_path):
     with pytest.raises(CommandError, match="no such file or folder"):
         run("import", seed_path, str(tmp_path / "typo.txt"))
     assert not Article.objects.exists()
+
+
+def test_import_into_an_unmigrated_database_says_what_to_do(tmp_path, seed_path):
+    env = env_with_data_dir(tmp_path)
+    result = subprocess.run(
+        [*NEWSCENTER, "import", seed_path], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "run `newscenter migrate`" in result.stderr
+    assert "Traceback" not in result.stderr

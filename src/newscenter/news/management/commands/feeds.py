@@ -13,6 +13,7 @@ from newscenter.importers.subscriptions import (
     feed_unsubscribe,
     feeds_poll,
 )
+from newscenter.news.management.database import require_migrated
 from newscenter.news.models import FeedSubscription
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         remove.add_argument("url", metavar="URL")
 
     def handle(self, *args, **options):
+        require_migrated()
         getattr(self, f"_{options['action']}")(options)
 
     def _add(self, options) -> None:
