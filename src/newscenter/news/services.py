@@ -213,7 +213,8 @@ def _new_article(row: NewArticle, site: SiteSettings) -> Article:
     article = Article(**row.fields)
     _derive(article, site=site, url_is_fixed=False)
     # Field values and clean() here; unique slugs below, unique import keys by the caller.
-    article.full_clean(validate_unique=False, validate_constraints=False)
+    # The section is an object the caller has just fetched or created: no query to check it.
+    article.full_clean(exclude={"section"}, validate_unique=False, validate_constraints=False)
     return article
 
 
