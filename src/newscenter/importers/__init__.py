@@ -17,6 +17,7 @@ BUILTIN_FORMATS = {
     "html": "newscenter.importers.html",
     "markdown": "newscenter.importers.markdown",
     "text": "newscenter.importers.text",
+    "wxr": "newscenter.importers.wxr",
 }
 
 
