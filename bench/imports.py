@@ -16,7 +16,6 @@ import argparse
 import cProfile
 import datetime as dt
 import io
-import os
 import pstats
 import random
 import resource
@@ -26,6 +25,8 @@ import time
 import tracemalloc
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from throwaway import throwaway_site
 
 TARGET_ITEMS_PER_SECOND = 1000
 WORDS = [
@@ -86,24 +87,7 @@ def _arguments():
 
 
 def _django(data_dir: Path) -> None:
-    data_dir.mkdir()
-    os.environ.update(
-        NEWSCENTER_DATA_DIR=str(data_dir),
-        NEWSCENTER_HTTPS="false",
-        NEWSCENTER_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_SETTINGS_MODULE="newscenter.settings",
-    )
-    import django
-    from django.conf import settings
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    # Until the registry lists wxr itself.
-    extra = getattr(settings, "NEWSCENTER_IMPORT_FORMATS", {})
-    settings.NEWSCENTER_IMPORT_FORMATS = {"wxr": "newscenter.importers.wxr", **extra}
+    throwaway_site(data_dir)
 
 
 # --- inputs -------------------------------------------------------------------------------------

@@ -11,28 +11,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
-import tempfile
 import time
+
+from throwaway import throwaway_site
 
 
 def main() -> None:
     args = _arguments()
-    os.environ.update(
-        NEWSCENTER_DATA_DIR=tempfile.mkdtemp(prefix="newscenter-bench-"),
-        NEWSCENTER_HTTPS="false",
-        NEWSCENTER_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_SETTINGS_MODULE="newscenter.settings",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    throwaway_site()
     article = _fill(args.articles)
     paths = {
         "index": "/news/",
