@@ -288,6 +288,7 @@ def _provenance(article: Article, item: ImportedArticle, format_name: str) -> Im
         where=item.where[:300],
         original=item.original,
         lead_image_url=item.lead_image_url[:1000],
+        lead_image_alt=item.lead_image_alt[:300],
         notes=item.notes,
     )
 

@@ -224,6 +224,7 @@ class ImportRecord(models.Model):
     where = models.CharField(max_length=300, blank=True, help_text="The item within the origin.")
     original = models.TextField(blank=True)
     lead_image_url = models.URLField(max_length=1000, blank=True)
+    lead_image_alt = models.CharField(max_length=300, blank=True)
     notes = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(default=timezone.now)
 

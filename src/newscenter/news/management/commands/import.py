@@ -12,6 +12,7 @@ from rich.table import Table
 
 from newscenter.importers import formats
 from newscenter.importers.base import ImportParseError
+from newscenter.importers.images import lead_images_fetch
 from newscenter.importers.inputs import sources_from
 from newscenter.importers.run import ImportOptions, ImportReport, as_json, import_sources
 from newscenter.news.management.database import require_migrated
@@ -36,6 +37,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report only.")
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
+        parser.add_argument(
+            "--fetch-images",
+            action="store_true",
+            help="Download the lead images that imported items name (featured images, "
+            "og:image, feed media), under the same rules as feeds.",
+        )
 
     def handle(self, *args, **options):
         require_migrated()
@@ -50,14 +57,25 @@ class Command(BaseCommand):
             report = self._run(options["paths"], import_options, console, quiet=options["json"])
         except ImportParseError as exc:
             raise CommandError(str(exc)) from None
+        images = None
+        if options["fetch_images"] and not options["dry_run"]:
+            images = lead_images_fetch()
         if options["json"]:
-            self.stdout.write(json.dumps(as_json(report), ensure_ascii=False, indent=2))
+            data = as_json(report) | ({"images": _images_json(images)} if images else {})
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             self._summary(report, console, dry_run=options["dry_run"])
+            if images is not None:
+                self._images(images)
         if not report.ok:
             raise CommandError(
                 f"{len(report.failed)} source(s) failed; nothing from them was saved."
             )
+
+    def _images(self, images) -> None:
+        for url, message in images.failed:
+            self.stderr.write(f"lead image not fetched: {url}: {message}")
+        self.stdout.write(f"{len(images.fetched)} lead images fetched, {len(images.failed)} not")
 
     def _run(self, paths, import_options, console: Console, *, quiet: bool) -> ImportReport:
         # A progress bar only for people watching a terminal; pipes and tests get none.
@@ -91,6 +109,11 @@ class Command(BaseCommand):
             f"{len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.skipped)} skipped, {len(report.failed)} failed"
         )
+
+
+def _images_json(images) -> dict:
+    failed = [{"url": url, "message": message} for url, message in images.failed]
+    return {"fetched": images.fetched, "failed": failed}
 
 
 def _table(report: ImportReport, *, dry_run: bool) -> Table:
