@@ -101,3 +101,17 @@ def test_import_needs_the_add_permission(client, db):
     staff = User.objects.create_user("reader", password="x", is_staff=True)
     client.force_login(staff)
     assert client.get(URL).status_code == 403
+
+
+def test_lead_images_are_fetched_when_asked(admin_client, settings):
+    from tests.importers.test_images import WXR, jpeg_with_gps
+    from tests.test_fetching import FeedServer, send
+
+    settings.NEWSCENTER_FETCH_ALLOW_PRIVATE = True
+    with FeedServer() as server:
+        server.routes["/press.jpg"] = lambda h: send(h, 200, jpeg_with_gps())
+        export = WXR.format(image_url=server.url("/press.jpg"))
+        _, page = preview(admin_client, text=export, fetch_images="on")
+        response = admin_client.post(URL, confirm_data(page), follow=True)
+    assert "Fetched 1 lead image(s)." in response.text
+    assert Article.objects.get().lead_image_alt == "The new press in hall 3"

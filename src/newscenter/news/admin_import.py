@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 
 from newscenter.importers import formats
 from newscenter.importers.base import ImportParseError
+from newscenter.importers.images import lead_images_fetch
 from newscenter.importers.run import ImportOptions, Source, import_items, import_sources, parser_for
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -32,6 +33,11 @@ class ImportSettingsForm(forms.Form):
     format = forms.ChoiceField(choices=[])
     section = forms.CharField(required=False, help_text="Put every article in this section.")
     status = forms.ChoiceField(choices=STATUSES, required=False)
+    fetch_images = forms.BooleanField(
+        label="Fetch lead images",
+        required=False,
+        help_text="Download the images that items name (featured images, og:image).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +58,7 @@ class ImportForm(ImportSettingsForm):
         help_text="The text of a web page, or HTML, Markdown, a feed or a WordPress export.",
     )  # fmt: skip
     upload = forms.FileField(label="or upload a file", required=False)
-    field_order = ("text", "upload", "format", "section", "status")
+    field_order = ("text", "upload", "format", "section", "status", "fetch_images")
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -146,6 +152,8 @@ def _save(model_admin, request, form, source, articles, reviews):
     )  # fmt: skip
     _forget(request, request.POST["token"])
     _announce(request, report)
+    if report.ok and form.cleaned_data["fetch_images"]:
+        _announce_images(request, lead_images_fetch(acting_user=request.user))
     return redirect("admin:news_article_changelist")
 
 
@@ -158,6 +166,13 @@ def _announce(request, report) -> None:
             f"Imported: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.skipped)} skipped.",
         )
+
+
+def _announce_images(request, images) -> None:
+    for url, message in images.failed:
+        messages.warning(request, f"Lead image not fetched: {url}: {message}")
+    if images.fetched:
+        messages.success(request, f"Fetched {len(images.fetched)} lead image(s).")
 
 
 def _render(model_admin, request, context):
