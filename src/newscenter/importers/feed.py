@@ -17,14 +17,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-import defusedxml
 import feedparser
 import nh3
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
-from feedparser.encodings import convert_to_utf8
 
 from newscenter.importers.base import (
     ImportedArticle,
@@ -35,6 +32,7 @@ from newscenter.importers.base import (
     content_key,
     read_capped,
 )
+from newscenter.importers.feed_safety import check_xml, refuse_non_feed
 from newscenter.news.rendering import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -44,11 +42,6 @@ from newscenter.news.rendering import (
 )
 
 MAX_BYTES = 10 * 1024 * 1024  # feeds in the wild stay under a few megabytes
-CHECK_CHUNK = 64 * 1024
-# feedparser spends tens of microseconds on each element and each "&lt;": these bound a feed
-# to seconds. A 50-entry feed has about 1,000 elements.
-MAX_ELEMENTS = 50_000
-MAX_REFERENCES = 250_000
 MAX_BODY_CHARS = 1_000_000
 STANDFIRST_CHARS = 300
 HEADLINE_CHARS = 300  # Article.headline
@@ -57,14 +50,6 @@ ORIGINAL_CHARS = 100_000
 NAME_CHARS = {"author": 200, "tag": 100}
 ATOM_NS = b"http://www.w3.org/2005/atom"
 
-# The one DOCTYPE old RSS 0.91 feeds carry: a public identifier, no internal subset. It declares
-# no entities and nobody fetches it, so it is left out of the safety check (feedparser drops it).
-_NETSCAPE_DOCTYPE = re.compile(
-    rb'<!DOCTYPE\s+rss\s+PUBLIC\s+"-//Netscape Communications//DTD RSS 0\.91//EN"'
-    rb'\s+"[^"<>\[\]]*"\s*>',
-    re.IGNORECASE,
-)
-_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*", re.DOTALL)
 _ROOT = re.compile(rb"<(rss|rdf:rdf|feed)\b[^>]*>?", re.IGNORECASE)
 _HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.DOTALL)
@@ -73,100 +58,6 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _RELATIVE = re.compile(r"""(?:href|src)\s*=\s*["']?(?![a-z][a-z0-9+.-]*:)""", re.IGNORECASE)
 _URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
-
-# --- refusing unsafe or non-feed input ------------------------------------------------------
-
-
-def check_xml(data: bytes, *, origin: str) -> bool:
-    """Refuse DTDs, entities, external references and cut-off documents; return whether the
-    XML is well-formed.
-
-    Input expat cannot read (not well-formed, or a multi-byte legacy encoding) goes to
-    feedparser's lenient parser, so it is refused when it declares a DOCTYPE or ENTITY anywhere.
-    """
-    checked = _NETSCAPE_DOCTYPE.sub(b"", data, count=1)
-    if checked.count(b"&") > MAX_REFERENCES:
-        raise _too_much(f"{MAX_REFERENCES:,} character references", origin)
-    parser = DefusedXMLParser(target=_ElementCounter(), forbid_dtd=True)
-    try:
-        for start in range(0, len(checked), CHECK_CHUNK):
-            parser.feed(checked[start : start + CHECK_CHUNK])
-    except defusedxml.DefusedXmlException as exc:
-        raise _refused(exc, origin) from None
-    except _TooManyElements:
-        raise _too_much(f"{MAX_ELEMENTS:,} elements", origin) from None
-    except (ParseError, ValueError, LookupError):
-        if _DECLARATION.search(_as_utf8(checked)):
-            raise _refused(None, origin) from None
-        if checked.count(b"<") > MAX_ELEMENTS:
-            raise _too_much(f"{MAX_ELEMENTS:,} elements", origin) from None
-        return False
-    try:
-        parser.close()
-    except defusedxml.DefusedXmlException as exc:
-        raise _refused(exc, origin) from None
-    except ParseError as exc:
-        # Well-formed up to its end, but elements are left open: a partial download, whose
-        # last entry would be imported cut short.
-        raise ImportParseError(
-            f"the feed is cut off: it ends before its elements are closed ({exc})", where=origin
-        ) from None
-    return True
-
-
-class _TooManyElements(Exception):
-    pass
-
-
-class _ElementCounter:
-    """An ElementTree target that only counts: the check needs no tree in memory."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def start(self, tag: str, attributes: dict) -> None:
-        self.count += 1
-        if self.count > MAX_ELEMENTS:
-            raise _TooManyElements
-
-
-def _too_much(what: str, origin: str) -> ImportParseError:
-    return ImportParseError(f"the feed has more than {what}; import it in parts", where=origin)
-
-
-def _refused(exc: Exception | None, origin: str) -> ImportParseError:
-    what = {
-        defusedxml.DTDForbidden: "a document type declaration (DTD)",
-        defusedxml.EntitiesForbidden: "an entity declaration",
-        defusedxml.ExternalReferenceForbidden: "a reference to an external file",
-    }.get(type(exc), "a DTD or entity declaration")
-    return ImportParseError(
-        f"the feed contains {what}; feeds with DTDs or entities are refused for safety "
-        "(they can expand to gigabytes or read local files)",
-        where=origin,
-    )
-
-
-def _as_utf8(data: bytes) -> bytes:
-    """The bytes as feedparser will read them: UTF-16, EBCDIC and the rest converted."""
-    try:
-        return convert_to_utf8({"content-type": "application/xml"}, data, {})
-    except Exception:  # e.g. a non-ASCII encoding name; feedparser.parse then fails as well
-        return data.replace(b"\x00", b"")
-
-
-def _refuse_non_feed(result: Any, origin: str) -> None:
-    if result.entries:
-        return
-    if result.bozo:
-        problem = result.get("bozo_exception") or "not well-formed XML"
-        raise ImportParseError(f"the feed cannot be read: {problem}", where=origin)
-    if not result.get("version"):
-        raise ImportParseError(
-            "no RSS or Atom feed found (the document's root is not rss, rdf:RDF or feed)",
-            where=origin,
-        )
-
 
 # --- text helpers ---------------------------------------------------------------------------
 
@@ -423,7 +314,7 @@ def read_feed(data: bytes, *, origin: str) -> Any:
         )
     except Exception as exc:  # feedparser raises assorted errors on hostile bytes
         raise ImportParseError(f"the feed cannot be read ({exc})", where=origin) from None
-    _refuse_non_feed(result, origin)
+    refuse_non_feed(result, origin)
     return result
 
 
