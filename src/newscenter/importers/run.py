@@ -221,6 +221,9 @@ class _Batch:
             self.report.skipped.append((label, EDITED))
             return
         fields = _article_fields(item, self.options)
+        # Compared with what is stored, so sanitised as the service would store it (only here:
+        # nh3 costs ~0.4 ms for a 5 KB body, and new articles are sanitised by the service).
+        fields["body"] = sanitise_html(fields["body"])
         if not self.options.status:
             # Editors may have published, unpublished or scheduled it since: their call stands.
             fields.pop("status")
@@ -268,8 +271,7 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
     fields = {
         "headline": item.headline,
         "standfirst": item.standfirst,
-        # Compared with what is stored, so sanitised as the service would store it.
-        "body": sanitise_html(item.body_html),
+        "body": item.body_html,
         "pub_date": item.pub_date,
         "status": status,
         "source_name": item.source_name,
