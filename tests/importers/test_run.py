@@ -135,3 +135,12 @@ def test_bulk_path_derives_like_the_single_path():
     assert slugs == ["same-headline", "same-headline-2", "same-headline-3"]
     assert all(a.pub_day.isoformat() == "2024-05-01" for a in Article.objects.all())
     assert Article.objects.filter(audit_entries__action="create").count() == 3
+
+
+def test_a_broken_format_setting_is_a_clear_failure(settings):
+    settings.NEWSCENTER_IMPORT_FORMATS = {"pipe": "tests.importers.no_such_module"}
+    report = run("a|Fine|2024-05-01T09:00:00+00:00", format="pipe")
+    [(item, message)] = report.failed
+    assert item == "news.pipe"
+    assert "format 'pipe' is configured as tests.importers.no_such_module" in message
+    assert not Article.objects.exists()

@@ -31,7 +31,12 @@ def get_parser(name: str) -> Parser:
     except KeyError:
         known = ", ".join(sorted(formats()))
         raise ImportParseError(f"unknown format {name!r} (known: {known})") from None
-    return import_module(module).parser
+    try:
+        return import_module(module).parser
+    except (ImportError, AttributeError) as exc:
+        # `import` skips the system checks for speed, so a bad NEWSCENTER_IMPORT_FORMATS
+        # entry must still end in a message, not a traceback (newscenter.E002 names it too).
+        raise ImportParseError(f"format {name!r} is configured as {module}: {exc}") from None
 
 
 def detect_parser(head: bytes, *, filename: str = "") -> Parser:
