@@ -67,6 +67,25 @@ def test_section_and_tag_pages(client):
     assert client.get("/news/tag/nope/").status_code == 404
 
 
+def test_author_page_lists_their_public_articles_and_is_linked_from_the_byline(client):
+    author = services.author_get_or_create(name="Jana Oster")
+    author.bio = "Writes about the works."
+    author.save()
+    mine = make_article(headline="Written by Jana", authors=[author])
+    make_article(headline="Somebody else's")
+    make_article(headline="Jana's draft", authors=[author], status="draft", pub_date=None)
+    page = client.get("/news/author/jana-oster/")
+    assert page.status_code == 200
+    assert soup(page).h1.get_text(strip=True) == "Jana Oster"
+    assert "Writes about the works." in page.text
+    assert [h.get_text(strip=True) for h in soup(page).select(".article-list h2")] == [
+        "Written by Jana"
+    ]
+    byline = soup(client.get(mine.get_absolute_url())).select_one(".byline a")
+    assert byline["href"] == "/news/author/jana-oster/"
+    assert client.get("/news/author/nobody/").status_code == 404
+
+
 def test_article_page_layout(client):
     article = make_article(
         headline="Valve plant opens in Lisbon",

@@ -23,6 +23,8 @@ from newscenter.news.demo_content import (
     BANNER,
     BANNER_SIZE,
     LEAD_IMAGE_SIZE,
+    LOGO,
+    LOGO_SIZE,
     RGB,
     SECTIONS,
     SITE,
@@ -48,7 +50,7 @@ def demo_is_needed() -> bool:
 def load_demo(*, acting_user: AbstractBaseUser | None = None) -> int:
     """Load the site settings, sections and articles above; return the number of articles."""
     # Settings first: the site's time zone decides each article's URL day.
-    _site_settings_update(banner=BANNER, **SITE)
+    _site_settings_update(banner=BANNER, logo=LOGO, **SITE)
     for position, name in enumerate(SECTIONS):
         section_get_or_create(name=name, position=position)
     now = timezone.now()
@@ -57,12 +59,13 @@ def load_demo(*, acting_user: AbstractBaseUser | None = None) -> int:
     return len(ARTICLES)
 
 
-def _site_settings_update(*, banner: Picture, **fields: str) -> SiteSettings:
+def _site_settings_update(*, banner: Picture, logo: Picture, **fields: str) -> SiteSettings:
     # No service writes SiteSettings yet (nor audits it), so the demo validates and saves it here.
     site = SiteSettings.load()
     for name, value in fields.items():
         setattr(site, name, value)
     site.banner_image = ContentFile(_render(banner, BANNER_SIZE, "PNG"), name="demo-banner.png")
+    site.logo = ContentFile(_render(logo, LOGO_SIZE, "PNG"), name="demo-logo.png")
     site.full_clean()
     site.save()
     return site

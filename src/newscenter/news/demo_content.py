@@ -13,6 +13,7 @@ NAVY: RGB = (14, 42, 71)
 TEAL: RGB = (20, 112, 122)
 COPPER: RGB = (214, 128, 64)
 BANNER_SIZE = (1600, 300)
+LOGO_SIZE = (512, 512)
 LEAD_IMAGE_SIZE = (1200, 675)
 
 
@@ -52,6 +53,7 @@ SITE = {
     "from deep navy to teal, the Kesselmark colours.",
 }
 BANNER = Picture(NAVY, TEAL, COPPER, "stripes")
+LOGO = Picture(NAVY, NAVY, COPPER, "rings")
 SECTIONS = ("Company news", "Product news", "Industry news")
 
 ARTICLES: tuple[DemoArticle, ...] = (

@@ -29,6 +29,11 @@ class SiteSettings(models.Model):
     banner_alt = models.CharField(
         max_length=300, blank=True, help_text="Describes the banner for screen readers."
     )
+    logo = models.ImageField(
+        upload_to="site/",
+        blank=True,
+        help_text="Square, at least 112 pixels: names the publisher to search engines and feeds.",
+    )
     section_title = models.CharField(max_length=200, default="News center")
     tagline = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, default="en")
@@ -93,6 +98,9 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:author", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):

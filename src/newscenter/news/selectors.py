@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404
 from newscenter.news.models import Article, Author, Section, Tag
 
 
-def public_articles(*, section: Section | None = None, tag: Tag | None = None):
+def public_articles(
+    *, section: Section | None = None, tag: Tag | None = None, author: Author | None = None
+):
     """Public articles, newest first, with what a listing shows in a fixed number of queries."""
     articles = (
         Article.objects.published()
@@ -21,6 +23,8 @@ def public_articles(*, section: Section | None = None, tag: Tag | None = None):
         articles = articles.filter(section=section)
     if tag is not None:
         articles = articles.filter(tags=tag)
+    if author is not None:
+        articles = articles.filter(authors=author)
     return articles.order_by("-pub_date", "-id")
 
 

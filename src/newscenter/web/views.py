@@ -16,7 +16,7 @@ from django.views.generic import ListView
 from django.views.static import serve
 
 from newscenter.news import selectors
-from newscenter.news.models import Section, Tag
+from newscenter.news.models import Author, Section, Tag
 
 PAGE_SIZE = 20
 
@@ -46,6 +46,17 @@ class TagView(ArticleIndexView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(listing_title=f"Tagged “{self.tag.name}”", **kwargs)
+
+
+class AuthorView(ArticleIndexView):
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return selectors.public_articles(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            listing_title=self.author.name, listing_description=self.author.bio, **kwargs
+        )
 
 
 def article_detail(request, year: int, month: int, day: int, slug: str):
