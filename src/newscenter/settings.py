@@ -30,10 +30,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "csp",
     "django_prose_editor",
     "newscenter.news",
     "newscenter.web",
+    "newscenter.search",
 ]
 
 MIDDLEWARE = [

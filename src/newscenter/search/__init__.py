@@ -1,0 +1,1 @@
+"""Full-text search: one protocol, one backend per database (SQLite FTS5, PostgreSQL)."""
