@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from newscenter.web import views
+from newscenter.web import robots, views
 
 admin.site.site_header = "newscenter"
 admin.site.site_title = "newscenter"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="news:index", permanent=False)),
     path("news/", include("newscenter.web.urls")),
     path("admin/", admin.site.urls),
+    path("robots.txt", robots.robots_txt, name="robots"),
 ]
 
 if settings.MEDIA_URL.startswith("/"):

@@ -1,0 +1,193 @@
+"""Sitemaps for search engines: declarative classes on ``django.contrib.sitemaps``.
+
+Every class starts from ``Article.objects.published()``, so drafts and scheduled articles
+never appear, and reads only the columns its URLs need: a sitemap page costs the same few
+queries whether it lists five URLs or fifty thousand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urljoin
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import F, Max
+from django.db.models.functions import Greatest
+from django.urls import reverse
+from django.utils import timezone
+
+from newscenter.news.models import Article, SiteSettings
+
+# The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
+URLS_PER_FILE = 50_000
+
+# Google News reads articles of the last two days, at most 1,000 per news sitemap.
+NEWS_WINDOW = dt.timedelta(hours=48)
+NEWS_MAX_ARTICLES = 1_000
+
+# A listing page changes when one of its articles is edited or when a scheduled one goes
+# live; the later of the two times says when either last happened.
+_LAST_CHANGE = Max(Greatest("updated", "pub_date"))
+
+
+class ArticleSitemap(Sitemap):
+    """Every public article, with its lead image (Google's image extension)."""
+
+    limit = URLS_PER_FILE
+
+    def items(self):
+        # Oldest first: a new article lands on the last page and leaves earlier pages unchanged.
+        return (
+            Article.objects.published()
+            .only("slug", "pub_day", "updated", "lead_image")
+            .order_by("pub_date", "id")
+        )
+
+    def lastmod(self, article: Article) -> dt.datetime:
+        return article.updated
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        # One aggregate instead of the base class's walk over every article.
+        return Article.objects.published().aggregate(latest=Max("updated"))["latest"]
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
+        for url in urls:
+            image = url["item"].lead_image
+            # Media served by the app gives a path; object storage gives an absolute URL.
+            url["image"] = urljoin(origin, image.url) if image else ""
+        return urls
+
+
+class IndexPageSitemap(Sitemap):
+    """The News center's front page."""
+
+    limit = URLS_PER_FILE
+
+    def items(self) -> list[str]:
+        return ["news:index"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+    def lastmod(self, name: str) -> dt.datetime | None:
+        return Article.objects.published().aggregate(latest=_LAST_CHANGE)["latest"]
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        return self.lastmod("news:index")
+
+
+class _ListingSitemap(Sitemap):
+    """Pages that list the public articles of one section, tag or author.
+
+    Built from the public articles grouped by the listing's slug, so a listing without a
+    public article never appears and each page's lastmod comes from the same query.
+    """
+
+    limit = URLS_PER_FILE
+    relation: str  # the Article field that leads to the listing's section, tag or author
+    url_name: str
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .values(listing=F(f"{self.relation}__slug"))
+            .filter(listing__isnull=False)
+            .annotate(last_change=_LAST_CHANGE)
+            .order_by("listing")
+        )
+
+    def location(self, item: dict) -> str:
+        return reverse(self.url_name, kwargs={"slug": item["listing"]})
+
+    def lastmod(self, item: dict) -> dt.datetime:
+        return item["last_change"]
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        return (
+            Article.objects.published()
+            .filter(**{f"{self.relation}__isnull": False})
+            .aggregate(latest=_LAST_CHANGE)["latest"]
+        )
+
+
+class SectionSitemap(_ListingSitemap):
+    relation = "section"
+    url_name = "news:section"
+
+
+class TagSitemap(_ListingSitemap):
+    relation = "tags"
+    url_name = "news:tag"
+
+
+class AuthorSitemap(_ListingSitemap):
+    relation = "authors"
+    url_name = "news:author"
+
+
+class NewsSitemap(Sitemap):
+    """Google News: the public articles of the last 48 hours, newest first, at most 1,000."""
+
+    limit = NEWS_MAX_ARTICLES
+
+    def items(self):
+        now = timezone.now()
+        return (
+            Article.objects.published(at=now)
+            .filter(pub_date__gte=now - NEWS_WINDOW)
+            .only("headline", "slug", "pub_day", "pub_date", "language")
+            .order_by("-pub_date", "-id")[:NEWS_MAX_ARTICLES]
+        )
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        site_settings = SiteSettings.load()
+        for url in urls:
+            article = url["item"]
+            url["publication"] = xml_text(site_settings.site_name)
+            url["language"] = news_language(article.language or site_settings.language)
+            url["title"] = xml_text(article.headline)
+        return urls
+
+
+# The sitemaps that the index lists, by the name in their URL (sitemap-<name>.xml).
+SITEMAPS: dict[str, type[Sitemap]] = {
+    "pages": IndexPageSitemap,
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+
+NEWS_SITEMAPS: dict[str, type[Sitemap]] = {"news": NewsSitemap}
+
+# Regions that write Chinese in traditional characters unless a script subtag says otherwise.
+_TRADITIONAL_REGIONS = {"tw", "hk", "mo"}
+
+
+def news_language(tag: str) -> str:
+    """The code Google News wants for a BCP 47 language tag.
+
+    ISO 639 (two or three letters), except Chinese, which Google splits into "zh-cn"
+    (simplified) and "zh-tw" (traditional): "de-AT" -> "de", "zh-Hant-HK" -> "zh-tw".
+    """
+    primary, *rest = re.split(r"[-_]", tag.strip().lower())
+    if primary == "zh":
+        script_says = "hant" in rest or "hans" in rest
+        traditional = "hant" in rest if script_says else bool(_TRADITIONAL_REGIONS & set(rest))
+        return "zh-tw" if traditional else "zh-cn"
+    if re.fullmatch(r"[a-z]{2,3}", primary):
+        return primary
+    return "en"  # not a language tag at all: the protocol needs some code
+
+
+# Characters XML 1.0 forbids even when escaped (most C0 controls): an imported headline may
+# carry one, and a single one makes the whole sitemap unreadable.
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
