@@ -1,0 +1,326 @@
+"""What search engines and link previews read in a page's head.
+
+Canonical URL, description, OpenGraph and Twitter card tags and schema.org JSON-LD, built
+from the article, the site settings and the request, so that every URL is absolute and
+points at the host the reader used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.fields.files import ImageFieldFile
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
+
+DESCRIPTION_MAX_LENGTH = 300
+SCHEMA_CONTEXT = "https://schema.org"
+
+
+@dataclasses.dataclass(frozen=True)
+class Image:
+    url: str
+    width: int | None
+    height: int | None
+    alt: str
+    # A wide picture fills a large link-preview card; a square logo looks better small.
+    wide: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class PageMeta:
+    """Everything web/_seo.html writes into a page's head."""
+
+    og_type: str
+    title: str
+    description: str
+    url: str  # og:url: the canonical URL, or the address itself on a page kept out of search
+    canonical_url: str  # empty on a page kept out of search
+    site_name: str
+    locale: str
+    image: Image | None
+    published: str = ""
+    modified: str = ""
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    structured_data: tuple[dict, ...] = ()
+
+    @property
+    def twitter_card(self) -> str:
+        return "summary_large_image" if self.image and self.image.wide else "summary"
+
+
+# Pages
+
+
+def article_page(request, article: Article, site: SiteSettings) -> PageMeta:
+    canonical = article_canonical_url(request, article)
+    tags = tuple(tag.name for tag in article.tags.all())
+    return PageMeta(
+        og_type="article",
+        title=article.headline,
+        description=plain_description(article.standfirst),
+        url=canonical,
+        canonical_url=canonical,
+        site_name=site.site_name,
+        locale=og_locale(article_language(article, site)),
+        image=lead_image(request, article) or site_image(request, site),
+        published=iso_datetime(article.pub_date),
+        modified=iso_datetime(date_modified(article)),
+        section=article.section.name if article.section else "",
+        tags=tags,
+        structured_data=(
+            news_article(request, article, site, canonical_url=canonical, keywords=tags),
+            breadcrumb_list(article_trail(request, article, site)),
+        ),
+    )
+
+
+def listing_page(
+    request,
+    site: SiteSettings,
+    *,
+    page_number: int = 1,
+    title: str = "",
+    subject: Section | Tag | Author | None = None,
+    description: str = "",
+) -> PageMeta:
+    """The index, or the articles of one section, tag or author (``subject``)."""
+    canonical = listing_canonical_url(request, page_number)
+    trail = [index_crumb(request, site)]
+    if subject is not None:
+        trail.append((subject.name, request.build_absolute_uri(subject.get_absolute_url())))
+    return PageMeta(
+        og_type="website",
+        title=title or site.section_title,
+        description=plain_description(
+            listing_description(site, subject=subject, shown=description)
+        ),
+        url=canonical,
+        canonical_url=canonical,
+        site_name=site.site_name,
+        locale=og_locale(site.language),
+        image=site_image(request, site),
+        # A trail of one (the index alone) is no breadcrumb: search engines ask for two.
+        structured_data=(breadcrumb_list(trail),) if len(trail) > 1 else (),
+    )
+
+
+def site_page(request, site: SiteSettings, *, title: str = "") -> PageMeta:
+    """Any other page: what the site says about itself, with no claim to a canonical URL."""
+    return PageMeta(
+        og_type="website",
+        title=title or site.section_title,
+        description=plain_description(site.tagline),
+        url=request.build_absolute_uri(),
+        canonical_url="",
+        site_name=site.site_name,
+        locale=og_locale(site.language),
+        image=site_image(request, site),
+    )
+
+
+def kept_out_of_search(request, meta: PageMeta) -> PageMeta:
+    """A noindex page names no canonical URL and carries no structured data.
+
+    A canonical URL on a noindex page sends search engines contradictory signals, and
+    structured data there would describe a page that must not be listed.
+    """
+    return dataclasses.replace(
+        meta, url=request.build_absolute_uri(), canonical_url="", structured_data=()
+    )
+
+
+# URLs
+
+
+def article_canonical_url(request, article: Article) -> str:
+    # A republished item may name the original as canonical so that it, not we, ranks.
+    return article.canonical_url or request.build_absolute_uri(article.get_absolute_url())
+
+
+def listing_canonical_url(request, page_number: int) -> str:
+    """Page 1 without ``?page=``, page n with it; any other query parameter dropped."""
+    url = request.build_absolute_uri(request.path)
+    return url if page_number == 1 else f"{url}?page={page_number}"
+
+
+def index_crumb(request, site: SiteSettings) -> tuple[str, str]:
+    return site.section_title, request.build_absolute_uri(reverse("news:index"))
+
+
+def article_trail(request, article: Article, site: SiteSettings) -> list[tuple[str, str]]:
+    trail = [index_crumb(request, site)]
+    if article.section:
+        section_url = article.section.get_absolute_url()
+        trail.append((article.section.name, request.build_absolute_uri(section_url)))
+    # Our own address, not canonical_url: the trail describes this site's hierarchy.
+    trail.append((article.headline, request.build_absolute_uri(article.get_absolute_url())))
+    return trail
+
+
+# Texts
+
+
+def plain_description(text: str) -> str:
+    return Truncator(" ".join(text.split())).chars(DESCRIPTION_MAX_LENGTH)
+
+
+def listing_description(
+    site: SiteSettings, *, subject: Section | Tag | Author | None, shown: str = ""
+) -> str:
+    """The section's description or the author's bio, else what the page shows, else the tagline."""
+    own = ""
+    if isinstance(subject, Section):
+        own = subject.description
+    elif isinstance(subject, Author):
+        own = subject.bio
+    return own.strip() or shown.strip() or site.tagline
+
+
+def article_language(article: Article, site: SiteSettings) -> str:
+    return article.language or site.language
+
+
+def og_locale(language: str) -> str:
+    """``de-CH`` becomes ``de_CH`` and ``en`` stays ``en``: OpenGraph joins with an underscore."""
+    subtags = language.replace("_", "-").split("-")
+    primary = subtags[0].lower()
+    region = next((tag.upper() for tag in subtags[1:] if len(tag) == 2 and tag.isalpha()), "")
+    return f"{primary}_{region}" if region and primary else primary
+
+
+# Dates
+
+
+def date_modified(article: Article) -> dt.datetime | None:
+    # An article written ahead and scheduled was last saved before its publication date.
+    if article.pub_date is None:
+        return article.updated
+    return max(article.pub_date, article.updated)
+
+
+def iso_datetime(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+# Images
+
+
+def image_from_field(request, field: ImageFieldFile, *, alt: str, wide: bool = True) -> Image:
+    return Image(
+        url=request.build_absolute_uri(field.url),
+        width=field.width,
+        height=field.height,
+        alt=alt,
+        wide=wide,
+    )
+
+
+def lead_image(request, article: Article) -> Image | None:
+    if not article.lead_image:
+        return None
+    return image_from_field(request, article.lead_image, alt=article.lead_image_alt)
+
+
+def site_image(request, site: SiteSettings) -> Image | None:
+    """The picture for a page without one of its own: the logo, else the banner."""
+    if site.logo:
+        return image_from_field(request, site.logo, alt=site.site_name, wide=False)
+    if site.banner_image:
+        return image_from_field(request, site.banner_image, alt=site.banner_alt)
+    return None
+
+
+def image_object(image: Image) -> dict:
+    data = {"@type": "ImageObject", "url": image.url}
+    if image.width and image.height:
+        data |= {"width": image.width, "height": image.height}
+    return data
+
+
+# schema.org
+
+
+def organization(request, site: SiteSettings) -> dict:
+    data = {
+        "@type": "Organization",
+        "name": site.site_name,
+        "url": request.build_absolute_uri(reverse("news:index")),
+    }
+    if site.logo:
+        data["logo"] = image_object(image_from_field(request, site.logo, alt=site.site_name))
+    return data
+
+
+def person(request, author: Author) -> dict:
+    return {
+        "@type": "Person",
+        "name": author.name,
+        "url": request.build_absolute_uri(author.get_absolute_url()),
+    }
+
+
+def news_article(
+    request,
+    article: Article,
+    site: SiteSettings,
+    *,
+    canonical_url: str,
+    keywords: tuple[str, ...] = (),
+) -> dict:
+    publisher = organization(request, site)
+    authors = [person(request, author) for author in article.authors.all()]
+    image = lead_image(request, article)
+    data = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "url": canonical_url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url},
+        "datePublished": iso_datetime(article.pub_date),
+        "dateModified": iso_datetime(date_modified(article)),
+        # Without a byline the organisation speaks for itself, as search engines accept.
+        "author": authors or [publisher],
+        "publisher": publisher,
+        "inLanguage": article_language(article, site),
+    }
+    optional = {
+        "description": plain_description(article.standfirst),
+        "image": image_object(image) if image else None,
+        "isBasedOn": article.source_url,
+        "articleSection": article.section.name if article.section else "",
+        "keywords": list(keywords),
+    }
+    return data | {key: value for key, value in optional.items() if value}
+
+
+def breadcrumb_list(trail: list[tuple[str, str]]) -> dict:
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> SafeString:
+    """JSON for a ``<script type="application/ld+json">`` element, as json_script escapes it.
+
+    With ``<``, ``>`` and ``&`` written as \\u escapes, a headline holding ``</script>`` or
+    ``<!--`` cannot end the element or start a comment; parsed, the JSON is unchanged.
+    """
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308 (escaped just above)

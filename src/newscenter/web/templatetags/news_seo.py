@@ -1,0 +1,53 @@
+"""Tags that hand web.seo's page metadata to web/_seo.html.
+
+    {% article_seo article as seo %}{% include "web/_seo.html" %}
+
+A page whose context sets ``noindex`` keeps its description and link-preview tags but names
+no canonical URL and carries no structured data; the staff preview (``preview``) gets none.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from newscenter.web import seo
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def article_seo(context, article) -> seo.PageMeta | None:
+    if context.get("preview"):
+        # The preview may show a draft: nothing that describes it to search engines or
+        # link unfurlers, not even a canonical URL it does not have yet.
+        return None
+    return _indexable(context, seo.article_page(context["request"], article, context["site"]))
+
+
+@register.simple_tag(takes_context=True)
+def listing_seo(context) -> seo.PageMeta:
+    page = context.get("page_obj")
+    subject = context.get("section") or context.get("tag") or context.get("author")
+    meta = seo.listing_page(
+        context["request"],
+        context["site"],
+        page_number=page.number if page else 1,
+        title=context.get("listing_title", ""),
+        subject=subject,
+        description=context.get("listing_description", ""),
+    )
+    return _indexable(context, meta)
+
+
+@register.simple_tag(takes_context=True)
+def page_seo(context) -> seo.PageMeta:
+    return _indexable(context, seo.site_page(context["request"], context["site"]))
+
+
+@register.filter
+def json_ld(data: dict):
+    return seo.json_ld(data)
+
+
+def _indexable(context, meta: seo.PageMeta) -> seo.PageMeta:
+    return seo.kept_out_of_search(context["request"], meta) if context.get("noindex") else meta
