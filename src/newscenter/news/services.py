@@ -18,6 +18,7 @@ from django.utils import timezone
 from newscenter.news import publishing
 from newscenter.news.models import Article, AuditEntry, Author, Section, SiteSettings, Tag
 from newscenter.news.rendering import sanitise_html
+from newscenter.news.signals import articles_changed
 
 User = AbstractBaseUser | None
 
@@ -48,6 +49,7 @@ def article_create(
     article.tags.set(tags)
     article.authors.set(authors)
     _audit(acting_user, "create", article, status=article.status)
+    _changed_on_commit([article.pk])
     return article
 
 
@@ -77,6 +79,7 @@ def article_update(
         name for name in ARTICLE_FIELDS if getattr(previous, name) != getattr(article, name)
     )
     _audit(acting_user, _action(previous, article), article, changed=changed)
+    _changed_on_commit([article.pk])
     return article
 
 
@@ -166,6 +169,14 @@ def _action(previous: Article, article: Article) -> str:
     return "update"
 
 
+def _changed_on_commit(article_ids: list[int]) -> None:
+    # Search index and caches follow the change only once it is committed: a rolled-back
+    # edit never reaches them, and readers never see a result the database does not hold.
+    transaction.on_commit(
+        lambda: articles_changed.send(sender=Article, article_ids=article_ids), robust=True
+    )
+
+
 def _audit(actor: User, action: str, article: Article, **detail: Any) -> None:
     AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -205,6 +216,7 @@ def article_bulk_create(*, acting_user: User, new: Sequence[NewArticle]) -> list
         AuditEntry(actor=actor, action="create", article=a, detail={"status": a.status})
         for a in articles
     )
+    _changed_on_commit([a.pk for a in articles])
     return articles
 
 

@@ -1,9 +1,12 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from newscenter.web import converters, views
+from newscenter import feeds
+from newscenter.web import converters, search, sitemaps, views
 
 register_converter(converters.FourDigitConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "nn")
+register_converter(feeds.FormatConverter, "feed_format")
 
 app_name = "news"
 
@@ -14,4 +17,47 @@ urlpatterns = [
     path("author/<str:slug>/", views.AuthorView.as_view(), name="author"),
     path("<yyyy:year>/<nn:month>/<nn:day>/<str:slug>/", views.article_detail, name="article"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
+    path("search/", search.search_page, name="search"),
+    path("search.json", search.search_json, name="search-json"),
+    path("feed/<feed_format:format>/", feeds.article_feed, name="feed"),
+    path(
+        "section/<str:slug>/feed/<feed_format:format>/",
+        feeds.article_feed,
+        {"kind": "section"},
+        name="section-feed",
+    ),
+    path(
+        "tag/<str:slug>/feed/<feed_format:format>/",
+        feeds.article_feed,
+        {"kind": "tag"},
+        name="tag-feed",
+    ),
+    path(
+        "author/<str:slug>/feed/<feed_format:format>/",
+        feeds.article_feed,
+        {"kind": "author"},
+        name="author-feed",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {
+            "sitemaps": sitemaps.SITEMAPS,
+            "sitemap_url_name": "news:sitemap-section",
+            "template_name": "web/sitemaps/index.xml",
+        },
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.NEWS_SITEMAPS, "template_name": "web/sitemaps/news.xml"},
+        name="sitemap-news",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "web/sitemaps/sitemap.xml"},
+        name="sitemap-section",
+    ),
 ]

@@ -17,6 +17,7 @@ from django.views.static import serve
 
 from newscenter.news import selectors
 from newscenter.news.models import Author, Section, Tag
+from newscenter.search.related import related_articles
 
 PAGE_SIZE = 20
 
@@ -36,7 +37,9 @@ class SectionView(ArticleIndexView):
         return selectors.public_articles(section=self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(listing_title=self.section.name, **kwargs)
+        return super().get_context_data(
+            section=self.section, listing_title=self.section.name, **kwargs
+        )
 
 
 class TagView(ArticleIndexView):
@@ -45,7 +48,9 @@ class TagView(ArticleIndexView):
         return selectors.public_articles(tag=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(listing_title=f"Tagged “{self.tag.name}”", **kwargs)
+        return super().get_context_data(
+            tag=self.tag, listing_title=f"Tagged “{self.tag.name}”", **kwargs
+        )
 
 
 class AuthorView(ArticleIndexView):
@@ -55,7 +60,10 @@ class AuthorView(ArticleIndexView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            listing_title=self.author.name, listing_description=self.author.bio, **kwargs
+            author=self.author,
+            listing_title=self.author.name,
+            listing_description=self.author.bio,
+            **kwargs,
         )
 
 
@@ -65,10 +73,8 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
     except ValueError:
         raise Http404("No such date") from None
     article = selectors.public_article(day=pub_day, slug=slug)
-    canonical_url = article.canonical_url or request.build_absolute_uri(article.get_absolute_url())
-    return render(
-        request, "web/article_detail.html", {"article": article, "canonical_url": canonical_url}
-    )
+    context = {"article": article, "related": related_articles(article)}
+    return render(request, "web/article_detail.html", context)
 
 
 @never_cache

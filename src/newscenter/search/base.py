@@ -1,0 +1,141 @@
+"""The search protocol every backend implements, and what it takes and returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.db.models import QuerySet
+
+from newscenter.news.rendering import plain_text
+from newscenter.search.query import ParsedQuery
+
+# Backends wrap matches in these private-use characters; the page escapes the text, then turns
+# them into <mark>. Highlighting never passes document text through as HTML.
+MARK_START, MARK_END = "\ue000", "\ue001"
+# Weights of headline, standfirst and body in relevance: a word in the headline counts most.
+WEIGHTS = (10.0, 4.0, 1.0)
+# Relevance is divided by (1 + age / RECENCY_SCALE): at equal relevance a newer article wins,
+# and a year-old article needs twice the relevance of today's to rank beside it.
+RECENCY_SCALE = dt.timedelta(days=365)
+SNIPPET_WORDS = 30
+# pg_trgm's default threshold: below it two words share too little to be a misspelling.
+CORRECTION_MIN_SIMILARITY = 0.3
+# A body longer than this is indexed by its beginning: PostgreSQL refuses a tsvector over 1 MB,
+# and no reader's query needs the hundred-thousandth word of an article to find it.
+MAX_INDEXED_CHARS = 200_000
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index holds of one article: its words in three weighted fields."""
+
+    article_id: int
+    headline: str
+    standfirst: str
+    body: str  # plain text
+
+    @classmethod
+    def from_values(cls, row: dict) -> Document:
+        # A space before every tag keeps words of adjacent paragraphs apart ("end.</p><p>Next").
+        body = plain_text((row["body"] or "").replace("<", " <"))
+        return cls(
+            row["id"],
+            _indexable(row["headline"]),
+            _indexable(row["standfirst"]),
+            _indexable(" ".join(body.split())[:MAX_INDEXED_CHARS]),
+        )
+
+    def text(self) -> str:
+        return f"{self.headline} {self.standfirst} {self.body}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: int
+    score: float
+    headline: str = ""  # with MARK_START/MARK_END around matches
+    snippet: str = ""
+
+    @property
+    def headline_html(self) -> str:
+        return marked_html(self.headline)
+
+    @property
+    def snippet_html(self) -> str:
+        return marked_html(self.snippet)
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: Sequence[Hit]
+    total: int
+    corrected: ParsedQuery | None = None  # set when a spelling correction produced these hits
+    terms: tuple[str, ...] = field(default=())
+
+
+class Backend(Protocol):
+    """One per database. ``candidates`` is a queryset of the articles a search may return
+    (public, filtered by section, tag or date): the backend narrows it by text, never widens it.
+    """
+
+    def install(self) -> None: ...
+
+    def index(self, documents: Iterable[Document]) -> None: ...
+
+    def remove(self, article_ids: Iterable[int]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def search(
+        self,
+        query: ParsedQuery,
+        *,
+        candidates: QuerySet,
+        limit: int,
+        offset: int = 0,
+        by_date: bool = False,
+    ) -> tuple[list[Hit], int]: ...
+
+    def highlight(self, query: ParsedQuery, article_ids: Sequence[int]) -> dict[int, tuple]: ...
+
+    def matches_any(self, query: ParsedQuery) -> bool: ...
+
+    def similar_words(self, word: str, *, limit: int) -> list[str]: ...
+
+    def add_words(self, words: Iterable[str]) -> None: ...
+
+    def related(
+        self, words: Sequence[str], *, candidates: QuerySet, limit: int
+    ) -> list[tuple[int, float]]: ...
+
+
+def closest_words(word: str, found: Iterable[str], limit: int) -> list[str]:
+    """The words most like ``word`` by trigrams, best first, that are similar enough."""
+    scored = sorted(
+        ((trigram_similarity(word, w), w) for w in set(found) if w != word), reverse=True
+    )
+    return [w for score, w in scored if score >= CORRECTION_MIN_SIMILARITY][:limit]
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """Shared trigrams over all trigrams, padded as pg_trgm pads, so both backends agree."""
+    x, y = _trigrams(a), _trigrams(b)
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _indexable(text: str) -> str:
+    # Stored text must not carry the highlight markers, or a page could get an unclosed <mark>.
+    return (text or "").replace(MARK_START, "").replace(MARK_END, "").replace("\x00", "")
+
+
+def marked_html(text: str) -> str:
+    return html.escape(text, quote=False).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")

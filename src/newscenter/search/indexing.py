@@ -1,0 +1,100 @@
+"""Keeping the index in step with the articles: after each commit, and all at once on demand."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+from newscenter.news.models import Article
+from newscenter.search.backends import backend
+from newscenter.search.base import Document
+from newscenter.search.query import words
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+_FIELDS = ("id", "headline", "standfirst", "body")
+# Shorter words are not worth correcting: too many others lie one letter away.
+SPELLING_MIN_CHARS = 4
+SPELLING_MAX_CHARS = 30
+
+
+def articles_changed(sender, *, article_ids: Iterable[int], **kwargs) -> None:
+    """Receiver of ``news.signals.articles_changed``: runs after the change has committed.
+
+    A failure here must not turn a saved edit into an error page: it is logged, and
+    ``newscenter reindex`` rebuilds the index from the articles.
+    """
+    try:
+        index_articles(article_ids)
+    except Exception:
+        log.exception("search index not updated for articles %s", list(article_ids)[:20])
+
+
+@transaction.atomic
+def index_articles(article_ids: Iterable[int]) -> int:
+    """Index the published ones among ``article_ids`` and drop the others from the index.
+
+    Scheduled articles are indexed too: a search joins the index with the public articles,
+    so they appear in results at their time with no further work.
+    """
+    article_ids = set(article_ids)
+    rows = Article.objects.filter(pk__in=article_ids, status=Article.Status.PUBLISHED)
+    documents = [Document.from_values(row) for row in rows.values(*_FIELDS)]
+    engine = backend()
+    engine.remove(article_ids - {d.article_id for d in documents})
+    _index(engine, documents)
+    return len(documents)
+
+
+@transaction.atomic
+def reindex(progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index in one transaction: readers see the old index until it commits."""
+    engine = backend()
+    engine.clear()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED).order_by("pk")
+    total, batch = 0, []
+    for row in published.values(*_FIELDS).iterator(chunk_size=BATCH_SIZE):
+        batch.append(Document.from_values(row))
+        if len(batch) == BATCH_SIZE:
+            total += _flush(engine, batch, progress)
+    return total + _flush(engine, batch, progress)
+
+
+def published_count() -> int:
+    return Article.objects.filter(status=Article.Status.PUBLISHED).count()
+
+
+def documents_index(engine, rows: Iterable[dict]) -> int:
+    """Index rows of article values (id, headline, standfirst, body): used by the migration."""
+    total, batch = 0, []
+    for row in rows:
+        batch.append(Document.from_values(row))
+        if len(batch) == BATCH_SIZE:
+            total += _flush(engine, batch, None)
+    return total + _flush(engine, batch, None)
+
+
+def _flush(engine, batch: list[Document], progress) -> int:
+    _index(engine, batch)
+    if progress is not None:
+        progress(len(batch))
+    done = len(batch)
+    batch.clear()
+    return done
+
+
+def _index(engine, documents: list[Document]) -> None:
+    if not documents:
+        return
+    engine.index(documents)
+    engine.add_words(
+        {
+            word
+            for document in documents
+            for word in words(document.text())
+            if SPELLING_MIN_CHARS <= len(word) <= SPELLING_MAX_CHARS and not word.isdigit()
+        }
+    )

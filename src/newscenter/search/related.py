@@ -1,0 +1,61 @@
+"""Articles to read next: those sharing tags and the section first, then the most alike in text."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+
+from newscenter.news import selectors
+from newscenter.news.models import Article
+from newscenter.search.backends import backend
+from newscenter.search.query import words
+
+RELATED_COUNT = 4
+_POOL = 20  # candidates taken from each signal before they are merged
+_QUERY_WORDS = 12
+_MIN_WORD_CHARS = 4
+# A shared tag says more than a shared section; either says more than shared words, whose
+# score is scaled to at most 1.
+_TAG_POINTS, _SECTION_POINTS = 2, 1
+
+
+def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Article]:
+    others = Article.objects.published().exclude(pk=article.pk)
+    scores: dict[int, float] = {}
+    for pk, points in _shared_metadata(article, others):
+        scores[pk] = float(points)
+    for pk, similarity in _shared_words(article, others):
+        scores[pk] = scores.get(pk, 0.0) + similarity
+    ranked = sorted(scores, key=lambda pk: scores[pk], reverse=True)[:limit]
+    found = {a.pk: a for a in selectors.public_articles().filter(pk__in=ranked)}
+    return [found[pk] for pk in ranked if pk in found]
+
+
+def _shared_metadata(article: Article, others) -> list[tuple[int, int]]:
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    shared = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
+    if article.section_id is not None:
+        shared |= Q(section_id=article.section_id)
+    rows = (
+        others.filter(shared)
+        .annotate(
+            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            same_section=Case(
+                When(section_id=article.section_id, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-shared_tags", "-same_section", "-pub_date", "-pk")
+        .values_list("pk", "shared_tags", "same_section")[:_POOL]
+    )
+    return [(pk, tags * _TAG_POINTS + section * _SECTION_POINTS) for pk, tags, section in rows]
+
+
+def _shared_words(article: Article, others) -> list[tuple[int, float]]:
+    seen: dict[str, None] = {}
+    for word in words(f"{article.headline} {article.standfirst}"):
+        if len(word) >= _MIN_WORD_CHARS and not word.isdigit():
+            seen.setdefault(word)
+    found = backend().related(list(seen)[:_QUERY_WORDS], candidates=others.order_by(), limit=_POOL)
+    best = max((score for _, score in found), default=0.0)
+    return [(pk, score / best) for pk, score in found] if best > 0 else []

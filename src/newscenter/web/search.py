@@ -1,0 +1,169 @@
+"""The search page and the same results as JSON: a form, a call to search, a rendering."""
+
+from __future__ import annotations
+
+import math
+
+from django import forms
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from newscenter.news import selectors
+from newscenter.news.models import Section, Tag
+from newscenter.search.base import Results
+from newscenter.search.searching import MAX_PAGE, SearchRequest, search
+
+PER_PAGE = 20
+
+
+class QueryField(forms.CharField):
+    """Any text is a query: control characters (NUL included) separate words like spaces."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in value).strip()
+
+
+class SearchForm(forms.Form):
+    # No max_length: a long query is cut by the parser rather than refused.
+    q = QueryField(label="Search the news", required=False)
+    section = forms.ModelChoiceField(
+        Section.objects.all(), to_field_name="slug", required=False, empty_label="All sections"
+    )
+    tag = forms.ModelChoiceField(Tag.objects.all(), to_field_name="slug", required=False)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput({"type": "date"})
+    )
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
+    sort = forms.ChoiceField(
+        choices=[("relevance", "Best match"), ("date", "Newest first")], required=False
+    )
+    page = forms.IntegerField(
+        min_value=1, max_value=MAX_PAGE, required=False, widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+    def search_request(self) -> SearchRequest:
+        data = self.cleaned_data
+        return SearchRequest(
+            data["q"],
+            section=data["section"],
+            tag=data["tag"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            page=data["page"] or 1,
+            per_page=PER_PAGE,
+            by_date=data["sort"] == "date",
+        )
+
+
+def search_page(request):
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "noindex": True, "sections": selectors.sections_in_use()}
+    status = 200
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        search_request = form.search_request()
+        results = search(search_request)
+        context |= _results_context(request, search_request, results)
+    elif form.is_bound and not form.is_valid():
+        status = 400
+    response = render(request, "web/search.html", context, status=status)
+    return _not_indexed(response)
+
+
+def search_json(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        return _not_indexed(JsonResponse({"errors": errors}, status=400))
+    search_request = form.search_request()
+    results = search(search_request)
+    context = _results_context(request, search_request, results)
+    articles = context["articles"]
+    payload = {
+        "query": search_request.text,
+        "corrected_query": results.corrected.text() if results.corrected else None,
+        "total": results.total,
+        "page": search_request.page,
+        "pages": context["pages"],
+        "per_page": search_request.per_page,
+        "next": _absolute(request, context["next_url"], json=True),
+        "previous": _absolute(request, context["previous_url"], json=True),
+        "results": [_result_json(request, hit, articles[hit.article_id]) for hit in results.hits],
+    }
+    return _not_indexed(JsonResponse(payload, json_dumps_params={"ensure_ascii": False}))
+
+
+def _results_context(request, search_request: SearchRequest, results: Results) -> dict:
+    ids = [hit.article_id for hit in results.hits]
+    articles = selectors.public_articles().filter(pk__in=ids).in_bulk()
+    pages = min(MAX_PAGE, math.ceil(results.total / search_request.per_page))
+    page = search_request.page
+    return {
+        "query": search_request.text,
+        "results": results,
+        "hits": [
+            (hit, articles[hit.article_id]) for hit in results.hits if hit.article_id in articles
+        ],
+        "articles": articles,
+        "pages": pages,
+        "page": page,
+        "next_url": _page_url(request, page + 1) if page < pages else None,
+        "previous_url": _page_url(request, page - 1) if page > 1 else None,
+        "corrected_url": _corrected_url(request, results),
+    }
+
+
+def _page_url(request, page: int) -> str:
+    params = request.GET.copy()
+    params["page"] = page
+    return f"?{params.urlencode()}"
+
+
+def _corrected_url(request, results: Results) -> str | None:
+    if results.corrected is None:
+        return None
+    params = request.GET.copy()
+    params["q"] = results.corrected.text()
+    params.pop("page", None)
+    return f"{reverse('news:search')}?{params.urlencode()}"
+
+
+def _absolute(request, url: str | None, *, json: bool) -> str | None:
+    if url is None:
+        return None
+    path = reverse("news:search-json") if json else reverse("news:search")
+    return request.build_absolute_uri(path + url) if url.startswith("?") else url
+
+
+def _result_json(request, hit, article) -> dict:
+    return {
+        "id": article.pk,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "headline": article.headline,
+        "headline_html": hit.headline_html,
+        "snippet_html": hit.snippet_html,
+        "standfirst": article.standfirst,
+        "date_published": article.pub_date.isoformat(),
+        "section": (
+            {
+                "name": article.section.name,
+                "url": request.build_absolute_uri(article.section.get_absolute_url()),
+            }
+            if article.section
+            else None
+        ),
+        "score": round(hit.score, 6),
+    }
+
+
+def _not_indexed(response):
+    # Result pages are endless and thin: search engines should follow them, not list them.
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
