@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from newscenter.news import services
@@ -85,6 +86,11 @@ def test_every_public_url_renders_with_one_h1(admin_client):
         "news:tag": {"slug": tag.slug},
         "news:author": {"slug": author.slug},
         "news:preview": {"pk": article.pk},
+        "news:feed": {"format": "rss"},
+        "news:section-feed": {"slug": section.slug, "format": "atom"},
+        "news:tag-feed": {"slug": tag.slug, "format": "json"},
+        "news:author-feed": {"slug": author.slug, "format": "rss"},
+        "news:sitemap-section": {"section": "articles"},
     }
     names = dict(_named_patterns())
     assert {"news:index", "news:article", "news:section", "news:tag", "news:preview"} <= set(names)
@@ -136,3 +142,11 @@ def _commands_source() -> str:
 def test_ci_runs_make_test():
     assert "make test" in (REPO / ".ci" / "run").read_text()
     assert os.access(REPO / ".ci" / "run", os.X_OK)
+
+
+def test_the_suite_runs_on_the_database_make_test_names():
+    """`make test` names the database of each run, so a PostgreSQL run cannot pass on SQLite."""
+    expected = os.environ.get("NEWSCENTER_TEST_DATABASE")
+    if not expected:
+        pytest.skip("NEWSCENTER_TEST_DATABASE is unset: `make test` sets it for each run")
+    assert connection.vendor == expected
