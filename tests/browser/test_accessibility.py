@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from newscenter.news.models import Article, Section, Tag
+from newscenter.news.models import Article, Author, Section, Tag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,6 +20,11 @@ def public_paths() -> list[str]:
         with_image.get_absolute_url(),
         Section.objects.first().get_absolute_url(),
         Tag.objects.first().get_absolute_url(),
+        Author.objects.first().get_absolute_url(),
+        "/news/search/",
+        "/news/search/?q=valves",
+        "/news/search/?q=zzyzx&section=company-news",
+        "/news/search/?q=x&page=abc",
         "/news/no-such-page/",
     ]
 
