@@ -6,7 +6,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev browser lint format clean
+.PHONY: run test test-sqlite test-postgres install install-dev browser lint format clean
 
 # `make run` serves plain HTTP on loopback; production (the default) assumes HTTPS.
 run: export NEWSCENTER_HTTPS ?= false
@@ -14,10 +14,26 @@ run: install
 	$(VENV)/bin/newscenter setup
 	exec $(VENV)/bin/newscenter serve
 
+# Lint, then the whole suite on SQLite, then again on a throwaway PostgreSQL 15.
 test: install-dev browser
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/pytest
+	@$(MAKE) --no-print-directory test-sqlite test-postgres
+
+# NEWSCENTER_TEST_DATABASE makes tests/test_meta.py check that each run used the database it names.
+test-sqlite: install-dev browser
+	env -u DATABASE_URL NEWSCENTER_TEST_DATABASE=sqlite $(VENV)/bin/pytest
+
+# scripts/test-postgres installs and starts the server on 127.0.0.1 (`scripts/test-postgres stop`
+# stops it). The browser tests and the crash test (of SQLite itself) run once, in test-sqlite.
+test-postgres: install-dev
+ifeq ($(NEWSCENTER_SKIP_POSTGRES),1)
+	@echo "NEWSCENTER_SKIP_POSTGRES=1: the suite did NOT run on PostgreSQL"
+else
+	scripts/test-postgres start
+	DATABASE_URL=$$(scripts/test-postgres url) NEWSCENTER_TEST_DATABASE=postgresql \
+		$(VENV)/bin/pytest -m "not browser and not slow"
+endif
 
 install: $(UV)
 	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)

@@ -115,6 +115,8 @@ def test_setup_creates_an_admin_once_and_prints_its_password():
 
 def env_with_data_dir(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NEWSCENTER_"))}
+    # These processes migrate, import and commit outside the test's transaction, and some expect
+    # an empty, unmigrated database: a SQLite file of their own, whatever the suite runs on.
     env.pop("DATABASE_URL", None)
     return env | {"NEWSCENTER_DATA_DIR": str(tmp_path / "data"), **extra}
 
