@@ -254,6 +254,23 @@ def test_pages_partition_the_results(db, committed):
     assert search(SearchRequest("flange", page=4, per_page=10)).hits == []
 
 
+def test_only_the_newest_matches_of_a_very_common_query_are_ranked(db, committed, monkeypatch):
+    monkeypatch.setattr("newscenter.search.searching.RANKING_WINDOW", 5)
+    new = [
+        services.NewArticle(
+            fields={"headline": f"Seal report {n}", "status": "published", "pub_date": days_ago(n)}
+        )
+        for n in range(8)
+    ]
+    new[7].fields["headline"] = "Seal seal seal: the oldest"  # most relevant, but outside
+    committed(services.article_bulk_create, acting_user=None, new=new)
+    results = search(SearchRequest("seal"))
+    assert (results.total, results.more) == (5, True)
+    assert sorted(found("seal")) == sorted(f"Seal report {n}" for n in range(5))
+    exact = search(SearchRequest("seal", date_to=days_ago(5).date()))
+    assert (exact.total, exact.more) == (3, False)
+
+
 def test_request_limits_are_checked():
     for bad in ({"page": 0}, {"page": 101}, {"per_page": 0}, {"per_page": 51}):
         with pytest.raises(ValueError, match="must be between"):

@@ -123,6 +123,7 @@ def test_json_gives_the_same_results(client, publish):
     assert data["Content-Type"] == "application/json"
     body = data.json()
     assert body["total"] == 2
+    assert body["total_is_lower_bound"] is False
     assert body["query"] == "valves"
     assert body["corrected_query"] is None
     assert body["next"] is None

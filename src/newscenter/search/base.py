@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.db.models import QuerySet
@@ -22,6 +22,12 @@ WEIGHTS = (10.0, 4.0, 1.0)
 # and a year-old article needs twice the relevance of today's to rank beside it.
 RECENCY_SCALE = dt.timedelta(days=365)
 SNIPPET_WORDS = 30
+# A search ranks at most this many matches: the newest ones (by publication date) among the
+# articles it may return. A word in half of 100,000 articles would otherwise cost 50,000
+# relevance computations per query; with the window a query costs the same at any size, and a
+# reader who pages past the thousandth result is better served by a narrower query. Below
+# the window (nearly every specific query) ranking and the total are exact.
+RANKING_WINDOW = 1_000
 # pg_trgm's default threshold: below it two words share too little to be a misspelling.
 CORRECTION_MIN_SIMILARITY = 0.3
 # A body longer than this is indexed by its beginning: PostgreSQL refuses a tsvector over 1 MB,
@@ -34,9 +40,12 @@ class Document:
     """What the index holds of one article: its words in three weighted fields."""
 
     article_id: int
+    pub_date: dt.datetime  # orders the index newest first; never decides what is public
     headline: str
     standfirst: str
     body: str  # plain text
+
+    FIELDS = ("id", "pub_date", "headline", "standfirst", "body")
 
     @classmethod
     def from_values(cls, row: dict) -> Document:
@@ -44,6 +53,7 @@ class Document:
         body = plain_text((row["body"] or "").replace("<", " <"))
         return cls(
             row["id"],
+            row["pub_date"],
             _indexable(row["headline"]),
             _indexable(row["standfirst"]),
             _indexable(" ".join(body.split())[:MAX_INDEXED_CHARS]),
@@ -51,6 +61,15 @@ class Document:
 
     def text(self) -> str:
         return f"{self.headline} {self.standfirst} {self.body}"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One article a query matched, as a backend reports it, before blending and paging."""
+
+    article_id: int
+    relevance: float  # higher is better; comparable only within one query and backend
+    pub_date: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -73,44 +92,47 @@ class Hit:
 class Results:
     hits: Sequence[Hit]
     total: int
+    # True when more articles matched than were ranked: ``total`` is then a lower bound.
+    more: bool = False
     corrected: ParsedQuery | None = None  # set when a spelling correction produced these hits
-    terms: tuple[str, ...] = field(default=())
 
 
 class Backend(Protocol):
     """One per database. ``candidates`` is a queryset of the articles a search may return
-    (public, filtered by section, tag or date): the backend narrows it by text, never widens it.
+    (public, filtered by section, tag or date): a backend narrows it by text, never widens it.
     """
 
     def install(self) -> None: ...
 
-    def index(self, documents: Iterable[Document]) -> None: ...
+    def uninstall(self) -> None: ...
+
+    def index(self, documents: Sequence[Document]) -> None: ...
 
     def remove(self, article_ids: Iterable[int]) -> None: ...
 
     def clear(self) -> None: ...
 
-    def search(
-        self,
-        query: ParsedQuery,
-        *,
-        candidates: QuerySet,
-        limit: int,
-        offset: int = 0,
-        by_date: bool = False,
-    ) -> tuple[list[Hit], int]: ...
+    def add_words(self, words: Iterable[str]) -> None: ...
 
-    def highlight(self, query: ParsedQuery, article_ids: Sequence[int]) -> dict[int, tuple]: ...
+    def optimize(self) -> None:
+        """Bring the index into its fastest shape after a large change (a full reindex)."""
+        ...
+
+    def matches(self, query: ParsedQuery, *, candidates: QuerySet, limit: int) -> list[Match]:
+        """The newest ``limit`` candidates that match, newest first, with their relevance."""
+        ...
+
+    def highlight(self, query: ParsedQuery, article_ids: Sequence[int]) -> dict[int, tuple]:
+        """(headline, snippet) per article, matches wrapped in MARK_START and MARK_END."""
+        ...
 
     def matches_any(self, query: ParsedQuery) -> bool: ...
 
     def similar_words(self, word: str, *, limit: int) -> list[str]: ...
 
-    def add_words(self, words: Iterable[str]) -> None: ...
-
-    def related(
-        self, words: Sequence[str], *, candidates: QuerySet, limit: int
-    ) -> list[tuple[int, float]]: ...
+    def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
+        """Candidates whose headline or standfirst share any of ``words``, newest first."""
+        ...
 
 
 def closest_words(word: str, found: Iterable[str], limit: int) -> list[str]:

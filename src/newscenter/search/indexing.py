@@ -15,7 +15,7 @@ from newscenter.search.query import words
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-_FIELDS = ("id", "headline", "standfirst", "body")
+_FIELDS = Document.FIELDS
 # Shorter words are not worth correcting: too many others lie one letter away.
 SPELLING_MIN_CHARS = 4
 SPELLING_MAX_CHARS = 30
@@ -60,7 +60,9 @@ def reindex(progress: Callable[[int], None] | None = None) -> int:
         batch.append(Document.from_values(row))
         if len(batch) == BATCH_SIZE:
             total += _flush(engine, batch, progress)
-    return total + _flush(engine, batch, progress)
+    total += _flush(engine, batch, progress)
+    engine.optimize()
+    return total
 
 
 def published_count() -> int:
@@ -68,7 +70,7 @@ def published_count() -> int:
 
 
 def documents_index(engine, rows: Iterable[dict]) -> int:
-    """Index rows of article values (id, headline, standfirst, body): used by the migration."""
+    """Index rows of article values (``Document.FIELDS``): used by the migration."""
     total, batch = 0, []
     for row in rows:
         batch.append(Document.from_values(row))

@@ -16,11 +16,10 @@ from django.db.models import QuerySet
 from newscenter.search.base import (
     MARK_END,
     MARK_START,
-    RECENCY_SCALE,
     SNIPPET_WORDS,
     WEIGHTS,
     Document,
-    Hit,
+    Match,
     closest_words,
 )
 from newscenter.search.query import ParsedQuery, Term
@@ -37,6 +36,7 @@ _SCHEMA = (
     END $$""",
     """CREATE TABLE IF NOT EXISTS search_document (
         article_id bigint PRIMARY KEY,
+        pub_date timestamptz NOT NULL,
         headline text NOT NULL,
         standfirst text NOT NULL,
         body text NOT NULL,
@@ -58,6 +58,9 @@ _SCHEMA = (
         AFTER TRUNCATE ON news_article
         FOR EACH STATEMENT EXECUTE FUNCTION search_document_forget()""",
     "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
+    # Newest first: a query on a common word walks this and stops after the ranking window.
+    """CREATE INDEX IF NOT EXISTS search_document_recent
+        ON search_document (pub_date DESC, article_id DESC)""",
     "CREATE TABLE IF NOT EXISTS search_word (word text PRIMARY KEY)",
     """CREATE INDEX IF NOT EXISTS search_word_trigram
         ON search_word USING gin (word gin_trgm_ops)""",
@@ -76,8 +79,7 @@ _RANK_WEIGHTS = (
     f"'{{{WEIGHTS[2] / WEIGHTS[0]:.3f}, 0, {WEIGHTS[1] / WEIGHTS[0]:.3f}, 1.0}}'::float4[]"
 )
 # Normalisation 1: rank / (1 + log(length)), so a long article does not win by length alone.
-_RANK = f"ts_rank({_RANK_WEIGHTS}, d.document, q.query, 1)"
-_AGE_SCALE_SECONDS = int(RECENCY_SCALE.total_seconds())
+_RANK = f"ts_rank({_RANK_WEIGHTS}, w.document, q.query, 1)"
 _VECTOR = (
     "setweight(to_tsvector('newscenter', v.headline), 'A')"
     " || setweight(to_tsvector('newscenter', v.standfirst), 'B')"
@@ -105,21 +107,23 @@ class PostgresBackend:
         documents = list(documents)
         if not documents:
             return
-        rows = [(d.article_id, d.headline, d.standfirst, d.body) for d in documents]
+        rows = [(d.article_id, d.pub_date, d.headline, d.standfirst, d.body) for d in documents]
         columns = [list(column) for column in zip(*rows, strict=True)]
         # ts_headline's parser drops anything shaped like a tag ("<script>") from its output, so
         # the text kept for highlighting is stored escaped; the vector is made from the text.
-        shown = [[html.escape(text, quote=False) for text in column] for column in columns[1::2]]
+        shown = [[html.escape(text, quote=False) for text in column] for column in columns[2::2]]
         sql = (
-            "INSERT INTO search_document (article_id, headline, standfirst, body, document) "
-            f"SELECT v.id, s.headline, v.standfirst, s.body, {_VECTOR} "
-            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) "
-            "WITH ORDINALITY AS v (id, headline, standfirst, body, n) "
+            "INSERT INTO search_document "
+            "(article_id, pub_date, headline, standfirst, body, document) "
+            f"SELECT v.id, v.pub_date, s.headline, v.standfirst, s.body, {_VECTOR} "
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[]) "
+            "WITH ORDINALITY AS v (id, pub_date, headline, standfirst, body, n) "
             "JOIN unnest(%s::text[], %s::text[]) WITH ORDINALITY AS s (headline, body, n) "
             "ON s.n = v.n "
             # An article deleted since it was read is not indexed: no trigger would remove it.
             "WHERE EXISTS (SELECT 1 FROM news_article a WHERE a.id = v.id) "
-            "ON CONFLICT (article_id) DO UPDATE SET headline = EXCLUDED.headline, "
+            "ON CONFLICT (article_id) DO UPDATE SET pub_date = EXCLUDED.pub_date, "
+            "headline = EXCLUDED.headline, "
             "standfirst = EXCLUDED.standfirst, body = EXCLUDED.body, document = EXCLUDED.document"
         )
         self._execute(sql, [*columns, *shown])
@@ -131,31 +135,18 @@ class PostgresBackend:
     def clear(self) -> None:
         self._run(("TRUNCATE search_document, search_word",))
 
+    def optimize(self) -> None:
+        # Fresh statistics let the planner choose between the GIN index (a rare word) and
+        # the newest-first walk (a common one); autovacuum does the same in time.
+        self._run(("ANALYZE search_document", "ANALYZE search_word"))
+
     def add_words(self, words: Iterable[str]) -> None:
         sql = "INSERT INTO search_word (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING"
         self._execute(sql, [sorted(set(words))])
 
-    def search(
-        self,
-        query: ParsedQuery,
-        *,
-        candidates: QuerySet,
-        limit: int,
-        offset: int = 0,
-        by_date: bool = False,
-    ) -> tuple[list[Hit], int]:
-        within, params = candidates.values("id", "pub_date").query.sql_with_params()
-        tsquery, query_params = ts_query(query)
-        order = "a.pub_date DESC" if by_date else "score DESC"
-        sql = (
-            f"SELECT d.article_id, {_RANK} / (1.0 + extract(epoch FROM now() - a.pub_date) "
-            f"/ {_AGE_SCALE_SECONDS}) AS score, count(*) OVER () "
-            f"FROM search_document d JOIN ({within}) a ON a.id = d.article_id, "
-            f"(SELECT {tsquery} AS query) q "
-            f"WHERE d.document @@ q.query ORDER BY {order}, d.article_id DESC LIMIT %s OFFSET %s"
-        )
-        rows = self._fetch(sql, (*params, *query_params, limit, offset))
-        return [Hit(r[0], float(r[1])) for r in rows], (rows[0][2] if rows else 0)
+    def matches(self, query: ParsedQuery, *, candidates: QuerySet, limit: int) -> list[Match]:
+        tsquery, params = ts_query(query)
+        return self._window(tsquery, params, candidates, limit)
 
     def highlight(self, query: ParsedQuery, article_ids: Sequence[int]) -> dict[int, tuple]:
         if not article_ids:
@@ -184,21 +175,27 @@ class PostgresBackend:
         found = [r[0] for r in self._fetch(sql, (word, word, _CORRECTION_CANDIDATES))]
         return closest_words(word, found, limit)
 
-    def related(
-        self, words: Sequence[str], *, candidates: QuerySet, limit: int
-    ) -> list[tuple[int, float]]:
+    def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         if not words:
             return []
-        within, params = candidates.values("id").query.sql_with_params()
-        alternatives = " | ".join(_lexeme(w) for w in words)
+        # Labels A and B: the headline and the standfirst, as in the SQLite backend.
+        alternatives = " | ".join(f"{_lexeme(w)}:AB" for w in words)
+        return self._window("to_tsquery('newscenter', %s)", [alternatives], candidates, limit)
+
+    def _window(self, tsquery: str, query_params, candidates: QuerySet, limit: int) -> list[Match]:
+        # No ORDER BY inside: the candidates are only looked up, never walked in order.
+        within, params = candidates.order_by().values("id").query.sql_with_params()
+        # The inner query finds the newest matches (walking search_document_recent for a
+        # common word, the GIN index for a rare one); only those are ranked, outside it.
         sql = (
-            f"SELECT d.article_id, {_RANK} AS score FROM search_document d, "
-            "(SELECT to_tsquery('newscenter', %s) AS query) q "
-            f"WHERE d.document @@ q.query AND d.article_id IN ({within}) "
-            "ORDER BY score DESC, d.article_id DESC LIMIT %s"
+            f"SELECT w.article_id, {_RANK}, w.pub_date FROM ("
+            "SELECT d.article_id, d.pub_date, d.document FROM search_document d "
+            f"JOIN ({within}) a ON a.id = d.article_id WHERE d.document @@ {tsquery} "
+            "ORDER BY d.pub_date DESC, d.article_id DESC LIMIT %s) w, "
+            f"(SELECT {tsquery} AS query) q ORDER BY w.pub_date DESC, w.article_id DESC"
         )
-        rows = self._fetch(sql, (alternatives, *params, limit))
-        return [(r[0], float(r[1])) for r in rows]
+        rows = self._fetch(sql, (*params, *query_params, limit, *query_params))
+        return [Match(r[0], float(r[1]), r[2]) for r in rows]
 
     def _fetch(self, sql: str, params: Sequence) -> list[tuple]:
         with self.connection.cursor() as cursor:

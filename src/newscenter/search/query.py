@@ -32,6 +32,8 @@ class Term:
     words: tuple[str, ...]  # one word, or the words of a phrase in order
     prefix: bool = False  # the last word also matches longer words it begins
     exclude: bool = False
+    # Set by a backend that spells a prefix out: the indexed words the prefix stands for.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def is_phrase(self) -> bool:

@@ -12,6 +12,9 @@ from newscenter.search.query import words
 RELATED_COUNT = 4
 _POOL = 20  # candidates taken from each signal before they are merged
 _QUERY_WORDS = 12
+# Related articles are ranked among the newest matches of their words: an article page must
+# stay cheap, and a recent related article serves a reader better than an old one.
+_WINDOW = 200
 _MIN_WORD_CHARS = 4
 # A shared tag says more than a shared section; either says more than shared words, whose
 # score is scaled to at most 1.
@@ -56,6 +59,8 @@ def _shared_words(article: Article, others) -> list[tuple[int, float]]:
     for word in words(f"{article.headline} {article.standfirst}"):
         if len(word) >= _MIN_WORD_CHARS and not word.isdigit():
             seen.setdefault(word)
-    found = backend().related(list(seen)[:_QUERY_WORDS], candidates=others.order_by(), limit=_POOL)
-    best = max((score for _, score in found), default=0.0)
-    return [(pk, score / best) for pk, score in found] if best > 0 else []
+    words_ = list(seen)[:_QUERY_WORDS]
+    found = backend().related(words_, candidates=others.order_by(), limit=_WINDOW)
+    found = sorted(found, key=lambda m: m.relevance, reverse=True)[:_POOL]
+    best = max((m.relevance for m in found), default=0.0)
+    return [(m.article_id, m.relevance / best) for m in found] if best > 0 else []

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.utils import timezone
+
 from newscenter.news import selectors
 from newscenter.news.models import Section, Tag
 from newscenter.search.backends import backend
-from newscenter.search.base import Backend, Hit, Results
+from newscenter.search.base import RANKING_WINDOW, RECENCY_SCALE, Backend, Hit, Match, Results
 from newscenter.search.query import ParsedQuery, fold, parse
 
+ZERO = dt.timedelta(0)
 MAX_PER_PAGE = 50
 MAX_PAGE = 100  # past 5,000 results nobody reads on: refine the query instead
 SUGGESTIONS_PER_WORD = 3
@@ -42,14 +45,20 @@ def search(request: SearchRequest) -> Results:
     if not query:
         return Results(hits=[], total=0)
     engine = backend()
-    hits, total = _page(engine, query, request)
-    if total == 0:
+    matches = engine.matches(query, candidates=candidates(request), limit=RANKING_WINDOW)
+    corrected = None
+    if not matches:
         corrected = _corrected(engine, query)
-        if corrected is not None:
-            hits, total = _page(engine, corrected, request)
-            if total:
-                return Results(hits=hits, total=total, corrected=corrected)
-    return Results(hits=hits, total=total)
+        if corrected is None:
+            return Results(hits=[], total=0)
+        matches = engine.matches(corrected, candidates=candidates(request), limit=RANKING_WINDOW)
+    hits = _page(engine, corrected or query, _ranked(matches, request), request)
+    return Results(
+        hits=hits,
+        total=len(matches),
+        more=len(matches) == RANKING_WINDOW,
+        corrected=corrected if matches else None,
+    )
 
 
 def candidates(request: SearchRequest):
@@ -62,17 +71,23 @@ def candidates(request: SearchRequest):
     return articles
 
 
-def _page(engine: Backend, query: ParsedQuery, request: SearchRequest) -> tuple[list[Hit], int]:
+def _ranked(matches: list[Match], request: SearchRequest) -> list[Hit]:
+    """Relevance blended with recency, or newest first; ties go to the newer article."""
+    if request.by_date:
+        return [Hit(m.article_id, m.relevance) for m in matches]  # the backends' own order
+    now = timezone.now()
+    scored = [
+        Hit(m.article_id, m.relevance / (1 + max(now - m.pub_date, ZERO) / RECENCY_SCALE))
+        for m in matches
+    ]
+    return sorted(scored, key=lambda hit: hit.score, reverse=True)  # stable: newest first
+
+
+def _page(engine: Backend, query: ParsedQuery, ranked: list[Hit], request: SearchRequest):
     offset = (request.page - 1) * request.per_page
-    hits, total = engine.search(
-        query,
-        candidates=candidates(request),
-        limit=request.per_page,
-        offset=offset,
-        by_date=request.by_date,
-    )
+    hits = ranked[offset : offset + request.per_page]
     marked = engine.highlight(query, [hit.article_id for hit in hits])
-    return [_marked(hit, marked.get(hit.article_id)) for hit in hits], total
+    return [_marked(hit, marked.get(hit.article_id)) for hit in hits]
 
 
 def _marked(hit: Hit, marks: tuple | None) -> Hit:

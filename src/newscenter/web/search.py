@@ -90,6 +90,8 @@ def search_json(request):
         "query": search_request.text,
         "corrected_query": results.corrected.text() if results.corrected else None,
         "total": results.total,
+        # True when more articles matched than a search ranks: narrow the query to see them.
+        "total_is_lower_bound": results.more,
         "page": search_request.page,
         "pages": context["pages"],
         "per_page": search_request.per_page,

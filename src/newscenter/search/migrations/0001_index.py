@@ -3,6 +3,7 @@
 from django.db import migrations
 
 from newscenter.search.backends import backend_for
+from newscenter.search.base import Document
 from newscenter.search.indexing import documents_index
 
 
@@ -10,7 +11,7 @@ def install(apps, schema_editor):
     engine = backend_for(schema_editor.connection)
     engine.install()
     Article = apps.get_model("news", "Article")
-    rows = Article.objects.filter(status="published").values("id", "headline", "standfirst", "body")
+    rows = Article.objects.filter(status="published").values(*Document.FIELDS)
     documents_index(engine, rows.iterator(chunk_size=500))
 
 

@@ -1,0 +1,155 @@
+"""Search latency on generated corpora, for each backend, printed as a table.
+
+    .venv/bin/python bench/search.py [--sizes 10000,100000] [--backends sqlite,postgres]
+                                     [--queries 300]
+
+Each backend and size runs in its own process with its own database: a SQLite file in a
+temporary folder, or a fresh database on the throw-away PostgreSQL server that
+`scripts/test-postgres` starts on loopback. Articles are made through the services (so the
+index is filled by the same after-commit path as in production), then a fixed mix of queries
+is timed through `newscenter.search.searching.search`: ranking, highlighting and spelling
+correction included. Compare figures only within one run on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+KINDS = ("common word", "rare word", "two words", "phrase", "prefix", "misspelt", "filtered")
+
+
+def main() -> None:
+    args = _arguments()
+    if args.worker:
+        print(json.dumps(_worker(args.backend, args.size, args.queries)))
+        return
+    rows = []
+    for backend in args.backends.split(","):
+        url = _postgres_url() if backend == "postgres" else None
+        for size in (int(s) for s in args.sizes.split(",")):
+            print(f"… {backend}, {size:,} articles", file=sys.stderr, flush=True)
+            rows.append(_run_worker(backend, size, args.queries, url))
+    _print_table(rows)
+
+
+def _arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--backend", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def _postgres_url() -> str:
+    subprocess.run([REPO / "scripts" / "test-postgres", "start"], check=True, stdout=sys.stderr)
+    url = subprocess.run(
+        [REPO / "scripts" / "test-postgres", "url"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    return url.rsplit("/", 1)[0]
+
+
+def _run_worker(backend: str, size: int, queries: int, server: str | None) -> dict:
+    env = dict(os.environ)
+    database = None
+    if server:
+        import psycopg
+
+        database = f"newscenter_search_bench_{os.getpid()}_{size}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {database}")
+            connection.execute(f"CREATE DATABASE {database}")
+        env["DATABASE_URL"] = f"{server}/{database}"
+    try:
+        command = [sys.executable, __file__, "--worker", "--backend", backend]
+        command += ["--size", str(size), "--queries", str(queries)]
+        done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        if database:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+                connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+def _worker(backend: str, size: int, queries: int) -> dict:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from corpus import Corpus
+    from throwaway import throwaway_site
+
+    throwaway_site()
+    from django.db import connection
+
+    assert connection.vendor == {"sqlite": "sqlite", "postgres": "postgresql"}[backend]
+    corpus = Corpus(seed=size)
+    started = time.perf_counter()
+    corpus.fill(size)
+    fill_seconds = time.perf_counter() - started
+    from newscenter.search.backends import backend
+
+    # What a deployment's index looks like after autovacuum (PostgreSQL) or automerge (SQLite).
+    backend().optimize()
+    timings = _measure(corpus, queries)
+    result = {"backend": backend, "size": size, "fill_s": fill_seconds}
+    every = [t for kind in KINDS for t in timings[kind]]
+    result["all"] = _percentiles(every)
+    result |= {kind: _percentiles(timings[kind]) for kind in KINDS}
+    result["hits"] = corpus.hits
+    return result
+
+
+def _measure(corpus, queries: int) -> dict[str, list[float]]:
+    from newscenter.search.searching import search
+
+    rng = random.Random(7)
+    requests = [
+        (kind, request) for kind in KINDS for request in corpus.requests(kind, queries, rng)
+    ]
+    for _, request in requests[:20]:  # warm the caches of the database and of Python
+        search(request)
+    timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    rng.shuffle(requests)
+    for kind, request in requests:
+        started = time.perf_counter()
+        results = search(request)
+        timings[kind].append((time.perf_counter() - started) * 1000)
+        corpus.hits += bool(results.total)
+    return timings
+
+
+def _percentiles(values: list[float]) -> list[float]:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return [statistics.median(values), cuts[94]]
+
+
+def _print_table(rows: list[dict]) -> None:
+    print()
+    print("Search latency, ms (p50 / p95), through search(): rank, highlight, spelling")
+    header = f"{'backend':<9} {'articles':>9} {'fill s':>7} {'all':>13}"
+    header += "".join(f" {kind:>13}" for kind in KINDS)
+    print(header)
+    for row in rows:
+        line = f"{row['backend']:<9} {row['size']:>9,} {row['fill_s']:>7.0f}"
+        line += "".join(f" {_pair(row[kind]):>13}" for kind in ("all", *KINDS))
+        print(line)
+    print("\ncommon word: one of the 20 most frequent words; rare word: one used in ~0.1% of")
+    print("articles; phrase: two adjacent words in quotes; misspelt: a word with two letters")
+    print("swapped (spelling correction runs); filtered: a common word within one section.")
+
+
+def _pair(values: list[float]) -> str:
+    return f"{values[0]:.1f} / {values[1]:.1f}"
+
+
+if __name__ == "__main__":
+    main()
