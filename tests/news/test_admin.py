@@ -152,3 +152,19 @@ def test_every_admin_page_renders(admin_client, article):
         "/admin/news/auditentry/",
     ):
         assert admin_client.get(path).status_code == 200, path
+
+
+def test_an_editors_admin_edit_reaches_search_once_committed(
+    admin_client, client, django_capture_on_commit_callbacks
+):
+    form = article_form(headline="Bellows for district heating", status="published")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post("/admin/news/article/add/", form).status_code == 302
+    article = Article.objects.get()
+    found = client.get("/news/search.json", {"q": "bellows"}).json()
+    assert [r["id"] for r in found["results"]] == [article.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/news/article/", {"action": "unpublish", "_selected_action": [article.pk]}
+        )
+    assert client.get("/news/search.json", {"q": "bellows"}).json()["total"] == 0
