@@ -65,7 +65,7 @@ class ParsedQuery:
     def replace(self, corrections: dict[str, str]) -> ParsedQuery:
         """The same query with some single words swapped (a spelling correction)."""
         terms = tuple(
-            Term((corrections[t.words[0]],), prefix=False, exclude=t.exclude)
+            Term((corrections[t.words[0]],), prefix=t.prefix, exclude=t.exclude)
             if not t.is_phrase and t.words[0] in corrections
             else t
             for t in self.terms
