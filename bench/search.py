@@ -74,7 +74,7 @@ def _run_worker(backend: str, size: int, queries: int, server: str | None) -> di
     try:
         command = [sys.executable, __file__, "--worker", "--backend", backend]
         command += ["--size", str(size), "--queries", str(queries)]
-        done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+        done = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         if database:
@@ -95,10 +95,10 @@ def _worker(backend: str, size: int, queries: int) -> dict:
     started = time.perf_counter()
     corpus.fill(size)
     fill_seconds = time.perf_counter() - started
-    from newscenter.search.backends import backend
+    from newscenter.search.backends import backend as search_backend
 
     # What a deployment's index looks like after autovacuum (PostgreSQL) or automerge (SQLite).
-    backend().optimize()
+    search_backend().optimize()
     timings = _measure(corpus, queries)
     result = {"backend": backend, "size": size, "fill_s": fill_seconds}
     every = [t for kind in KINDS for t in timings[kind]]

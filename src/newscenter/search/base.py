@@ -130,9 +130,24 @@ class Backend(Protocol):
 
     def similar_words(self, word: str, *, limit: int) -> list[str]: ...
 
+    def knows(self, word: str, *, prefix: bool) -> bool:
+        """Whether the vocabulary has ``word`` (or, with ``prefix``, a word it begins)."""
+        ...
+
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         """Candidates whose headline or standfirst share any of ``words``, newest first."""
         ...
+
+
+LAST_CHARACTER = "\U0010ffff"  # sorts after any character a word can hold
+
+
+def vocabulary_lookup(word: str, *, prefix: bool) -> tuple[str, tuple]:
+    """SQL that finds ``word`` in the vocabulary table, the same in both backends."""
+    if prefix:
+        sql = "SELECT 1 FROM search_word WHERE word >= %s AND word < %s LIMIT 1"
+        return sql, (word, word + LAST_CHARACTER)
+    return "SELECT 1 FROM search_word WHERE word = %s", (word,)
 
 
 def closest_words(word: str, found: Iterable[str], limit: int) -> list[str]:

@@ -93,10 +93,10 @@ def _index(engine, documents: list[Document]) -> None:
         return
     engine.index(documents)
     engine.add_words(
-        {
-            word
-            for document in documents
-            for word in words(document.text())
-            if SPELLING_MIN_CHARS <= len(word) <= SPELLING_MAX_CHARS and not word.isdigit()
-        }
+        {word for document in documents for word in words(document.text()) if correctable(word)}
     )
+
+
+def correctable(word: str) -> bool:
+    """Whether the vocabulary keeps ``word`` (folded): the words a misspelling is fixed to."""
+    return SPELLING_MIN_CHARS <= len(word) <= SPELLING_MAX_CHARS and not word.isdigit()

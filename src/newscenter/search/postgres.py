@@ -21,6 +21,7 @@ from newscenter.search.base import (
     Document,
     Match,
     closest_words,
+    vocabulary_lookup,
 )
 from newscenter.search.query import ParsedQuery, Term
 
@@ -62,8 +63,10 @@ _SCHEMA = (
     """CREATE INDEX IF NOT EXISTS search_document_recent
         ON search_document (pub_date DESC, article_id DESC)""",
     "CREATE TABLE IF NOT EXISTS search_word (word text PRIMARY KEY)",
+    # GiST, not GIN: it returns the nearest words by trigram distance straight from the index
+    # (ORDER BY <-> LIMIT), where GIN must compute the similarity of every candidate.
     """CREATE INDEX IF NOT EXISTS search_word_trigram
-        ON search_word USING gin (word gin_trgm_ops)""",
+        ON search_word USING gist (word gist_trgm_ops)""",
 )
 _DROP = (
     "DROP TRIGGER IF EXISTS search_document_article_deleted ON news_article",
@@ -168,12 +171,12 @@ class PostgresBackend:
         return bool(self._fetch(sql, params)[0][0])
 
     def similar_words(self, word: str, *, limit: int) -> list[str]:
-        sql = (
-            "SELECT word FROM search_word WHERE word %% %s "
-            "ORDER BY similarity(word, %s) DESC, word LIMIT %s"
-        )
-        found = [r[0] for r in self._fetch(sql, (word, word, _CORRECTION_CANDIDATES))]
+        sql = "SELECT word FROM search_word ORDER BY word <-> %s LIMIT %s"
+        found = [r[0] for r in self._fetch(sql, (word, _CORRECTION_CANDIDATES))]
         return closest_words(word, found, limit)
+
+    def knows(self, word: str, *, prefix: bool) -> bool:
+        return bool(self._fetch(*vocabulary_lookup(word, prefix=prefix)))
 
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         if not words:

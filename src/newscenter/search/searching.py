@@ -11,12 +11,12 @@ from newscenter.news import selectors
 from newscenter.news.models import Section, Tag
 from newscenter.search.backends import backend
 from newscenter.search.base import RANKING_WINDOW, RECENCY_SCALE, Backend, Hit, Match, Results
+from newscenter.search.indexing import correctable
 from newscenter.search.query import ParsedQuery, fold, parse
 
 ZERO = dt.timedelta(0)
 MAX_PER_PAGE = 50
 MAX_PAGE = 100  # past 5,000 results nobody reads on: refine the query instead
-SUGGESTIONS_PER_WORD = 3
 
 
 @dataclass(frozen=True)
@@ -98,15 +98,19 @@ def _marked(hit: Hit, marks: tuple | None) -> Hit:
 
 
 def _corrected(engine: Backend, query: ParsedQuery) -> ParsedQuery | None:
-    """The query with each word that matches nothing replaced by the likeliest word that does."""
+    """The query with each unknown word replaced by the likeliest known one, if any.
+
+    Words are looked up in the vocabulary the index keeps (words of 4 to 30 letters), not in
+    the index itself: a vocabulary lookup costs the same on both databases however many
+    articles there are.
+    """
     corrections = {}
     for term in query.positive:
+        word = fold(term.words[0])
         # Quoted words and phrases (no prefix) are taken as meant: only bare words are corrected.
-        if not term.prefix or engine.matches_any(ParsedQuery((term,))):
+        if not term.prefix or not correctable(word) or engine.knows(word, prefix=True):
             continue
-        word = term.words[0]
-        for candidate in engine.similar_words(fold(word), limit=SUGGESTIONS_PER_WORD):
-            if engine.matches_any(parse(f'"{candidate}"')):
-                corrections[word] = candidate
-                break
+        candidates = engine.similar_words(word, limit=1)
+        if candidates:
+            corrections[term.words[0]] = candidates[0]
     return query.replace(corrections) if corrections else None

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from django.db.models import QuerySet
 
 from newscenter.search.base import (
+    LAST_CHARACTER,
     MARK_END,
     MARK_START,
     SNIPPET_WORDS,
@@ -24,6 +25,7 @@ from newscenter.search.base import (
     Document,
     Match,
     closest_words,
+    vocabulary_lookup,
 )
 from newscenter.search.query import ParsedQuery, Term, fold
 
@@ -155,7 +157,7 @@ class SqliteBackend:
 
     def _words_starting(self, prefix: str) -> list[str]:
         sql = "SELECT word FROM search_word WHERE word >= %s AND word < %s ORDER BY word LIMIT %s"
-        return [r[0] for r in self._fetch(sql, (prefix, prefix + "\U0010ffff", _EXPANSIONS))]
+        return [r[0] for r in self._fetch(sql, (prefix, prefix + LAST_CHARACTER, _EXPANSIONS))]
 
     def matches_any(self, query: ParsedQuery) -> bool:
         sql = "SELECT 1 FROM search_document WHERE search_document MATCH %s LIMIT 1"
@@ -172,6 +174,9 @@ class SqliteBackend:
         expression = " OR ".join(_quoted(g) for g in sorted(grams))
         found = [r[0] for r in self._fetch(sql, (expression, _CORRECTION_CANDIDATES))]
         return closest_words(word, found, limit)
+
+    def knows(self, word: str, *, prefix: bool) -> bool:
+        return bool(self._fetch(*vocabulary_lookup(word, prefix=prefix)))
 
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         if not words:
