@@ -87,6 +87,13 @@ def test_matches_are_highlighted_in_headline_and_snippet(publish):
     assert "tested the <mark>valves</mark> for" in hit.snippet_html
 
 
+def test_highlighting_folds_diacritics_and_marks_prefixes(publish):
+    publish(headline="Dr. Müller visits the Ebersfurt works", body="<p>Müller saw valves.</p>")
+    hit = search(SearchRequest("muller valv")).hits[0]
+    assert hit.headline_html == "Dr. <mark>Müller</mark> visits the Ebersfurt works"
+    assert hit.snippet_html == "<mark>Müller</mark> saw <mark>valves</mark>."
+
+
 def test_highlighting_escapes_the_articles_text(publish):
     publish(
         headline="Tags like <b> in a headline",

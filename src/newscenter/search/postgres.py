@@ -8,15 +8,11 @@ Both extensions are trusted: a database owner can create them without being a su
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 
 from newscenter.search.base import (
-    MARK_END,
-    MARK_START,
-    SNIPPET_WORDS,
     WEIGHTS,
     Document,
     Match,
@@ -86,16 +82,11 @@ _RANK_WEIGHTS = (
     f"'{{{WEIGHTS[2] / WEIGHTS[0]:.3f}, 0, {WEIGHTS[1] / WEIGHTS[0]:.3f}, 1.0}}'::float4[]"
 )
 # Normalisation 1: rank / (1 + log(length)), so a long article does not win by length alone.
-_RANK = f"ts_rank({_RANK_WEIGHTS}, w.document, q.query, 1)"
+_RANK = f"ts_rank({_RANK_WEIGHTS}, r.document, q.query, 1)"
 _VECTOR = (
     "setweight(to_tsvector('newscenter', v.headline), 'A')"
     " || setweight(to_tsvector('newscenter', v.standfirst), 'B')"
     " || setweight(to_tsvector('newscenter', v.body), 'D')"
-)
-_HEADLINE_OPTIONS = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"
-_SNIPPET_OPTIONS = (
-    f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, "
-    f'FragmentDelimiter=" … ", StartSel={MARK_START}, StopSel={MARK_END}'
 )
 _CORRECTION_CANDIDATES = 50
 
@@ -116,24 +107,19 @@ class PostgresBackend:
             return
         rows = [(d.article_id, d.pub_date, d.headline, d.standfirst, d.body) for d in documents]
         columns = [list(column) for column in zip(*rows, strict=True)]
-        # ts_headline's parser drops anything shaped like a tag ("<script>") from its output, so
-        # the text kept for highlighting is stored escaped; the vector is made from the text.
-        shown = [[html.escape(text, quote=False) for text in column] for column in columns[2::2]]
         sql = (
             "INSERT INTO search_document "
             "(article_id, pub_date, headline, standfirst, body, document) "
-            f"SELECT v.id, v.pub_date, s.headline, v.standfirst, s.body, {_VECTOR} "
+            f"SELECT v.id, v.pub_date, v.headline, v.standfirst, v.body, {_VECTOR} "
             "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[]) "
-            "WITH ORDINALITY AS v (id, pub_date, headline, standfirst, body, n) "
-            "JOIN unnest(%s::text[], %s::text[]) WITH ORDINALITY AS s (headline, body, n) "
-            "ON s.n = v.n "
+            "AS v (id, pub_date, headline, standfirst, body) "
             # An article deleted since it was read is not indexed: no trigger would remove it.
             "WHERE EXISTS (SELECT 1 FROM news_article a WHERE a.id = v.id) "
             "ON CONFLICT (article_id) DO UPDATE SET pub_date = EXCLUDED.pub_date, "
             "headline = EXCLUDED.headline, "
             "standfirst = EXCLUDED.standfirst, body = EXCLUDED.body, document = EXCLUDED.document"
         )
-        self._execute(sql, [*columns, *shown])
+        self._execute(sql, columns)
 
     def remove(self, article_ids: Iterable[int]) -> None:
         sql = "DELETE FROM search_document WHERE article_id = ANY(%s)"
@@ -155,19 +141,9 @@ class PostgresBackend:
         tsquery, params = ts_query(query)
         return self._window(tsquery, params, candidates, limit)
 
-    def highlight(self, query: ParsedQuery, article_ids: Sequence[int]) -> dict[int, tuple]:
-        if not article_ids:
-            return {}
-        tsquery, query_params = ts_query(ParsedQuery(query.positive))
-        sql = (
-            "SELECT d.article_id, ts_headline('newscenter', d.headline, q.query, %s), "
-            "ts_headline('newscenter', d.body, q.query, %s) "
-            f"FROM search_document d, (SELECT {tsquery} AS query) q WHERE d.article_id = ANY(%s)"
-        )
-        # The two option strings come before the query's parameters in the statement.
-        params = (_HEADLINE_OPTIONS, _SNIPPET_OPTIONS, *query_params, list(article_ids))
-        rows = self._fetch(sql, params)
-        return {r[0]: (html.unescape(r[1]), _snippet(html.unescape(r[2]))) for r in rows}
+    def texts(self, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        sql = "SELECT article_id, headline, body FROM search_document WHERE article_id = ANY(%s)"
+        return {r[0]: (r[1], r[2]) for r in self._fetch(sql, [list(article_ids)])}
 
     def matches_any(self, query: ParsedQuery) -> bool:
         tsquery, params = ts_query(query)
@@ -193,12 +169,14 @@ class PostgresBackend:
         # No ORDER BY inside: the candidates are only looked up, never walked in order.
         within, params = candidates.order_by().values("id").query.sql_with_params()
         # The inner query finds the newest matches (walking search_document_recent for a
-        # common word, the GIN index for a rare one); only those are ranked, outside it.
+        # common word, the GIN index for a rare one) and carries only ids and dates through
+        # its sort; only the window's rows are read again to be ranked.
         sql = (
             f"SELECT w.article_id, {_RANK}, w.pub_date FROM ("
-            "SELECT d.article_id, d.pub_date, d.document FROM search_document d "
+            "SELECT d.article_id, d.pub_date FROM search_document d "
             f"JOIN ({within}) a ON a.id = d.article_id WHERE d.document @@ {tsquery} "
-            "ORDER BY d.pub_date DESC, d.article_id DESC LIMIT %s) w, "
+            "ORDER BY d.pub_date DESC, d.article_id DESC LIMIT %s) w "
+            "JOIN search_document r ON r.article_id = w.article_id, "
             f"(SELECT {tsquery} AS query) q ORDER BY w.pub_date DESC, w.article_id DESC"
         )
         rows = self._fetch(sql, (*params, *query_params, limit, *query_params))
@@ -238,12 +216,3 @@ def _term(term: Term) -> tuple[str, str]:
 
 def _lexeme(word: str) -> str:
     return "'" + word.replace("'", "''").replace("\\", "\\\\") + "'"
-
-
-def _snippet(text: str) -> str:
-    # ts_headline returns the whole text when nothing matches (a match in the headline only):
-    # a snippet must stay short either way.
-    words = text.split()
-    if MARK_START in text or len(words) <= SNIPPET_WORDS:
-        return text
-    return " ".join(words[:SNIPPET_WORDS]) + " …"

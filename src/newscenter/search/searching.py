@@ -11,6 +11,7 @@ from newscenter.news import selectors
 from newscenter.news.models import Section, Tag
 from newscenter.search.backends import backend
 from newscenter.search.base import RANKING_WINDOW, RECENCY_SCALE, Backend, Hit, Match, Results
+from newscenter.search.highlight import highlighted
 from newscenter.search.indexing import correctable
 from newscenter.search.query import ParsedQuery, fold, parse
 
@@ -86,7 +87,7 @@ def _ranked(matches: list[Match], request: SearchRequest) -> list[Hit]:
 def _page(engine: Backend, query: ParsedQuery, ranked: list[Hit], request: SearchRequest):
     offset = (request.page - 1) * request.per_page
     hits = ranked[offset : offset + request.per_page]
-    marked = engine.highlight(query, [hit.article_id for hit in hits])
+    marked = highlighted(query, engine.texts([hit.article_id for hit in hits]))
     return [_marked(hit, marked.get(hit.article_id)) for hit in hits]
 
 
