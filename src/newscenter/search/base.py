@@ -136,6 +136,10 @@ class Backend(Protocol):
         """Whether the vocabulary has ``word`` (or, with ``prefix``, a word it begins)."""
         ...
 
+    def known_among(self, words: Iterable[str]) -> list[str]:
+        """Those of ``words`` the vocabulary has."""
+        ...
+
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         """Candidates whose headline or standfirst share any of ``words``, newest first."""
         ...
@@ -150,6 +154,13 @@ def vocabulary_lookup(word: str, *, prefix: bool) -> tuple[str, tuple]:
         sql = "SELECT 1 FROM search_word WHERE word >= %s AND word < %s LIMIT 1"
         return sql, (word, word + LAST_CHARACTER)
     return "SELECT 1 FROM search_word WHERE word = %s", (word,)
+
+
+def vocabulary_members(words: Iterable[str]) -> tuple[str, tuple]:
+    """SQL that keeps those of ``words`` the vocabulary has, the same in both backends."""
+    words = tuple(words) or ("",)
+    placeholders = ", ".join(["%s"] * len(words))
+    return f"SELECT word FROM search_word WHERE word IN ({placeholders})", words
 
 
 def closest_words(word: str, found: Iterable[str], limit: int) -> list[str]:

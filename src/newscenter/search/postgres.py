@@ -18,6 +18,7 @@ from newscenter.search.base import (
     Match,
     closest_words,
     vocabulary_lookup,
+    vocabulary_members,
 )
 from newscenter.search.query import ParsedQuery, Term
 
@@ -157,6 +158,9 @@ class PostgresBackend:
 
     def knows(self, word: str, *, prefix: bool) -> bool:
         return bool(self._fetch(*vocabulary_lookup(word, prefix=prefix)))
+
+    def known_among(self, words: Iterable[str]) -> list[str]:
+        return [r[0] for r in self._fetch(*vocabulary_members(words))]
 
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         if not words:

@@ -10,7 +10,15 @@ from django.utils import timezone
 from newscenter.news import selectors
 from newscenter.news.models import Section, Tag
 from newscenter.search.backends import backend
-from newscenter.search.base import RANKING_WINDOW, RECENCY_SCALE, Backend, Hit, Match, Results
+from newscenter.search.base import (
+    RANKING_WINDOW,
+    RECENCY_SCALE,
+    Backend,
+    Hit,
+    Match,
+    Results,
+    closest_words,
+)
 from newscenter.search.highlight import highlighted
 from newscenter.search.indexing import correctable
 from newscenter.search.query import ParsedQuery, fold, parse
@@ -111,7 +119,22 @@ def _corrected(engine: Backend, query: ParsedQuery) -> ParsedQuery | None:
         # Quoted words and phrases (no prefix) are taken as meant: only bare words are corrected.
         if not term.prefix or not correctable(word) or engine.knows(word, prefix=True):
             continue
-        candidates = engine.similar_words(word, limit=1)
+        # One typing slip first (a B-tree lookup of a few hundred spellings), then likeness.
+        nearest = closest_words(word, engine.known_among(one_edit_away(word)), 1)
+        candidates = nearest or engine.similar_words(word, limit=1)
         if candidates:
             corrections[term.words[0]] = candidates[0]
     return query.replace(corrections) if corrections else None
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Every spelling one slip from ``word``: a letter dropped, swapped with the next,
+    changed or added (Norvig's corrector). Letters come from the word and from a to z."""
+    letters = set(word) | set("abcdefghijklmnopqrstuvwxyz")
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    edits |= {a + c + b for a, b in splits for c in letters}
+    edits.discard(word)
+    return {e for e in edits if correctable(e)}

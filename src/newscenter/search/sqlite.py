@@ -23,6 +23,7 @@ from newscenter.search.base import (
     Match,
     closest_words,
     vocabulary_lookup,
+    vocabulary_members,
 )
 from newscenter.search.query import ParsedQuery, Term, fold
 
@@ -186,6 +187,9 @@ class SqliteBackend:
 
     def knows(self, word: str, *, prefix: bool) -> bool:
         return bool(self._fetch(*vocabulary_lookup(word, prefix=prefix)))
+
+    def known_among(self, words: Iterable[str]) -> list[str]:
+        return [r[0] for r in self._fetch(*vocabulary_members(words))]
 
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         if not words:
