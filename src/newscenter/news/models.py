@@ -105,18 +105,29 @@ class Author(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None) -> ArticleQuerySet:
-        """The one definition of public: published, and dated now or earlier.
+        """The one definition of public: scheduled, published or embargoed, and dated by now.
 
-        A published article dated in the future is scheduled: it appears by
-        itself when its time comes, with no cron job or worker.
+        A scheduled or embargoed article appears by itself when its time comes, at the
+        same URL, with no cron job or worker: its status row never needs rewriting.
         """
-        return self.filter(status=Article.Status.PUBLISHED, pub_date__lte=at or timezone.now())
+        return self.filter(status__in=Article.TIMED, pub_date__lte=at or timezone.now())
 
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+        EMBARGOED = "embargoed", "Embargoed"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        ARCHIVED = "archived", "Archived"
+
+    # Statuses that are public from pub_date on. Scheduled and embargoed differ before that
+    # moment (an embargoed article may be shown through review links), never after it.
+    TIMED = (Status.SCHEDULED, Status.PUBLISHED, Status.EMBARGOED)
+    # Statuses whose old URL answers 410 Gone: the article was public and was taken down.
+    WITHDRAWN = (Status.UNPUBLISHED, Status.ARCHIVED)
 
     headline = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -157,6 +168,15 @@ class Article(models.Model):
     import_key = models.CharField(
         max_length=300, null=True, blank=True, unique=True, editable=False
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who wrote the first draft: contributors may edit only their own drafts.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -167,8 +187,9 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pub_day", "slug"], name="article_slug_unique_per_day"),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(pub_date__isnull=False),
-                name="article_published_has_pub_date",
+                condition=~Q(status__in=["scheduled", "published", "embargoed"])
+                | Q(pub_date__isnull=False),
+                name="article_timed_has_pub_date",
             ),
         ]
         indexes = [models.Index(fields=["status", "-pub_date"], name="article_public_idx")]
@@ -190,8 +211,10 @@ class Article(models.Model):
             raise ValidationError(
                 {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
             )
-        if self.status == self.Status.PUBLISHED and self.pub_date is None:
-            raise ValidationError({"pub_date": "A published article needs a publication date."})
+        if self.status in self.TIMED and self.pub_date is None:
+            raise ValidationError(
+                {"pub_date": f"A {self.get_status_display().lower()} article needs a date."}
+            )
 
     @property
     def is_public(self) -> bool:
@@ -213,6 +236,10 @@ class AuditEntry(models.Model):
         Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
     )
     at = models.DateTimeField(default=timezone.now)
+    # A transition's states, and the note the actor gave ("legal approved", "hold for fair").
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -267,3 +294,55 @@ class FeedSubscription(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class Revision(models.Model):
+    """The article as one save left it: headline, standfirst, body and metadata, numbered."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    content = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of article {self.article_id}"
+
+
+class ReviewLink(models.Model):
+    """A signed address that shows one unpublished article to someone without an account.
+
+    The token handed out is ``key`` signed with the secret key; the row holds what can
+    change after it was handed out: when it expires and whether it was revoked.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_links")
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(
+        max_length=200, blank=True, help_text="Who it is for, e.g. “Legal” or “Trade Weekly”."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"review link for article {self.article_id} ({self.label or 'no label'})"
+
+    def is_valid(self, *, at=None) -> bool:
+        at = at or timezone.now()
+        return self.revoked is None and at < self.expires

@@ -19,19 +19,24 @@ def is_public(article: Article, *, at: dt.datetime | None = None) -> bool:
     """The rule ``ArticleQuerySet.published()`` expresses in SQL, for one article in memory."""
     at = at or timezone.now()
     return (
-        article.status == article.Status.PUBLISHED
-        and article.pub_date is not None
-        and article.pub_date <= at
+        article.status in article.TIMED and article.pub_date is not None and article.pub_date <= at
     )
 
 
 def is_scheduled(article: Article, *, at: dt.datetime | None = None) -> bool:
+    """Waiting for its time: scheduled or embargoed (or published with a future date)."""
     at = at or timezone.now()
     return (
-        article.status == article.Status.PUBLISHED
-        and article.pub_date is not None
-        and article.pub_date > at
+        article.status in article.TIMED and article.pub_date is not None and article.pub_date > at
     )
+
+
+def state(article: Article, *, at: dt.datetime | None = None) -> str:
+    """The state a reader and an editor see at ``at``: a timed article whose time has come
+    is published, whatever its stored status says (no worker rewrites it)."""
+    if is_public(article, at=at):
+        return article.Status.PUBLISHED
+    return article.status
 
 
 def slug_for(headline: str) -> str:

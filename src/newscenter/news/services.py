@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from newscenter.news import publishing
+from newscenter.news import publishing, revisions
 from newscenter.news.models import Article, AuditEntry, Author, Section, SiteSettings, Tag
 from newscenter.news.rendering import sanitise_html
 from newscenter.news.signals import articles_changed
@@ -41,13 +41,14 @@ def article_create(
     **fields: Any,
 ) -> Article:
     _check_fields(fields)
-    article = Article(headline=headline, **fields)
+    article = Article(headline=headline, created_by=_actor(acting_user), **fields)
     _derive(article, site=SiteSettings.load(), url_is_fixed=False)
     article.slug = _unique_slug(article, _slugs_taken(article))
     article.full_clean(validate_constraints=True)
     article.save()
     article.tags.set(tags)
     article.authors.set(authors)
+    revisions.revision_record(article=article, acting_user=acting_user)
     _audit(acting_user, "create", article, status=article.status)
     _changed_on_commit([article.pk])
     return article
@@ -75,6 +76,7 @@ def article_update(
         article.tags.set(tags)
     if authors is not None:
         article.authors.set(authors)
+    revisions.revision_record(article=article, acting_user=acting_user)
     changed = sorted(
         name for name in ARTICLE_FIELDS if getattr(previous, name) != getattr(article, name)
     )
@@ -177,9 +179,13 @@ def _changed_on_commit(article_ids: list[int]) -> None:
     )
 
 
+def _actor(user: User):
+    return user if user is not None and user.is_authenticated else None
+
+
 def _audit(actor: User, action: str, article: Article, **detail: Any) -> None:
     AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=_actor(actor),
         action=action,
         article=article,
         detail=detail,
@@ -205,13 +211,20 @@ def article_bulk_create(*, acting_user: User, new: Sequence[NewArticle]) -> list
     """
     site = SiteSettings.load()
     articles = [_new_article(row, site) for row in new]
+    for article in articles:
+        article.created_by = _actor(acting_user)
     taken = _slugs_taken_on({a.pub_day for a in articles if a.pub_day})
     for article in articles:
         article.slug = _unique_slug(article, taken.setdefault(article.pub_day, set()))
         taken[article.pub_day].add(article.slug)
     Article.objects.bulk_create(articles)
     _bulk_relations(articles, new)
-    actor = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    revisions.revisions_record_new(
+        articles=articles,
+        relations=[{"tags": row.tags, "authors": row.authors} for row in new],
+        acting_user=acting_user,
+    )
+    actor = _actor(acting_user)
     AuditEntry.objects.bulk_create(
         AuditEntry(actor=actor, action="create", article=a, detail={"status": a.status})
         for a in articles
