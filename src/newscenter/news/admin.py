@@ -101,10 +101,16 @@ class ArticleAdmin(NonceMediaMixin, admin.ModelAdmin):
     def get_urls(self):
         from django.urls import path
 
+        from newscenter.news import admin_review, admin_revisions
         from newscenter.news.admin_import import import_view
 
         view = self.admin_site.admin_view(lambda request: import_view(self, request))
-        return [path("import/", view, name="news_article_import"), *super().get_urls()]
+        return [
+            path("import/", view, name="news_article_import"),
+            *admin_revisions.urls(self),
+            *admin_review.urls(self),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="state", ordering="status")
     def state(self, obj: Article) -> str:

@@ -59,15 +59,16 @@ def revisions_record_new(
 
 
 def _value(article: Article, name: str) -> Any:
-    if name in ("tags", "authors"):
+    field = Article._meta.get_field(name)
+    if field.many_to_many:
         return sorted(obj.pk for obj in getattr(article, name).all())
-    if name == "section":
-        return article.section_id
+    if field.many_to_one:
+        return getattr(article, field.attname)  # the id: a rename elsewhere changes nothing here
     value = getattr(article, name)
     if name == "pub_date":
         return value.isoformat() if value else None
-    if name == "lead_image":
-        return value.name if value else ""
+    if hasattr(value, "name"):  # a file: its stored name
+        return value.name or ""
     return value
 
 
