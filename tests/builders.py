@@ -24,3 +24,21 @@ def make_article(**fields) -> Article:
         "pub_date": timezone.now() - dt.timedelta(hours=1),
     }
     return services.article_create(acting_user=None, **(defaults | fields))
+
+
+def make_user(*, role: str | None = None, username: str | None = None, **fields):
+    """A user holding ``role`` ("contributor", "editor", "administrator") or none; staff
+    when they hold one, as the role service makes them."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from newscenter.news.policy import Role
+
+    model = get_user_model()
+    username = username or f"{role or 'user'}-{model.objects.count() + 1}"
+    user = model.objects.create_user(
+        username=username, password="correct horse battery staple", is_staff=bool(role), **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=Role.parse(role).group_name))
+    return user
