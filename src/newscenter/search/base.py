@@ -148,19 +148,49 @@ class Backend(Protocol):
 LAST_CHARACTER = "\U0010ffff"  # sorts after any character a word can hold
 
 
-def vocabulary_lookup(word: str, *, prefix: bool) -> tuple[str, tuple]:
-    """SQL that finds ``word`` in the vocabulary table, the same in both backends."""
-    if prefix:
-        sql = "SELECT 1 FROM search_word WHERE word >= %s AND word < %s LIMIT 1"
-        return sql, (word, word + LAST_CHARACTER)
-    return "SELECT 1 FROM search_word WHERE word = %s", (word,)
+class SqlBackend:
+    """What both backends share: the connection, their DDL, and the vocabulary's SQL.
 
+    Subclasses give ``SCHEMA`` and ``DROP`` (statements run in order) and the searching.
+    """
 
-def vocabulary_members(words: Iterable[str]) -> tuple[str, tuple]:
-    """SQL that keeps those of ``words`` the vocabulary has, the same in both backends."""
-    words = tuple(words) or ("",)
-    placeholders = ", ".join(["%s"] * len(words))
-    return f"SELECT word FROM search_word WHERE word IN ({placeholders})", words
+    SCHEMA: tuple[str, ...] = ()
+    DROP: tuple[str, ...] = ()
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def install(self) -> None:
+        self._run(self.SCHEMA)
+
+    def uninstall(self) -> None:
+        self._run(self.DROP)
+
+    def knows(self, word: str, *, prefix: bool) -> bool:
+        if prefix:
+            sql = "SELECT 1 FROM search_word WHERE word >= %s AND word < %s LIMIT 1"
+            return bool(self._fetch(sql, (word, word + LAST_CHARACTER)))
+        return bool(self._fetch("SELECT 1 FROM search_word WHERE word = %s", (word,)))
+
+    def known_among(self, words: Iterable[str]) -> list[str]:
+        words = tuple(words) or ("",)
+        placeholders = ", ".join(["%s"] * len(words))
+        sql = f"SELECT word FROM search_word WHERE word IN ({placeholders})"
+        return [r[0] for r in self._fetch(sql, words)]
+
+    def _fetch(self, sql: str, params: Sequence) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _execute(self, sql: str, params: Sequence) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def _run(self, statements: Iterable[str]) -> None:
+        with self.connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 def closest_words(word: str, found: Iterable[str], limit: int) -> list[str]:

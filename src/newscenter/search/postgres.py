@@ -16,9 +16,8 @@ from newscenter.search.base import (
     WEIGHTS,
     Document,
     Match,
+    SqlBackend,
     closest_words,
-    vocabulary_lookup,
-    vocabulary_members,
 )
 from newscenter.search.query import ParsedQuery, Term
 
@@ -92,15 +91,9 @@ _VECTOR = (
 _CORRECTION_CANDIDATES = 50
 
 
-class PostgresBackend:
-    def __init__(self, connection):
-        self.connection = connection
-
-    def install(self) -> None:
-        self._run(_SCHEMA)
-
-    def uninstall(self) -> None:
-        self._run(_DROP)
+class PostgresBackend(SqlBackend):
+    SCHEMA = _SCHEMA
+    DROP = _DROP
 
     def index(self, documents: Iterable[Document]) -> None:
         documents = list(documents)
@@ -156,12 +149,6 @@ class PostgresBackend:
         found = [r[0] for r in self._fetch(sql, (word, _CORRECTION_CANDIDATES))]
         return closest_words(word, found, limit)
 
-    def knows(self, word: str, *, prefix: bool) -> bool:
-        return bool(self._fetch(*vocabulary_lookup(word, prefix=prefix)))
-
-    def known_among(self, words: Iterable[str]) -> list[str]:
-        return [r[0] for r in self._fetch(*vocabulary_members(words))]
-
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         if not words:
             return []
@@ -185,20 +172,6 @@ class PostgresBackend:
         )
         rows = self._fetch(sql, (*params, *query_params, limit, *query_params))
         return [Match(r[0], float(r[1]), r[2]) for r in rows]
-
-    def _fetch(self, sql: str, params: Sequence) -> list[tuple]:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def _execute(self, sql: str, params: Sequence) -> None:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-    def _run(self, statements: Iterable[str]) -> None:
-        with self.connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
 
 
 def ts_query(query: ParsedQuery) -> tuple[str, list[str]]:

@@ -21,9 +21,8 @@ from newscenter.search.base import (
     WEIGHTS,
     Document,
     Match,
+    SqlBackend,
     closest_words,
-    vocabulary_lookup,
-    vocabulary_members,
 )
 from newscenter.search.query import ParsedQuery, Term, fold
 
@@ -62,15 +61,9 @@ _EXPANSIONS = 50  # the most words a prefix is spelled out as
 _INDEXED_PREFIX = 3  # the longest prefix with an index of its own: see prefix = '2 3'
 
 
-class SqliteBackend:
-    def __init__(self, connection):
-        self.connection = connection
-
-    def install(self) -> None:
-        self._run(_SCHEMA)
-
-    def uninstall(self) -> None:
-        self._run(_DROP)
+class SqliteBackend(SqlBackend):
+    SCHEMA = _SCHEMA
+    DROP = _DROP
 
     def index(self, documents: Sequence[Document]) -> None:
         self.remove(d.article_id for d in documents)
@@ -185,12 +178,6 @@ class SqliteBackend:
         found = [r[0] for r in self._fetch(sql, (expression, _CORRECTION_CANDIDATES))]
         return closest_words(word, found, limit)
 
-    def knows(self, word: str, *, prefix: bool) -> bool:
-        return bool(self._fetch(*vocabulary_lookup(word, prefix=prefix)))
-
-    def known_among(self, words: Iterable[str]) -> list[str]:
-        return [r[0] for r in self._fetch(*vocabulary_members(words))]
-
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
         if not words:
             return []
@@ -229,16 +216,6 @@ class SqliteBackend:
             "AND rowid >= %s AND rowid <= %s"
         )
         return [key for (key,) in self._fetch(sql, (f"{{{column}}} : {_term(term)}", low, high))]
-
-    def _fetch(self, sql: str, params: Sequence) -> list[tuple]:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def _run(self, statements: Iterable[str]) -> None:
-        with self.connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
 
 
 def recency_key(pub_date: dt.datetime, article_id: int) -> int:
