@@ -5,6 +5,7 @@ or ``NEWSCENTER_DATA_DIR``. ``DATABASE_URL``, ``CACHE_URL`` and ``DJANGO_*``
 variables override the defaults; ``docs/configuration.md`` lists them all.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -23,7 +24,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site requires a verified second factor of staff (news/admin_site.py).
+    "newscenter.news.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "django_prose_editor",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "newscenter.news",
     "newscenter.web",
     "newscenter.search",
@@ -48,9 +53,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Adds user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newscenter.web.middleware.SiteTimezoneMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newscenter.urls"
@@ -93,6 +102,60 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newscente
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Accounts (docs/accounts.md) -------------------------------------------------
+# argon2 first: new passwords and every login with an older PBKDF2 hash store argon2 (Django
+# re-hashes on a successful login); the others stay so that existing hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes first refuses any login while the user or the address is locked out; Django's
+# ModelBackend then checks the password, and runs the hasher for unknown users too, so that
+# the time taken does not tell whether an account exists.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "news:index"
+
+# Login throttling: N failures (wrong passwords or wrong codes) for one username, or from one
+# address, lock that username or address out for the cool-off, then it opens again by itself:
+# a real user is never locked out for good.
+AXES_FAILURE_LIMIT = env.int("NEWSCENTER_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("NEWSCENTER_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts made while locked out do not restart the cool-off, so a real user who keeps trying
+# still gets in once it ends. A success does not wipe the counters either: with it, one valid
+# account would reset its address's count, including failures against other usernames.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "newscenter.web.accounts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newscenter.web.accounts.client_ip"
+# Kept out of the attempt records and logs (axes always masks "password").
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_VERBOSE = False  # no banner from every `newscenter` command
+# Behind a reverse proxy every request comes from the proxy: the client's address is read from
+# the header the proxy sets, and only then, since anyone can send that header directly.
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+NEWSCENTER_CLIENT_IP_HEADER = env.str("NEWSCENTER_CLIENT_IP_HEADER", default="X-Forwarded-For")
+
+# TOTP second factor for staff: the issuer names the site in authenticator apps.
+OTP_TOTP_ISSUER = env.str("NEWSCENTER_OTP_ISSUER", default="newscenter")
+# Wrong codes are throttled by django-axes with the passwords (above). django-otp's own throttle
+# doubles its delay with every failure and never caps it: someone holding the password could
+# lock the real user out for days.
+OTP_TOTP_THROTTLE_FACTOR = 0
+
+# Password reset emails; links in them are built from NEWSCENTER_BASE_URL (below).
+# EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... as django-environ documents:
+# smtp+tls://user:password@mail.example.com:587, or the console (the log) by default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newscenter@localhost")
+PASSWORD_RESET_TIMEOUT = 3 * 60 * 60  # seconds a reset link stays valid
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
@@ -124,13 +187,11 @@ STORAGES = {
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_MAX_AGE = 3600
 
-LOGIN_URL = "admin:login"
-
 # --- Security ------------------------------------------------------------
 # HTTPS is assumed in production. `make run` serves plain HTTP on loopback and
 # turns it off with NEWSCENTER_HTTPS=false; DEBUG never changes it.
 HTTPS = env.bool("NEWSCENTER_HTTPS", default=not DEBUG)
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
@@ -168,6 +229,10 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 # Fetching feeds and pages refuses private, loopback and link-local addresses (SSRF);
 # an intranet feed needs this on.
 NEWSCENTER_FETCH_ALLOW_PRIVATE = env.bool("NEWSCENTER_FETCH_ALLOW_PRIVATE", default=False)
+
+# The site's own address, for links made away from a request (review links printed by the
+# CLI, emails): never taken from a request's Host header, which the client chooses.
+NEWSCENTER_BASE_URL = env.str("NEWSCENTER_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

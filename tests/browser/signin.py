@@ -1,0 +1,31 @@
+"""Signing in as a person does: password, then the authenticator code (news staff need one).
+
+At the first sign-in the page shows a new secret; like a person typing it into their app, the
+helper reads it from the page and computes the code the app would show.
+"""
+
+from __future__ import annotations
+
+from base64 import b32decode
+
+from django_otp.oath import TOTP
+
+
+def code_from_secret(secret: str) -> str:
+    compact = "".join(secret.split())
+    key = b32decode(compact + "=" * (-len(compact) % 8))
+    return f"{TOTP(key).token():06d}"
+
+
+def sign_in(page, base_url: str, username: str, password: str, next: str = "/admin/") -> None:
+    """Sign in through the real pages, enrolling an authenticator if asked to; ends on ``next``."""
+    page.goto(f"{base_url}/admin/login/?next={next}")  # the admin sends us to our login page
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/login/**")
+    assert "/accounts/login/authenticator/" in page.url, "expected the first sign-in"
+    secret = page.text_content(".secret")
+    page.fill("#id_code", code_from_secret(secret))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{next}")
