@@ -26,6 +26,26 @@ def make_article(**fields) -> Article:
     return services.article_create(acting_user=None, **(defaults | fields))
 
 
+def make_image(
+    width: int = 1200,
+    height: int = 800,
+    *,
+    alt: str = "A test picture",
+    color="steelblue",
+    **fields,
+):
+    """A library image through the real service (renditions and all), drawn with Pillow."""
+    import io
+
+    from PIL import Image as Pillow
+
+    from newscenter.news.images import image_create
+
+    buffer = io.BytesIO()
+    Pillow.new("RGB", (width, height), color).save(buffer, format="PNG")
+    return image_create(file_or_bytes=buffer.getvalue(), alt=alt, acting_user=None, **fields)
+
+
 def make_user(*, role: str | None = None, username: str | None = None, **fields):
     """A user holding ``role`` ("contributor", "editor", "administrator") or none; staff
     when they hold one, as the role service makes them."""

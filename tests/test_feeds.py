@@ -21,7 +21,7 @@ from PIL import Image
 from newscenter.feeds import FEED_ID_DATE, FEED_LENGTH
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
-from tests.builders import make_article
+from tests.builders import make_article, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -254,16 +254,15 @@ def test_relative_urls_in_the_body_become_absolute(client, fmt):
 
 
 def test_the_lead_image_is_an_enclosure_with_its_real_size(client):
-    data = png_bytes()
-    article = make_article(lead_image=ContentFile(data, name="hall.png"), lead_image_alt="Hall 3")
+    article = make_article(lead_image=make_image(40, 30, alt="Hall 3"))
     make_article(headline="No picture")
-    size = os.path.getsize(article.lead_image.path)
-    url = f"https://testserver{article.lead_image.url}"
+    size = os.path.getsize(article.lead_image.file.path)
+    url = f"https://testserver{article.lead_image.file.url}"  # the original, not a rendition
 
     items = xml(client.get(feed_path("rss"))).findall("channel/item")
     enclosures = [item.find("enclosure") for item in items]
     assert enclosures[0] is None  # the newer article has no lead image
-    assert dict(enclosures[1].attrib) == {"url": url, "length": str(size), "type": "image/png"}
+    assert dict(enclosures[1].attrib) == {"url": url, "length": str(size), "type": "image/jpeg"}
 
     entries = xml(client.get(feed_path("atom"))).findall(f"{ATOM}entry")
     links = [entry.find(f"{ATOM}link[@rel='enclosure']") for entry in entries]
@@ -275,7 +274,7 @@ def test_the_lead_image_is_an_enclosure_with_its_real_size(client):
     assert "image" not in items[0]
     assert items[1]["image"] == url
     assert items[1]["attachments"] == [
-        {"url": url, "mime_type": "image/png", "size_in_bytes": size}
+        {"url": url, "mime_type": "image/jpeg", "size_in_bytes": size}
     ]
 
 

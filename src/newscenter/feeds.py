@@ -208,15 +208,16 @@ class ArticleFeed(Feed):
         return section + [tag.name for tag in article.tags.all()]
 
     def item_enclosures(self, article: Article) -> list[feedgenerator.Enclosure]:
-        image = article.lead_image
-        if not image:
+        # The original, not a rendition: a JPEG or PNG every reader can show, WebP is not.
+        if article.lead_image is None:
             return []
+        file = article.lead_image.file
         try:
-            size = image.size
+            size = file.size
         except OSError:
             return []  # the file is gone from storage: no enclosure rather than a broken one
-        mime_type = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
-        return [feedgenerator.Enclosure(self.absolute(image.url), str(size), mime_type)]
+        mime_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return [feedgenerator.Enclosure(self.absolute(file.url), str(size), mime_type)]
 
     def item_extra_kwargs(self, article: Article) -> dict:
         return {

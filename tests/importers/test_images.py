@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from newscenter.news.images import ImageRejected, image_from_bytes
+from newscenter.news.images import ImageRejected, prepare
 from newscenter.news.models import Article
+from newscenter.news.models import Image as LibraryImage
 from tests.test_fetching import FeedServer, send
 
 
@@ -33,7 +34,7 @@ def png_claiming(width: int, height: int) -> bytes:
 
 
 def test_metadata_and_location_are_stripped():
-    stored = image_from_bytes(jpeg_with_gps())
+    stored = prepare(jpeg_with_gps()).content
     assert stored.name.endswith(".jpg")
     with Image.open(stored) as image:
         assert image.size == (320, 200)
@@ -43,23 +44,23 @@ def test_metadata_and_location_are_stripped():
 def test_transparency_keeps_png():
     out = io.BytesIO()
     Image.new("RGBA", (10, 10), (0, 0, 0, 0)).save(out, format="PNG")
-    assert image_from_bytes(out.getvalue()).name.endswith(".png")
+    assert prepare(out.getvalue()).content.name.endswith(".png")
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "readable"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "SVG"),
         (b"<html><body>not a picture</body></html>", "readable"),
-        (jpeg_with_gps()[:300], "readable"),
+        (jpeg_with_gps()[:300], "damaged|readable"),
         (png_claiming(65535, 65535), "pixels"),
         (png_claiming(9000, 9000), "pixels"),
-        (b"", "readable"),
+        (b"", "empty"),
     ],
 )
 def test_hostile_images_are_refused(data, message):
     with pytest.raises(ImageRejected, match=message):
-        image_from_bytes(data)
+        prepare(data)
 
 
 WXR = """<?xml version="1.0" encoding="UTF-8"?>
@@ -93,8 +94,9 @@ def test_import_fetches_featured_images(tmp_path, settings, capsys):
         call_command("import", str(export), "--fetch-images", stdout=out, stderr=out)
         assert "1 lead images fetched, 0 not" in out.getvalue()
         article = Article.objects.get()
-        assert article.lead_image_alt == "The new press in hall 3"
-        with Image.open(article.lead_image) as image:
+        assert article.lead_image_alt_text == "The new press in hall 3"
+        assert article.lead_image.renditions.exists()  # a library image like any upload
+        with Image.open(article.lead_image.file) as image:
             assert not image.getexif()
         again = io.StringIO()
         call_command("import", str(export), "--fetch-images", stdout=again, stderr=again)
@@ -113,8 +115,9 @@ def test_refused_images_are_reported_without_failing_the_import(tmp_path, settin
         out = io.StringIO()
         call_command("import", str(export), "--fetch-images", stdout=out, stderr=out)
     assert "lead image not fetched" in out.getvalue()
-    assert "not a readable image" in out.getvalue()
-    assert not Article.objects.get().lead_image
+    assert "SVG is not accepted" in out.getvalue()
+    assert Article.objects.get().lead_image is None
+    assert not LibraryImage.objects.exists()
 
 
 @pytest.mark.django_db

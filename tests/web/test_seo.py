@@ -16,7 +16,7 @@ from PIL import Image
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
 from newscenter.web import seo
-from tests.builders import make_article
+from tests.builders import make_article, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +72,7 @@ def full_article() -> Article:
         section=section,
         tags=[services.tag_get_or_create(name=name) for name in ("Foundry", "Ebersfurt")],
         authors=[services.author_get_or_create(name="Jana Oster")],
-        lead_image=png(1200, 630),
-        lead_image_alt="Glowing metal poured into a sand mould",
+        lead_image=make_image(1200, 630, alt="Glowing metal poured into a sand mould"),
         language="en",
     )
 
@@ -101,7 +100,7 @@ def test_article_page_describes_a_news_article(client, full_article):
     }
     image = data["image"]
     assert image["@type"] == "ImageObject"
-    assert image["url"] == HOST + full_article.lead_image.url
+    assert image["url"] == HOST + full_article.lead_image.file.url
     assert (image["width"], image["height"]) == (1200, 630)
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": own_url}
     assert data["articleSection"] == "Plants"
@@ -184,7 +183,7 @@ def test_article_without_section_has_a_two_step_trail(client):
 
 def test_article_page_has_description_opengraph_and_twitter_tags(client, full_article):
     page = soup(client.get(full_article.get_absolute_url()))
-    image_url = HOST + full_article.lead_image.url
+    image_url = HOST + full_article.lead_image.file.url
     assert meta(page, "description") == full_article.standfirst
     assert meta(page, "og:type") == "article"
     assert meta(page, "og:title") == full_article.headline
@@ -333,11 +332,10 @@ def test_tag_page_falls_back_to_the_tagline(client):
 
 def test_listing_link_preview_shows_the_banner_in_a_large_card(client):
     site = SiteSettings.load()
-    site.banner_image.save("banner.png", png(1500, 400), save=False)
-    site.banner_alt = "The Kesselmark works at dawn"
+    site.banner_image = make_image(1500, 400, alt="The Kesselmark works at dawn")
     site.save()
     page = soup(client.get("/news/"))
-    assert meta(page, "og:image") == HOST + site.banner_image.url
+    assert meta(page, "og:image") == HOST + site.banner_image.file.url
     assert meta(page, "og:image:alt") == "The Kesselmark works at dawn"
     assert meta(page, "twitter:card") == "summary_large_image"
 

@@ -1,5 +1,6 @@
 """Lead images named by imported items (WordPress featured images, og:image, feed media),
-fetched under the SSRF rules of ``newscenter.fetching`` and stored after validation.
+fetched under the SSRF rules of ``newscenter.fetching`` and added to the media library
+through ``image_create``, which checks and re-encodes them like any upload.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from django.utils import timezone
 
 from newscenter.fetching import FetchError, fetch
 from newscenter.news import services
-from newscenter.news.images import ImageRejected, image_from_bytes
+from newscenter.news.images import ImageRejected, image_create
 from newscenter.news.models import ImportRecord
+from newscenter.news.policy import PolicyDenied
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
 
@@ -26,11 +28,13 @@ class ImageReport:
 def lead_images_fetch(*, acting_user=None) -> ImageReport:
     """Every imported article still waiting for its lead image gets one, or a reason why not."""
     report = ImageReport()
-    waiting = ImportRecord.objects.exclude(lead_image_url="").filter(article__lead_image="")
+    waiting = ImportRecord.objects.exclude(lead_image_url="").filter(
+        article__lead_image__isnull=True
+    )
     for record in waiting.select_related("article"):
         try:
             _attach(record, acting_user)
-        except (FetchError, ImageRejected) as exc:
+        except (FetchError, ImageRejected, PolicyDenied) as exc:
             report.failed.append((record.lead_image_url, str(exc)))
         else:
             report.fetched.append(record.lead_image_url)
@@ -38,14 +42,16 @@ def lead_images_fetch(*, acting_user=None) -> ImageReport:
 
 
 def _attach(record: ImportRecord, acting_user) -> None:
-    image = image_from_bytes(fetch(record.lead_image_url, max_bytes=MAX_IMAGE_BYTES).body)
+    data = fetch(record.lead_image_url, max_bytes=MAX_IMAGE_BYTES).body
     article = record.article
     with transaction.atomic():
-        services.article_update(
-            article=article,
+        image = image_create(
+            file_or_bytes=data,
+            # The source's own description; else the headline, so that an article imported
+            # as published never shows a picture with no text at all.
+            alt=record.lead_image_alt or article.headline,
             acting_user=acting_user,
-            lead_image=image,
-            lead_image_alt=article.lead_image_alt or record.lead_image_alt or article.headline,
         )
+        services.article_update(article=article, acting_user=acting_user, lead_image=image)
         # The image completes the import: it is not an editor's change to protect.
         ImportRecord.objects.filter(pk=record.pk).update(imported_at=timezone.now())

@@ -31,7 +31,9 @@ from newscenter.news.demo_content import (
     DemoArticle,
     Picture,
 )
+from newscenter.news.images import image_create
 from newscenter.news.models import Article, SiteSettings
+from newscenter.news.models import Image as LibraryImage
 from newscenter.news.services import (
     article_create,
     article_publish,
@@ -50,7 +52,7 @@ def demo_is_needed() -> bool:
 def load_demo(*, acting_user: AbstractBaseUser | None = None) -> int:
     """Load the site settings, sections and articles above; return the number of articles."""
     # Settings first: the site's time zone decides each article's URL day.
-    _site_settings_update(banner=BANNER, logo=LOGO, **SITE)
+    _site_settings_update(banner=BANNER, logo=LOGO, acting_user=acting_user, **SITE)
     for position, name in enumerate(SECTIONS):
         section_get_or_create(name=name, position=position)
     now = timezone.now()
@@ -59,12 +61,20 @@ def load_demo(*, acting_user: AbstractBaseUser | None = None) -> int:
     return len(ARTICLES)
 
 
-def _site_settings_update(*, banner: Picture, logo: Picture, **fields: str) -> SiteSettings:
+def _site_settings_update(
+    *, banner: Picture, logo: Picture, acting_user: AbstractBaseUser | None, **fields: str
+) -> SiteSettings:
     # No service writes SiteSettings yet (nor audits it), so the demo validates and saves it here.
     site = SiteSettings.load()
     for name, value in fields.items():
         setattr(site, name, value)
-    site.banner_image = ContentFile(_render(banner, BANNER_SIZE, "PNG"), name="demo-banner.png")
+    # The banner is a library image, described there; banner_alt stays empty (no override).
+    site.banner_image = image_create(
+        file_or_bytes=_render(banner, BANNER_SIZE, "PNG"),
+        alt=site.banner_alt,
+        acting_user=acting_user,
+    )
+    site.banner_alt = ""
     site.logo = ContentFile(_render(logo, LOGO_SIZE, "PNG"), name="demo-logo.png")
     site.full_clean()
     site.save()
@@ -84,7 +94,7 @@ def _article_load(
         authors=[author_get_or_create(name=name) for name in item.authors],
         source_name=item.source_name,
         source_url=item.source_url,
-        **_lead_image(item),
+        lead_image=_lead_image(item, acting_user=acting_user),
     )
     if item.days_ago is None:
         return article
@@ -92,12 +102,11 @@ def _article_load(
     return article_publish(article=article, acting_user=acting_user, at=at)
 
 
-def _lead_image(item: DemoArticle) -> dict[str, object]:
+def _lead_image(item: DemoArticle, *, acting_user: AbstractBaseUser | None) -> LibraryImage | None:
     if item.picture is None:
-        return {}
+        return None
     data = _render(item.picture, LEAD_IMAGE_SIZE, "JPEG")
-    name = f"demo-{item.picture.motif}.jpg"
-    return {"lead_image": ContentFile(data, name=name), "lead_image_alt": item.lead_image_alt}
+    return image_create(file_or_bytes=data, alt=item.lead_image_alt, acting_user=acting_user)
 
 
 def _render(picture: Picture, size: tuple[int, int], image_format: str) -> bytes:

@@ -21,13 +21,82 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (try Europe/Berlin or UTC).")
 
 
+class Image(models.Model):
+    """A picture in the media library: stored re-encoded under a name the server chose.
+
+    Only ``news.images.image_create`` makes one (it validates the upload and makes the
+    renditions); width and height are stored so that pages never open the file to size it.
+    """
+
+    file = models.ImageField(upload_to="images/%Y/%m/", editable=False)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt = models.CharField(
+        "alternative text",
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=1000, blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text="Photographer or agency.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        label = self.alt.strip() or self.file.name.rsplit("/", 1)[-1] or "image"
+        return label if len(label) <= 80 else label[:79] + "…"
+
+
+class Rendition(models.Model):
+    """The image resized to one width in one format, for ``srcset``."""
+
+    class Format(models.TextChoices):
+        # AVIF is a choice so that switching news.renditions.MODERN needs no migration.
+        WEBP = "webp", "WebP"
+        AVIF = "avif", "AVIF"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=10, choices=Format.choices)
+    file = models.ImageField(upload_to="images/%Y/%m/")
+
+    class Meta:
+        ordering = ["image", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "width", "format"], name="rendition_unique_per_width_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.width}w {self.format} of image {self.image_id}"
+
+
 class SiteSettings(models.Model):
     """One row (pk=1): the News center's chrome, as the seed page shows it."""
 
     site_name = models.CharField(max_length=200, default="newscenter")
-    banner_image = models.ImageField(upload_to="site/", blank=True)
+    # PROTECT: a library image the banner shows cannot be deleted from under the site.
+    banner_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     banner_alt = models.CharField(
-        max_length=300, blank=True, help_text="Describes the banner for screen readers."
+        max_length=300,
+        blank=True,
+        help_text="Describes the banner for screen readers; empty: the image's own text.",
     )
     logo = models.ImageField(
         upload_to="site/",
@@ -46,8 +115,15 @@ class SiteSettings(models.Model):
         return self.site_name
 
     def clean(self) -> None:
-        if self.banner_image and not self.banner_alt.strip():
-            raise ValidationError({"banner_alt": "A banner image needs alternative text."})
+        if self.banner_image_id and not self.banner_alt_text:
+            raise ValidationError(
+                {"banner_alt": "A banner image needs alternative text (here or in the library)."}
+            )
+
+    @property
+    def banner_alt_text(self) -> str:
+        """The override typed here, else the library image's own alternative text."""
+        return _alt_text(self.banner_alt, self.banner_image if self.banner_image_id else None)
 
     @classmethod
     def load(cls) -> SiteSettings:
@@ -155,8 +231,17 @@ class Article(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     authors = models.ManyToManyField(Author, blank=True, related_name="articles")
-    lead_image = models.ImageField(upload_to="images/%Y/%m/", blank=True)
-    lead_image_alt = models.CharField("lead image alternative text", max_length=300, blank=True)
+    # PROTECT rather than SET_NULL: deleting a library image must not silently strip it from
+    # published articles (no revision, no audit); the admin names the articles in the way.
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    lead_image_alt = models.CharField(
+        "lead image alternative text",
+        max_length=300,
+        blank=True,
+        help_text="Only to describe the image differently here; empty: the library's text.",
+    )
     source_name = models.CharField(
         max_length=200, blank=True, help_text="The outlet a republished item comes from."
     )
@@ -207,10 +292,8 @@ class Article(models.Model):
         )
 
     def clean(self) -> None:
-        if self.lead_image and not self.lead_image_alt.strip():
-            raise ValidationError(
-                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
-            )
+        # Alternative text is required before publishing (news.workflow checks it), not on
+        # every save: a draft may pick an image before anyone has described it.
         if self.status in self.TIMED and self.pub_date is None:
             raise ValidationError(
                 {"pub_date": f"A {self.get_status_display().lower()} article needs a date."}
@@ -223,6 +306,17 @@ class Article(models.Model):
     @property
     def is_republished(self) -> bool:
         return bool(self.source_url or self.source_name)
+
+    @property
+    def lead_image_alt_text(self) -> str:
+        """The article's own description of its lead image, else the library image's."""
+        return _alt_text(self.lead_image_alt, self.lead_image if self.lead_image_id else None)
+
+
+def _alt_text(override: str, image: Image | None) -> str:
+    if image is None:
+        return ""
+    return override.strip() or image.alt.strip()
 
 
 class AuditEntry(models.Model):

@@ -16,8 +16,11 @@ def public_articles(
     """Public articles, newest first, with what a listing shows in a fixed number of queries."""
     articles = (
         Article.objects.published()
-        .select_related("section")
-        .prefetch_related(Prefetch("authors", queryset=Author.objects.only("name", "slug")))
+        .select_related("section", "lead_image")
+        .prefetch_related(
+            Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+            "lead_image__renditions",
+        )
     )
     if section is not None:
         articles = articles.filter(section=section)
@@ -36,7 +39,10 @@ def public_article(*, day: dt.date, slug: str) -> Article:
 def article_for_preview(*, pk: int) -> Article:
     """Any article, public or not: the caller has checked that the reader may see drafts."""
     return get_object_or_404(
-        Article.objects.select_related("section").prefetch_related("tags", "authors"), pk=pk
+        Article.objects.select_related("section", "lead_image").prefetch_related(
+            "tags", "authors", "lead_image__renditions"
+        ),
+        pk=pk,
     )
 
 

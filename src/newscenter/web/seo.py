@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from newscenter.news import models as library
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 
 DESCRIPTION_MAX_LENGTH = 300
@@ -224,18 +225,29 @@ def image_from_field(request, field: ImageFieldFile, *, alt: str, wide: bool = T
     )
 
 
+def image_from_library(request, image: library.Image, *, alt: str) -> Image:
+    # The original rather than a rendition: link previews want JPEG or PNG (not every
+    # unfurler reads WebP), and its stored size needs no file to be opened.
+    return Image(
+        url=request.build_absolute_uri(image.file.url),
+        width=image.width or None,
+        height=image.height or None,
+        alt=alt,
+    )
+
+
 def lead_image(request, article: Article) -> Image | None:
-    if not article.lead_image:
+    if article.lead_image is None:
         return None
-    return image_from_field(request, article.lead_image, alt=article.lead_image_alt)
+    return image_from_library(request, article.lead_image, alt=article.lead_image_alt_text)
 
 
 def site_image(request, site: SiteSettings) -> Image | None:
     """The picture for a page without one of its own: the logo, else the banner."""
     if site.logo:
         return image_from_field(request, site.logo, alt=site.site_name, wide=False)
-    if site.banner_image:
-        return image_from_field(request, site.banner_image, alt=site.banner_alt)
+    if site.banner_image is not None:
+        return image_from_library(request, site.banner_image, alt=site.banner_alt_text)
     return None
 
 

@@ -40,7 +40,8 @@ class ArticleSitemap(Sitemap):
         # Oldest first: a new article lands on the last page and leaves earlier pages unchanged.
         return (
             Article.objects.published()
-            .only("slug", "pub_day", "updated", "lead_image")
+            .select_related("lead_image")
+            .only("slug", "pub_day", "updated", "lead_image__file")
             .order_by("pub_date", "id")
         )
 
@@ -56,8 +57,9 @@ class ArticleSitemap(Sitemap):
         origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
         for url in urls:
             image = url["item"].lead_image
-            # Media served by the app gives a path; object storage gives an absolute URL.
-            url["image"] = urljoin(origin, image.url) if image else ""
+            # The original (JPEG or PNG, as search engines index best). Media served by the
+            # app gives a path; object storage gives an absolute URL.
+            url["image"] = urljoin(origin, image.file.url) if image is not None else ""
         return urls
 
 

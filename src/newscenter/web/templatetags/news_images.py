@@ -1,0 +1,35 @@
+"""Library images in templates, as responsive ``<picture>`` elements.
+
+{% picture image sizes="8rem" alt=article.lead_image_alt_text loading="eager" %}
+{{ article.body|library_pictures }}
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from newscenter.news import renditions
+
+register = template.Library()
+
+
+@register.simple_tag
+def picture(
+    image,
+    sizes: str = renditions.COLUMN_SIZES,
+    alt: str | None = None,
+    loading: str = "lazy",
+    fetchpriority: str = "",
+) -> str:
+    """The image's ``<picture>``; nothing at all when there is no image."""
+    if not image:
+        return ""
+    return renditions.picture_html(
+        image, sizes=sizes, alt=alt, loading=loading, fetchpriority=fetchpriority
+    )
+
+
+@register.filter
+def library_pictures(body: str):
+    """Sanitised body HTML with its library images as ``<picture>`` (see news.renditions)."""
+    return renditions.pictures_in_body(body)
