@@ -1,5 +1,6 @@
 """Project-wide promises: migrations, checks, deploy settings, URLs, docs, dependency floor."""
 
+import datetime as dt
 import io
 import os
 import re
@@ -15,6 +16,7 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from newscenter.news import services
+from newscenter.news.review_links import review_link_create
 from tests.builders import make_article
 from tests.test_cli import env_with_data_dir
 
@@ -75,6 +77,10 @@ def test_every_public_url_renders_with_one_h1(admin_client):
     author = services.author_get_or_create(name="Jana Oster")
     article = make_article(section=section, tags=[tag], authors=[author])
     day = article.pub_day
+    review_draft = make_article(status="draft", pub_date=None)
+    _, review_token = review_link_create(
+        article=review_draft, acting_user=None, expires=dt.timedelta(hours=1)
+    )
     kwargs = {
         "news:article": {
             "year": day.year,
@@ -91,6 +97,8 @@ def test_every_public_url_renders_with_one_h1(admin_client):
         "news:tag-feed": {"slug": tag.slug, "format": "json"},
         "news:author-feed": {"slug": author.slug, "format": "rss"},
         "news:sitemap-section": {"section": "articles"},
+        "accounts:password-reset-confirm": {"uidb64": "MQ", "token": "expired-token"},
+        "news:review": {"token": review_token},
     }
     names = dict(_named_patterns())
     assert {"news:index", "news:article", "news:section", "news:tag", "news:preview"} <= set(names)

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from newscenter import feeds
-from newscenter.web import converters, search, sitemaps, views
+from newscenter.web import converters, review, search, sitemaps, views
 
 register_converter(converters.FourDigitConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "nn")
@@ -17,6 +17,7 @@ urlpatterns = [
     path("author/<str:slug>/", views.AuthorView.as_view(), name="author"),
     path("<yyyy:year>/<nn:month>/<nn:day>/<str:slug>/", views.article_detail, name="article"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
+    path("review/<str:token>/", review.review_article, name="review"),
     path("search/", search.search_page, name="search"),
     path("search.json", search.search_json, name="search-json"),
     path("feed/<feed_format:format>/", feeds.article_feed, name="feed"),
