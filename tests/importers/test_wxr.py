@@ -707,9 +707,9 @@ def test_theme_drafts_stay_unpublished_and_future_posts_are_scheduled():
     assert f"{key}1164" not in published  # "Draft"
     assert f"{key}1168" not in published  # password-protected
     assert f"{key}1011" in published
-    # "future" in WordPress: published, dated 2030-01-01 19:00:18 UTC, so scheduled until then.
+    # "future" in WordPress: published, dated 2030-01-01 19:00:18 UTC, so stored as scheduled.
     scheduled = Article.objects.filter(import_key=f"{key}1153")
-    assert scheduled.get().status == "published"
+    assert scheduled.get().status == "scheduled"
     assert not scheduled.published(at=dt.datetime(2030, 1, 1, 19, 0, tzinfo=UTC)).exists()
     assert scheduled.published(at=dt.datetime(2030, 1, 1, 19, 1, tzinfo=UTC)).exists()
 

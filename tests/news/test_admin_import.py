@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from newscenter.news.models import Article
-from tests.conftest import https_client
+from tests.conftest import https_client, staff_login
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/news/article/import/"
@@ -90,7 +90,7 @@ def test_bad_input_is_reported_inline(admin_client, text, message):
 def test_a_token_from_another_session_is_refused(admin_client, admin_user, seed_text):
     _, page = preview(admin_client, text=seed_text)
     other = https_client()
-    other.force_login(admin_user)
+    staff_login(other, admin_user)
     response = other.post(URL, confirm_data(page))
     assert response.status_code == 302
     assert not Article.objects.exists()
@@ -99,7 +99,7 @@ def test_a_token_from_another_session_is_refused(admin_client, admin_user, seed_
 def test_import_needs_the_add_permission(client, db):
     assert client.get(URL).status_code == 302  # to the login page
     staff = User.objects.create_user("reader", password="x", is_staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     assert client.get(URL).status_code == 403
 
 
@@ -114,4 +114,4 @@ def test_lead_images_are_fetched_when_asked(admin_client, settings):
         _, page = preview(admin_client, text=export, fetch_images="on")
         response = admin_client.post(URL, confirm_data(page), follow=True)
     assert "Fetched 1 lead image(s)." in response.text
-    assert Article.objects.get().lead_image_alt == "The new press in hall 3"
+    assert Article.objects.get().lead_image_alt_text == "The new press in hall 3"

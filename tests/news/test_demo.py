@@ -34,7 +34,7 @@ def output(media_root) -> str:
 
 
 def scheduled() -> list[Article]:
-    return list(Article.objects.filter(status="published", pub_date__gt=timezone.now()))
+    return list(Article.objects.filter(status="scheduled", pub_date__gt=timezone.now()))
 
 
 def test_loads_twelve_articles_in_three_sections(output):
@@ -86,26 +86,31 @@ def test_site_settings_have_a_tagline_and_a_banner(output, media_root):
     site = SiteSettings.load()
     assert site.site_name == "Kesselmark Valves & Pumps"
     assert site.tagline
-    assert site.banner_alt
+    assert site.banner_alt_text
     assert site.time_zone == "Europe/Berlin"
-    assert (media_root / site.banner_image.name).is_file()
-    with Image.open(site.banner_image.path) as banner:
-        assert (banner.format, banner.size) == ("PNG", demo.BANNER_SIZE)
+    banner = site.banner_image
+    assert (media_root / banner.file.name).is_file()
+    # A library image like any other: re-encoded (no transparency, so JPEG), with renditions.
+    with Image.open(banner.file.path) as picture:
+        assert (picture.format, picture.size) == ("JPEG", demo.BANNER_SIZE)
+    assert banner.renditions.filter(width=demo.BANNER_SIZE[0]).count() == 2
 
 
 def test_some_articles_have_generated_lead_images(output, media_root):
-    illustrated = Article.objects.exclude(lead_image="")
+    illustrated = Article.objects.exclude(lead_image=None)
     assert 2 <= illustrated.count() <= 3
     for article in illustrated:
-        assert article.lead_image_alt
-        assert (media_root / article.lead_image.name).is_file()
-        with Image.open(article.lead_image.path) as image:
+        assert article.lead_image_alt_text
+        assert (media_root / article.lead_image.file.name).is_file()
+        with Image.open(article.lead_image.file.path) as image:
             assert (image.format, image.size) == ("JPEG", demo.LEAD_IMAGE_SIZE)
+        assert article.lead_image.renditions.exists()
 
 
 def test_writes_go_through_the_services(output):
     assert AuditEntry.objects.filter(action="create").count() == 12
-    assert AuditEntry.objects.filter(action="publish").count() == 11
+    assert AuditEntry.objects.filter(action="publish").count() == 10
+    assert AuditEntry.objects.filter(action="schedule").count() == 1
 
 
 def test_if_empty_on_a_loaded_database_creates_nothing(output):

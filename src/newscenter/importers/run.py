@@ -25,7 +25,7 @@ from newscenter.importers.base import (
     Parser,
     SkippedItem,
 )
-from newscenter.news import services
+from newscenter.news import publishing, services
 from newscenter.news.models import Article, ImportRecord, SiteSettings
 from newscenter.news.rendering import sanitise_html
 
@@ -268,6 +268,9 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
     status = options.status or item.status or Article.Status.PUBLISHED
     if item.pub_date is None:
         status = Article.Status.DRAFT  # never invent a publication date
+    # "Published" tomorrow is scheduled: stored so (as the services would), and so compared
+    # on the next run without looking like a change.
+    status = publishing.stored_status(status, item.pub_date)
     fields = {
         "headline": item.headline,
         "standfirst": item.standfirst,

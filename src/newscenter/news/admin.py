@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
-from newscenter.news import publishing, services
+from newscenter.news import admin_workflow, policy, publishing, services, structure, workflow
 from newscenter.news.models import Article, AuditEntry, Author, Section, SiteSettings, Tag
+from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
 
 # What the toolbar offers; everything it can produce is inside news.rendering's allow-list,
@@ -55,11 +57,22 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
+        # No "status": it moves only through the workflow page (news.workflow).
         fields = (
-            "headline", "slug", "standfirst", "body", "status", "pub_date", "section", "tags",
+            "headline", "slug", "standfirst", "body", "pub_date", "section", "tags",
             "authors", "lead_image", "lead_image_alt", "source_name", "source_url",
             "canonical_url", "language",
         )  # fmt: skip
+
+    def clean_pub_date(self):
+        # The service refuses this too; asked here it is a form error, not a server error.
+        pub_date = self.cleaned_data.get("pub_date")
+        if self.instance.pk:
+            stored = Article.objects.get(pk=self.instance.pk)
+            problem = publishing.date_move_problem(stored, pub_date)
+            if problem:
+                raise ValidationError(problem)
+        return pub_date
 
 
 class NonceMediaMixin:
@@ -70,22 +83,38 @@ class NonceMediaMixin:
         return super().render_change_form(request, context, *args, **kwargs)
 
 
+class StateFilter(admin.SimpleListFilter):
+    """By the state readers and editors see now, not the stored status (a scheduled article
+    whose time has come is published)."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Article.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.Status.values:
+            return workflow.in_state(queryset, self.value())
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(NonceMediaMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ("headline", "state", "pub_date", "section", "updated")
-    list_filter = ("status", "section", ("pub_date", admin.DateFieldListFilter), "tags")
+    list_filter = (StateFilter, "section", ("pub_date", admin.DateFieldListFilter), "tags")
     list_select_related = ("section",)
     search_fields = ("headline", "standfirst", "body", "source_name")
     date_hierarchy = "pub_date"
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ("section", "tags", "authors")
-    readonly_fields = ("public_url", "created", "updated")
+    autocomplete_fields = ("section", "tags", "authors", "lead_image")
+    readonly_fields = ("state", "public_url", "created", "updated")
     actions = ("publish_now", "unpublish")
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
-        ("Publishing", {"fields": ("status", "pub_date", "section", "tags", "authors")}),
+        ("Publishing", {"fields": ("state", "pub_date", "section", "tags", "authors")}),
         ("Lead image", {"fields": ("lead_image", "lead_image_alt")}),
         (
             "Source and language",
@@ -107,16 +136,31 @@ class ArticleAdmin(NonceMediaMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view(lambda request: import_view(self, request))
         return [
             path("import/", view, name="news_article_import"),
+            *admin_workflow.urls(self),
             *admin_revisions.urls(self),
             *admin_review.urls(self),
             *super().get_urls(),
         ]
 
+    # The policy narrows the groups' model permissions: a contributor holds
+    # change_article to reach their drafts, and may change only those.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and policy.can(request.user, "article.create")
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:  # the change list: anyone who may edit some article
+            return _role_rule(request.user, "article.edit") is not False
+        return policy.can(request.user, "article.edit", article=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = policy.can(request.user, "article.delete", article=obj)
+        return super().has_delete_permission(request, obj) and allowed
+
     @admin.display(description="state", ordering="status")
     def state(self, obj: Article) -> str:
-        if publishing.is_scheduled(obj):
-            return "Scheduled"
-        return obj.get_status_display()
+        return admin_workflow.state_text(obj) if obj.pk else "Draft"
 
     @admin.display(description="public address")
     def public_url(self, obj: Article) -> str:
@@ -150,21 +194,71 @@ class ArticleAdmin(NonceMediaMixin, admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    @admin.action(description="Publish selected articles now (keeps a future date)")
-    def publish_now(self, request, queryset):
-        for article in queryset:
-            services.article_publish(article=article, acting_user=request.user)
-        messages.success(request, f"Published {len(queryset)} article(s).")
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, acting_user=request.user)
 
-    @admin.action(description="Unpublish selected articles (back to draft)")
-    def unpublish(self, request, queryset):
+    def delete_queryset(self, request, queryset):
         for article in queryset:
-            services.article_unpublish(article=article, acting_user=request.user)
-        messages.success(request, f"Unpublished {len(queryset)} article(s).")
+            services.article_delete(article=article, acting_user=request.user)
+
+    @admin.action(description="Publish selected articles now")
+    def publish_now(self, request, queryset):
+        self._transition_each(request, queryset, "publish", "Published")
+
+    @admin.action(description="Unpublish selected articles (their addresses answer 410 Gone)")
+    def unpublish(self, request, queryset):
+        self._transition_each(request, queryset, "unpublish", "Unpublished")
+
+    def _transition_each(self, request, queryset, verb: str, done_label: str) -> None:
+        """Each article on its own: one refusal (role, state, missing alt text) is a
+        message naming the article, and the others still move."""
+        done = 0
+        for article in queryset:
+            try:
+                workflow.article_transition(verb=verb, article=article, acting_user=request.user)
+            except PolicyDenied as exc:
+                messages.error(request, f"“{article}”: refused, {exc}.")
+            except ValidationError as exc:
+                messages.error(request, f"“{article}”: {' '.join(exc.messages)}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"{done_label} {done} article(s).")
+
+
+def _role_rule(user, action: str):
+    role = policy.role_of(user)
+    return False if role is None else policy.POLICY[action][role]
+
+
+class TaxonomyAdmin(admin.ModelAdmin):
+    """Sections, tags and authors: ``taxonomy.edit`` on top of the model permissions, and
+    every write through news.structure (policy and audit entry)."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and policy.can(request.user, "taxonomy.edit")
+
+    def has_change_permission(self, request, obj=None):
+        allowed = policy.can(request.user, "taxonomy.edit")
+        return super().has_change_permission(request, obj) and allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = policy.can(request.user, "taxonomy.edit")
+        return super().has_delete_permission(request, obj) and allowed
+
+    def save_model(self, request, obj, form, change):
+        structure.taxonomy_save(obj=obj, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        structure.taxonomy_delete(obj=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            structure.taxonomy_delete(obj=obj, acting_user=request.user)
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(TaxonomyAdmin):
     list_display = ("name", "slug", "position")
     list_editable = ("position",)
     search_fields = ("name",)
@@ -172,13 +266,13 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TaxonomyAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(TaxonomyAdmin):
     list_display = ("name", "user")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -186,17 +280,32 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    autocomplete_fields = ("banner_image",)
     fieldsets = (
         (None, {"fields": ("site_name", "section_title", "tagline")}),
         ("Banner", {"fields": ("banner_image", "banner_alt")}),
         ("Locale", {"fields": ("language", "time_zone")}),
     )
 
+    def has_view_permission(self, request, obj=None):
+        allowed = policy.can(request.user, "site.settings")
+        return super().has_view_permission(request, obj) and allowed
+
     def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
+        allowed = policy.can(request.user, "site.settings")
+        return not SiteSettings.objects.exists() and allowed
+
+    def has_change_permission(self, request, obj=None):
+        allowed = policy.can(request.user, "site.settings")
+        return super().has_change_permission(request, obj) and allowed
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: getattr(obj, name) for name in form.cleaned_data}
+        saved = structure.site_settings_update(acting_user=request.user, **changes)
+        obj.pk = saved.pk
 
 
 @admin.register(AuditEntry)
@@ -213,3 +322,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Admin modules that register more models on this site, imported for that effect alone.
+from newscenter.news import (  # noqa: E402
+    admin_media,  # noqa: F401 (the media library)
+    admin_users,  # noqa: F401 (users by role)
+)

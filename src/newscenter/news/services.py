@@ -1,7 +1,8 @@
 """Every write to articles goes through here: admin, CLI, importers and the API call these.
 
-Each service takes the acting user (``None`` for the system), validates with
-``full_clean()``, saves atomically with an audit entry, and returns the article.
+Each service takes the acting user (``None`` for the system), checks the policy
+(news.policy), validates with ``full_clean()``, saves atomically with an audit entry, and
+returns the article. State changes are transitions, in news.workflow.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from newscenter.news import publishing, revisions
+from newscenter.news import policy, publishing, revisions
 from newscenter.news.models import Article, AuditEntry, Author, Section, SiteSettings, Tag
 from newscenter.news.rendering import sanitise_html
 from newscenter.news.signals import articles_changed
@@ -30,6 +32,19 @@ ARTICLE_FIELDS = frozenset(
     }
 )  # fmt: skip
 
+# Creating an article in a state other than draft is that state's transition in one step,
+# so it takes that transition's right (an editor importing published items may; a
+# contributor may not, and submits drafts instead).
+_INITIAL_STATUS_ACTION = {
+    move.target: f"article.{verb}"
+    for verb, move in publishing.TRANSITIONS.items()
+    if move.target != Article.Status.DRAFT
+}
+STATUS_BY_WORKFLOW = (
+    "The status changes only through the workflow (submit, publish, schedule, embargo, "
+    "unpublish, archive, reopen), never by editing the article."
+)
+
 
 @transaction.atomic
 def article_create(
@@ -41,15 +56,17 @@ def article_create(
     **fields: Any,
 ) -> Article:
     _check_fields(fields)
+    policy.require(acting_user, "article.create")
     article = Article(headline=headline, created_by=_actor(acting_user), **fields)
     _derive(article, site=SiteSettings.load(), url_is_fixed=False)
+    _require_initial_status(acting_user, article.status)
     article.slug = _unique_slug(article, _slugs_taken(article))
     article.full_clean(validate_constraints=True)
     article.save()
     article.tags.set(tags)
     article.authors.set(authors)
     revisions.revision_record(article=article, acting_user=acting_user)
-    _audit(acting_user, "create", article, status=article.status)
+    _audit(acting_user, "create", article, to_status=article.status, status=article.status)
     _changed_on_commit([article.pk])
     return article
 
@@ -61,14 +78,56 @@ def article_update(
     acting_user: User,
     tags: Iterable[Tag] | None = None,
     authors: Iterable[Author] | None = None,
+    note: str = "",
     **changes: Any,
 ) -> Article:
+    """Change an article's content and metadata. People never change its status here
+    (:data:`STATUS_BY_WORKFLOW`); the system (importers, the demo) still may."""
     _check_fields(changes)
     previous = Article.objects.select_for_update().get(pk=article.pk)
+    # Checked against the stored row: the caller's instance may already hold the edits.
+    policy.require(acting_user, "article.edit", article=previous)
     for name, value in changes.items():
         setattr(article, name, value)
+    if acting_user is not None:
+        _refuse_moves_outside_workflow(previous, article)
+    article_persist(
+        article=article,
+        acting_user=acting_user,
+        url_is_fixed=publishing.is_public(previous),
+        note=note,
+        tags=tags,
+        authors=authors,
+    )
+    changed = sorted(
+        name for name in ARTICLE_FIELDS if getattr(previous, name) != getattr(article, name)
+    )
+    moved = previous.status != article.status
+    _audit(
+        acting_user,
+        _action(previous, article),
+        article,
+        from_status=previous.status if moved else "",
+        to_status=article.status if moved else "",
+        changed=changed,
+    )
+    return article
+
+
+def article_persist(
+    *,
+    article: Article,
+    acting_user: User,
+    url_is_fixed: bool,
+    note: str = "",
+    tags: Iterable[Tag] | None = None,
+    authors: Iterable[Author] | None = None,
+) -> None:
+    """The save path shared by :func:`article_update` and news.workflow's transitions:
+    derive, validate, save, keep a revision, tell the index after commit. The caller holds
+    the row lock, has checked the policy, and writes the audit entry."""
     # A public article keeps its URL when its date is corrected; until then the URL follows it.
-    _derive(article, site=SiteSettings.load(), url_is_fixed=publishing.is_public(previous))
+    _derive(article, site=SiteSettings.load(), url_is_fixed=url_is_fixed)
     article.slug = _unique_slug(article, _slugs_taken(article))
     article.full_clean(validate_constraints=True)
     article.save()
@@ -76,50 +135,79 @@ def article_update(
         article.tags.set(tags)
     if authors is not None:
         article.authors.set(authors)
-    revisions.revision_record(article=article, acting_user=acting_user)
-    changed = sorted(
-        name for name in ARTICLE_FIELDS if getattr(previous, name) != getattr(article, name)
-    )
-    _audit(acting_user, _action(previous, article), article, changed=changed)
+    revisions.revision_record(article=article, acting_user=acting_user, note=note[:300])
     _changed_on_commit([article.pk])
-    return article
 
 
 def article_publish(
     *, article: Article, acting_user: User, at: dt.datetime | None = None
 ) -> Article:
-    """Publish now, or at ``at`` (a future ``at`` schedules the article)."""
-    pub_date = at or article.pub_date or timezone.now()
-    return article_update(
-        article=article,
-        acting_user=acting_user,
-        status=Article.Status.PUBLISHED,
-        pub_date=pub_date,
-    )
+    """Publish now, or at ``at``: a future moment (given, or the article's own date)
+    schedules it. A thin wrapper over news.workflow for importers, the demo and tests."""
+    from newscenter.news import workflow  # workflow builds on this module
+
+    when = at or article.pub_date
+    if when is not None and when > timezone.now():
+        return workflow.article_schedule(article=article, acting_user=acting_user, at=when)
+    return workflow.article_publish(article=article, acting_user=acting_user, at=when)
 
 
 def article_unpublish(*, article: Article, acting_user: User) -> Article:
-    return article_update(article=article, acting_user=acting_user, status=Article.Status.DRAFT)
+    """Take a public article down (its URL then answers 410 Gone); one not yet public
+    goes back to draft, as before the workflow existed."""
+    from newscenter.news import workflow
+
+    if publishing.is_public(article):
+        return workflow.article_unpublish(article=article, acting_user=acting_user)
+    return workflow.article_reopen(article=article, acting_user=acting_user)
 
 
-def section_get_or_create(*, name: str, position: int = 0) -> Section:
-    return _named_get_or_create(Section, name, position=position)
+@transaction.atomic
+def article_delete(*, article: Article, acting_user: User) -> None:
+    """Delete for good (administrators only); the audit entry outlives the article."""
+    policy.require(acting_user, "article.delete", article=article)
+    _audit(acting_user, "delete", article, from_status=article.status, headline=article.headline)
+    article_id = article.pk
+    article.delete()
+    _changed_on_commit([article_id])
 
 
-def tag_get_or_create(*, name: str) -> Tag:
-    return _named_get_or_create(Tag, name)
+def _require_initial_status(acting_user: User, status: str) -> None:
+    action = _INITIAL_STATUS_ACTION.get(status)
+    if action is not None:
+        policy.require(acting_user, action)
 
 
-def author_get_or_create(*, name: str) -> Author:
-    return _named_get_or_create(Author, name)
+def _refuse_moves_outside_workflow(previous: Article, article: Article) -> None:
+    if article.status != previous.status:
+        raise ValidationError({"status": STATUS_BY_WORKFLOW})
+    problem = publishing.date_move_problem(previous, article.pub_date)
+    if problem:
+        raise ValidationError({"pub_date": problem})
 
 
-def _named_get_or_create(model, name: str, **extra: Any):
-    """Find by name, ignoring case; else create with a slug no other row has ("c" and "c-2")."""
+def section_get_or_create(*, name: str, position: int = 0, acting_user: User = None) -> Section:
+    return _named_get_or_create(Section, name, acting_user, position=position)
+
+
+def tag_get_or_create(*, name: str, acting_user: User = None) -> Tag:
+    return _named_get_or_create(Tag, name, acting_user)
+
+
+def author_get_or_create(*, name: str, acting_user: User = None) -> Author:
+    return _named_get_or_create(Author, name, acting_user)
+
+
+def _named_get_or_create(model, name: str, acting_user: User = None, **extra: Any):
+    """Find by name, ignoring case; else create with a slug no other row has ("c" and "c-2").
+
+    Finding is anyone's; creating a new one is editing the taxonomy.
+    """
     name = name.strip()
     found = model.objects.filter(name__iexact=name).first()
     if found is not None:
         return found
+    policy.require(acting_user, "taxonomy.edit")
     base = publishing.slug_for(name)[: model._meta.get_field("slug").max_length - 4]
     taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug = next(s for s in (base, *(f"{base}-{n}" for n in range(2, 10_000))) if s not in taken)
@@ -136,7 +224,9 @@ def _check_fields(fields: dict[str, Any]) -> None:
 
 
 def _derive(article: Article, *, site: SiteSettings, url_is_fixed: bool) -> None:
-    """Fill in what the editor does not type: clean body, slug, URL day, language."""
+    """Fill in what the editor does not type: clean body, slug, URL day, language, and a
+    "published" status dated ahead (importers send those) stored as what it is: scheduled."""
+    article.status = publishing.stored_status(article.status, article.pub_date)
     article.body = sanitise_html(article.body)
     article.headline = article.headline.strip()
     article.standfirst = article.standfirst.strip()
@@ -166,8 +256,9 @@ def _unique_slug(article: Article, taken: set[str]) -> str:
 
 
 def _action(previous: Article, article: Article) -> str:
+    # Only the system moves a status here (an import with --status): name it by its effect.
     if previous.status != article.status:
-        return "publish" if article.status == Article.Status.PUBLISHED else "unpublish"
+        return "publish" if article.status in Article.TIMED else "unpublish"
     return "update"
 
 
@@ -179,15 +270,31 @@ def _changed_on_commit(article_ids: list[int]) -> None:
     )
 
 
-def _actor(user: User):
+def actor_of(user: User):
+    """The user an audit entry or revision names: None for the system and anonymous."""
     return user if user is not None and user.is_authenticated else None
 
 
-def _audit(actor: User, action: str, article: Article, **detail: Any) -> None:
-    AuditEntry.objects.create(
+_actor = actor_of
+
+
+def _audit(
+    actor: User,
+    action: str,
+    article: Article,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    **detail: Any,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
         actor=_actor(actor),
         action=action,
         article=article,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
         detail=detail,
     )
 
@@ -209,8 +316,11 @@ def article_bulk_create(*, acting_user: User, new: Sequence[NewArticle]) -> list
     slugs is worked out in memory against one query per batch, and the database's
     constraints remain the last word (an IntegrityError rolls the whole batch back).
     """
+    policy.require(acting_user, "article.create")
     site = SiteSettings.load()
     articles = [_new_article(row, site) for row in new]
+    for status in {a.status for a in articles}:
+        _require_initial_status(acting_user, status)
     for article in articles:
         article.created_by = _actor(acting_user)
     taken = _slugs_taken_on({a.pub_day for a in articles if a.pub_day})
@@ -226,7 +336,9 @@ def article_bulk_create(*, acting_user: User, new: Sequence[NewArticle]) -> list
     )
     actor = _actor(acting_user)
     AuditEntry.objects.bulk_create(
-        AuditEntry(actor=actor, action="create", article=a, detail={"status": a.status})
+        AuditEntry(
+            actor=actor, action="create", article=a, to_status=a.status, detail={"status": a.status}
+        )
         for a in articles
     )
     _changed_on_commit([a.pk for a in articles])

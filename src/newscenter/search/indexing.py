@@ -37,11 +37,12 @@ def articles_changed(sender, *, article_ids: Iterable[int], **kwargs) -> None:
 def index_articles(article_ids: Iterable[int]) -> int:
     """Index the published ones among ``article_ids`` and drop the others from the index.
 
-    Scheduled articles are indexed too: a search joins the index with the public articles,
-    so they appear in results at their time with no further work.
+    Scheduled and embargoed articles are indexed too: a search joins the index with the
+    public articles, so they appear in results at their time with no further work, and
+    not a moment before.
     """
     article_ids = set(article_ids)
-    rows = Article.objects.filter(pk__in=article_ids, status=Article.Status.PUBLISHED)
+    rows = Article.objects.filter(pk__in=article_ids, status__in=Article.TIMED)
     documents = [Document.from_values(row) for row in rows.values(*_FIELDS)]
     engine = backend()
     engine.remove(article_ids - {d.article_id for d in documents})
@@ -54,7 +55,7 @@ def reindex(progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index in one transaction: readers see the old index until it commits."""
     engine = backend()
     engine.clear()
-    published = Article.objects.filter(status=Article.Status.PUBLISHED).order_by("pk")
+    published = Article.objects.filter(status__in=Article.TIMED).order_by("pk")
     total, batch = 0, []
     for row in published.values(*_FIELDS).iterator(chunk_size=BATCH_SIZE):
         batch.append(Document.from_values(row))
@@ -66,7 +67,7 @@ def reindex(progress: Callable[[int], None] | None = None) -> int:
 
 
 def published_count() -> int:
-    return Article.objects.filter(status=Article.Status.PUBLISHED).count()
+    return Article.objects.filter(status__in=Article.TIMED).count()
 
 
 def documents_index(engine, rows: Iterable[dict]) -> int:

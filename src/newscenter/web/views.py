@@ -16,7 +16,7 @@ from django.views.generic import ListView
 from django.views.static import serve
 
 from newscenter.news import selectors
-from newscenter.news.models import Author, Section, Tag
+from newscenter.news.models import Article, Author, Section, Tag
 from newscenter.search.related import related_articles
 
 PAGE_SIZE = 20
@@ -72,9 +72,37 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
         pub_day = dt.date(year, month, day)
     except ValueError:
         raise Http404("No such date") from None
-    article = selectors.public_article(day=pub_day, slug=slug)
+    try:
+        article = selectors.public_article(day=pub_day, slug=slug)
+    except Http404:
+        if _withdrawn(pub_day, slug):
+            return article_gone(request)
+        raise
     context = {"article": article, "related": related_articles(article)}
     return render(request, "web/article_detail.html", context)
+
+
+def _withdrawn(pub_day: dt.date, slug: str) -> bool:
+    """Whether an article that was public at this address has been taken down.
+
+    Only articles that once left "published" (their audit trail says so) answer 410: a
+    draft archived before it ever ran stays a plain 404, so the answer tells a visitor
+    nothing about work that was never public.
+    """
+    return Article.objects.filter(
+        pub_day=pub_day,
+        slug=slug,
+        status__in=Article.WITHDRAWN,
+        audit_entries__from_status=Article.Status.PUBLISHED,
+    ).exists()
+
+
+def article_gone(request):
+    """410 Gone: search engines drop the address sooner than after a 404, and readers
+    learn the article was withdrawn rather than mistyped."""
+    response = render(request, "410.html", status=410)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @never_cache

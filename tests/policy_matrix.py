@@ -1,0 +1,286 @@
+"""The permission matrix: docs/roles.md's table, and a registry of real attempts per surface.
+
+``ATTEMPTS[(action, surface)]`` is a callable ``attempt(actor, case) -> bool`` that tries
+the action for real as ``actor`` (through the admin over HTTP, or the command line as
+``--user``) and answers whether it was *done*, read back from the database, never from
+the response alone. ``case`` says which object it acts on where the policy's answer
+depends on it: ``"own"`` / ``"other"`` for "own drafts", ``"own"`` / ``"above"`` for "up to
+own role", else ``"any"``. tests/news/test_permissions.py runs every attempt for every
+role and compares the outcome with the table.
+
+Other modules' actions join with :func:`register`::
+
+    @register("review_link.create", "cli")
+    def _(actor, case): ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from newscenter.news import policy
+from newscenter.news.models import Article, Section, SiteSettings
+from tests.builders import make_article, make_user
+
+ROLES_MD = Path(__file__).resolve().parents[1] / "docs" / "roles.md"
+ROLES = ("contributor", "editor", "administrator")
+SURFACES = ("admin", "cli")
+HEADER = ["action", "contributor", "editor", "administrator"]
+CELLS = {
+    "yes": True,
+    "no": False,
+    policy.OWN_DRAFTS: policy.OWN_DRAFTS,
+    policy.UP_TO_OWN: policy.UP_TO_OWN,
+}
+
+
+@dataclass
+class Actor:
+    role: str
+    user: Any
+    client: Client  # logged in through tests.conftest.staff_login
+
+
+Attempt = Callable[[Actor, str], bool]
+ATTEMPTS: dict[tuple[str, str], Attempt] = {}
+
+
+def register(action: str, surface: str) -> Callable[[Attempt], Attempt]:
+    def add(attempt: Attempt) -> Attempt:
+        if action not in policy.POLICY:
+            raise KeyError(f"no policy for {action!r}")
+        ATTEMPTS[(action, surface)] = attempt
+        return attempt
+
+    return add
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def documented_table(text: str | None = None) -> dict[str, dict[str, bool | str]]:
+    """docs/roles.md's policy table: {action: {role: True | False | "own drafts" | ...}}."""
+    text = ROLES_MD.read_text(encoding="utf-8") if text is None else text
+    rows = [_cells(line) for line in text.splitlines() if line.lstrip().startswith("|")]
+    start = rows.index(HEADER)
+    table = {}
+    for row in rows[start + 1 :]:
+        if set("".join(row)) <= set("-: "):
+            continue  # the separator row
+        action, *cells = row
+        table[action.strip("`")] = {
+            role: CELLS[cell] for role, cell in zip(ROLES, cells, strict=True)
+        }
+    return table
+
+
+def code_table() -> dict[str, dict[str, bool | str]]:
+    return {
+        action: {role: getattr(rule, role) for role in ROLES}
+        for action, rule in policy.POLICY.items()
+    }
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def cases(action: str) -> tuple[str, ...]:
+    cells = set(code_table()[action].values())
+    if policy.OWN_DRAFTS in cells:
+        return ("own", "other")
+    if policy.UP_TO_OWN in cells:
+        return ("own", "above")
+    return ("any",)
+
+
+def expected(cell: bool | str, case: str) -> bool:
+    if cell in (policy.OWN_DRAFTS, policy.UP_TO_OWN):
+        return case == "own"
+    return bool(cell)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def target(actor: Actor, case: str, status: str = "draft", **fields) -> Article:
+    """The article an attempt acts on: the actor's own draft for case "own", else one an
+    editor wrote; put in ``status`` by the system, as a newsroom's history would leave it."""
+    writer = actor.user if case == "own" else make_user(role="editor")
+    dates = {
+        "published": timezone.now() - dt.timedelta(hours=1),
+        "scheduled": timezone.now() + dt.timedelta(days=1),
+        "embargoed": timezone.now() + dt.timedelta(days=1),
+        "unpublished": timezone.now() - dt.timedelta(days=1),
+    }
+    article = make_article(status="draft", pub_date=dates.get(status), **fields)
+    Article.objects.filter(pk=article.pk).update(created_by=writer, status=status)
+    article.refresh_from_db()
+    return article
+
+
+def admin_form(client: Client, url: str) -> dict[str, Any]:
+    """The values an admin form shows, as a browser would post them back ({} if refused)."""
+    response = client.get(url)
+    if response.status_code != 200:
+        return {}
+    form = BeautifulSoup(response.content, "html.parser").select_one("#content-main form")
+    data: dict[str, Any] = {}
+    for field in form.select("input[name], select[name], textarea[name]"):
+        name = field["name"]
+        if field.name == "textarea":
+            data[name] = field.text
+        elif field.name == "select":
+            chosen = [o.get("value", "") for o in field.select("option[selected]")]
+            data[name] = chosen if field.has_attr("multiple") else (chosen or [""])[0]
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.get("type") not in ("submit", "button", "file"):
+            data[name] = field.get("value", "")
+    return data
+
+
+def local_input(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%dT%H:%M}"
+
+
+# --- article transitions: the same attempt shape on both surfaces --------------------------
+
+# action: (status to start from, what the transition needs, the status it leaves)
+_MOVES = {
+    "submit": ("draft", {}, "review"),
+    "return": ("review", {"note": "Needs a quote from the plant manager."}, "draft"),
+    "publish": ("draft", {}, "published"),
+    "schedule": ("review", {"when": dt.timedelta(days=2)}, "scheduled"),
+    "embargo": ("draft", {"when": dt.timedelta(days=2)}, "embargoed"),
+    "unpublish": ("published", {}, "unpublished"),
+    "archive": ("draft", {}, "archived"),
+    "reopen": ("archived", {}, "draft"),
+}
+
+
+def _transition_admin(verb: str) -> Attempt:
+    def attempt(actor: Actor, case: str) -> bool:
+        start, needs, done_status = _MOVES[verb]
+        article = target(actor, case, start)
+        data = {"transition": verb, "note": needs.get("note", "")}
+        if "when" in needs:
+            data["when"] = local_input(timezone.now() + needs["when"])
+        response = actor.client.post(f"/admin/news/article/{article.pk}/transition/", data)
+        assert response.status_code in (200, 302, 403), response.status_code
+        article.refresh_from_db()
+        return article.status == done_status
+
+    return attempt
+
+
+def _transition_cli(verb: str) -> Attempt:
+    def attempt(actor: Actor, case: str) -> bool:
+        start, needs, done_status = _MOVES[verb]
+        article = target(actor, case, start)
+        options: dict[str, Any] = {"user": actor.user.get_username(), "note": needs.get("note", "")}
+        if "when" in needs:
+            options["when"] = (timezone.now() + needs["when"]).isoformat()
+        # A refusal is a CommandError (a clear line, exit status 1); anything else fails.
+        with contextlib.suppress(CommandError):
+            call_command("article", verb, str(article.pk), stdout=io.StringIO(), **options)
+        article.refresh_from_db()
+        return article.status == done_status
+
+    return attempt
+
+
+for _verb in _MOVES:
+    register(f"article.{_verb}", "admin")(_transition_admin(_verb))
+    register(f"article.{_verb}", "cli")(_transition_cli(_verb))
+
+
+# --- articles: create, edit, delete in the admin ---------------------------------------------
+
+
+@register("article.create", "admin")
+def _create_admin(actor: Actor, case: str) -> bool:
+    headline = f"Created by {actor.user.get_username()}"
+    data = admin_form(actor.client, "/admin/news/article/add/") or {}
+    data |= {"headline": headline, "slug": "", "standfirst": "New.", "body": "<p>Text.</p>"}
+    data.setdefault("pub_date_0", "")
+    data.setdefault("pub_date_1", "")
+    actor.client.post("/admin/news/article/add/", data)
+    return Article.objects.filter(headline=headline).exists()
+
+
+@register("article.edit", "admin")
+def _edit_admin(actor: Actor, case: str) -> bool:
+    article = target(actor, case, "draft")
+    url = f"/admin/news/article/{article.pk}/change/"
+    # A refused user gets no form: post what an editor's form would hold.
+    data = admin_form(actor.client, url) or _article_form(article)
+    data["headline"] = "Edited headline"
+    actor.client.post(url, data)
+    article.refresh_from_db()
+    return article.headline == "Edited headline"
+
+
+@register("article.delete", "admin")
+def _delete_admin(actor: Actor, case: str) -> bool:
+    article = target(actor, case, "draft")
+    actor.client.post(f"/admin/news/article/{article.pk}/delete/", {"post": "yes"})
+    return not Article.objects.filter(pk=article.pk).exists()
+
+
+def _article_form(article: Article) -> dict[str, Any]:
+    return {
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "pub_date_0": "",
+        "pub_date_1": "",
+        "section": "",
+        "lead_image_alt": "",
+        "source_name": "",
+        "source_url": "",
+        "canonical_url": "",
+        "language": article.language,
+    }
+
+
+# --- taxonomy and site settings in the admin -----------------------------------------------
+
+
+@register("taxonomy.edit", "admin")
+def _taxonomy_admin(actor: Actor, case: str) -> bool:
+    name = f"Section of {actor.user.get_username()}"
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower())
+    actor.client.post("/admin/news/section/add/", {"name": name, "slug": slug, "position": 0})
+    return Section.objects.filter(name=name).exists()
+
+
+@register("site.settings", "admin")
+def _site_settings_admin(actor: Actor, case: str) -> bool:
+    site = SiteSettings.load()
+    url = f"/admin/news/sitesettings/{site.pk}/change/"
+    data = admin_form(actor.client, url) or {
+        "site_name": site.site_name,
+        "section_title": site.section_title,
+        "tagline": site.tagline,
+        "banner_alt": "",
+        "language": site.language,
+        "time_zone": site.time_zone,
+    }
+    name = f"Renamed by {actor.user.get_username()}"
+    actor.client.post(url, {**data, "site_name": name})
+    return SiteSettings.load().site_name == name
