@@ -284,3 +284,137 @@ def _site_settings_admin(actor: Actor, case: str) -> bool:
     name = f"Renamed by {actor.user.get_username()}"
     actor.client.post(url, {**data, "site_name": name})
     return SiteSettings.load().site_name == name
+
+
+# --- images in the media library -------------------------------------------------------------
+
+
+def _png_upload(name: str = "photo.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as Pillow
+
+    out = io.BytesIO()
+    Pillow.new("RGB", (400, 300), "seagreen").save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+@register("image.upload", "admin")
+def _image_upload_admin(actor: Actor, case: str) -> bool:
+    from newscenter.news.models import Image
+
+    alt = f"Uploaded by {actor.user.get_username()}"
+    actor.client.post("/admin/news/image/add/", {"upload": _png_upload(), "alt": alt})
+    return Image.objects.filter(alt=alt).exists()
+
+
+@register("image.edit", "admin")
+def _image_edit_admin(actor: Actor, case: str) -> bool:
+    from tests.builders import make_image
+
+    image = make_image(400, 300)
+    url = f"/admin/news/image/{image.pk}/change/"
+    data = admin_form(actor.client, url) or {"alt": image.alt, "caption": "", "credit": ""}
+    actor.client.post(url, {**data, "alt": "Edited description"})
+    image.refresh_from_db()
+    return image.alt == "Edited description"
+
+
+# --- review links ------------------------------------------------------------------------------
+
+
+@register("review_link.create", "admin")
+def _review_link_create_admin(actor: Actor, case: str) -> bool:
+    article = target(actor, case, "draft")
+    url = f"/admin/news/article/{article.pk}/review-links/"
+    actor.client.post(url, {"label": "Legal", "expires_in": "48", "unit": "hours"})
+    return article.review_links.exists()
+
+
+@register("review_link.create", "cli")
+def _review_link_create_cli(actor: Actor, case: str) -> bool:
+    article = target(actor, case, "draft")
+    with contextlib.suppress(CommandError):
+        call_command(
+            "review-link", str(article.pk), expires="48h", user=actor.user.get_username(),
+            stdout=io.StringIO(),
+        )  # fmt: skip
+    return article.review_links.exists()
+
+
+def _live_link(actor: Actor, case: str):
+    from newscenter.news import review_links
+
+    article = target(actor, case, "draft")
+    link, _token = review_links.review_link_create(
+        article=article, acting_user=None, expires=dt.timedelta(hours=48)
+    )
+    return link
+
+
+@register("review_link.revoke", "admin")
+def _review_link_revoke_admin(actor: Actor, case: str) -> bool:
+    link = _live_link(actor, case)
+    url = f"/admin/news/article/{link.article_id}/review-links/"
+    actor.client.post(url, {"revoke": str(link.pk)})
+    link.refresh_from_db()
+    return link.revoked is not None
+
+
+@register("review_link.revoke", "cli")
+def _review_link_revoke_cli(actor: Actor, case: str) -> bool:
+    link = _live_link(actor, case)
+    with contextlib.suppress(CommandError):
+        call_command(
+            "review-link", revoke=link.key, user=actor.user.get_username(), stdout=io.StringIO()
+        )
+    link.refresh_from_db()
+    return link.revoked is not None
+
+
+# --- revisions ----------------------------------------------------------------------------------
+
+
+@register("revision.restore", "admin")
+def _revision_restore_admin(actor: Actor, case: str) -> bool:
+    from newscenter.news import services
+
+    article = target(actor, case, "draft", headline="First headline")
+    services.article_update(article=article, acting_user=None, headline="Second headline")
+    first = article.revisions.order_by("number").first()
+    url = f"/admin/news/article/{article.pk}/revisions/{first.number}/restore/"
+    actor.client.post(url)
+    article.refresh_from_db()
+    return article.headline == "First headline"
+
+
+# --- users and roles ------------------------------------------------------------------------------
+
+
+@register("role.grant", "cli")
+def _role_grant_cli(actor: Actor, case: str) -> bool:
+    """Grant the actor's own role ("own") or the role above it ("above") to a new user."""
+    own = policy.Role.parse(actor.role) if actor.role else policy.Role.CONTRIBUTOR
+    granted = own if case == "own" else policy.Role(min(own + 1, policy.Role.ADMINISTRATOR))
+    if case == "above" and own == policy.Role.ADMINISTRATOR:
+        return False  # nothing lies above an administrator's role to grant
+    person = make_user(role=None)
+    with contextlib.suppress(CommandError):
+        call_command(
+            "user", "role", person.get_username(), granted.name.lower(),
+            user=actor.user.get_username(), stdout=io.StringIO(),
+        )  # fmt: skip
+    return policy.role_of(type(person).objects.get(pk=person.pk)) == granted
+
+
+@register("user.manage", "cli")
+def _user_manage_cli(actor: Actor, case: str) -> bool:
+    from django.contrib.auth import get_user_model
+
+    name = f"new-by-{actor.user.get_username()}"
+    with contextlib.suppress(CommandError):
+        call_command(
+            # As typed: call_command cannot pass options of a subcommand's exclusive group.
+            "user", "create", name, "--role", "contributor", "--no-password",
+            "--user", actor.user.get_username(), stdout=io.StringIO(),
+        )  # fmt: skip
+    return get_user_model().objects.filter(username=name).exists()
