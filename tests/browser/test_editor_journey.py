@@ -67,3 +67,62 @@ def test_article_page_screenshots_at_phone_and_desktop_width(chromium, http_site
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
         context.close()
+
+
+def test_contributor_submits_editor_schedules_article_appears_at_its_time(
+    chromium, http_site, artifacts
+):
+    import time_machine
+
+    from tests.browser.signin import sign_in as signed_in
+    from tests.builders import make_user
+
+    password = "correct horse battery staple"  # tests.builders.make_user's
+    writer, desk = make_user(role="contributor"), make_user(role="editor")
+    headline = "Trade fair stand opens in hall four"
+
+    contributor = chromium.new_context().new_page()
+    signed_in(contributor, http_site, writer.username, password, next="/admin/news/article/add/")
+    contributor.fill("#id_headline", headline)
+    contributor.fill("#id_standfirst", "Our new presses are on show all week.")
+    contributor.locator(".ProseMirror[contenteditable=true]").click()
+    contributor.keyboard.type("Visitors can watch a press run every hour.")
+    contributor.click("input[name=_save]")
+    contributor.wait_for_url("**/admin/news/article/")
+    article = Article.objects.get(headline=headline)
+    contributor.goto(f"{http_site}/admin/news/article/{article.pk}/transition/")
+    assert contributor.locator("#transition-publish").count() == 0  # not a contributor's move
+    contributor.click("#transition-submit input[type=submit]")
+    contributor.wait_for_selector(".messagelist")
+    article.refresh_from_db()
+    assert article.status == "review"
+    contributor.context.close()
+
+    # The editor schedules it for a whole minute ahead (the field takes minutes).
+    moment = (timezone.localtime() + dt.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    editor = chromium.new_context().new_page()
+    signed_in(
+        editor,
+        http_site,
+        desk.username,
+        password,
+        next=f"/admin/news/article/{article.pk}/transition/",
+    )
+    editor.fill("#transition-schedule input[name=when]", f"{moment:%Y-%m-%dT%H:%M}")
+    editor.click("#transition-schedule input[type=submit]")
+    editor.wait_for_selector(".messagelist")
+    article.refresh_from_db()
+    assert (article.status, article.pub_date) == ("scheduled", moment)
+    editor.context.close()
+
+    reader = chromium.new_context().new_page()
+    url = f"{http_site}{article.get_absolute_url()}"
+    assert reader.goto(url).status == 404
+    assert headline not in reader.goto(f"{http_site}/news/").text()
+    # The live server runs in this process: moving the clock past the moment moves its
+    # clock too. Nothing else happens in between: no worker, no command.
+    with time_machine.travel(moment + dt.timedelta(seconds=5), tick=True):
+        assert reader.goto(url).status == 200
+        assert reader.text_content("h1") == headline
+        assert headline in reader.goto(f"{http_site}/news/").text()
+    reader.context.close()
