@@ -50,6 +50,5 @@ def test_a_user_without_a_role_can_do_nothing_anywhere():
 UNTRIED = sorted(set(policy.POLICY) - {action for action, _surface in policy_matrix.ATTEMPTS})
 
 
-
 def test_every_action_is_tried_on_some_surface():
     assert UNTRIED == []
