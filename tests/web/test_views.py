@@ -35,19 +35,76 @@ def test_index_lists_public_articles_newest_first(client):
     assert [h1.get_text(strip=True) for h1 in page.find_all("h1")] == ["News center"]
 
 
-def test_index_paginates_and_refuses_bad_pages(client):
+def _walk(client, url, *, rel):
+    """Headlines page by page, following the rel=next (older) or rel=prev (newer) links."""
+    pages = []
+    while url:
+        page = soup(client.get(url))
+        pages.append([h.get_text(strip=True) for h in page.select(".article-list h2")])
+        link = page.select_one(f"a[rel={rel}]")
+        url = link["href"] if link else None
+    return pages, page
+
+
+def test_index_pages_follow_each_other_by_the_article_they_come_after(client):
+    now = timezone.now()
+    articles = [
+        make_article(headline=f"Item {n:02d}", pub_date=now - dt.timedelta(minutes=n + 1))
+        for n in range(45)
+    ]
+    make_article(headline="Draft", status=Article.Status.DRAFT)
+    pages, _ = _walk(client, "/news/", rel="next")
+    assert pages == [
+        [f"Item {n:02d}" for n in range(0, 20)],
+        [f"Item {n:02d}" for n in range(20, 40)],
+        [f"Item {n:02d}" for n in range(40, 45)],
+    ]
+    assert soup(client.get("/news/")).select_one("a[rel=next]")["href"] == (
+        f"/news/older/{articles[19].pk}/"
+    )
+    # And back again from the last page, through the "Newer" links, to the first.
+    back, first = _walk(client, f"/news/older/{articles[39].pk}/", rel="prev")
+    assert back == list(reversed(pages))
+    assert first.select_one("a[rel=prev]") is None
+
+
+def test_articles_published_at_the_same_moment_are_neither_lost_nor_repeated(client):
+    moment = timezone.now() - dt.timedelta(hours=1)
+    for n in range(30):
+        make_article(headline=f"Same time {n:02d}", pub_date=moment)
+    pages, _ = _walk(client, "/news/", rel="next")
+    shown = [headline for page in pages for headline in page]
+    assert sorted(shown) == [f"Same time {n:02d}" for n in range(30)]
+    assert [len(page) for page in pages] == [20, 10]
+
+
+def test_older_pages_refuse_anchors_that_are_not_public_articles(client):
+    now = timezone.now()
+    public = [make_article(pub_date=now - dt.timedelta(minutes=n + 1)) for n in range(3)]
+    draft = make_article(status=Article.Status.DRAFT)
+    future = make_article(pub_date=now + dt.timedelta(days=1))
+    assert client.get(f"/news/older/{public[0].pk}/").status_code == 200
+    for anchor in (draft.pk, future.pk, 999999, public[-1].pk):  # the last has nothing after it
+        assert client.get(f"/news/older/{anchor}/").status_code == 404, anchor
+    for bad in ("x", "-1", "2.5", "1e3", "%00"):
+        assert client.get(f"/news/older/{bad}/").status_code == 404, bad
+    # An old ?page= address shows the first page, and names it as its canonical URL.
+    assert client.get("/news/?page=2").status_code == 200
+
+
+def test_section_pages_are_paged_within_their_section(client):
+    section = services.section_get_or_create(name="Plants")
     now = timezone.now()
     for n in range(25):
-        make_article(headline=f"Item {n:02d}", pub_date=now - dt.timedelta(minutes=n + 1))
-    first = soup(client.get("/news/"))
-    assert len(first.select(".article-list > li")) == 20
-    assert first.select_one("a[rel=next]")["href"] == "?page=2"
-    second = soup(client.get("/news/?page=2"))
-    assert [h.get_text(strip=True) for h in second.select(".article-list h2")] == [
-        f"Item {n:02d}" for n in range(20, 25)
+        make_article(
+            headline=f"Plant {n:02d}", section=section, pub_date=now - dt.timedelta(minutes=2 * n)
+        )
+        make_article(headline=f"Other {n:02d}", pub_date=now - dt.timedelta(minutes=2 * n + 1))
+    pages, _ = _walk(client, "/news/section/plants/", rel="next")
+    assert pages == [
+        [f"Plant {n:02d}" for n in range(20)],
+        [f"Plant {n:02d}" for n in range(20, 25)],
     ]
-    for bad in ("x", "99999", "0", "-1", "2.5", "1e3", "%00"):
-        assert client.get(f"/news/?page={bad}").status_code == 404, bad
 
 
 def test_section_and_tag_pages(client):

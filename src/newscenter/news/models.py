@@ -277,7 +277,19 @@ class Article(models.Model):
                 name="article_timed_has_pub_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-pub_date"], name="article_public_idx")]
+        # The public listings walk these newest first and stop after a page; status rides
+        # along so that skipping a draft needs no table read. Not partial indexes: SQLite
+        # matches a partial index only against literals, and Django binds the statuses as
+        # parameters, so it scanned and sorted the table instead. They replace an index on
+        # (status, pub_date), which SQLite preferred at 200,000 articles and then sorted
+        # every public article for each page (85 ms a page).
+        indexes = [
+            models.Index(fields=["-pub_date", "-id", "status"], name="article_listing_idx"),
+            models.Index(
+                fields=["section", "-pub_date", "-id", "status"],
+                name="article_section_listing_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.headline

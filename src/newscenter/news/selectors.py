@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from newscenter.news.models import Article, Author, Section, Tag
 
 
 def public_articles(
-    *, section: Section | None = None, tag: Tag | None = None, author: Author | None = None
+    *,
+    section: Section | None = None,
+    tag: Tag | None = None,
+    author: Author | None = None,
+    at: dt.datetime | None = None,
 ):
-    """Public articles, newest first, with what a listing shows in a fixed number of queries."""
+    """Public articles, newest first, with what a listing shows in a fixed number of queries.
+
+    ``at`` (never later than now) gives those public at that moment, for the older pages of
+    a listing: see listing_page."""
     articles = (
-        Article.objects.published()
+        Article.objects.published(at=at)
         .select_related("section", "lead_image")
         .prefetch_related(
             Prefetch("authors", queryset=Author.objects.only("name", "slug")),
@@ -23,12 +31,91 @@ def public_articles(
         )
     )
     if section is not None:
-        articles = articles.filter(section=section)
+        # The section comes by prefetch, not a join: with the join SQLite starts from the
+        # (small) section table and then sorts the whole section instead of walking
+        # article_section_listing_idx in order and stopping after a page.
+        articles = articles.filter(section=section).select_related(None)
+        articles = articles.select_related("lead_image").prefetch_related("section")
     if tag is not None:
         articles = articles.filter(tags=tag)
     if author is not None:
         articles = articles.filter(authors=author)
     return articles.order_by("-pub_date", "-id")
+
+
+@dataclasses.dataclass(frozen=True)
+class KeysetPage:
+    """One page of a newest-first listing, addressed by the article it comes after.
+
+    ``older`` is the id to put in the next page's address; ``newer`` the id of the page
+    before (``None`` for the first page, which has no anchor). Both are ``False`` when
+    there is no such page.
+    """
+
+    articles: list[Article]
+    older: int | bool
+    newer: int | bool | None
+
+
+def listing_page(
+    *,
+    after: int | None,
+    size: int,
+    section: Section | None = None,
+    tag: Tag | None = None,
+    author: Author | None = None,
+) -> KeysetPage | None:
+    """The ``size`` public articles that follow article ``after`` (newest first) in the index
+    or in one section, tag or author's listing.
+
+    Page 400 costs what page 1 costs: the anchor's (pub_date, id) bounds an index range scan
+    instead of an OFFSET that reads and drops every row before it. ``None`` when the anchor
+    is not a public article of the listing or nothing follows it, so that no address shows
+    an empty page.
+    """
+    subject = {"section": section, "tag": tag, "author": author}
+    if after is None:
+        rows = list(public_articles(**subject).defer("body")[: size + 1])
+        return KeysetPage(rows[:size], _older(rows, size), False)
+    anchor = public_articles(**subject).filter(pk=after).values_list("pub_date", flat=True)
+    pub_date = anchor.first()
+    if pub_date is None:
+        return None
+    # Public as of the anchor's date (it is public, so that is no later than now): then the
+    # anchor, not the clock, is the one upper bound on pub_date, and the database starts the
+    # index walk there instead of at the newest article.
+    older = public_articles(**subject, at=pub_date).filter(_after(pub_date, after)).defer("body")
+    rows = list(older[: size + 1])
+    if not rows:
+        return None
+    newer = _newer(public_articles(**subject), pub_date, after, size)
+    return KeysetPage(rows[:size], _older(rows, size), newer)
+
+
+def _after(pub_date: dt.datetime, pk: int) -> Q:
+    # "(pub_date, id) < anchor", spelt so that pub_date alone bounds the index range and no
+    # negation brings in IS NULL terms that would stop the database using it.
+    return Q(pub_date__lte=pub_date) & (Q(pub_date__lt=pub_date) | Q(pk__lt=pk))
+
+
+def _not_after(pub_date: dt.datetime, pk: int) -> Q:
+    # "(pub_date, id) >= anchor", the same way round.
+    return Q(pub_date__gte=pub_date) & (Q(pub_date__gt=pub_date) | Q(pk__gte=pk))
+
+
+def _older(rows: list[Article], size: int) -> int | bool:
+    return rows[size - 1].pk if len(rows) > size else False
+
+
+def _newer(articles, pub_date: dt.datetime, pk: int, size: int) -> int | None:
+    """The anchor of the page before: the article just newer than the ``size`` that end at
+    the anchor itself, or None when that page is the first."""
+    ids = list(
+        articles.filter(_not_after(pub_date, pk))
+        .order_by("pub_date", "id")
+        .values_list("pk", flat=True)[: size + 1]
+    )
+    return ids[size] if len(ids) > size else None
 
 
 def public_article(*, day: dt.date, slug: str) -> Article:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 
 from newscenter.news import selectors
 from newscenter.news.models import Article
@@ -35,11 +35,14 @@ def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Ar
 
 def _shared_metadata(article: Article, others) -> list[tuple[int, int]]:
     tag_ids = [tag.pk for tag in article.tags.all()]
-    shared = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
+    shared = Q(Exists(_tagged(tag_ids))) if tag_ids else Q(pk__in=[])
     if article.section_id is not None:
         shared |= Q(section_id=article.section_id)
+    # Scored among the newest _WINDOW articles that share anything, like the words below: a
+    # section of a million articles must not be counted through on every article page.
+    window = others.filter(shared).order_by("-pub_date", "-pk").values("pk")[:_WINDOW]
     rows = (
-        others.filter(shared)
+        others.filter(pk__in=window)
         .annotate(
             shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
             same_section=Case(
@@ -52,6 +55,12 @@ def _shared_metadata(article: Article, others) -> list[tuple[int, int]]:
         .values_list("pk", "shared_tags", "same_section")[:_POOL]
     )
     return [(pk, tags * _TAG_POINTS + section * _SECTION_POINTS) for pk, tags, section in rows]
+
+
+def _tagged(tag_ids: list[int]):
+    # EXISTS rather than a join: no duplicate rows, so the window walks the newest-first
+    # index and stops, with no DISTINCT to sort.
+    return Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
 
 
 def _shared_words(article: Article, others) -> list[tuple[int, float]]:

@@ -88,13 +88,12 @@ def listing_page(
     request,
     site: SiteSettings,
     *,
-    page_number: int = 1,
     title: str = "",
     subject: Section | Tag | Author | None = None,
     description: str = "",
 ) -> PageMeta:
     """The index, or the articles of one section, tag or author (``subject``)."""
-    canonical = listing_canonical_url(request, page_number)
+    canonical = listing_canonical_url(request)
     trail = [index_crumb(request, site)]
     if subject is not None:
         trail.append((subject.name, request.build_absolute_uri(subject.get_absolute_url())))
@@ -147,10 +146,10 @@ def article_canonical_url(request, article: Article) -> str:
     return article.canonical_url or request.build_absolute_uri(article.get_absolute_url())
 
 
-def listing_canonical_url(request, page_number: int) -> str:
-    """Page 1 without ``?page=``, page n with it; any other query parameter dropped."""
-    url = request.build_absolute_uri(request.path)
-    return url if page_number == 1 else f"{url}?page={page_number}"
+def listing_canonical_url(request) -> str:
+    """The page's own path: older pages have addresses of their own (``older/<id>/``), so any
+    query parameter (tracking, an old ``?page=``) is dropped."""
+    return request.build_absolute_uri(request.path)
 
 
 def index_crumb(request, site: SiteSettings) -> tuple[str, str]:

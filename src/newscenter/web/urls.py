@@ -12,9 +12,15 @@ app_name = "news"
 
 urlpatterns = [
     path("", views.ArticleIndexView.as_view(), name="index"),
+    path("older/<int:after>/", views.ArticleIndexView.as_view(), name="index-older"),
     path("section/<str:slug>/", views.SectionView.as_view(), name="section"),
+    path(
+        "section/<str:slug>/older/<int:after>/", views.SectionView.as_view(), name="section-older"
+    ),
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<str:slug>/older/<int:after>/", views.TagView.as_view(), name="tag-older"),
     path("author/<str:slug>/", views.AuthorView.as_view(), name="author"),
+    path("author/<str:slug>/older/<int:after>/", views.AuthorView.as_view(), name="author-older"),
     path("<yyyy:year>/<nn:month>/<nn:day>/<str:slug>/", views.article_detail, name="article"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path("review/<str:token>/", review.review_article, name="review"),

@@ -10,9 +10,9 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.urls import re_path
+from django.urls import re_path, reverse
 from django.views.decorators.cache import never_cache
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from newscenter.news import selectors
@@ -22,49 +22,83 @@ from newscenter.search.related import related_articles
 PAGE_SIZE = 20
 
 
-class ArticleIndexView(ListView):
-    template_name = "web/article_list.html"
-    context_object_name = "articles"
-    paginate_by = PAGE_SIZE
+class ArticleIndexView(TemplateView):
+    """The index: newest first, twenty a page, each older page addressed by the article it
+    follows (``older/<id>/``), so that a deep page costs what the first costs."""
 
-    def get_queryset(self):
-        return selectors.public_articles()
+    template_name = "web/article_list.html"
+
+    def subject(self) -> dict:
+        """The section, tag or author whose articles this lists (none: the index)."""
+        return {}
+
+    def listing_url(self) -> str:
+        return reverse("news:index")
+
+    def listing_context(self) -> dict:
+        """What a listing of one section, tag or author adds (after subject() found it)."""
+        return {}
+
+    def get_context_data(self, **kwargs):
+        page = selectors.listing_page(
+            after=self.kwargs.get("after"), size=PAGE_SIZE, **self.subject()
+        )
+        if page is None:
+            raise Http404("No such page")
+        base = self.listing_url()
+        return super().get_context_data(
+            articles=page.articles,
+            older_url=page.older and f"{base}older/{page.older}/",
+            newer_url=_newer_url(base, page.newer),
+            **self.listing_context(),
+            **kwargs,
+        )
+
+
+def _newer_url(base: str, newer: int | bool | None) -> str:
+    if newer is False:
+        return ""
+    return base if newer is None else f"{base}older/{newer}/"
 
 
 class SectionView(ArticleIndexView):
-    def get_queryset(self):
+    def subject(self) -> dict:
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return selectors.public_articles(section=self.section)
+        return {"section": self.section}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            section=self.section, listing_title=self.section.name, **kwargs
-        )
+    def listing_url(self) -> str:
+        return self.section.get_absolute_url()
+
+    def listing_context(self) -> dict:
+        return {"section": self.section, "listing_title": self.section.name}
 
 
 class TagView(ArticleIndexView):
-    def get_queryset(self):
+    def subject(self) -> dict:
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return selectors.public_articles(tag=self.tag)
+        return {"tag": self.tag}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            tag=self.tag, listing_title=f"Tagged “{self.tag.name}”", **kwargs
-        )
+    def listing_url(self) -> str:
+        return self.tag.get_absolute_url()
+
+    def listing_context(self) -> dict:
+        return {"tag": self.tag, "listing_title": f"Tagged “{self.tag.name}”"}
 
 
 class AuthorView(ArticleIndexView):
-    def get_queryset(self):
+    def subject(self) -> dict:
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return selectors.public_articles(author=self.author)
+        return {"author": self.author}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            author=self.author,
-            listing_title=self.author.name,
-            listing_description=self.author.bio,
-            **kwargs,
-        )
+    def listing_url(self) -> str:
+        return self.author.get_absolute_url()
+
+    def listing_context(self) -> dict:
+        return {
+            "author": self.author,
+            "listing_title": self.author.name,
+            "listing_description": self.author.bio,
+        }
 
 
 def article_detail(request, year: int, month: int, day: int, slug: str):

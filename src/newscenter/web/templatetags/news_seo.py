@@ -26,12 +26,10 @@ def article_seo(context, article) -> seo.PageMeta | None:
 
 @register.simple_tag(takes_context=True)
 def listing_seo(context) -> seo.PageMeta:
-    page = context.get("page_obj")
     subject = context.get("section") or context.get("tag") or context.get("author")
     meta = seo.listing_page(
         context["request"],
         context["site"],
-        page_number=page.number if page else 1,
         title=context.get("listing_title", ""),
         subject=subject,
         description=context.get("listing_description", ""),
