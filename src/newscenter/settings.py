@@ -7,6 +7,7 @@ variables override the defaults; ``docs/configuration.md`` lists them all.
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -39,11 +40,17 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "newscenter.news",
-    "newscenter.web",
+    # Search before web: both follow news.signals.articles_changed, and receivers run in the
+    # order the apps connect them, so the search index holds a change before the page cache
+    # renews the pages (search results among them) that show it.
     "newscenter.search",
+    "newscenter.web",
 ]
 
 MIDDLEWARE = [
+    # First: a reader's cached page is answered before any other middleware runs. What it
+    # stores is the response as the whole stack below finished it (security headers too).
+    "newscenter.web.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -99,6 +106,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("pool", True)
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newscenter")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Per worker process; room for the pages a burst of readers asks for (Django keeps 300).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+
+# --- Page cache (docs/caching.md) ------------------------------------------------------
+# Whole public pages for readers without a session, renewed at once by any change that shows
+# on them; 0 turns the cache off (pages still carry ETag and CDN headers).
+NEWSCENTER_PAGE_CACHE_SECONDS = env.int("NEWSCENTER_PAGE_CACHE_SECONDS", default=600)
+# What shared caches (nginx, a CDN) are told: they may keep a page this long (never past the
+# next scheduled publication) and serve it stale this much longer while they refetch it.
+NEWSCENTER_SHARED_MAX_AGE = env.int("NEWSCENTER_SHARED_MAX_AGE", default=60)
+NEWSCENTER_STALE_WHILE_REVALIDATE = env.int("NEWSCENTER_STALE_WHILE_REVALIDATE", default=30)
+# Optional: POSTed {"paths": null, "reason": ..., "generation": ...} after every change, for
+# a CDN purge (docs/deploy.md turns it into Cloudflare, Fastly or nginx calls).
+NEWSCENTER_PURGE_URL = env.str("NEWSCENTER_PURGE_URL", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -187,6 +209,55 @@ STORAGES = {
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_MAX_AGE = 3600
 
+# --- Media on object storage (docs/deploy.md) -----------------------------------------------
+# NEWSCENTER_S3_BUCKET moves uploads from MEDIA_ROOT to an S3-compatible bucket (AWS S3, MinIO,
+# R2 ...) that every app server shares. Credentials come from boto3's usual sources:
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, or the machine's role.
+S3_BUCKET = env.str("NEWSCENTER_S3_BUCKET", default="")
+S3_ENDPOINT_URL = env.str("NEWSCENTER_S3_ENDPOINT_URL", default="").rstrip("/")
+S3_REGION = env.str("NEWSCENTER_S3_REGION", default="")
+# MinIO and most stores besides AWS want the bucket in the path; AWS wants it in the host name.
+S3_ADDRESSING_STYLE = env.str(
+    "NEWSCENTER_S3_ADDRESSING_STYLE", default="path" if S3_ENDPOINT_URL else "virtual"
+)
+# Where readers fetch media: the bucket's own address unless a CDN or custom domain is given.
+S3_PUBLIC_URL = env.str("NEWSCENTER_S3_PUBLIC_URL", default="").rstrip("/")
+if S3_BUCKET:
+    if not S3_PUBLIC_URL and S3_ENDPOINT_URL:
+        _endpoint = urlsplit(S3_ENDPOINT_URL)
+        S3_PUBLIC_URL = (
+            f"{S3_ENDPOINT_URL}/{S3_BUCKET}"
+            if S3_ADDRESSING_STYLE == "path"
+            else f"{_endpoint.scheme}://{S3_BUCKET}.{_endpoint.netloc}"
+        )
+    elif not S3_PUBLIC_URL:
+        S3_PUBLIC_URL = f"https://{S3_BUCKET}.s3.amazonaws.com"  # AWS finds the region
+    _public = urlsplit(S3_PUBLIC_URL)
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
+            "addressing_style": S3_ADDRESSING_STYLE,
+            # Unsigned URLs made from the public address by string building: rendering a
+            # page never asks the store anything (the bucket must allow public reads).
+            "custom_domain": _public.netloc + _public.path,
+            "url_protocol": f"{_public.scheme}:",
+            "querystring_auth": False,
+            # A name is never written twice: a remade rendition gets a new name (overwriting
+            # would hand the new file to the cleanup that deletes the old one's), and so
+            # every file may be cached for a year.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    MEDIA_URL = f"{S3_PUBLIC_URL}/"
+# Media on another origin (object storage, a CDN) must be allowed by the CSP's img-src below.
+_media = urlsplit(MEDIA_URL)
+MEDIA_URL_ORIGIN = f"{_media.scheme}://{_media.netloc}" if _media.netloc else ""
+# --- end of media on object storage ----------------------------------------------------------
+
 # --- Security ------------------------------------------------------------
 # HTTPS is assumed in production. `make run` serves plain HTTP on loopback and
 # turns it off with NEWSCENTER_HTTPS=false; DEBUG never changes it.
@@ -209,7 +280,7 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 
-MEDIA_ORIGIN = env.str("NEWSCENTER_MEDIA_ORIGIN", default="")
+MEDIA_ORIGIN = env.str("NEWSCENTER_MEDIA_ORIGIN", default=MEDIA_URL_ORIGIN)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],

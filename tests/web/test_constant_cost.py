@@ -72,10 +72,13 @@ def test_a_page_makes_the_same_queries_for_50_articles_as_for_130(
 ):
     start = timezone.now() - dt.timedelta(hours=1)
     urls = _site(50, start=start)
-    client.get(urls[page])  # the site settings row is created on the first request
+    # After any change the first page asks once when the next scheduled article is due (the
+    # page cache's time to live); the pages after it do not.
+    client.get(urls[page])
     with django_assert_num_queries(QUERIES[page]):
         assert client.get(urls[page]).status_code == 200
     _site(80, start=start - dt.timedelta(days=1))  # older articles, so the anchors still hold
+    client.get(urls[page])
     with django_assert_num_queries(QUERIES[page]):
         assert client.get(urls[page]).status_code == 200
 

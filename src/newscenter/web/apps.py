@@ -5,3 +5,8 @@ class WebConfig(AppConfig):
     name = "newscenter.web"
     label = "web"
     verbose_name = "Public site"
+
+    def ready(self):
+        from newscenter.web import pagecache
+
+        pagecache.connect_signals()
