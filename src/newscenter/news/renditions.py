@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 from pathlib import PurePosixPath
 from urllib.parse import unquote
@@ -128,7 +129,20 @@ def _available(image: Image) -> list[Rendition]:
     file system this is one ``stat`` per rendition.
     """
     renditions = sorted(image.renditions.all(), key=lambda r: (r.format, r.width))
-    return [r for r in renditions if r.file and default_storage.exists(r.file.name)]
+    return [r for r in renditions if r.file and _stored(r.file)]
+
+
+def _stored(file) -> bool:
+    """Whether the file is on disk; on object storage the database row is trusted.
+
+    Asking the store (a HEAD request) for every picture of every page would put a network
+    round trip per image into rendering; there only ``url()`` is called, which builds a string.
+    """
+    try:
+        path = file.storage.path(file.name)
+    except NotImplementedError:  # storages without local files say so (Storage.path)
+        return True
+    return os.path.exists(path)
 
 
 # --- images inside article bodies --------------------------------------------------------
