@@ -181,6 +181,17 @@ def test_serve_runs_gunicorn_with_whitenoise(tmp_path):
         assert css != "/static/newscenter/site.css"  # hashed name from the manifest
         static = urllib.request.urlopen(f"http://127.0.0.1:{port}{css}")
         assert "immutable" in static.headers["Cache-Control"]
+        assert "max-age=315360000" in static.headers["Cache-Control"]
+        for encoding in ("br", "gzip"):  # precompressed by collectstatic
+            asked = urllib.request.Request(
+                f"http://127.0.0.1:{port}{css}", headers={"Accept-Encoding": encoding}
+            )
+            assert urllib.request.urlopen(asked).headers["Content-Encoding"] == encoding
+        # The page cache works across requests in the real server: the second read is a hit.
+        assert page.headers["X-Page-Cache"] == "miss"
+        again = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/")
+        assert again.headers["X-Page-Cache"] == "hit"
+        assert again.read().decode() == html
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
