@@ -6,7 +6,8 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test test-sqlite test-postgres install install-dev browser lint format clean
+.PHONY: run test test-sqlite test-postgres suite-sqlite suite-postgres install install-dev \
+	test-packages lint format clean
 
 # `make run` serves plain HTTP on loopback; production (the default) assumes HTTPS.
 run: export NEWSCENTER_HTTPS ?= false
@@ -14,26 +15,55 @@ run: install
 	$(VENV)/bin/newscenter setup
 	exec $(VENV)/bin/newscenter serve
 
-# Lint, then the whole suite on SQLite, then again on a throwaway PostgreSQL 15.
-test: install-dev browser
+# Lint, then the whole suite on SQLite with the local-memory cache, then on a throwaway
+# PostgreSQL 15 with Redis as the cache (both servers on loopback, started here). The second
+# run goes on when the first fails (-k), and either failing fails `make test`. One after the
+# other, not side by side: running both at once was no faster on two cores, and twice as many
+# processes as cores slowed the tests that bound how long a hostile input may take past them.
+test: install-dev test-packages
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
-	@$(MAKE) --no-print-directory test-sqlite test-postgres
+	@$(MAKE) --no-print-directory -k suite-sqlite suite-postgres
 
-# NEWSCENTER_TEST_DATABASE makes tests/test_meta.py check that each run used the database it names.
-test-sqlite: install-dev browser
-	env -u DATABASE_URL NEWSCENTER_TEST_DATABASE=sqlite $(VENV)/bin/pytest
+test-sqlite: install-dev test-packages
+	@$(MAKE) --no-print-directory suite-sqlite
 
-# scripts/test-postgres installs and starts the server on 127.0.0.1 (`scripts/test-postgres stop`
-# stops it). The browser tests and the crash test (of SQLite itself) run once, in test-sqlite.
-test-postgres: install-dev
+test-postgres: install-dev test-packages
+	@$(MAKE) --no-print-directory suite-postgres
+
+# pytest-xdist workers for each run ("auto": one per core). `--dist load` hands tests out in
+# collection order, so each worker keeps pytest-django's order (transactional tests, which empty
+# every table, after the others); `worksteal` breaks it. pytest exits non-zero when a test
+# fails and with 5 when none ran, and either fails the target.
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load
+
+# NEWSCENTER_TEST_DATABASE and NEWSCENTER_TEST_CACHE make tests/test_meta.py check that each run
+# used the database and the cache it names. The browser tests and the crash test (of SQLite
+# itself) run once, here.
+suite-sqlite:
+	@echo "== The suite on SQLite, with the local-memory cache"
+	env -u DATABASE_URL -u CACHE_URL NEWSCENTER_TEST_DATABASE=sqlite NEWSCENTER_TEST_CACHE=locmem \
+		$(PYTEST)
+
+# scripts/test-postgres and scripts/test-redis install and start their servers on 127.0.0.1
+# (`scripts/test-postgres stop`, `scripts/test-redis stop` stop them).
+suite-postgres:
 ifeq ($(NEWSCENTER_SKIP_POSTGRES),1)
-	@echo "NEWSCENTER_SKIP_POSTGRES=1: the suite did NOT run on PostgreSQL"
+	@echo "NEWSCENTER_SKIP_POSTGRES=1: the suite did NOT run on PostgreSQL and Redis"
 else
+	@echo "== The suite on PostgreSQL 15, with Redis as the cache"
 	scripts/test-postgres start
+	scripts/test-redis start
 	DATABASE_URL=$$(scripts/test-postgres url) NEWSCENTER_TEST_DATABASE=postgresql \
-		$(VENV)/bin/pytest -m "not browser and not slow"
+	CACHE_URL=$$(scripts/test-redis url) NEWSCENTER_TEST_CACHE=redis \
+		$(PYTEST) -m "not browser and not slow"
 endif
+
+# The serving benchmark's table (bench/README.md); e.g. BENCH_ARGS="--db-sizes 1000000".
+.PHONY: bench
+bench: install
+	$(VENV)/bin/python bench/serve.py $(BENCH_ARGS)
 
 install: $(UV)
 	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
@@ -44,9 +74,12 @@ install-dev: $(UV)
 $(UV):
 	scripts/bootstrap-uv $(PYTHON)
 
-# Debian's chromium for the Playwright tests (Playwright cannot download a browser here).
-browser:
-	@command -v chromium >/dev/null || scripts/apt-install chromium fonts-dejavu-core
+# Debian packages for the tests, as root, with one apt-get for those missing: chromium for the
+# Playwright tests (Playwright cannot download a browser here), PostgreSQL 15 and Redis for the
+# second run, nginx for the deploy tests (each starts its own on a free port).
+TEST_PACKAGES := chromium fonts-dejavu-core postgresql-15 redis-server nginx-light
+test-packages:
+	@scripts/apt-install $(TEST_PACKAGES)
 
 lint:
 	$(VENV)/bin/ruff check src tests bench

@@ -1,11 +1,15 @@
-"""Shared fixtures: HTTPS clients (production posture), users, and an article builder."""
+"""Shared fixtures: HTTPS clients (production posture), users, and an article builder; cheap
+password hashing, a Redis database per xdist worker, and an empty cache for every test."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
+from django.contrib.auth import hashers
+from django.test import Client, override_settings
 
 from newscenter.news.models import Article
 from tests.builders import make_article, make_user
@@ -18,6 +22,97 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "the tests check production settings: unset DJANGO_DEBUG and NEWSCENTER_HTTPS"
         )
+    # Enabled for the whole session: override_settings tells Django's caches and hashers.
+    override_settings(
+        PASSWORD_HASHERS=[CHEAP_HASHERS.get(path, path) for path in settings.PASSWORD_HASHERS],
+        CACHES={**settings.CACHES, "default": worker_cache(settings.CACHES["default"])},
+    ).enable()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first: under pytest-xdist the longest one (minutes of kill -9) then runs beside
+    the rest of the suite instead of after it. Otherwise the order stays as collected."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_report_header(config):
+    """Which database and cache this run uses, so that a log shows what the suite ran on."""
+    from django.conf import settings
+
+    database, cache = settings.DATABASES["default"], settings.CACHES["default"]
+    where = f"{database.get('HOST') or ''}:{database.get('PORT') or ''}/{database['NAME']}"
+    return [
+        f"newscenter database: {database['ENGINE'].rsplit('.', 1)[-1]} {where.lstrip(':/')}",
+        f"newscenter cache: {cache['BACKEND'].rsplit('.', 1)[-1]} {cache.get('LOCATION', '')}",
+    ]
+
+
+# --- Password hashing ---------------------------------------------------------------
+# Production's hashers cost about half a second a password on purpose, and the suite makes
+# hundreds of users. Each stand-in below keeps its algorithm's name and encoding, so stored
+# hashes still read "argon2$argon2id$..." and upgrades between algorithms still happen; only
+# the work factor drops. Production's own settings are checked in a fresh process
+# (tests/test_meta.py), which this does not touch.
+
+
+class CheapArgon2PasswordHasher(hashers.Argon2PasswordHasher):
+    time_cost = 1
+    memory_cost = 8  # KiB: the least argon2 accepts for one lane
+    parallelism = 1
+
+
+class CheapPBKDF2PasswordHasher(hashers.PBKDF2PasswordHasher):
+    iterations = 1000
+
+
+class CheapPBKDF2SHA1PasswordHasher(hashers.PBKDF2SHA1PasswordHasher):
+    iterations = 1000
+
+
+class CheapScryptPasswordHasher(hashers.ScryptPasswordHasher):
+    work_factor = 2**4
+
+
+CHEAP_HASHERS = {
+    f"{cls.__base__.__module__}.{cls.__base__.__name__}": f"{cls.__module__}.{cls.__name__}"
+    for cls in (
+        CheapArgon2PasswordHasher,
+        CheapPBKDF2PasswordHasher,
+        CheapPBKDF2SHA1PasswordHasher,
+        CheapScryptPasswordHasher,
+    )
+}
+
+
+# --- The cache ----------------------------------------------------------------------
+
+
+def worker_cache(cache: dict) -> dict:
+    """``cache`` with a Redis database of this xdist worker's own: database N + worker number.
+
+    Each test empties the cache first (below), and Redis empties a whole database at once
+    whatever the key prefix, so workers sharing one would empty each other's mid-test.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not cache["BACKEND"].endswith(".RedisCache"):
+        return cache
+    url = urlsplit(cache["LOCATION"])
+    database = int(url.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    location = url._replace(path=f"/{database}").geturl()
+    if "CACHE_URL" in os.environ:
+        os.environ["CACHE_URL"] = location  # and so for the servers and commands it starts
+    return {**cache, "LOCATION": location}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with empty caches: the page cache keeps whole pages there, and one
+    test must not be served pages another test rendered."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 REPO = Path(__file__).resolve().parents[1]

@@ -120,6 +120,7 @@ def env_with_data_dir(tmp_path, **extra) -> dict:
     # These processes migrate, import and commit outside the test's transaction, and some expect
     # an empty, unmigrated database: a SQLite file of their own, whatever the suite runs on.
     env.pop("DATABASE_URL", None)
+    env.pop("CACHE_URL", None)  # and a fresh install's own cache, not the suite's Redis
     return env | {"NEWSCENTER_DATA_DIR": str(tmp_path / "data"), **extra}
 
 

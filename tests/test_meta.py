@@ -6,11 +6,14 @@ import os
 import re
 import subprocess
 import sys
+from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -18,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from newscenter.news import services
 from newscenter.news.review_links import review_link_create
 from tests.builders import make_article
+from tests.conftest import worker_cache
 from tests.test_cli import env_with_data_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,6 +144,13 @@ def test_every_command_is_documented():
     assert not missing, f"undocumented in docs/cli.md: {missing}"
 
 
+def test_production_hashes_passwords_with_argon2_at_full_cost():
+    """tests/conftest.py swaps in cheap stand-ins for speed; the settings module keeps Django's."""
+    production = import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert settings.PASSWORD_HASHERS[0] == "tests.conftest.CheapArgon2PasswordHasher"
+
+
 def test_readme_has_the_two_commands():
     readme = (REPO / "README.md").read_text()
     assert "make run" in readme
@@ -168,3 +179,41 @@ def test_the_suite_runs_on_the_database_make_test_names():
     if not expected:
         pytest.skip("NEWSCENTER_TEST_DATABASE is unset: `make test` sets it for each run")
     assert connection.vendor == expected
+
+
+CACHE_BACKENDS = {
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+}
+
+
+def test_the_suite_runs_on_the_cache_make_test_names():
+    """`make test` names the cache of each run too: the PostgreSQL run must really use Redis."""
+    expected = os.environ.get("NEWSCENTER_TEST_CACHE")
+    if not expected:
+        pytest.skip("NEWSCENTER_TEST_CACHE is unset: `make test` sets it for each run")
+    assert settings.CACHES["default"]["BACKEND"] == CACHE_BACKENDS[expected]
+    cache.set("meta-round-trip", {"headline": "Plant opens"})
+    assert cache.get("meta-round-trip") == {"headline": "Plant opens"}
+
+
+def test_each_xdist_worker_gets_a_redis_database_of_its_own(monkeypatch):
+    """Emptying the cache before each test empties a whole Redis database: workers sharing one
+    would empty each other's. Servers and commands a test starts get the worker's database."""
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw2")
+    redis_cache = {"BACKEND": CACHE_BACKENDS["redis"], "LOCATION": "redis://127.0.0.1:6379/3"}
+    assert worker_cache(redis_cache)["LOCATION"] == "redis://127.0.0.1:6379/5"
+    assert os.environ["CACHE_URL"] == "redis://127.0.0.1:6379/5"
+    local = {"BACKEND": CACHE_BACKENDS["locmem"], "LOCATION": "newscenter"}
+    assert worker_cache(local) == local
+
+
+def test_commands_the_tests_start_share_the_tests_redis_database():
+    if not settings.CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+        pytest.skip("the cache is not Redis")
+    import redis
+
+    cache.set("meta-worker", "seen")
+    server = redis.Redis.from_url(os.environ["CACHE_URL"])
+    assert server.get(cache.make_key("meta-worker")) is not None
