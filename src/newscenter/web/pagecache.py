@@ -15,6 +15,7 @@ under the data folder, which every worker sees; a shared cache (Redis) keeps it 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -235,8 +236,18 @@ def bump_after_commit(*, reason: str = "") -> None:
     commit, because a reader may have cached the old page in between. Only the second tells
     the CDN: a rolled-back change changed nothing it holds.
     """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: the change is already committed
+        bump(reason=reason)
+        return
     bump(reason=reason, purge=False)
-    transaction.on_commit(lambda: bump(reason=reason))
+    # One renewal after commit (and one call of the purge hook) per transaction, however many
+    # rows and relations it saved. Django keeps the pending callbacks in run_on_commit and
+    # drops those of a rolled-back savepoint, so a later change registers again.
+    if not any(getattr(func, "pagecache", False) for _, func, _ in connection.run_on_commit):
+        renew = functools.partial(bump, reason=reason)
+        renew.pagecache = True
+        transaction.on_commit(renew)
 
 
 def _shared_cache() -> bool:
@@ -299,6 +310,13 @@ def next_publication() -> float:
 # The purge hook
 
 
+# A save renews the pages once for its own rows and once more when the services announce it
+# (articles_changed, which imports rely on); an import announces batch after batch. The CDN
+# hears of such a burst once: a call waits this long for the rest of it.
+PURGE_DELAY = 0.3
+_purge_pending = threading.Lock()
+
+
 def _purge(reason: str) -> None:
     """Tell a CDN (or whatever NEWSCENTER_PURGE_URL names) that every page changed.
 
@@ -306,10 +324,16 @@ def _purge(reason: str) -> None:
     failed call only means the CDN serves the old page until s-maxage runs out.
     """
     url = settings.NEWSCENTER_PURGE_URL
-    if not url:
-        return
+    if not url or not _purge_pending.acquire(blocking=False):
+        return  # not configured, or a call is already waiting and will carry this change
+    threading.Thread(target=_purge_later, args=(url, reason), daemon=True).start()
+
+
+def _purge_later(url: str, reason: str) -> None:
+    time.sleep(PURGE_DELAY)
+    _purge_pending.release()  # a change from here on gets a call of its own
     payload = json.dumps({"paths": None, "reason": reason, "generation": generation()})
-    threading.Thread(target=_post, args=(url, payload.encode()), daemon=True).start()
+    _post(url, payload.encode())
 
 
 def _post(url: str, payload: bytes) -> None:
@@ -351,5 +375,7 @@ def connect_signals() -> None:
     signals.articles_changed.connect(_changed, dispatch_uid="pagecache-articles")
 
 
-def _changed(sender, **kwargs) -> None:
+def _changed(sender, action: str = "", **kwargs) -> None:
+    if action.startswith("pre_"):  # m2m_changed announces each change before and after
+        return
     bump_after_commit(reason=getattr(sender, "__name__", "change"))
