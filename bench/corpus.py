@@ -35,6 +35,7 @@ class Corpus:
         from django.utils import timezone
 
         from newscenter.news import services
+        from newscenter.news.policy import SYSTEM
 
         self.sections = [services.section_get_or_create(name=name) for name in SECTIONS]
         start = timezone.now() - dt.timedelta(days=5 * 365)
@@ -43,7 +44,7 @@ class Corpus:
             new = [
                 self._article(n, start + n * step) for n in range(first, min(count, first + BATCH))
             ]
-            services.article_bulk_create(acting_user=None, new=new)
+            services.article_bulk_create(acting_user=SYSTEM, new=new)
 
     def _article(self, n: int, when):
         from newscenter.news.services import NewArticle

@@ -24,8 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 EDIT = (
     "from newscenter.news import services; from newscenter.news.models import Article; "
+    "from newscenter.news.policy import SYSTEM; "
     "a = Article.objects.published().first(); "
-    "services.article_update(article=a, acting_user=None, headline=a.headline + ' (updated)')"
+    "services.article_update(article=a, acting_user=SYSTEM, headline=a.headline + ' (updated)')"
 )
 
 

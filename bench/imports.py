@@ -216,7 +216,7 @@ def _sources(paths: Path | list[Path]):
 
 def _parse_all(paths, format_name: str) -> tuple[int, int]:
     from newscenter.importers import get_parser
-    from newscenter.importers.base import ImportedArticle, ParseOptions
+    from newscenter.importers.parsers.base import ImportedArticle, ParseOptions
 
     parser, items, articles = get_parser(format_name), 0, 0
     for source in _sources(paths):

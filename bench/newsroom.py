@@ -131,13 +131,14 @@ def search_word(words: list[str]) -> str:
 
 def fill_services(newsroom: Newsroom, size: int, start, step) -> None:
     from newscenter.news import services
-    from newscenter.news.signals import articles_changed
+    from newscenter.news.changes import content_changed
+    from newscenter.news.policy import SYSTEM
 
     # The index is rebuilt once at the end: the same documents, without 500 small updates.
-    articles_changed.disconnect(dispatch_uid="newscenter.search.index")
+    content_changed.disconnect("newscenter.search.index")
     for first in range(0, size, BATCH):
         new = list(newsroom.new_articles(first, min(size, first + BATCH), start, step))
-        services.article_bulk_create(acting_user=None, new=new)
+        services.article_bulk_create(acting_user=SYSTEM, new=new)
 
 
 def fill_raw(newsroom: Newsroom, size: int, start, step) -> None:
@@ -268,7 +269,8 @@ def _probe_paths() -> dict:
 def _image(n: int):
     from PIL import Image, ImageDraw
 
-    from newscenter.news.images import image_create
+    from newscenter.news.policy import SYSTEM
+    from newscenter.news.services.images import image_create
 
     picture = Image.new("RGB", (1600, 900), (40 * n % 256, 90, 160))
     draw = ImageDraw.Draw(picture)
@@ -277,7 +279,7 @@ def _image(n: int):
     data = io.BytesIO()
     picture.save(data, "JPEG", quality=85)
     return image_create(
-        file_or_bytes=data.getvalue(), acting_user=None, alt=f"Generated picture number {n + 1}"
+        file_or_bytes=data.getvalue(), acting_user=SYSTEM, alt=f"Generated picture number {n + 1}"
     )
 
 

@@ -47,13 +47,14 @@ def _fill(count: int):
     from django.utils import timezone
 
     from newscenter.news import services
+    from newscenter.news.policy import SYSTEM
 
     section = services.section_get_or_create(name="Company news")
     start = timezone.now() - dt.timedelta(days=count)
     with transaction.atomic():
         for n in range(count):
             article = services.article_create(
-                acting_user=None,
+                acting_user=SYSTEM,
                 headline=f"Plant {n} reaches a milestone in its {n % 40 + 1}th year",
                 standfirst="A short standfirst of one sentence for the listing.",
                 body="<p>Body paragraph.</p>" * 8,

@@ -7,7 +7,7 @@ starts at once and needs no write access to them.
 
 import os
 
-from newscenter.news.management.commands.serve import default_workers
+from newscenter.cli.management.commands.serve import default_workers
 
 wsgi_app = "newscenter.wsgi:application"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from newscenter.news import services
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 
 _counter = itertools.count(1)
 
@@ -23,7 +24,7 @@ def make_article(**fields) -> Article:
         "status": Article.Status.PUBLISHED,
         "pub_date": timezone.now() - dt.timedelta(hours=1),
     }
-    return services.article_create(acting_user=None, **(defaults | fields))
+    return services.article_create(acting_user=SYSTEM, **(defaults | fields))
 
 
 def make_image(
@@ -39,11 +40,11 @@ def make_image(
 
     from PIL import Image as Pillow
 
-    from newscenter.news.images import image_create
+    from newscenter.news.services.images import image_create
 
     buffer = io.BytesIO()
     Pillow.new("RGB", (width, height), color).save(buffer, format="PNG")
-    return image_create(file_or_bytes=buffer.getvalue(), alt=alt, acting_user=None, **fields)
+    return image_create(file_or_bytes=buffer.getvalue(), alt=alt, acting_user=SYSTEM, **fields)
 
 
 def make_user(*, role: str | None = None, username: str | None = None, **fields):

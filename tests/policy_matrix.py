@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from newscenter.news import policy
 from newscenter.news.models import Article, Section, SiteSettings
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_user
 
 ROLES_MD = Path(__file__).resolve().parents[1] / "docs" / "roles.md"
@@ -342,11 +343,11 @@ def _review_link_create_cli(actor: Actor, case: str) -> bool:
 
 
 def _live_link(actor: Actor, case: str):
-    from newscenter.news import review_links
+    from newscenter.news.services import review_links
 
     article = target(actor, case, "draft")
     link, _token = review_links.review_link_create(
-        article=article, acting_user=None, expires=dt.timedelta(hours=48)
+        article=article, acting_user=SYSTEM, expires=dt.timedelta(hours=48)
     )
     return link
 
@@ -379,7 +380,7 @@ def _revision_restore_admin(actor: Actor, case: str) -> bool:
     from newscenter.news import services
 
     article = target(actor, case, "draft", headline="First headline")
-    services.article_update(article=article, acting_user=None, headline="Second headline")
+    services.article_update(article=article, acting_user=SYSTEM, headline="Second headline")
     first = article.revisions.order_by("number").first()
     url = f"/admin/news/article/{article.pk}/revisions/{first.number}/restore/"
     actor.client.post(url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
@@ -21,33 +20,6 @@ def check_data_dir(app_configs=None, **kwargs):
                     f"{name} ({path}) is not writable.",
                     hint="Point NEWSCENTER_DATA_DIR (or DJANGO_MEDIA_ROOT) at a writable folder.",
                     id="newscenter.E001",
-                )
-            )
-    return problems
-
-
-@register()
-def check_import_formats(app_configs=None, **kwargs):
-    from newscenter.importers import formats
-
-    problems = []
-    for name, module in formats().items():
-        try:
-            parser = import_module(module).parser
-        except (ImportError, AttributeError) as exc:
-            problems.append(
-                Error(
-                    f"Import format {name!r}: {module} has no usable `parser` ({exc}).",
-                    hint="Fix NEWSCENTER_IMPORT_FORMATS.",
-                    id="newscenter.E002",
-                )
-            )
-            continue
-        if getattr(parser, "name", None) != name:
-            problems.append(
-                Error(
-                    f"Import format {name!r}: its parser calls itself {parser.name!r}.",
-                    id="newscenter.E003",
                 )
             )
     return problems

@@ -25,8 +25,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # The admin site requires a verified second factor of staff (news/admin_site.py).
-    "newscenter.news.admin_site.NewsroomAdminConfig",
+    # The admin site is the editors' desk, which requires a verified second factor of staff.
+    "newscenter.desk.site.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,18 +39,22 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # newscenter's apps; docs/architecture.md gives their layers. Their order decides nothing
+    # but template lookup: the search index and the page cache follow the domain's change
+    # signal in the order news.changes.Stage states.
     "newscenter.news",
-    # Search before web: both follow news.signals.articles_changed, and receivers run in the
-    # order the apps connect them, so the search index holds a change before the page cache
-    # renews the pages (search results among them) that show it.
     "newscenter.search",
+    "newscenter.importers",
     "newscenter.web",
+    "newscenter.accounts",
+    "newscenter.desk",
+    "newscenter.cli",
 ]
 
 MIDDLEWARE = [
     # First: a reader's cached page is answered before any other middleware runs. What it
     # stores is the response as the whole stack below finished it (security headers too).
-    "newscenter.web.pagecache.PageCacheMiddleware",
+    "newscenter.web.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -154,8 +158,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # account would reset its address's count, including failures against other usernames.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_CALLABLE = "newscenter.web.accounts.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "newscenter.web.accounts.client_ip"
+AXES_LOCKOUT_CALLABLE = "newscenter.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newscenter.accounts.views.client_ip"
 # Kept out of the attempt records and logs (axes always masks "password").
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_VERBOSE = False  # no banner from every `newscenter` command

@@ -5,11 +5,11 @@ from django.views.generic import RedirectView
 
 from newscenter.web import robots, views
 
-# admin.site is news.admin_site.NewsroomAdminSite (titles, and the second factor).
+# admin.site is desk.site.NewsroomAdminSite (titles, and the second factor).
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="news:index", permanent=False)),
     path("news/", include("newscenter.web.urls")),
-    path("accounts/", include("newscenter.web.accounts_urls")),
+    path("accounts/", include("newscenter.accounts.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", robots.robots_txt, name="robots"),
 ]

@@ -18,7 +18,7 @@ import yaml
 from django.core.management import get_commands
 from pytest_django.live_server_helper import LiveServer
 
-from newscenter.news.management.commands.serve import default_workers
+from newscenter.cli.management.commands.serve import default_workers
 from tests.deploy.nginx import PLACEHOLDERS, free_port
 from tests.test_cli import env_with_data_dir
 
@@ -34,7 +34,7 @@ def documented_variables() -> set[str]:
 
 def variables_our_code_reads() -> set[str]:
     sources = [SRC / "settings.py", SRC / "conf.py", DEPLOY / "gunicorn.conf.py",
-               *(SRC / "news" / "management" / "commands").glob("*.py")]  # fmt: skip
+               *(SRC / "cli" / "management" / "commands").glob("*.py")]  # fmt: skip
     text = "".join(path.read_text() for path in sources)
     return set(re.findall(r"(?:env\.\w+\(\s*|os\.environ\.get\()\"([A-Z0-9_]+)\"", text))
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from newscenter.news import services
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_image
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
@@ -29,11 +30,11 @@ def _export_settings(settings, tmp_path):
 def site(db, time_machine):
     """The site as it stands at NOW (the clock is frozen there)."""
     time_machine.move_to(NOW, tick=False)
-    company = services.section_get_or_create(name="Company news")
-    products = services.section_get_or_create(name="Product news")
-    plants = services.tag_get_or_create(name="Plants")
-    valves = services.tag_get_or_create(name="Valves")
-    jana = services.author_get_or_create(name="Jana Oster")
+    company = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
+    products = services.section_get_or_create(name="Product news", acting_user=SYSTEM)
+    plants = services.tag_get_or_create(name="Plants", acting_user=SYSTEM)
+    valves = services.tag_get_or_create(name="Valves", acting_user=SYSTEM)
+    jana = services.author_get_or_create(name="Jana Oster", acting_user=SYSTEM)
     picture = make_image(alt="The new assembly hall")
     articles = {}
     for n in range(24):  # more than a page (20) in the index and in Company news

@@ -23,6 +23,7 @@ from lxml import etree
 from newscenter.export.files import file_for
 from newscenter.news import services
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 from tests.export.conftest import export, snapshot_files
 from tests.test_cli import env_with_data_dir
 
@@ -166,7 +167,9 @@ def test_one_edit_rewrites_exactly_the_files_that_show_it(site, client, tmp_path
     export(out)
     before = snapshot_files(out)
     edited = site[7]
-    services.article_update(article=edited, acting_user=None, headline="Ebersfurt valves sold out")
+    services.article_update(
+        article=edited, acting_user=SYSTEM, headline="Ebersfurt valves sold out"
+    )
     output = export(out)
     after = snapshot_files(out)
     rewritten = {path for path in after if after[path][0] != before.get(path, (None,))[0]}
@@ -193,7 +196,7 @@ def test_an_unpublished_article_loses_its_file(site, tmp_path):
     gone = site[3]
     path = out / file_for(gone.get_absolute_url())
     assert path.is_file()
-    services.article_unpublish(article=gone, acting_user=None)
+    services.article_take_down(article=gone, acting_user=SYSTEM)
     output = export(out)
     assert not path.exists()
     assert not path.parent.exists()  # no empty folder left behind either

@@ -5,7 +5,12 @@ Each line is ``key|headline|ISO date`` and becomes one article.
 
 import datetime as dt
 
-from newscenter.importers.base import ImportedArticle, ImportParseError, SkippedItem, as_stream
+from newscenter.importers.parsers.base import (
+    ImportedArticle,
+    ImportParseError,
+    SkippedItem,
+    as_stream,
+)
 
 
 class PipeParser:

@@ -16,9 +16,15 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newscenter.importers.base import ImportedArticle, ImportParseError, ParseOptions, SkippedItem
-from newscenter.importers.feed import parser, truncate
+from newscenter.importers.parsers.base import (
+    ImportedArticle,
+    ImportParseError,
+    ParseOptions,
+    SkippedItem,
+)
+from newscenter.importers.parsers.feed import parser, truncate
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feed"
 UTC = dt.UTC
@@ -459,7 +465,7 @@ def test_any_markup_in_an_entry_comes_out_sanitised(markup):
 
 @pytest.mark.django_db
 def test_the_import_command_reads_feeds_through_the_registry(settings, tmp_path):
-    settings.NEWSCENTER_IMPORT_FORMATS = {"feed": "newscenter.importers.feed"}
+    settings.NEWSCENTER_IMPORT_FORMATS = {"feed": "newscenter.importers.parsers.feed"}
     path = tmp_path / "journal.xml"
     path.write_bytes(fixture("rss20.xml"))
     out = io.StringIO()
@@ -482,9 +488,9 @@ def test_the_import_command_reads_feeds_through_the_registry(settings, tmp_path)
 def test_every_fixture_imports_without_a_failure(settings):
     from newscenter.importers.run import ImportOptions, Source, import_sources
 
-    settings.NEWSCENTER_IMPORT_FORMATS = {"feed": "newscenter.importers.feed"}
+    settings.NEWSCENTER_IMPORT_FORMATS = {"feed": "newscenter.importers.parsers.feed"}
     sources = [Source(name=p.name, path=p) for p in sorted(FIXTURES.glob("*.xml"))]
-    report = import_sources(sources, options=ImportOptions(format="feed"))
+    report = import_sources(sources, options=ImportOptions(format="feed"), acting_user=SYSTEM)
     assert report.failed == []
     assert len(report.created) == Article.objects.count() == 14
     bozo_notes = [note for label, note in report.notes if label.startswith("bozo.xml")]

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newscenter.importers.base import ImportedArticle, ImportParseError, ParseOptions
-from newscenter.importers.html import (
+from newscenter.importers.parsers.base import ImportedArticle, ImportParseError, ParseOptions
+from newscenter.importers.parsers.html import (
     FULL_EXTRACTION_ELEMENTS,
     MAX_BYTES,
     MAX_ELEMENTS,
@@ -27,6 +27,7 @@ from newscenter.importers.html import (
     ORIGINAL_CHARS,
     parser,
 )
+from newscenter.news.policy import SYSTEM
 from newscenter.news.rendering import plain_text, sanitise_html
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "html"
@@ -755,7 +756,7 @@ def test_every_fixture_is_detected(name):
 def test_registry_detects_html_before_text(settings):
     from newscenter.importers import detect_parser
 
-    settings.NEWSCENTER_IMPORT_FORMATS = {"html": "newscenter.importers.html"}
+    settings.NEWSCENTER_IMPORT_FORMATS = {"html": "newscenter.importers.parsers.html"}
     assert detect_parser(fixture("en_meta_time.html")).name == "html"
     assert detect_parser(b"Harlan Mills doubles its output\n\nNov 28, 2023\n").name == "text"
 
@@ -838,7 +839,7 @@ def test_any_html_shaped_text_parses_or_is_refused(text):
 
 @pytest.fixture
 def html_format(settings):
-    settings.NEWSCENTER_IMPORT_FORMATS = {"html": "newscenter.importers.html"}
+    settings.NEWSCENTER_IMPORT_FORMATS = {"html": "newscenter.importers.parsers.html"}
 
 
 @pytest.mark.django_db
@@ -847,7 +848,7 @@ def test_import_creates_then_skips(html_format):
     from newscenter.news.models import Article, ImportRecord
 
     source = Source(name="page.html", data=fixture("en_press_release_graph.html"))
-    first = import_sources([source], options=ImportOptions(format="html"))
+    first = import_sources([source], options=ImportOptions(format="html"), acting_user=SYSTEM)
     assert first.failed == []
     assert first.created == [
         "page.html (page): Calloway Filters halves the water used to clean its membranes"
@@ -871,7 +872,7 @@ def test_import_creates_then_skips(html_format):
     assert record.lead_image_url == expected["lead_image_url"]
     assert record.original.startswith("<!DOCTYPE html>")
 
-    again = import_sources([source], options=ImportOptions(format="html"))
+    again = import_sources([source], options=ImportOptions(format="html"), acting_user=SYSTEM)
     assert again.created == again.updated == []
     assert [reason for _, reason in again.skipped] == ["unchanged since the last import"]
     assert Article.objects.count() == 1
@@ -888,6 +889,7 @@ def test_import_detects_html_and_reports_refusals(html_format):
             Source(name="home.html", data=fixture("refuse_home.html")),
         ],
         options=ImportOptions(),
+        acting_user=SYSTEM,
     )
     assert report.created == [
         "outlet.html (page): Tarnby harbour secures order for two electric cranes"

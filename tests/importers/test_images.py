@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from newscenter.news.images import ImageRejected, prepare
 from newscenter.news.models import Article
 from newscenter.news.models import Image as LibraryImage
+from newscenter.news.services.images import ImageRejected, prepare
 from tests.test_fetching import FeedServer, send
 
 

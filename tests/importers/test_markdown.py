@@ -20,11 +20,17 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newscenter.importers.base import ImportedArticle, ImportParseError, ParseOptions, SkippedItem
-from newscenter.importers.front_matter import FRONT_MATTER_CHARS
-from newscenter.importers.markdown import MAX_BYTES, parser
+from newscenter.importers.parsers.base import (
+    ImportedArticle,
+    ImportParseError,
+    ParseOptions,
+    SkippedItem,
+)
+from newscenter.importers.parsers.front_matter import FRONT_MATTER_CHARS
+from newscenter.importers.parsers.markdown import MAX_BYTES, parser
 from newscenter.importers.run import ImportOptions, Source, import_sources
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 from newscenter.news.rendering import sanitise_html
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "markdown"
@@ -696,12 +702,12 @@ def test_fuzz_mutated_fixtures(data):
 
 @pytest.fixture
 def markdown_format(settings):
-    settings.NEWSCENTER_IMPORT_FORMATS = {"markdown": "newscenter.importers.markdown"}
+    settings.NEWSCENTER_IMPORT_FORMATS = {"markdown": "newscenter.importers.parsers.markdown"}
 
 
 def import_file(path: Path, format: str = "markdown"):
     source = Source(name=str(path), path=path)
-    return import_sources([source], options=ImportOptions(format=format))
+    return import_sources([source], options=ImportOptions(format=format), acting_user=SYSTEM)
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from newscenter.importers.run import ImportOptions, Source, import_sources
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,11 @@ def pipe_format(settings):
 
 
 def run(text: str, name: str = "news.pipe", **options):
-    return import_sources([Source(name=name, data=text.encode())], options=ImportOptions(**options))
+    return import_sources(
+        [Source(name=name, data=text.encode())],
+        options=ImportOptions(**options),
+        acting_user=SYSTEM,
+    )
 
 
 def test_create_then_skip_then_update():
@@ -64,7 +69,7 @@ def test_registered_format_is_detected_and_offered_by_the_cli(tmp_path):
 
 
 def test_system_check_reports_a_broken_format(settings):
-    from newscenter.checks import check_import_formats
+    from newscenter.importers.checks import check_import_formats
 
     settings.NEWSCENTER_IMPORT_FORMATS = {"broken": "tests.importers.no_such_module"}
     [error] = check_import_formats()
@@ -93,7 +98,9 @@ def test_provenance_skips_and_notes_are_recorded():
 def test_large_sources_stream_from_disk(tmp_path):
     path = tmp_path / "many.pipe"
     path.write_text("\n".join(f"k{n}|Item {n}|2024-05-01T09:00:00+00:00" for n in range(300)))
-    report = import_sources([Source(name=str(path), path=path)], options=ImportOptions())
+    report = import_sources(
+        [Source(name=str(path), path=path)], options=ImportOptions(), acting_user=SYSTEM
+    )
     assert len(report.created) == 300
     assert report.articles == []  # a real run keeps no items in memory
 
@@ -103,7 +110,7 @@ def test_reimport_leaves_articles_the_editors_changed_alone():
 
     run("a|Plant opens|2024-05-01T09:00:00+00:00", status="draft")
     article = Article.objects.get()
-    services.article_publish(article=article, acting_user=None)
+    services.article_publish_or_schedule(article=article, acting_user=SYSTEM)
     for status in ("draft", "published", ""):
         again = run("a|Plant opens at last|2024-05-01T09:00:00+00:00", status=status)
         assert again.skipped == [

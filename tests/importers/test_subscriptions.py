@@ -15,6 +15,7 @@ from newscenter.importers import subscriptions
 from newscenter.importers.subscriptions import feed_subscribe, feeds_poll
 from newscenter.news import services
 from newscenter.news.models import Article, AuditEntry, FeedSubscription
+from newscenter.news.policy import SYSTEM
 from tests.test_fetching import FeedServer, send
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def feed_xml(entries, *, body: str = "Full story inside.") -> bytes:
 
 @pytest.fixture(autouse=True)
 def feed_settings(settings):
-    settings.NEWSCENTER_IMPORT_FORMATS = {"feed": "newscenter.importers.feed"}
+    settings.NEWSCENTER_IMPORT_FORMATS = {"feed": "newscenter.importers.parsers.feed"}
     settings.NEWSCENTER_FETCH_ALLOW_PRIVATE = True  # the test server is on loopback
 
 
@@ -81,7 +82,7 @@ def test_add_subscribes_with_a_section_and_records_who(server):
         "Industry news",
         False,
     )
-    assert AuditEntry.objects.get().action == "feed_subscribe"
+    assert AuditEntry.objects.get(action="feed_subscribe").detail["feed"] == subscription.url
 
 
 @pytest.mark.parametrize(
@@ -233,7 +234,7 @@ def test_a_bug_in_one_feed_is_logged_and_the_rest_go_on(server, monkeypatch, cap
 
     server.routes["/page.html"] = server.routes["/wire.xml"]
     monkeypatch.setattr(subscriptions, "import_sources", import_sources)
-    results = {r.url: r for r in feeds_poll()}
+    results = {r.url: r for r in feeds_poll(acting_user=SYSTEM)}
     assert results[server.url("/page.html")].status == "failed: internal error (see the log)"
     assert results[server.url("/wire.xml")].ok
     assert "polling http://127.0.0.1" in caplog.text
@@ -244,8 +245,10 @@ def test_the_list_of_no_feeds_says_how_to_add_one():
 
 
 def test_feed_subscribe_finds_the_section_case_insensitively():
-    section = services.section_get_or_create(name="Press")
-    subscription = feed_subscribe(url=" https://wire.contoso.example/rss ", section_name="press")
+    section = services.section_get_or_create(name="Press", acting_user=SYSTEM)
+    subscription = feed_subscribe(
+        url=" https://wire.contoso.example/rss ", section_name="press", acting_user=SYSTEM
+    )
     assert subscription.section == section
     assert subscription.url == "https://wire.contoso.example/rss"
 
@@ -254,7 +257,7 @@ def test_an_article_an_editor_published_stays_published_when_the_feed_changes(se
     feeds("add", server.url("/wire.xml"))
     feeds("poll")
     porto = Article.objects.get(headline="Contoso opens a plant in Porto")
-    services.article_publish(article=porto, acting_user=None)
+    services.article_publish_or_schedule(article=porto, acting_user=SYSTEM)
     server.feed("/wire.xml", feed_xml(ENTRIES), etag='"v2"')
     feeds("poll")
     porto.refresh_from_db()

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscenter.importers.base import ImportedArticle, ImportParseError, ParseOptions
-from newscenter.importers.text import MAX_BYTES, TextParser, parser
+from newscenter.importers.parsers.base import ImportedArticle, ImportParseError, ParseOptions
+from newscenter.importers.parsers.text import MAX_BYTES, TextParser, parser
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_954d7fd58fde2234.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "text"

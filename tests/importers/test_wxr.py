@@ -23,15 +23,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscenter.importers.base import (
+from newscenter.importers.parsers.base import (
     HEAD_BYTES,
     ImportedArticle,
     ImportParseError,
     ParseOptions,
     SkippedItem,
 )
-from newscenter.importers.wxr import PART_ELEMENTS, PART_LIMIT, parser
-from newscenter.importers.wxr_content import MAX_MARKUP_TAGS, body_html
+from newscenter.importers.parsers.wxr import PART_ELEMENTS, PART_LIMIT, parser
+from newscenter.importers.parsers.wxr_content import MAX_MARKUP_TAGS, body_html
+from newscenter.news.policy import SYSTEM
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "wxr"
 BLOG = FIXTURES / "norrvik_blog.xml"
@@ -670,13 +671,15 @@ def test_any_post_content_comes_out_sanitised(content):
 @pytest.fixture
 def wxr_format(settings):
     # The lead registers "wxr" in the registry; until then these tests register it themselves.
-    settings.NEWSCENTER_IMPORT_FORMATS = {"wxr": "newscenter.importers.wxr"}
+    settings.NEWSCENTER_IMPORT_FORMATS = {"wxr": "newscenter.importers.parsers.wxr"}
 
 
 def import_file(path: Path):
     from newscenter.importers.run import ImportOptions, Source, import_sources
 
-    return import_sources([Source(name=path.name, path=path)], options=ImportOptions(format="wxr"))
+    return import_sources(
+        [Source(name=path.name, path=path)], options=ImportOptions(format="wxr"), acting_user=SYSTEM
+    )
 
 
 @pytest.mark.django_db

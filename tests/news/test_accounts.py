@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from newscenter.news import accounts
 from newscenter.news.models import AuditEntry
-from newscenter.news.policy import PolicyDenied, Role
+from newscenter.news.policy import SYSTEM, PolicyDenied, Role
+from newscenter.news.services import accounts
 from tests.builders import make_user
 from tests.conftest import https_client, staff_login
 
@@ -75,8 +75,9 @@ def test_service_matrix(acting, granted, allowed):
     entry = AuditEntry.objects.get(action="role")
     assert (entry.actor, entry.article) == (boss, None)
     assert entry.detail == {
-        "user": target.pk,
-        "username": "target",
+        "model": "user",
+        "id": target.pk,
+        "name": "target",
         "before": "none",
         "after": granted,
     }
@@ -85,9 +86,9 @@ def test_service_matrix(acting, granted, allowed):
 def test_a_role_replaces_the_previous_one():
     user = make_user(role="administrator")
     user.groups.add(Group.objects.get(name="Contributor"))  # two groups, from an old mistake
-    accounts.user_set_role(user=user, role=Role.EDITOR, acting_user=None)
+    accounts.user_set_role(user=user, role=Role.EDITOR, acting_user=SYSTEM)
     assert_holds(user, "editor")
-    accounts.user_set_role(user=user, role=None, acting_user=None)
+    accounts.user_set_role(user=user, role=None, acting_user=SYSTEM)
     assert_holds(user, "none")
 
 
@@ -266,7 +267,7 @@ def test_administrators_create_and_delete_users(role_client):
     assert "Select a valid choice" in errors(refused)
     assert client.post(f"/admin/auth/user/{omar.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not User.objects.filter(username="omar").exists()
-    assert AuditEntry.objects.filter(action="user.delete", detail__username="omar").exists()
+    assert AuditEntry.objects.filter(action="user.delete", detail__name="omar").exists()
 
 
 def test_administrators_reset_a_lost_authenticator(role_client):

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 
 from newscenter.news import services
 from newscenter.news.models import Article, AuditEntry
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_slug_is_unique_per_publication_day(admin_client):
 
 
 def test_changelist_filters_and_search(admin_client):
-    section = services.section_get_or_create(name="Product news")
+    section = services.section_get_or_create(name="Product news", acting_user=SYSTEM)
     make_article(headline="Compressor launch", section=section)
     make_article(headline="Quarterly figures", status="draft")
     by_status = admin_client.get("/admin/news/article/?status__exact=draft")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
-from newscenter.news import demo
+from newscenter.demo import loader as demo
 from newscenter.news.models import Article, AuditEntry, Section, SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_a_failed_load_leaves_nothing_behind(media_root, monkeypatch):
     def fail(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(demo, "article_publish", fail)
+    monkeypatch.setattr(demo, "article_publish_or_schedule", fail)
     with pytest.raises(RuntimeError):
         run_demo()
     assert not Article.objects.exists()

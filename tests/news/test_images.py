@@ -18,10 +18,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as Pillow
 from PIL import ImageCms
 
-from newscenter.news import images
-from newscenter.news.images import ImageInUse, ImageRejected, image_create
 from newscenter.news.models import Article, AuditEntry, Image, Rendition, SiteSettings
-from newscenter.news.policy import PolicyDenied
+from newscenter.news.policy import SYSTEM, PolicyDenied
+from newscenter.news.services import images
+from newscenter.news.services.images import ImageInUse, ImageRejected, image_create
 from tests.builders import make_article, make_image, make_user
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def upload(client, data: bytes, *, name: str = "photo.jpg", **fields):
 @pytest.mark.parametrize(("data", "message"), HOSTILE.values(), ids=HOSTILE.keys())
 def test_the_service_refuses_hostile_files_and_stores_nothing(settings, data, message):
     with pytest.raises(ImageRejected, match=message):
-        image_create(file_or_bytes=data, alt="x", acting_user=None)
+        image_create(file_or_bytes=data, alt="x", acting_user=SYSTEM)
     assert not Image.objects.exists()
     assert not Rendition.objects.exists()
     assert stored_files(settings) == []
@@ -160,7 +160,7 @@ def test_a_bomb_pillow_only_warns_about_is_refused_too(settings):
         pytest.warns(Pillow.DecompressionBombWarning),
         pytest.raises(ImageRejected, match="10000 x 10000 pixels"),
     ):
-        image_create(file_or_bytes=png_claiming(10_000, 10_000), acting_user=None)
+        image_create(file_or_bytes=png_claiming(10_000, 10_000), acting_user=SYSTEM)
     assert stored_files(settings) == []
 
 
@@ -175,7 +175,7 @@ class Unreadable(io.BytesIO):
 
 def test_the_size_is_checked_before_a_byte_is_read():
     with pytest.raises(ImageRejected, match="at most 20 MB"):
-        image_create(file_or_bytes=Unreadable(), acting_user=None)
+        image_create(file_or_bytes=Unreadable(), acting_user=SYSTEM)
 
 
 @pytest.mark.parametrize("kind", ["files", "fields"])
@@ -212,7 +212,7 @@ def test_polyglots_are_kept_as_pixels_only(admin_client, data, payload):
 
 
 def test_metadata_is_stripped_and_the_picture_turned_upright(settings):
-    image = image_create(file_or_bytes=jpeg_full_of_metadata(), alt="x", acting_user=None)
+    image = image_create(file_or_bytes=jpeg_full_of_metadata(), alt="x", acting_user=SYSTEM)
     assert (image.width, image.height) == (200, 300)  # orientation 6 applied
     for file in [image.file, *(r.file for r in image.renditions.all())]:
         content = file.open("rb").read()
@@ -237,12 +237,12 @@ def test_uploads_get_names_the_server_chose(admin_client, settings):
 
 def test_transparency_is_kept_in_png_and_other_formats_become_jpeg():
     clear = Pillow.new("RGBA", (30, 20), (10, 20, 30, 0))
-    assert image_create(file_or_bytes=encoded(clear, "PNG"), acting_user=None).file.name.endswith(
+    assert image_create(file_or_bytes=encoded(clear, "PNG"), acting_user=SYSTEM).file.name.endswith(
         ".png"
     )
     opaque = Pillow.new("RGBA", (30, 20), (10, 20, 30, 255))  # an alpha channel nobody uses
     for data in (encoded(opaque, "PNG"), encoded(photo((30, 20)), "WEBP")):
-        assert image_create(file_or_bytes=data, acting_user=None).file.name.endswith(".jpg")
+        assert image_create(file_or_bytes=data, acting_user=SYSTEM).file.name.endswith(".jpg")
 
 
 def test_image_create_records_who_uploaded_it():
@@ -252,7 +252,11 @@ def test_image_create_records_who_uploaded_it():
     )
     assert (image.alt, image.uploaded_by) == ("The new press", contributor)
     entry = AuditEntry.objects.get(action="image.create")
-    assert (entry.actor, entry.detail) == (contributor, {"image": image.pk})
+    assert (entry.actor, entry.detail["model"], entry.detail["id"]) == (
+        contributor,
+        "image",
+        image.pk,
+    )
 
 
 def test_users_without_a_role_cannot_upload(settings):
@@ -317,7 +321,7 @@ def test_an_image_in_use_cannot_be_deleted(admin_client, settings):
         assert page.status_code == 200  # the "cannot delete" page
         assert headline in page.text
         with pytest.raises(ImageInUse, match=headline):
-            images.image_delete(image=image, acting_user=None)
+            images.image_delete(image=image, acting_user=SYSTEM)
     assert Image.objects.count() == 2
 
 
@@ -384,7 +388,7 @@ def test_articles_keep_their_image_when_someone_tries_to_delete_it():
     image = make_image(64, 48)
     article = make_article(lead_image=image)
     with pytest.raises(ImageInUse):
-        images.image_delete(image=image, acting_user=None)
+        images.image_delete(image=image, acting_user=SYSTEM)
     assert Article.objects.get(pk=article.pk).lead_image == image
 
 

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from newscenter.news import review_links
 from newscenter.news.models import Article, AuditEntry, ReviewLink
+from newscenter.news.policy import SYSTEM
+from newscenter.news.services import review_links
 from tests.builders import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def draft(**fields) -> Article:
     return make_article(status=Article.Status.DRAFT, pub_date=None, **fields)
 
 
-def create(article, *, user=None, expires=dt.timedelta(hours=48), label=""):
+def create(article, *, user=SYSTEM, expires=dt.timedelta(hours=48), label=""):
     return review_links.review_link_create(
         article=article, acting_user=user, expires=expires, label=label
     )

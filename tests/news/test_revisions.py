@@ -6,9 +6,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied
 
-from newscenter.news import revisions, services
+from newscenter.desk import diff
+from newscenter.desk.diff import body_text, word_diff
+from newscenter.news import services
 from newscenter.news.models import Article, AuditEntry, Revision
-from newscenter.news.textdiff import body_text, word_diff
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +21,15 @@ def draft(**fields) -> Article:
 
 
 def edit(article: Article, **changes) -> Article:
-    return services.article_update(article=article, acting_user=None, **changes)
+    return services.article_update(article=article, acting_user=SYSTEM, **changes)
 
 
 def revision(article: Article, number: int) -> Revision:
     return article.revisions.get(number=number)
 
 
-def diffs_by_name(older: Revision, newer: Revision) -> dict[str, revisions.FieldDiff]:
-    return {d.name: d for d in revisions.revision_diff(older, newer)}
+def diffs_by_name(older: Revision, newer: Revision) -> dict[str, diff.FieldDiff]:
+    return {d.name: d for d in diff.revision_diff(older, newer)}
 
 
 # --- the diff -------------------------------------------------------------------------------
@@ -108,13 +110,13 @@ def test_editor_text_is_escaped_in_the_diff():
 
 
 def test_metadata_is_shown_old_to_new_with_names_resolved():
-    news = services.section_get_or_create(name="News")
-    events = services.section_get_or_create(name="Events")
+    news = services.section_get_or_create(name="News", acting_user=SYSTEM)
+    events = services.section_get_or_create(name="Events", acting_user=SYSTEM)
     pumps, plants = (
-        services.tag_get_or_create(name="Pumps"),
-        services.tag_get_or_create(name="Plants"),
+        services.tag_get_or_create(name="Pumps", acting_user=SYSTEM),
+        services.tag_get_or_create(name="Plants", acting_user=SYSTEM),
     )
-    jana = services.author_get_or_create(name="Jana Oster")
+    jana = services.author_get_or_create(name="Jana Oster", acting_user=SYSTEM)
     article = draft(section=news, tags=[pumps], language="en")
     edit(
         article,
@@ -139,7 +141,7 @@ def test_metadata_is_shown_old_to_new_with_names_resolved():
 def test_status_and_date_are_readable():
     article = draft()
     when = dt.datetime(2025, 3, 4, 10, 30, tzinfo=dt.UTC)
-    services.article_update(article=article, acting_user=None, status="scheduled", pub_date=when)
+    services.article_update(article=article, acting_user=SYSTEM, status="scheduled", pub_date=when)
     diffs = diffs_by_name(revision(article, 1), revision(article, 2))
     assert (diffs["status"].old, diffs["status"].new) == ("Draft", "Scheduled")
     assert diffs["pub_date"].old == "(none)"
@@ -147,7 +149,7 @@ def test_status_and_date_are_readable():
 
 
 def test_a_deleted_section_is_named_by_its_id():
-    gone = services.section_get_or_create(name="Short-lived")
+    gone = services.section_get_or_create(name="Short-lived", acting_user=SYSTEM)
     article = draft(section=gone)
     edit(article, section=None)
     gone_id = gone.pk
@@ -166,7 +168,7 @@ def test_lead_image_is_named_and_restored():
     diffs = diffs_by_name(revision(article, 1), revision(article, 2))
     assert diffs["lead_image"].old == str(image)
     assert diffs["lead_image"].new == "(none)"
-    revisions.revision_restore(article=article, revision=revision(article, 1), acting_user=None)
+    services.revision_restore(article=article, revision=revision(article, 1), acting_user=SYSTEM)
     article.refresh_from_db()
     assert article.lead_image == image
 
@@ -180,7 +182,7 @@ def test_any_two_revisions_compare_in_either_order():
     assert (forward.old, forward.new) == ("One", "Three")
     backward = diffs_by_name(third, first)["headline"]
     assert (backward.old, backward.new) == ("Three", "One")
-    assert revisions.revision_diff(third, third) == []
+    assert diff.revision_diff(third, third) == []
 
 
 # --- restore --------------------------------------------------------------------------------
@@ -188,10 +190,10 @@ def test_any_two_revisions_compare_in_either_order():
 
 def test_restore_writes_an_old_revision_back_as_a_new_one():
     editor = make_user(role="editor")
-    news = services.section_get_or_create(name="News")
+    news = services.section_get_or_create(name="News", acting_user=SYSTEM)
     article = draft(headline="Original", body="<p>Original body.</p>", section=news)
     edit(article, headline="Rewritten", body="<p>New body.</p>", section=None)
-    restored = revisions.revision_restore(
+    restored = services.revision_restore(
         article=article, revision=revision(article, 1), acting_user=editor
     )
     restored.refresh_from_db()
@@ -215,9 +217,9 @@ def test_restore_keeps_the_status_and_date():
     article = make_article(headline="Public now")
     edit(article, headline="Public and edited")
     services.article_update(
-        article=article, acting_user=None, status="draft", headline="Back in draft"
+        article=article, acting_user=SYSTEM, status="draft", headline="Back in draft"
     )
-    revisions.revision_restore(
+    services.revision_restore(
         article=article, revision=revision(article, 1), acting_user=make_user(role="editor")
     )
     article.refresh_from_db()
@@ -230,7 +232,7 @@ def test_restore_of_a_public_article_keeps_its_address():
     url = article.get_absolute_url()
     edit(article, headline="Another headline", slug="another-headline")
     edit(article, slug="original-headline")
-    revisions.revision_restore(
+    services.revision_restore(
         article=article, revision=revision(article, 2), acting_user=make_user(role="editor")
     )
     article.refresh_from_db()
@@ -243,24 +245,25 @@ def test_contributor_may_restore_only_their_own_drafts():
     article = services.article_create(acting_user=author, headline="Mine")
     services.article_update(article=article, acting_user=author, headline="Mine, edited")
     with pytest.raises(PermissionDenied, match="only on their own drafts"):
-        revisions.revision_restore(
-            article=article, revision=revision(article, 1), acting_user=other
-        )
+        services.revision_restore(article=article, revision=revision(article, 1), acting_user=other)
     article.refresh_from_db()
     assert article.headline == "Mine, edited"
     assert article.revisions.count() == 2
-    revisions.revision_restore(article=article, revision=revision(article, 1), acting_user=author)
+    services.revision_restore(article=article, revision=revision(article, 1), acting_user=author)
     article.refresh_from_db()
     assert article.headline == "Mine"
 
 
 def test_restore_skips_what_was_deleted_and_says_so():
-    tag, gone = services.tag_get_or_create(name="Kept"), services.tag_get_or_create(name="Gone")
+    tag, gone = (
+        services.tag_get_or_create(name="Kept", acting_user=SYSTEM),
+        services.tag_get_or_create(name="Gone", acting_user=SYSTEM),
+    )
     article = draft(tags=[tag, gone])
     edit(article, tags=[])
     gone_id = gone.pk
     gone.delete()
-    revisions.revision_restore(article=article, revision=revision(article, 1), acting_user=None)
+    services.revision_restore(article=article, revision=revision(article, 1), acting_user=SYSTEM)
     assert list(article.tags.all()) == [tag]
     entry = AuditEntry.objects.get(action="revision.restore")
     assert entry.detail["missing"] == [f"tag {gone_id}"]
@@ -269,7 +272,7 @@ def test_restore_skips_what_was_deleted_and_says_so():
 def test_a_revision_of_another_article_is_refused():
     one, two = draft(), draft()
     with pytest.raises(Exception, match="another article"):
-        revisions.revision_restore(article=one, revision=revision(two, 1), acting_user=None)
+        services.revision_restore(article=one, revision=revision(two, 1), acting_user=SYSTEM)
 
 
 # --- admin ----------------------------------------------------------------------------------
@@ -345,7 +348,7 @@ def test_restore_through_the_admin(role_client):
 
 def test_restore_through_the_admin_warns_of_what_is_gone(role_client):
     client = role_client("editor")
-    gone = services.section_get_or_create(name="Closed section")
+    gone = services.section_get_or_create(name="Closed section", acting_user=SYSTEM)
     article = draft(section=gone)
     edit(article, section=None)
     gone_id = gone.pk

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from newscenter.news import services
 from newscenter.news.models import Article, AuditEntry, SiteSettings
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +47,12 @@ def test_update_records_what_changed(admin_user):
 def test_publish_now_and_unpublish():
     article = make_article(status="draft", pub_date=None)
     before = timezone.now()
-    services.article_publish(article=article, acting_user=None)
+    services.article_publish_or_schedule(article=article, acting_user=SYSTEM)
     article.refresh_from_db()
     assert article.status == "published"
     assert before <= article.pub_date <= timezone.now()
     assert article in Article.objects.published()
-    services.article_unpublish(article=article, acting_user=None)
+    services.article_take_down(article=article, acting_user=SYSTEM)
     assert article not in Article.objects.published()
     assert list(
         AuditEntry.objects.filter(article=article).order_by("id").values_list("action", flat=True)
@@ -61,7 +62,7 @@ def test_publish_now_and_unpublish():
 def test_publish_at_a_future_time_schedules():
     article = make_article(status="draft", pub_date=None)
     at = timezone.now() + dt.timedelta(hours=3)
-    services.article_publish(article=article, acting_user=None, at=at)
+    services.article_publish_or_schedule(article=article, acting_user=SYSTEM, at=at)
     article.refresh_from_db()
     assert article.pub_date == at
     assert article not in Article.objects.published()
@@ -71,7 +72,7 @@ def test_public_article_keeps_its_url_when_its_date_is_corrected(client):
     article = make_article(pub_date=dt.datetime(2024, 6, 3, 9, tzinfo=dt.UTC))
     url = article.get_absolute_url()
     services.article_update(
-        article=article, acting_user=None, pub_date=dt.datetime(2024, 6, 2, 9, tzinfo=dt.UTC)
+        article=article, acting_user=SYSTEM, pub_date=dt.datetime(2024, 6, 2, 9, tzinfo=dt.UTC)
     )
     assert article.get_absolute_url() == url
     assert client.get(url).status_code == 200
@@ -80,7 +81,7 @@ def test_public_article_keeps_its_url_when_its_date_is_corrected(client):
 def test_scheduled_article_url_follows_its_date():
     article = make_article(pub_date=timezone.now() + dt.timedelta(days=5))
     new_date = timezone.now() + dt.timedelta(days=9)
-    services.article_update(article=article, acting_user=None, pub_date=new_date)
+    services.article_update(article=article, acting_user=SYSTEM, pub_date=new_date)
     assert article.pub_day == new_date.date()
 
 
@@ -110,7 +111,7 @@ def test_unknown_fields_are_a_programming_error():
 def test_sanitising_is_idempotent():
     article = make_article(body="<p>Hello <b>there</b> <a href='https://a.example'>link</a></p>")
     first = article.body
-    services.article_update(article=article, acting_user=None, body=first)
+    services.article_update(article=article, acting_user=SYSTEM, body=first)
     assert article.body == first
 
 
@@ -130,6 +131,6 @@ def test_site_settings_refuse_unknown_time_zone_and_banner_without_alt():
 @pytest.mark.parametrize("create", [services.tag_get_or_create, services.author_get_or_create,
                                     services.section_get_or_create])  # fmt: skip
 def test_names_that_share_a_slug_get_their_own(create):
-    first, second, again = create(name="C"), create(name="C++"), create(name="c")
+    first, second, again = (create(name=n, acting_user=SYSTEM) for n in ("C", "C++", "c"))
     assert (first.slug, second.slug) == ("c", "c-2")
     assert again == first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newscenter.news import services
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article
 
 
@@ -32,6 +33,6 @@ def publish(committed):
 @pytest.fixture
 def edit(committed):
     def change(article, **fields):
-        return committed(services.article_update, article=article, acting_user=None, **fields)
+        return committed(services.article_update, article=article, acting_user=SYSTEM, **fields)
 
     return change

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from newscenter.news import services
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 from newscenter.search.backends import backend
 from newscenter.search.query import parse
 from newscenter.search.searching import SearchRequest, search
@@ -219,9 +220,9 @@ def test_any_query_string_answers_without_an_error(publish, query):
 
 
 def test_filters_by_section_tag_and_date(publish):
-    company = services.section_get_or_create(name="Company news")
-    products = services.section_get_or_create(name="Product news")
-    fairs = services.tag_get_or_create(name="Trade fairs")
+    company = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
+    products = services.section_get_or_create(name="Product news", acting_user=SYSTEM)
+    fairs = services.tag_get_or_create(name="Trade fairs", acting_user=SYSTEM)
     publish(headline="Compressor at the Hanover fair", section=products, tags=[fairs],
             pub_date=dt.datetime(2024, 4, 22, 9, tzinfo=dt.UTC))  # fmt: skip
     publish(headline="Compressor line expanded", section=company,
@@ -253,7 +254,7 @@ def test_pages_partition_the_results(db, committed):
         )
         for n in range(25)
     ]
-    committed(services.article_bulk_create, acting_user=None, new=new)
+    committed(services.article_bulk_create, acting_user=SYSTEM, new=new)
     pages = [search(SearchRequest("flange", page=p, per_page=10)) for p in (1, 2, 3)]
     assert [r.total for r in pages] == [25, 25, 25]
     headlines = [h for p in (1, 2, 3) for h in found("flange", page=p, per_page=10)]
@@ -270,7 +271,7 @@ def test_only_the_newest_matches_of_a_very_common_query_are_ranked(db, committed
         for n in range(8)
     ]
     new[7].fields["headline"] = "Seal seal seal: the oldest"  # most relevant, but outside
-    committed(services.article_bulk_create, acting_user=None, new=new)
+    committed(services.article_bulk_create, acting_user=SYSTEM, new=new)
     results = search(SearchRequest("seal"))
     assert (results.total, results.more) == (5, True)
     assert sorted(found("seal")) == sorted(f"Seal report {n}" for n in range(5))
@@ -291,15 +292,15 @@ def test_request_limits_are_checked():
 
 def test_the_index_follows_publish_edit_and_unpublish(publish, committed, edit):
     article = committed(
-        services.article_create, acting_user=None, headline="Hydrant programme", status="draft"
+        services.article_create, acting_user=SYSTEM, headline="Hydrant programme", status="draft"
     )
     assert found("hydrant") == []
-    committed(services.article_publish, article=article, acting_user=None)
+    committed(services.article_publish_or_schedule, article=article, acting_user=SYSTEM)
     assert found("hydrant") == ["Hydrant programme"]
     edit(article, headline="Sprinkler programme")
     assert found("hydrant") == []
     assert found("sprinkler") == ["Sprinkler programme"]
-    committed(services.article_unpublish, article=article, acting_user=None)
+    committed(services.article_take_down, article=article, acting_user=SYSTEM)
     assert found("sprinkler") == []
 
 
@@ -308,7 +309,7 @@ def test_a_rolled_back_edit_never_reaches_the_index(publish, committed):
 
     def failing_edit():
         with transaction.atomic():
-            services.article_update(article=article, acting_user=None, headline="Bellows order")
+            services.article_update(article=article, acting_user=SYSTEM, headline="Bellows order")
             raise RuntimeError("rolled back")
 
     with pytest.raises(RuntimeError):

@@ -8,14 +8,15 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from newscenter.news import services
+from newscenter.news.policy import SYSTEM
 from newscenter.search.related import related_articles
 
 
 def test_shared_tags_then_section_then_words(publish):
-    pumps = services.section_get_or_create(name="Product news")
-    company = services.section_get_or_create(name="Company news")
-    fairs = services.tag_get_or_create(name="Trade fairs")
-    hanover = services.tag_get_or_create(name="Hanover")
+    pumps = services.section_get_or_create(name="Product news", acting_user=SYSTEM)
+    company = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
+    fairs = services.tag_get_or_create(name="Trade fairs", acting_user=SYSTEM)
+    hanover = services.tag_get_or_create(name="Hanover", acting_user=SYSTEM)
     now = timezone.now()
     article = publish(headline="Kesselmark at the Hanover fair", section=pumps,
                       tags=[fairs, hanover])  # fmt: skip
@@ -37,7 +38,7 @@ def test_text_similarity_fills_in_without_tags_or_section(publish):
 
 
 def test_the_article_page_links_its_related_articles(client, publish):
-    fairs = services.tag_get_or_create(name="Trade fairs")
+    fairs = services.tag_get_or_create(name="Trade fairs", acting_user=SYSTEM)
     article = publish(headline="Kesselmark at the fair", tags=[fairs])
     other = publish(headline="Fair calendar", tags=[fairs])
     page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from newscenter.news import services
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +38,9 @@ def _no_page_cache(settings):
 
 
 def _site(count: int, *, start: dt.datetime) -> dict[str, str]:
-    section = services.section_get_or_create(name="Plants")
-    tag = services.tag_get_or_create(name="Valves")
-    author = services.author_get_or_create(name="Jana Oster")
+    section = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
+    tag = services.tag_get_or_create(name="Valves", acting_user=SYSTEM)
+    author = services.author_get_or_create(name="Jana Oster", acting_user=SYSTEM)
     image = make_image()
     articles = [
         make_article(
@@ -132,7 +133,7 @@ def _bulk(count: int, section) -> list[int]:
 
 
 def test_listing_queries_walk_an_index_and_never_sort_or_scan_the_articles(client):
-    section = services.section_get_or_create(name="Plants")
+    section = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
     ids = _bulk(4000, section)
     section_ids = list(
         Article.objects.published().filter(section=section).values_list("pk", flat=True)[:100]

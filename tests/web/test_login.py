@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from newscenter.web.accounts import client_ip
+from newscenter.accounts.views import client_ip
 from tests.builders import make_user
 from tests.conftest import https_client
 
@@ -266,7 +266,7 @@ def test_staff_without_an_authenticator_enrol_one_at_login(client):
     assert "no-store" in page["Cache-Control"]
     device = TOTPDevice.objects.get(user=user)
     assert not device.confirmed
-    from newscenter.news.accounts import second_factor_secret
+    from newscenter.news.services.accounts import second_factor_secret
 
     assert soup.select_one(".secret").get_text().replace(" ", "") == second_factor_secret(device)
     # A reload shows the same secret.

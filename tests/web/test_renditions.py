@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as Pillow
 
-from newscenter.news import renditions
-from newscenter.news.images import image_create
+from newscenter.news import pictures as renditions
 from newscenter.news.models import Rendition, SiteSettings
+from newscenter.news.policy import SYSTEM
+from newscenter.news.services.images import image_create
 from tests.builders import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_renditions_come_in_each_width_in_webp_and_jpeg(settings, size, widths):
 def test_transparent_images_fall_back_to_png():
     buffer = io.BytesIO()
     Pillow.new("RGBA", (500, 300), (200, 30, 30, 128)).save(buffer, format="PNG")
-    image = image_create(file_or_bytes=buffer.getvalue(), acting_user=None)
+    image = image_create(file_or_bytes=buffer.getvalue(), acting_user=SYSTEM)
     assert set(image.renditions.values_list("format", "width")) == {
         ("webp", 320), ("webp", 500), ("png", 320), ("png", 500)
     }  # fmt: skip

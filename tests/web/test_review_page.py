@@ -7,8 +7,9 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from newscenter.news import review_links
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
+from newscenter.news.services import review_links
 from tests.builders import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 
 def link_for(article, hours: int = 24):
     return review_links.review_link_create(
-        article=article, acting_user=None, expires=dt.timedelta(hours=hours)
+        article=article, acting_user=SYSTEM, expires=dt.timedelta(hours=hours)
     )
 
 

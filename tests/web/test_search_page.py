@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from newscenter.news import services
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article
 
 
@@ -49,7 +50,7 @@ def test_search_pages_are_not_indexed(client, publish):
 
 
 def test_no_results_offers_help(client, publish):
-    section = services.section_get_or_create(name="Company news")
+    section = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
     publish(headline="Valves", section=section)
     page = soup(client.get("/news/search/", {"q": "zeppelin"}))
     help_text = page.select_one(".no-results").get_text(" ", strip=True)
@@ -102,7 +103,7 @@ def test_pages_link_to_each_other_with_the_query_kept(
                                        "pub_date": make_article().pub_date})
            for n in range(25)]  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        services.article_bulk_create(acting_user=None, new=new)
+        services.article_bulk_create(acting_user=SYSTEM, new=new)
     first = soup(client.get("/news/search/", {"q": "pump", "sort": "date"}))
     assert len(first.select(".search-results > li")) == 20
     next_href = first.select_one("a[rel=next]")["href"]
@@ -115,7 +116,7 @@ def test_pages_link_to_each_other_with_the_query_kept(
 
 
 def test_json_gives_the_same_results(client, publish):
-    section = services.section_get_or_create(name="Product news")
+    section = services.section_get_or_create(name="Product news", acting_user=SYSTEM)
     publish(headline="Gate valves, new sizes", standfirst="Sizes up to DN 600.", section=section)
     publish(headline="Valve seminar", body="<p>About valves.</p>")
     html = soup(client.get("/news/search/", {"q": "valves"}))

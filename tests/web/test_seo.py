@@ -15,6 +15,7 @@ from PIL import Image
 
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
+from newscenter.news.policy import SYSTEM
 from newscenter.web import seo
 from tests.builders import make_article, make_image
 
@@ -65,13 +66,16 @@ def set_logo(width: int = 160, height: int = 160) -> SiteSettings:
 
 @pytest.fixture
 def full_article() -> Article:
-    section = services.section_get_or_create(name="Plants")
+    section = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
     return make_article(
         headline="Ebersfurt foundry casts its first valve bodies",
         standfirst="The new foundry in Ebersfurt poured its first series of valve bodies.",
         section=section,
-        tags=[services.tag_get_or_create(name=name) for name in ("Foundry", "Ebersfurt")],
-        authors=[services.author_get_or_create(name="Jana Oster")],
+        tags=[
+            services.tag_get_or_create(name=name, acting_user=SYSTEM)
+            for name in ("Foundry", "Ebersfurt")
+        ],
+        authors=[services.author_get_or_create(name="Jana Oster", acting_user=SYSTEM)],
         lead_image=make_image(1200, 630, alt="Glowing metal poured into a sand mould"),
         language="en",
     )
@@ -252,7 +256,8 @@ def test_a_headline_cannot_break_out_of_the_json_ld(client, headline):
     assert "<!-- <script>" not in response.text
 
 
-def test_public_pages_carry_no_csp_nonce_so_that_they_can_be_shared(client):
+def test_public_pages_carry_no_csp_nonce_so_that_they_can_be_shared(client, settings):
+    settings.NEWSCENTER_PAGE_CACHE_SECONDS = 600
     # JSON-LD is data, never executed, so CSP does not govern it; a nonce in a cached page
     # would be the same secret for every reader.
     response = client.get(make_article().get_absolute_url())
@@ -292,7 +297,7 @@ def test_index_page_tells_the_sites_tagline(client):
 
 
 def test_section_page_uses_the_section_description_and_breadcrumb(client):
-    section = services.section_get_or_create(name="Plants")
+    section = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
     section.description = "Our works in Ebersfurt and beyond."
     section.save()
     make_article(section=section)
@@ -309,7 +314,7 @@ def test_section_page_uses_the_section_description_and_breadcrumb(client):
 
 
 def test_author_page_uses_the_bio(client):
-    author = services.author_get_or_create(name="Jana Oster")
+    author = services.author_get_or_create(name="Jana Oster", acting_user=SYSTEM)
     author.bio = "Jana writes about the foundry."
     author.save()
     make_article(authors=[author])
@@ -323,7 +328,7 @@ def test_tag_page_falls_back_to_the_tagline(client):
     site = SiteSettings.load()
     site.tagline = "Valves, pumps and the people who make them"
     site.save()
-    make_article(tags=[services.tag_get_or_create(name="Foundry")])
+    make_article(tags=[services.tag_get_or_create(name="Foundry", acting_user=SYSTEM)])
     page = soup(client.get("/news/tag/foundry/"))
     assert meta(page, "description") == "Valves, pumps and the people who make them"
     items = one_of_type(page, "BreadcrumbList")["itemListElement"]

@@ -20,6 +20,7 @@ from lxml import etree
 
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
+from newscenter.news.policy import SYSTEM
 from newscenter.news.services import NewArticle, article_bulk_create
 from newscenter.web import sitemaps
 from tests.builders import make_article, make_image
@@ -106,9 +107,9 @@ def test_sitemaps_list_public_pages_and_nothing_else(fetch):
     def listed_article(label: str, **fields) -> Article:
         return make_article(
             headline=f"{label} article",
-            section=services.section_get_or_create(name=f"{label} section"),
-            tags=[services.tag_get_or_create(name=f"{label} tag")],
-            authors=[services.author_get_or_create(name=f"{label} author")],
+            section=services.section_get_or_create(name=f"{label} section", acting_user=SYSTEM),
+            tags=[services.tag_get_or_create(name=f"{label} tag", acting_user=SYSTEM)],
+            authors=[services.author_get_or_create(name=f"{label} author", acting_user=SYSTEM)],
             **fields,
         )
 
@@ -126,7 +127,7 @@ def test_sitemaps_list_public_pages_and_nothing_else(fetch):
 
 def test_an_article_lastmod_is_its_last_update(fetch):
     article = make_article(pub_date=timezone.now() - dt.timedelta(days=3))
-    article = services.article_update(article=article, acting_user=None, headline="Corrected")
+    article = services.article_update(article=article, acting_user=SYSTEM, headline="Corrected")
     article.refresh_from_db()
     assert lastmods(fetch(section_url("articles"))) == {absolute(article): article.updated}
 
@@ -134,7 +135,7 @@ def test_an_article_lastmod_is_its_last_update(fetch):
 def test_a_listing_lastmod_is_when_its_newest_article_appeared(fetch, time_machine):
     start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     time_machine.move_to(start, tick=False)
-    section = services.section_get_or_create(name="Plant news")
+    section = services.section_get_or_create(name="Plant news", acting_user=SYSTEM)
     make_article(section=section, pub_date=start - dt.timedelta(days=1))
     goes_live = start + dt.timedelta(hours=1)
     make_article(section=section, pub_date=goes_live)  # scheduled: written at `start`
@@ -279,7 +280,7 @@ def test_the_news_sitemap_holds_the_newest_1000(fetch, client):
         )
         for n in range(1_001)
     ]
-    created = article_bulk_create(acting_user=None, new=new)
+    created = article_bulk_create(acting_user=SYSTEM, new=new)
     url = reverse("news:sitemap-news")
     entries = locs(fetch(url))
     assert entries == [absolute(a) for a in created[:1_000]]
@@ -326,14 +327,18 @@ def add_articles(count: int, start: int) -> None:
                     "headline": f"Order {n} shipped",
                     "status": Article.Status.PUBLISHED,
                     "pub_date": now - dt.timedelta(minutes=n + 1),
-                    "section": services.section_get_or_create(name=f"Section {n % 7}"),
+                    "section": services.section_get_or_create(
+                        name=f"Section {n % 7}", acting_user=SYSTEM
+                    ),
                     "lead_image": picture,
                 },
-                tags=[services.tag_get_or_create(name=f"Tag {n}")],
-                authors=[services.author_get_or_create(name=f"Author {n % 11}")],
+                tags=[services.tag_get_or_create(name=f"Tag {n}", acting_user=SYSTEM)],
+                authors=[
+                    services.author_get_or_create(name=f"Author {n % 11}", acting_user=SYSTEM)
+                ],
             )
         )
-    article_bulk_create(acting_user=None, new=new)
+    article_bulk_create(acting_user=SYSTEM, new=new)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from newscenter.news import services
 from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_older_pages_refuse_anchors_that_are_not_public_articles(client):
 
 
 def test_section_pages_are_paged_within_their_section(client):
-    section = services.section_get_or_create(name="Plants")
+    section = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
     now = timezone.now()
     for n in range(25):
         make_article(
@@ -108,8 +109,8 @@ def test_section_pages_are_paged_within_their_section(client):
 
 
 def test_section_and_tag_pages(client):
-    section = services.section_get_or_create(name="Company news")
-    tag = services.tag_get_or_create(name="Sustainability")
+    section = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
+    tag = services.tag_get_or_create(name="Sustainability", acting_user=SYSTEM)
     make_article(headline="In the section", section=section, tags=[tag])
     make_article(headline="Elsewhere")
     section_page = client.get("/news/section/company-news/")
@@ -125,7 +126,7 @@ def test_section_and_tag_pages(client):
 
 
 def test_author_page_lists_their_public_articles_and_is_linked_from_the_byline(client):
-    author = services.author_get_or_create(name="Jana Oster")
+    author = services.author_get_or_create(name="Jana Oster", acting_user=SYSTEM)
     author.bio = "Writes about the works."
     author.save()
     mine = make_article(headline="Written by Jana", authors=[author])

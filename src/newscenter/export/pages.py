@@ -9,7 +9,7 @@ from django.urls import reverse
 from newscenter.export.files import file_for
 from newscenter.export.snapshot import Snapshot, fingerprint
 from newscenter.export.urls import article_url
-from newscenter.feeds import FEED_LENGTH, FEED_TYPES
+from newscenter.feeds.syndication import FEED_LENGTH, FEED_TYPES
 from newscenter.web.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from newscenter.web.views import PAGE_SIZE
 

@@ -26,7 +26,7 @@ from django.urls import resolve, reverse
 from newscenter.export.pages import SEARCH_INDEX_URL, Page
 from newscenter.export.snapshot import Snapshot
 from newscenter.export.urls import article_url
-from newscenter.feeds import FEED_TYPES, ArticleFeed, Scope
+from newscenter.feeds.syndication import FEED_TYPES, ArticleFeed, Scope
 from newscenter.news import selectors
 from newscenter.news.models import Article
 from newscenter.web import views

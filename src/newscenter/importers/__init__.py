@@ -1,7 +1,7 @@
 """The registry of import formats, by name, extensible with ``NEWSCENTER_IMPORT_FORMATS``.
 
 Each entry names a module exposing ``parser``: an object following
-:class:`newscenter.importers.base.Parser`.
+:class:`newscenter.importers.parsers.base.Parser`.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from importlib import import_module
 
 from django.conf import settings
 
-from newscenter.importers.base import ImportParseError, Parser
+from newscenter.importers.parsers.base import ImportParseError, Parser
 
 BUILTIN_FORMATS = {
-    "feed": "newscenter.importers.feed",
-    "html": "newscenter.importers.html",
-    "markdown": "newscenter.importers.markdown",
-    "text": "newscenter.importers.text",
-    "wxr": "newscenter.importers.wxr",
+    "feed": "newscenter.importers.parsers.feed",
+    "html": "newscenter.importers.parsers.html",
+    "markdown": "newscenter.importers.parsers.markdown",
+    "text": "newscenter.importers.parsers.text",
+    "wxr": "newscenter.importers.parsers.wxr",
 }
 
 

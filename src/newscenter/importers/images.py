@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from newscenter.fetching import FetchError, fetch
 from newscenter.news import services
-from newscenter.news.images import ImageRejected, image_create
 from newscenter.news.models import ImportRecord
 from newscenter.news.policy import PolicyDenied
+from newscenter.news.services.images import ImageRejected, image_create
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
 
@@ -25,7 +25,7 @@ class ImageReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def lead_images_fetch(*, acting_user=None) -> ImageReport:
+def lead_images_fetch(*, acting_user) -> ImageReport:
     """Every imported article still waiting for its lead image gets one, or a reason why not."""
     report = ImageReport()
     waiting = ImportRecord.objects.exclude(lead_image_url="").filter(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from newscenter.importers.base import ImportParseError
+from newscenter.importers.parsers.base import ImportParseError
 from newscenter.importers.run import Source
 
 URL_SCHEMES = ("http://", "https://")

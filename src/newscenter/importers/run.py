@@ -11,13 +11,13 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from newscenter.importers import detect_parser, get_parser
-from newscenter.importers.base import (
+from newscenter.importers.parsers.base import (
     HEAD_BYTES,
     ImportedArticle,
     ImportParseError,
@@ -27,6 +27,7 @@ from newscenter.importers.base import (
 )
 from newscenter.news import publishing, services
 from newscenter.news.models import Article, ImportRecord, SiteSettings
+from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
 
 # Fields compared to decide between "updated" and "skipped: unchanged".
@@ -85,7 +86,7 @@ def import_sources(
     sources: Iterable[Source],
     *,
     options: ImportOptions,
-    acting_user=None,
+    acting_user: Any,
     progress: Progress | None = None,
 ) -> ImportReport:
     report = ImportReport()
@@ -120,7 +121,7 @@ def import_items(
     source: Source,
     format_name: str,
     options: ImportOptions,
-    acting_user=None,
+    acting_user: Any,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Save one source's items, all or nothing: the report only counts what was committed.
@@ -141,6 +142,8 @@ def import_items(
     except (ValidationError, IntegrityError) as exc:
         where = _where(source, item if isinstance(item, ImportedArticle) else None)
         return ImportReport(failed=[(where, _validation_message(exc))])
+    except PolicyDenied as exc:
+        return ImportReport(failed=[(source.name, f"refused: {exc}; nothing from it was saved")])
     return report
 
 
@@ -178,7 +181,7 @@ class _Batch:
         self.format_name, self.options, self.acting_user = format_name, options, acting_user
         self.report = report
         self.pending: dict[str, tuple[ImportedArticle, str]] = {}
-        self.names = _Names()
+        self.names = _Names(acting_user)
 
     def add(self, item: ImportedArticle, label: str) -> None:
         if item.source_key in self.pending:  # the same item twice in one source
@@ -240,13 +243,14 @@ class _Batch:
 class _Names:
     """Sections, tags and authors by name, each looked up or created once per run."""
 
-    def __init__(self) -> None:
+    def __init__(self, acting_user: Any) -> None:
+        self.acting_user = acting_user
         self.cache: dict[tuple[str, str], object] = {}
 
     def _get(self, kind: str, name: str, create):
         key = (kind, name.strip().lower())
         if key not in self.cache:
-            self.cache[key] = create(name=name)
+            self.cache[key] = create(name=name, acting_user=self.acting_user)
         return self.cache[key]
 
     def section(self, name: str):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newscenter import fetching
-from newscenter.importers import feed
+from newscenter.importers.parsers import feed
 from newscenter.importers.run import (
     UNCHANGED,
     ImportOptions,
@@ -24,7 +24,8 @@ from newscenter.importers.run import (
     import_sources,
 )
 from newscenter.news import services
-from newscenter.news.models import Article, AuditEntry, FeedSubscription
+from newscenter.news.audit import audit_record
+from newscenter.news.models import Article, FeedSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +47,16 @@ class PollResult:
 
 @transaction.atomic
 def feed_subscribe(
-    *, url: str, section_name: str = "", publish: bool = False, title: str = "", acting_user=None
+    *, url: str, acting_user, section_name: str = "", publish: bool = False, title: str = ""
 ) -> FeedSubscription:
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
         raise ValidationError({"url": "A feed address must start with http:// or https://."})
-    section = services.section_get_or_create(name=section_name) if section_name.strip() else None
+    section = (
+        services.section_get_or_create(name=section_name, acting_user=acting_user)
+        if section_name.strip()
+        else None
+    )
     subscription = FeedSubscription(url=url, section=section, publish=publish, title=title)
     subscription.full_clean()
     subscription.save()
@@ -60,14 +65,14 @@ def feed_subscribe(
 
 
 @transaction.atomic
-def feed_unsubscribe(*, url: str, acting_user=None) -> None:
+def feed_unsubscribe(*, url: str, acting_user) -> None:
     """Stop polling ``url``; the articles already imported from it stay."""
     subscription = FeedSubscription.objects.get(url=url.strip())
     _audit(acting_user, "feed_unsubscribe", subscription)
     subscription.delete()
 
 
-def feeds_poll(*, acting_user=None, now=None) -> list[PollResult]:
+def feeds_poll(*, acting_user, now=None) -> list[PollResult]:
     subscriptions = FeedSubscription.objects.filter(active=True).select_related("section")
     return [
         _poll(subscription, acting_user, now or timezone.now()) for subscription in subscriptions
@@ -142,8 +147,4 @@ def _fits(value: str, field: str) -> str:
 
 
 def _audit(actor, action: str, subscription: FeedSubscription) -> None:
-    AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        detail={"feed": subscription.url},
-    )
+    audit_record(actor=actor, action=action, target=subscription, feed=subscription.url)

@@ -24,7 +24,7 @@ def validate_time_zone(value: str) -> None:
 class Image(models.Model):
     """A picture in the media library: stored re-encoded under a name the server chose.
 
-    Only ``news.images.image_create`` makes one (it validates the upload and makes the
+    Only ``news.services.images.image_create`` makes one (it validates the upload and makes the
     renditions); width and height are stored so that pages never open the file to size it.
     """
 
@@ -61,7 +61,7 @@ class Rendition(models.Model):
     """The image resized to one width in one format, for ``srcset``."""
 
     class Format(models.TextChoices):
-        # AVIF is a choice so that switching news.renditions.MODERN needs no migration.
+        # AVIF is a choice so that switching news.pictures.MODERN needs no migration.
         WEBP = "webp", "WebP"
         AVIF = "avif", "AVIF"
         JPEG = "jpeg", "JPEG"
@@ -304,7 +304,7 @@ class Article(models.Model):
         )
 
     def clean(self) -> None:
-        # Alternative text is required before publishing (news.workflow checks it), not on
+        # Alternative text is required before publishing (news.services.workflow checks it), not on
         # every save: a draft may pick an image before anyone has described it.
         if self.status in self.TIMED and self.pub_date is None:
             raise ValidationError(

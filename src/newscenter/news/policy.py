@@ -1,10 +1,12 @@
-"""Who may do what: the one policy the services enforce, so admin, API and CLI cannot disagree.
+"""Who may do what: the one policy the services enforce, so desk, CLI and imports cannot disagree.
 
 Three roles, each a group made by a migration, each including the one below it:
 contributor < editor < administrator. A superuser counts as an administrator. The
-system itself (``acting_user=None``: migrations, the demo, an operator's shell) is not
-checked. ``docs/roles.md`` holds the same table in words; tests compare every surface
-with that document.
+system itself (migrations, the demo, imports and feed polls an operator runs without
+``--user``) acts as :data:`SYSTEM`, which is not checked; it is never the default: every
+service takes ``acting_user`` as a required keyword, and ``None`` is refused, so that
+forgetting to name the user can never mean every right. ``docs/roles.md`` holds the same
+table in words; tests compare every surface with that document.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
     from newscenter.news.models import Article
 
 
@@ -72,13 +76,31 @@ POLICY: dict[str, Rule] = {
 }
 
 
+class System:
+    """The acting user of work nobody does by hand: may do anything, recorded as no one."""
+
+    is_authenticated = False
+    is_active = True
+    is_superuser = False
+    pk = None
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def get_username(self) -> str:
+        return "system"
+
+
+SYSTEM = System()
+
+
 class PolicyDenied(PermissionDenied):
     """The acting user's role does not allow the action; the message says which and why."""
 
 
 def role_of(user) -> Role | None:
     """The highest role the user holds, or None (anonymous, inactive, or no role at all)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or user is SYSTEM or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Role.ADMINISTRATOR
@@ -90,7 +112,7 @@ def role_of(user) -> Role | None:
 def can(user, action: str, *, article: Article | None = None, role: Role | None = None) -> bool:
     """Whether ``user`` may do ``action`` (to ``article``; granting ``role``).
 
-    ``user=None`` is the system and may do anything.
+    :data:`SYSTEM` may do anything; ``None`` is a mistake (TypeError), never the system.
     """
     return _refusal(user, action, article=article, role=role) is None
 
@@ -105,8 +127,10 @@ def require(user, action: str, *, article: Article | None = None, role: Role | N
 def _refusal(user, action: str, *, article, role) -> str | None:
     if action not in POLICY:
         raise KeyError(f"no policy for {action!r}")
-    if user is None:
+    if user is SYSTEM:
         return None
+    if user is None:
+        raise TypeError("acting_user is required: a user, or SYSTEM for the system itself")
     held = role_of(user)
     if held is None:
         return f"{_who(user)} has no newsroom role, so cannot {_verb(action)}"
@@ -122,6 +146,13 @@ def _refusal(user, action: str, *, article, role) -> str | None:
     if rule == UP_TO_OWN:
         return f"a {held.name.lower()} cannot grant a role above their own"
     return f"a {held.name.lower()} cannot {_verb(action)}"
+
+
+def actor_of(user) -> AbstractBaseUser | None:
+    """The user an audit entry or a revision names: None for the system (and anonymous)."""
+    if user is None:
+        raise TypeError("acting_user is required: a user, or SYSTEM for the system itself")
+    return user if user is not SYSTEM and user.is_authenticated else None
 
 
 def _own_draft(user, article: Article) -> bool:

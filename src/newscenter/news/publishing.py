@@ -72,7 +72,7 @@ def _from(*states: str) -> frozenset[str]:
     return frozenset(states)
 
 
-# The workflow as data: news.workflow enforces it, docs/workflow.md describes it, and the
+# The workflow as data: news.services.workflow enforces it, docs/workflow.md describes it, and the
 # tests walk every (state, transition) pair of it. Keys are also the policy's actions
 # ("article.<verb>") and the audit entries' action names.
 TRANSITIONS: dict[str, Transition] = {

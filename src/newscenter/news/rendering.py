@@ -1,4 +1,4 @@
-"""Body HTML: one allow-list for every input path (editor, paste, import, API).
+"""Body HTML: one allow-list for every input path (editor, paste, imports).
 
 Editors below admin are not trusted with raw HTML, so nothing reaches the
 database without passing :func:`sanitise_html`. The allow-list is deliberately

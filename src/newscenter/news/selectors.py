@@ -1,4 +1,4 @@
-"""Reads shared by the public pages, the admin preview and (later) feeds, API and export."""
+"""Reads shared by the public pages, feeds, sitemaps, search, the export and the desk's preview."""
 
 from __future__ import annotations
 

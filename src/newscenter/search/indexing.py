@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from newscenter.news.changes import Change
 from newscenter.news.models import Article
 from newscenter.search.backends import backend
 from newscenter.search.base import Document
@@ -21,16 +22,18 @@ SPELLING_MIN_CHARS = 4
 SPELLING_MAX_CHARS = 30
 
 
-def articles_changed(sender, *, article_ids: Iterable[int], **kwargs) -> None:
-    """Receiver of ``news.signals.articles_changed``: runs after the change has committed.
+def follow_change(change: Change) -> None:
+    """Listener of the domain's ``content_changed``: runs after the change has committed.
 
     A failure here must not turn a saved edit into an error page: it is logged, and
     ``newscenter reindex`` rebuilds the index from the articles.
     """
+    if not change.articles:
+        return
     try:
-        index_articles(article_ids)
+        index_articles(change.articles)
     except Exception:
-        log.exception("search index not updated for articles %s", list(article_ids)[:20])
+        log.exception("search index not updated for articles %s", sorted(change.articles)[:20])
 
 
 @transaction.atomic

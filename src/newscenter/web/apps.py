@@ -6,7 +6,7 @@ class WebConfig(AppConfig):
     label = "web"
     verbose_name = "Public site"
 
-    def ready(self):
-        from newscenter.web import pagecache
+    def ready(self) -> None:
+        from newscenter.web.pagecache import invalidation
 
-        pagecache.connect_signals()
+        invalidation.connect()

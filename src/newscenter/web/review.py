@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.shortcuts import redirect, render
 
-from newscenter.news import review_links, selectors
+from newscenter.news import selectors
+from newscenter.news.services import review_links
 
 PRIVATE_HEADERS = {
     # A shared cache would serve the draft to others, or keep it after the link is revoked.

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from newscenter import feeds
+from newscenter.feeds import syndication as feeds
 from newscenter.web import converters, review, search, sitemaps, views
 
 register_converter(converters.FourDigitConverter, "yyyy")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from newscenter.news import renditions
+from newscenter.news import pictures
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ register = template.Library()
 @register.simple_tag
 def picture(
     image,
-    sizes: str = renditions.COLUMN_SIZES,
+    sizes: str = pictures.COLUMN_SIZES,
     alt: str | None = None,
     loading: str = "lazy",
     fetchpriority: str = "",
@@ -24,12 +24,12 @@ def picture(
     """The image's ``<picture>``; nothing at all when there is no image."""
     if not image:
         return ""
-    return renditions.picture_html(
+    return pictures.picture_html(
         image, sizes=sizes, alt=alt, loading=loading, fetchpriority=fetchpriority
     )
 
 
 @register.filter
 def library_pictures(body: str):
-    """Sanitised body HTML with its library images as ``<picture>`` (see news.renditions)."""
-    return renditions.pictures_in_body(body)
+    """Sanitised body HTML with its library images as ``<picture>`` (see news.pictures)."""
+    return pictures.pictures_in_body(body)

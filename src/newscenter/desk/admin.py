@@ -1,0 +1,10 @@
+"""Loaded by the admin's autodiscovery: each module registers its models on the desk's site."""
+
+from newscenter.desk import (  # noqa: F401  (imported to register)
+    articles,
+    audit,
+    media,
+    site_settings,
+    taxonomy,
+    users,
+)

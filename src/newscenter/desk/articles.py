@@ -1,0 +1,229 @@
+"""The desk's articles: the writing form, the change list, and actions, through the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import Media
+
+from newscenter.desk import imports, review_links, revisions
+from newscenter.desk import workflow as workflow_pages
+from newscenter.news import policy, publishing, services
+from newscenter.news.models import Article
+from newscenter.news.policy import PolicyDenied
+from newscenter.news.rendering import sanitise_html
+from newscenter.news.services import workflow
+
+# What the toolbar offers; everything it can produce is inside news.rendering's allow-list,
+# and the server sanitises again whatever the browser sends.
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "History": True,
+    "HTML": True,
+    "SpecialCharacters": True,
+}
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # Django 6's default already: "example.com/page" typed by an editor means https.
+    source_url = forms.URLField(assume_scheme="https", required=False, max_length=1000)
+    canonical_url = forms.URLField(assume_scheme="https", required=False, max_length=1000)
+
+    body = ProseEditorFormField(
+        config={"extensions": EDITOR_EXTENSIONS},
+        sanitize=sanitise_html,
+        widget=AdminProseEditorWidget,
+        required=False,
+    )
+
+    class Meta:
+        model = Article
+        # No "status": it moves only through the workflow page (news.services.workflow).
+        fields = (
+            "headline", "slug", "standfirst", "body", "pub_date", "section", "tags",
+            "authors", "lead_image", "lead_image_alt", "source_name", "source_url",
+            "canonical_url", "language",
+        )  # fmt: skip
+
+    def clean_pub_date(self):
+        # The service refuses this too; asked here it is a form error, not a server error.
+        pub_date = self.cleaned_data.get("pub_date")
+        if self.instance.pk:
+            stored = Article.objects.get(pk=self.instance.pk)
+            problem = publishing.date_move_problem(stored, pub_date)
+            if problem:
+                raise ValidationError(problem)
+        return pub_date
+
+
+class NonceMediaMixin:
+    """Give the editor's import map the request's CSP nonce: the policy allows no inline script."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["media"] = Media.from_media(context["media"], nonce=str(request.csp_nonce))
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+class StateFilter(admin.SimpleListFilter):
+    """By the state readers and editors see now, not the stored status (a scheduled article
+    whose time has come is published)."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Article.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.Status.values:
+            return workflow.in_state(queryset, self.value())
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(NonceMediaMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ("headline", "state", "pub_date", "section", "updated")
+    list_filter = (StateFilter, "section", ("pub_date", admin.DateFieldListFilter), "tags")
+    list_select_related = ("section",)
+    search_fields = ("headline", "standfirst", "body", "source_name")
+    date_hierarchy = "pub_date"
+    prepopulated_fields = {"slug": ("headline",)}
+    autocomplete_fields = ("section", "tags", "authors", "lead_image")
+    readonly_fields = ("state", "public_url", "created", "updated")
+    actions = ("publish_now", "unpublish")
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("headline", "slug", "standfirst", "body")}),
+        ("Publishing", {"fields": ("state", "pub_date", "section", "tags", "authors")}),
+        ("Lead image", {"fields": ("lead_image", "lead_image_alt")}),
+        (
+            "Source and language",
+            {
+                "fields": ("source_name", "source_url", "canonical_url", "language"),
+                "description": "For items republished from another outlet: the page shows "
+                "a “Source:” line linking the original.",
+            },
+        ),
+        ("Record", {"fields": ("public_url", "created", "updated"), "classes": ("collapse",)}),
+    )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: imports.import_view(self, request))
+        return [
+            path("import/", view, name="news_article_import"),
+            *workflow_pages.urls(self),
+            *revisions.urls(self),
+            *review_links.urls(self),
+            *super().get_urls(),
+        ]
+
+    # The policy narrows the groups' model permissions: a contributor holds
+    # change_article to reach their drafts, and may change only those.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and policy.can(request.user, "article.create")
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:  # the change list: anyone who may edit some article
+            return _role_rule(request.user, "article.edit") is not False
+        return policy.can(request.user, "article.edit", article=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = policy.can(request.user, "article.delete", article=obj)
+        return super().has_delete_permission(request, obj) and allowed
+
+    @admin.display(description="state", ordering="status")
+    def state(self, obj: Article) -> str:
+        return workflow_pages.state_text(obj) if obj.pk else "Draft"
+
+    @admin.display(description="public address")
+    def public_url(self, obj: Article) -> str:
+        if not obj.pk:
+            return "-"
+        url = obj.get_absolute_url() if obj.is_public else reverse("news:preview", args=[obj.pk])
+        label = "view on site" if obj.is_public else "preview (not public yet)"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def view_on_site(self, obj: Article) -> str:
+        return obj.get_absolute_url() if obj.is_public else reverse("news:preview", args=[obj.pk])
+
+    def save_model(self, request, obj, form, change):
+        # The form has already applied its values to obj (files included): hand those over.
+        data = {k: getattr(obj, k) for k in form.cleaned_data if k in services.ARTICLE_FIELDS}
+        m2m = {
+            "tags": form.cleaned_data.get("tags", []),
+            "authors": form.cleaned_data.get("authors", []),
+        }
+        if change:
+            services.article_update(article=obj, acting_user=request.user, **data, **m2m)
+        else:
+            data.pop("headline")
+            saved = services.article_create(
+                acting_user=request.user, headline=obj.headline, **data, **m2m
+            )
+            obj.pk, obj.slug, obj.pub_day = saved.pk, saved.slug, saved.pub_day
+
+    def save_related(self, request, form, formsets, change):
+        # Tags and authors were saved by the service; only inline formsets remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article, acting_user=request.user)
+
+    @admin.action(description="Publish selected articles now")
+    def publish_now(self, request, queryset):
+        self._transition_each(request, queryset, "publish", "Published")
+
+    @admin.action(description="Unpublish selected articles (their addresses answer 410 Gone)")
+    def unpublish(self, request, queryset):
+        self._transition_each(request, queryset, "unpublish", "Unpublished")
+
+    def _transition_each(self, request, queryset, verb: str, done_label: str) -> None:
+        """Each article on its own: one refusal (role, state, missing alt text) is a
+        message naming the article, and the others still move."""
+        done = 0
+        for article in queryset:
+            try:
+                workflow.article_transition(verb=verb, article=article, acting_user=request.user)
+            except PolicyDenied as exc:
+                messages.error(request, f"“{article}”: refused, {exc}.")
+            except ValidationError as exc:
+                messages.error(request, f"“{article}”: {' '.join(exc.messages)}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"{done_label} {done} article(s).")
+
+
+def _role_rule(user, action: str):
+    role = policy.role_of(user)
+    return False if role is None else policy.POLICY[action][role]

@@ -1,0 +1,181 @@
+"""The media library in the admin: upload, describe, find and pick images.
+
+Every write goes through news.services.images (``image_create``, ``image_update``,
+``image_delete``), so uploads here meet exactly the checks that imports meet, and the policy
+decides who may upload (``image.upload``) and who may change or delete (``image.edit``).
+"""
+
+from __future__ import annotations
+
+import html
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+
+from newscenter.news import policy
+from newscenter.news.models import Image
+from newscenter.news.services import images
+
+ACCEPT = "image/jpeg,image/png,image/gif,image/webp,image/avif"
+
+
+class ImageUploadForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="Image file",
+        help_text=f"JPEG, PNG, GIF, WebP or AVIF, at most {images.MAX_BYTES // 2**20} MB and "
+        f"{images.MAX_PIXELS // 1_000_000} megapixels. SVG is not accepted. The file is "
+        "stored re-encoded, without its metadata (camera, location), under a new name.",
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+
+    class Meta:
+        model = Image
+        fields = ("alt", "caption", "credit")
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        # Checked here so that a refusal is a form error with its reason, not a server error;
+        # image_create takes the checked pixels over and does not decode them again.
+        try:
+            self.prepared = images.prepare(upload)
+        except images.ImageRejected as exc:
+            reason = str(exc)
+            raise ValidationError(f"{reason[:1].upper()}{reason[1:]}.", code="rejected") from None
+        return upload
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ("thumbnail", "__str__", "dimensions", "credit", "created")
+    list_display_links = ("thumbnail", "__str__")
+    search_fields = ("alt", "caption", "credit")
+    list_filter = (("created", admin.DateFieldListFilter),)
+    readonly_fields = ("preview", "dimensions", "body_markup", "shown_in", "uploaded_by", "created")
+    actions = ("renditions_remake",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ImageUploadForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": ("upload", "alt", "caption", "credit")}),)
+        about = ("dimensions", "body_markup", "shown_in", "uploaded_by", "created")
+        return (
+            (None, {"fields": ("preview", "alt", "caption", "credit")}),
+            ("File", {"fields": about}),
+        )
+
+    # Permissions: the admin's model permissions open the pages, the policy decides.
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and policy.can(request.user, "image.upload")
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and policy.can(request.user, "image.edit")
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and policy.can(request.user, "image.edit")
+
+    # Writes
+
+    def add_view(self, request, form_url="", extra_context=None):
+        response = super().add_view(request, form_url, extra_context)
+        # A refused upload is the client's error: say so in the status too, not only in words.
+        if request.method == "POST" and getattr(response, "context_data", {}).get("errors"):
+            response.status_code = 400
+        return response
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            edited = {name: form.cleaned_data[name] for name in images.EDITABLE}
+            images.image_update(image=obj, acting_user=request.user, **edited)
+            return
+        created = images.image_create(
+            file_or_bytes=form.prepared,
+            alt=obj.alt,
+            caption=obj.caption,
+            credit=obj.credit,
+            acting_user=request.user,
+        )
+        for field in Image._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        images.image_delete(image=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset:
+            images.image_delete(image=image, acting_user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # Lead images and the banner are protected by their foreign keys; an image shown
+        # inside a body is not, so the confirmation page names those articles the same way.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            for headline in images.bodies_showing(image).values_list("headline", flat=True):
+                protected.append(f"Article “{headline}” shows it in its body")
+        return deleted, counts, perms_needed, protected
+
+    @admin.action(description="Make the renditions again", permissions=["change"])
+    def renditions_remake(self, request, queryset):
+        made = 0
+        for image in queryset:
+            try:
+                images.image_renditions_remake(image=image, acting_user=request.user)
+            except (images.ImageRejected, OSError) as exc:
+                messages.error(request, f"{image}: {exc}")
+            else:
+                made += 1
+        if made:
+            messages.success(request, f"Made the renditions of {made} image(s).")
+
+    # Columns and read-only fields
+
+    @admin.display(description="picture")
+    def thumbnail(self, obj: Image) -> str:
+        return _img(obj, width=96)
+
+    @admin.display(description="picture")
+    def preview(self, obj: Image) -> str:
+        return _img(obj, width=480)
+
+    @admin.display(description="size")
+    def dimensions(self, obj: Image) -> str:
+        return f"{obj.width} x {obj.height}" if obj.width else "unknown"
+
+    @admin.display(description="in an article body")
+    def body_markup(self, obj: Image) -> str:
+        # Shown as text to copy: format_html escapes the snippet, whose alt is escaped already.
+        snippet = f'<img src="{obj.file.url}" alt="{html.escape(obj.alt)}">'
+        return format_html(
+            "<code>{}</code><br>Pasted into a body (HTML view), it is shown responsive there.",
+            snippet,
+        )
+
+    @admin.display(description="shown")
+    def shown_in(self, obj: Image) -> str:
+        uses = images.image_uses(obj)
+        if not uses:
+            return "nowhere yet"
+        return format_html_join("", "<div>{}</div>", ((use,) for use in uses))
+
+
+def _img(image: Image, *, width: int) -> str:
+    """A plain ``<img>`` of the narrowest rendition at least ``width`` wide, else the original."""
+    candidates = sorted(
+        (r for r in image.renditions.all() if r.format != "webp"), key=lambda r: r.width
+    )
+    wide_enough = [r for r in candidates if r.width >= min(width, image.width or width)]
+    url = wide_enough[0].file.url if wide_enough else image.file.url
+    height = round(image.height * width / image.width) if image.width else width
+    return format_html('<img src="{}" width="{}" height="{}" alt="">', url, width, height)

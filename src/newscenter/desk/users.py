@@ -1,0 +1,206 @@
+"""Users in the admin, by role only: Django's user admin replaced by a restricted one.
+
+Editors see users and set roles up to their own; administrators (``user.manage``) also
+create and delete users and change their other fields. No form has a field for groups,
+permissions, ``is_staff`` or ``is_superuser``: they follow from the role, set by
+news.services.accounts.user_set_role, which checks the policy. Groups are not editable here either
+(their permissions are the roles' definition, made by migrations), nor are authenticator
+secrets (an administrator resets a lost one with the action below).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from newscenter.news import policy
+from newscenter.news.policy import PolicyDenied, Role
+from newscenter.news.services import accounts
+
+User = get_user_model()
+
+for model in (User, Group, TOTPDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+def role_choices(acting_user) -> list[tuple[str, str]]:
+    """The roles ``acting_user`` may grant, lowest first: never one above their own."""
+    held = policy.role_of(acting_user)
+    choices = [("none", "No role (no access to the desk)")]
+    choices += [(r.name.lower(), r.name.capitalize()) for r in Role if held and r <= held]
+    if acting_user.is_superuser:
+        choices.append((accounts.SUPERUSER, "Superuser (every right, unchecked)"))
+    return choices
+
+
+class RoleFormMixin(forms.Form):
+    role = forms.ChoiceField(
+        help_text="What this person may do in the newsroom (docs/roles.md). Anyone with a "
+        "role signs in with a password and a code from an authenticator app."
+    )
+    acting_user = None  # set per request by NewsroomUserAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(self.acting_user)
+        if self.instance.pk:
+            self.fields["role"].initial = accounts.role_label(self.instance)
+        else:
+            self.fields["role"].initial = Role.CONTRIBUTOR.name.lower()
+
+    def clean_role(self) -> str:
+        value = self.cleaned_data["role"]
+        role, superuser = accounts.parse_role(value)
+        try:
+            accounts.check_role_change(
+                self.acting_user, user=self.instance, role=role, superuser=superuser
+            )
+        except PolicyDenied as exc:
+            raise ValidationError(str(exc)) from None
+        return value
+
+
+class UserForm(RoleFormMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        fields = ("username", "password", "first_name", "last_name", "email", "is_active")
+
+
+class UserCreateForm(RoleFormMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "email")
+
+
+@admin.register(User)
+class NewsroomUserAdmin(DjangoUserAdmin):
+    form = UserForm
+    add_form = UserCreateForm
+    add_fieldsets = (
+        (None, {"fields": ("username", "email", "role")}),
+        ("Password", {"fields": ("usable_password", "password1", "password2")}),
+    )
+    list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
+    list_filter = ("is_active", "groups")
+    filter_horizontal = ()
+    actions = ("reset_second_factor",)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        manages = self._manages(request.user, obj)
+        return (
+            (None, {"fields": ("username", "password") if manages else ("username",)}),
+            ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+            ("Newsroom", {"fields": ("role", "is_active")}),
+            ("Important dates", {"fields": ("last_login", "date_joined")}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        dates = ("last_login", "date_joined")
+        if obj is None or self._manages(request.user, obj):
+            return dates
+        # An editor sets roles; the rest of the account is the administrators' business.
+        return ("username", "first_name", "last_name", "email", "is_active", *dates)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Role")
+    def role(self, obj) -> str:
+        return accounts.role_label(obj).capitalize()
+
+    # --- Who may do what: the policy, not Django's model permissions -------------
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return policy.can(request.user, "role.grant", role=min(Role))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not self.has_view_permission(request):
+            return False
+        return obj is None or accounts.can_act_on(request.user, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return policy.can(request.user, "user.manage")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_add_permission(request) and (
+            obj is None or accounts.can_act_on(request.user, obj)
+        )
+
+    def has_manage_permission(self, request) -> bool:
+        return self.has_add_permission(request)
+
+    def _manages(self, acting_user, obj) -> bool:
+        return policy.can(acting_user, "user.manage") and accounts.can_act_on(acting_user, obj)
+
+    # --- Writes go through news.services.accounts ------------------------------
+
+    def save_model(self, request, obj, form, change):
+        role, superuser = accounts.parse_role(form.cleaned_data["role"])
+        if not change:
+            usable = form.cleaned_data.get("set_usable_password")
+            created = accounts.user_create(
+                username=obj.username,
+                email=obj.email,
+                password=form.cleaned_data["password1"] if usable else None,
+                role=role,
+                superuser=superuser,
+                acting_user=request.user,
+            )
+            obj.pk = created.pk  # the admin logs and redirects with this object
+            return
+        profile = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in accounts.PROFILE_FIELDS
+        }
+        if profile:
+            accounts.user_update(user=obj, acting_user=request.user, changed=profile)
+        if "role" in form.changed_data:
+            accounts.user_set_role(
+                user=obj, role=role, superuser=superuser, acting_user=request.user
+            )
+
+    def delete_model(self, request, obj):
+        accounts.user_delete(user=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            accounts.user_delete(user=user, acting_user=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django lets anyone who may change a user set their password; here, administrators.
+        user = self.get_object(request, unquote(id))
+        if user is not None and not self._manages(request.user, user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    @admin.action(
+        description="Reset the authenticator (set up again at the next sign-in)",
+        permissions=["manage"],
+    )
+    def reset_second_factor(self, request, queryset):
+        done = 0
+        for user in queryset:
+            try:
+                accounts.user_reset_second_factor(user=user, acting_user=request.user)
+            except PolicyDenied as exc:
+                messages.error(request, f"{user.get_username()}: {exc}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"Reset the authenticator of {done} user(s).")

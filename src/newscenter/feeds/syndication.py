@@ -1,0 +1,305 @@
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the newest public articles, on Django's syndication
+framework: for the whole site and for each section, tag and author.
+
+One ``Feed`` class serves every format; only its generator (``feed_type``) differs. Entries are
+identified by tag URIs made of the host, the article's creation day and its primary key, so that
+editing a headline or slug never makes a feed reader show an article twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import mimetypes
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import feedgenerator
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.utils.text import Truncator
+from django.views.decorators.http import require_safe
+
+from newscenter.feeds.jsonfeed import JsonFeed
+from newscenter.news import selectors
+from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
+from newscenter.news.rendering import plain_text
+
+FEED_LENGTH = 20  # the newest articles a feed carries
+MAX_AGE = 300  # seconds a reader or proxy may keep a feed without asking again
+SUMMARY_WORDS = 50  # length of the summary made from the body when there is no standfirst
+# The day in the feeds' own tag URIs. RFC 4151 only asks for a day on which the host was held;
+# it must never change, or every subscriber would see a new feed.
+FEED_ID_DATE = "2026"
+
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+
+# XML 1.0 cannot carry these characters at all, not even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+class RssFeed(feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 with the full body (``content:encoded``), every author and the site's logo."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": CONTENT_NS, "xmlns:dc": DC_NS}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed["logo"]:
+            handler.startElement("image", {})
+            handler.addQuickElement("url", self.feed["logo"])
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.endElement("image")
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for author in item["authors"]:
+            handler.addQuickElement("dc:creator", author["name"])
+        handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class AtomFeed(feedgenerator.Atom1Feed):
+    """Atom 1.0 with the full body, every author, each entry's language and the site's logo."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed["logo"]:
+            handler.addQuickElement("logo", self.feed["logo"])
+
+    def item_attributes(self, item):
+        return {"xml:lang": item["language"]} if item["language"] else {}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for author in item["authors"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", author["name"])
+            handler.addQuickElement("uri", author["url"])
+            handler.endElement("author")
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+FEED_TYPES = {"rss": RssFeed, "atom": AtomFeed, "json": JsonFeed}
+
+
+class FormatConverter:
+    """The format part of a feed's URL: ``rss``, ``atom`` or ``json``."""
+
+    regex = "|".join(FEED_TYPES)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a feed covers: the whole site, or the articles of one section, tag or author."""
+
+    site: SiteSettings
+    kind: str = "site"  # or the selector's keyword: "section", "tag", "author"
+    subject: Section | Tag | Author | None = None
+
+    @classmethod
+    def find(cls, site: SiteSettings, kind: str, slug: str | None) -> Scope:
+        if kind == "site":
+            return cls(site)
+        model = {"section": Section, "tag": Tag, "author": Author}[kind]
+        return cls(site, kind, get_object_or_404(model, slug=slug))
+
+    @property
+    def title(self) -> str:
+        name = self.subject.name if self.subject else self.site.section_title
+        return f"{name} · {self.site.site_name}"
+
+    @property
+    def path(self) -> str:
+        return self.subject.get_absolute_url() if self.subject else reverse("news:index")
+
+    @property
+    def key(self) -> str:
+        """Names the feed in its id by primary key: slugs can be edited."""
+        return f"feed/{self.kind}-{self.subject.pk}" if self.subject else "feed"
+
+    def articles(self) -> list[Article]:
+        filters = {self.kind: self.subject} if self.subject else {}
+        return list(selectors.public_articles(**filters).prefetch_related("tags")[:FEED_LENGTH])
+
+
+class ArticleFeed(Feed):
+    """A scope's newest public articles. Made per request: ids and URLs need the request's host."""
+
+    item_guid_is_permalink = False
+
+    def __init__(self, *, feed_type, scope: Scope, articles: list[Article], request):
+        self.feed_type = feed_type
+        self.scope = scope
+        self.articles = articles
+        self.request = request
+        self.language = scope.site.language
+        self.host = urlsplit(f"//{request.get_host()}").hostname
+
+    def get_feed(self, obj, request):
+        generator = super().get_feed(obj, request)
+        # One filter for everything that reaches the generator, so every format carries the same
+        # text and a stray control character cannot make the XML invalid.
+        generator.feed = xml_safe(generator.feed)
+        generator.items = [xml_safe(item) for item in generator.items]
+        return generator
+
+    def absolute(self, url: str) -> str:
+        return self.request.build_absolute_uri(url)
+
+    def title(self) -> str:
+        return self.scope.title
+
+    def link(self) -> str:
+        return self.scope.path
+
+    def description(self) -> str:
+        return self.scope.site.tagline or self.scope.title
+
+    def feed_guid(self) -> str:
+        return f"tag:{self.host},{FEED_ID_DATE}:{self.scope.key}"
+
+    def author_name(self) -> str:
+        return self.scope.site.site_name
+
+    def author_link(self) -> str:
+        return self.absolute(reverse("news:index"))
+
+    def feed_extra_kwargs(self, obj) -> dict:
+        logo = self.scope.site.logo
+        return {"logo": self.absolute(logo.url) if logo else None}
+
+    def items(self) -> list[Article]:
+        return self.articles
+
+    def item_title(self, article: Article) -> str:
+        return article.headline
+
+    def item_description(self, article: Article) -> str:
+        # RSS and Atom readers take the description as HTML; JSON Feed gets the plain summary.
+        return html.escape(summary(article))
+
+    def item_guid(self, article: Article) -> str:
+        # The creation day in UTC: a later change of the site's time zone must not move it.
+        day = article.created.astimezone(dt.UTC).date()
+        return f"tag:{self.host},{day.isoformat()}:article-{article.pk}"
+
+    def item_pubdate(self, article: Article) -> dt.datetime:
+        return article.pub_date
+
+    def item_updateddate(self, article: Article) -> dt.datetime:
+        return article.updated
+
+    def item_categories(self, article: Article) -> list[str]:
+        section = [article.section.name] if article.section else []
+        return section + [tag.name for tag in article.tags.all()]
+
+    def item_enclosures(self, article: Article) -> list[feedgenerator.Enclosure]:
+        # The original, not a rendition: a JPEG or PNG every reader can show, WebP is not.
+        if article.lead_image is None:
+            return []
+        file = article.lead_image.file
+        try:
+            size = file.size
+        except OSError:
+            return []  # the file is gone from storage: no enclosure rather than a broken one
+        mime_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return [feedgenerator.Enclosure(self.absolute(file.url), str(size), mime_type)]
+
+    def item_extra_kwargs(self, article: Article) -> dict:
+        return {
+            "content_html": absolute_urls(article.body, self.absolute(article.get_absolute_url())),
+            "summary": summary(article),
+            "authors": [
+                {"name": author.name, "url": self.absolute(author.get_absolute_url())}
+                for author in article.authors.all()
+            ],
+            "language": article.language or self.language,
+        }
+
+
+@require_safe
+def article_feed(request, format: str, kind: str = "site", slug: str | None = None):
+    """One feed; ``304 Not Modified`` when the reader's copy is still current."""
+    site = getattr(request, "site_settings", None) or SiteSettings.load()
+    scope = Scope.find(site, kind, slug)
+    articles = scope.articles()
+    etag = quote_etag(fingerprint(format, scope, articles))
+    last_modified = newest_change(articles)
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        feed = ArticleFeed(
+            feed_type=FEED_TYPES[format], scope=scope, articles=articles, request=request
+        )
+        response = feed(request)
+    response.headers["ETag"] = etag
+    # Django dates an empty feed "now"; without items there is no honest Last-Modified.
+    response.headers.pop("Last-Modified", None)
+    if timestamp is not None:
+        response.headers["Last-Modified"] = http_date(timestamp)
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+def newest_change(articles: list[Article]) -> dt.datetime | None:
+    # pub_date counts too: a scheduled article enters the feed at its date without being saved.
+    return max((max(a.updated, a.pub_date) for a in articles), default=None)
+
+
+def fingerprint(feed_format: str, scope: Scope, articles: list[Article]) -> str:
+    """Changes whenever anything the feed shows may have changed, without building the feed."""
+    site = scope.site
+    parts = [feed_format, scope.title, site.tagline, site.language, site.logo.name]
+    for article in articles:
+        names = [a.name for a in article.authors.all()] + [t.name for t in article.tags.all()]
+        section = article.section.name if article.section else ""
+        parts.append((article.pk, article.updated, article.pub_date, section, names))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def summary(article: Article) -> str:
+    return article.standfirst or Truncator(plain_text(article.body)).words(SUMMARY_WORDS)
+
+
+# nh3, which sanitised every body, writes each attribute value in double quotes with any quote
+# inside escaped, and escapes "<" in text: so a "<" always opens a tag and a quote closes a value.
+_START_TAG = re.compile(r'<[a-z][a-z0-9]*\s(?:[^>"]|"[^"]*")*>')
+_ATTRIBUTE = re.compile(r'([^\s"=<>/]+)="([^"]*)"')
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+
+
+def absolute_urls(markup: str, base: str) -> str:
+    """Body HTML with its links and images resolved against ``base``, as feed readers need."""
+
+    def attribute(match: re.Match) -> str:
+        name, value = match.groups()
+        if name not in _URL_ATTRIBUTES:
+            return match[0]
+        return f'{name}="{html.escape(urljoin(base, html.unescape(value)))}"'
+
+    return _START_TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag[0]), markup)
+
+
+def xml_safe(value):
+    """``value`` (text, or lists and dicts of it) without the characters XML 1.0 forbids."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(v) for v in value)
+    if isinstance(value, dict):
+        return {key: xml_safe(v) for key, v in value.items()}
+    return value

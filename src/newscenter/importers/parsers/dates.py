@@ -1,0 +1,254 @@
+"""Publication dates in the short lines of a page: "Nov 28, 2023", "Release date: 2024-03-03",
+"Posted on 3. März 2024 by ...", "2024年3月3日", or glued to the end of a headline.
+
+Pure and bounded: the stdlib reads numeric dates; dateparser reads month names, and only for a
+few short candidate lines per page, in the languages whose month name matched.
+"""
+
+# Full-width colons and typographic dashes below are deliberate: pages use them.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import dateparser
+from dateparser.languages.loader import default_loader
+
+from newscenter.importers.parsers.lines import (
+    BYLINE,
+    cjk_chars,
+    ends_sentence,
+    is_byline,
+    is_headline,
+)
+
+DATEPARSER_CALLS = 8  # dateparser is slow: only a few short candidates get it
+DATE_LINE_CHARS = 220
+
+_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt")
+_MONTH_KEYS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _locale_words(keys: tuple[str, ...]) -> dict[str, set[str]]:
+    """Month or weekday names as dateparser's locales spell them, with their languages."""
+    words: dict[str, set[str]] = {}
+    for language in _LANGUAGES:
+        info = default_loader.get_locale(language).info
+        for key in keys:
+            for word in info.get(key, []):
+                words.setdefault(word.lower().rstrip("."), set()).add(language)
+    return words
+
+
+_MONTH_LANGUAGES = {
+    word: langs for word, langs in _locale_words(_MONTH_KEYS).items() if len(word) > 2
+}
+_WEEKDAYS = frozenset(_locale_words(_WEEKDAY_KEYS)) | {
+    f"{prefix}{day}" for prefix in ("星期", "周", "礼拜") for day in "一二三四五六日天"
+}
+_MONTH = "|".join(sorted(map(re.escape, _MONTH_LANGUAGES), key=len, reverse=True))
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
+# A month name starts a word, or is glued to a lower-case word: "Headline textNov 28, 2023".
+# Failing here first also spares the long alternation of names at most positions.
+_WORD_START = r"(?:(?<![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
+_TIME = (
+    r"(?:(?:T|,?\s+(?:(?:at|um|à)\s+)?)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?"
+    r"(?:\.\d{1,6})?\s?(?P<ampm>[ap]\.?m\.?(?![^\W\d_]))?"
+    r"\s?(?P<offset>Z|[+-]\d{2}:?\d{2}|UTC|GMT)?(?![^\W\d_]))?"
+)
+_SHAPES = tuple(
+    re.compile(shape + _TIME, re.IGNORECASE)
+    for shape in (
+        r"(?<!\d)(?P<year>(?:19|20)\d{2})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)",
+        r"(?<!\d)(?P<year>(?:19|20)\d{2})\s?[年년]\s?(?P<month>\d{1,2})\s?[月월]\s?(?P<day>\d{1,2})\s?[日号일]?",
+        r"(?<![\d.])(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)" + _YEAR,
+        _WORD_START + rf"(?P<name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+" + _YEAR,
+        rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s?(?:de\s+)?(?P<name>{_MONTH})\.?,?\s+"
+        r"(?:de\s+)?" + _YEAR,
+    )
+)
+_YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_TODAY = re.compile(r"(?i)\b(?:today|heute|aujourd'hui|hoy|oggi|vandaag)\b|今天|今日")
+_LABEL = re.compile(
+    r"(?i)(?:first |last )?(?:posted|published|released|issued|created|updated|modified)"
+    r"(?: on| at)?"
+    r"|(?:posted|written|published) by .{1,40} (?:on|at)"
+    r"|(?:release |publication |press release |news )?dated?|press release|news release|news"
+    r"|(?:veröffentlicht|erstellt|aktualisiert|zuletzt aktualisiert|erschienen)(?: am)?|datum"
+    r"|stand|pressemitteilung|pressemeldung|meldung vom|publié le|mis à jour le"
+    r"|publicado(?: el)?|pubblicato(?: il)?|gepubliceerd(?: op)?"
+    r"|发布时间|发布日期|发布于|发表于|发表时间|更新时间|日期|时间"
+)
+_META_SUFFIX = re.compile(
+    r"(?i)[|·•/–—,(-].*|[^\W\d_]{1,15}\s?[:：].*|uhr|[a-z]{2,5}|\d{1,2}:\d{2}(?::\d{2})?"
+)
+_PREPOSITION_END = re.compile(
+    r"(?i)\b(?:on|at|in|from|until|till|by|since|before|after|of|am|im|vom|bis|ab|seit|zum"
+    r"|le|du|el|il|op)$|[于在至到从]$"
+)
+
+
+@dataclass(frozen=True)
+class DateLine:
+    match: re.Match[str]
+    headline: str = ""  # the headline a scraper glued the date to, if any
+    labelled: bool = False  # "Posted on", "Release date:", a byline: the article's own date
+
+
+def date_line(unit: str) -> DateLine | None:
+    """A short line that is a date (perhaps labelled), or a headline with a date glued on."""
+    if len(unit) > DATE_LINE_CHARS or not _YEAR_HINT.search(unit):
+        return None  # every date we accept has a four-digit year: a cheap first test
+    return _short_date_line(unit)
+
+
+@functools.lru_cache(maxsize=4096)  # asked several times per line; only short lines are kept
+def _short_date_line(unit: str) -> DateLine | None:
+    if _TODAY.search(unit):
+        return None
+    if len(unit.split()) >= 10 and ends_sentence(unit):
+        return None  # a sentence that mentions a date
+    match = _find_date(unit)
+    if match is None or not _is_meta_suffix(unit[match.end() :]):
+        return None
+    kind = _prefix_kind(unit[: match.start()])
+    if kind is not None:
+        return DateLine(match, labelled=kind == "labelled")
+    headline = unit[: match.start()].rstrip(" -–—|·•:：,")
+    if unit[match.end() :].strip() or _PREPOSITION_END.search(headline):
+        return None  # "... takes place on 12 May 2025." is a sentence, not a dated headline
+    return DateLine(match, headline=headline) if is_headline(headline) else None
+
+
+def _find_date(unit: str) -> re.Match[str] | None:
+    found = [match for shape in _SHAPES if (match := _first_word_start(shape, unit))]
+    return min(found, key=lambda match: (match.start(), -match.end()), default=None)
+
+
+def _first_word_start(shape: re.Pattern[str], unit: str) -> re.Match[str] | None:
+    for match in shape.finditer(unit):
+        before, first = unit[match.start() - 1 : match.start()], unit[match.start()]
+        # A letter before the date is only a scraper's glue: "Headline textNov 28, 2023".
+        if not before.isalpha() or cjk_chars(before) or (before.islower() and not first.islower()):
+            return match
+    return None
+
+
+def _is_meta_suffix(suffix: str) -> bool:
+    suffix = suffix.strip()
+    if not suffix:
+        return True
+    if len(suffix) > 100:
+        return False
+    return bool(_META_SUFFIX.fullmatch(suffix) or BYLINE.match(suffix)) or _is_weekday(suffix)
+
+
+def _prefix_kind(prefix: str) -> str | None:
+    """ "bare", "labelled", or None when the text before a date is not date-line metadata."""
+    kinds = [_segment_kind(segment) for segment in re.split(r"[|·•—–]", prefix)]
+    if None in kinds:
+        return None
+    return "labelled" if "labelled" in kinds else "bare"
+
+
+def _segment_kind(segment: str) -> str | None:
+    words = segment.strip(" ,.:：-").split()
+    if words and _is_weekday(words[-1]):
+        words.pop()
+    rest = " ".join(words).strip(" ,:：")
+    if not rest:
+        return "bare"
+    if _LABEL.fullmatch(rest) or is_byline(rest):
+        return "labelled"
+    # "Jane Doe | Nov 28, 2023" names an author; "When: 12 May 2025" labels an event.
+    return "labelled" if _is_name(rest) and ":" not in segment else None
+
+
+def _is_weekday(word: str) -> bool:
+    return word.lower().strip(",. ") in _WEEKDAYS
+
+
+def _is_name(text: str) -> bool:
+    """An author or desk named before the date: "Jane Doe | Nov 28, 2023"."""
+    words = text.split()
+    return len(text) <= 40 and 2 <= len(words) <= 3 and all(w[0].isupper() for w in words)
+
+
+class DateReader:
+    """Turns a date line's match into an aware datetime; stdlib first, dateparser for words."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.month_first = zone.key.startswith(("America/", "US/"))  # 03/04/2024 is March there
+        self.calls_left = DATEPARSER_CALLS
+
+    def read(self, match: re.Match[str]) -> dt.datetime | None:
+        parts = match.groupdict()
+        try:
+            day = self._day(match, parts)
+            clock = _clock(parts)
+            zone = _offset(parts["offset"]) or self.zone
+        except (ValueError, OverflowError):
+            return None  # 2023-02-30, 25:61 and friends: no date rather than a wrong one
+        return None if day is None else dt.datetime.combine(day, clock, tzinfo=zone)
+
+    def _day(self, match: re.Match[str], parts: dict[str, str | None]) -> dt.date | None:
+        if parts.get("name"):
+            return self._day_from_words(match.string[match.start() : match.end("year")], parts)
+        if parts.get("first"):
+            day, month = self._day_month(int(parts["first"]), int(parts["second"]), parts["sep"])
+            return dt.date(int(parts["year"]), month, day)
+        return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+
+    def _day_month(self, first: int, second: int, separator: str | None) -> tuple[int, int]:
+        if separator == "." or first > 12 or (second <= 12 and not self.month_first):
+            return first, second
+        return second, first
+
+    def _day_from_words(self, text: str, parts: dict[str, str | None]) -> dt.date | None:
+        if self.calls_left <= 0:
+            return None
+        self.calls_left -= 1
+        name = (parts["name"] or "").lower().rstrip(".")
+        languages = sorted(_MONTH_LANGUAGES.get(name, set(_LANGUAGES)))
+        settings = {
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "PREFER_DATES_FROM": "past",
+            "TIMEZONE": self.zone.key,
+            "REQUIRE_PARTS": ["day", "month", "year"],
+        }
+        try:
+            parsed = dateparser.parse(text, languages=languages, settings=settings)
+        except Exception:  # dateparser raises assorted errors on odd input: then there is no date
+            return None
+        return parsed.date() if parsed else None
+
+
+def _clock(parts: dict[str, str | None]) -> dt.time:
+    if not parts.get("hour"):
+        return dt.time()
+    hour, ampm = int(parts["hour"] or 0), (parts.get("ampm") or "").lower()
+    if ampm.startswith("p") and hour < 12:
+        hour += 12
+    elif ampm.startswith("a") and hour == 12:
+        hour = 0
+    return dt.time(hour, int(parts["minute"] or 0), int(parts["sec"] or 0))
+
+
+def _offset(text: str | None) -> dt.tzinfo | None:
+    if not text:
+        return None
+    if text.upper() in {"Z", "UTC", "GMT"}:
+        return dt.UTC
+    digits = text[1:].replace(":", "")
+    delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return dt.timezone(-delta if text[0] == "-" else delta)

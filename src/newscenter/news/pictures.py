@@ -1,0 +1,165 @@
+"""Pictures on pages: the ``<picture>`` markup of a library image and its renditions.
+
+Renditions are every library image at several widths, in WebP and a fallback, made by
+``services.images`` when the image is stored.
+
+WebP rather than AVIF, measured on this machine (Pillow 13.0, libavif 1.4.2, 2 cores) with a
+2000 x 1333 photograph resized to the five widths below: AVIF at Pillow's default speed took
+2.6-2.9 s for 200 KB in all; AVIF at speed 8 took 0.62 s for 181 KB; WebP at quality 80 took
+0.46 s for 176 KB (JPEG 0.04 s, 339 KB). Renditions are made while the editor waits for the
+upload, and the one AVIF setting that beats WebP on size (speed 6, 145 KB) costs 2.4 s of a
+core per picture, five times WebP. Every browser we serve reads WebP; the ``<img>`` inside
+``<picture>`` carries JPEG (PNG where there is transparency) for the rest.
+
+:func:`picture_html` writes the ``<picture>`` element; :func:`pictures_in_body` gives images
+inside article bodies the same markup when the page is rendered.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from newscenter.news.models import Image, Rendition
+
+WIDTHS = (320, 640, 960, 1280, 1920)
+MODERN = Rendition.Format.WEBP
+MODERN_TYPE = f"image/{MODERN.value}"
+FALLBACKS = (Rendition.Format.JPEG, Rendition.Format.PNG)
+# The article column (web/static/newscenter/site.css: 42rem less its padding).
+COLUMN_SIZES = "(min-width: 42rem) 39rem, calc(100vw - 2rem)"
+
+
+# --- markup ----------------------------------------------------------------------------
+
+
+def picture_html(
+    image: Image,
+    *,
+    sizes: str = COLUMN_SIZES,
+    alt: str | None = None,
+    loading: str = "lazy",
+    fetchpriority: str = "",
+) -> SafeString:
+    """``<picture>`` with a WebP ``<source>`` and a sized ``<img>``: escaped by format_html."""
+    available = _available(image)
+    modern = [r for r in available if r.format == MODERN]
+    fallback = [r for r in available if r.format in FALLBACKS]
+    source = ""
+    if modern:
+        source = format_html(
+            '<source type="{}" srcset="{}" sizes="{}">', MODERN_TYPE, _srcset(modern), sizes
+        )
+    attributes = {
+        # The largest fallback for browsers that ignore srcset; the original if none is left.
+        "src": fallback[-1].file.url if fallback else image.file.url,
+        "srcset": _srcset(fallback) if fallback else None,
+        "sizes": sizes if fallback else None,
+        # The original's size gives the box its shape before the picture arrives.
+        "width": image.width or None,
+        "height": image.height or None,
+        "alt": image.alt if alt is None else alt,
+        "loading": loading,
+        "decoding": "async",
+        "fetchpriority": fetchpriority or None,
+    }
+    return format_html("<picture>{}<img{}></picture>", source, flatatt(attributes))
+
+
+def _srcset(renditions: list[Rendition]) -> str:
+    return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
+
+
+def _available(image: Image) -> list[Rendition]:
+    """The renditions whose file is still in storage, narrowest first.
+
+    A rendition deleted from disk (a restore from an old backup, a tidy-up by hand) must
+    not leave a broken picture: without it the page falls back to the original. On the
+    file system this is one ``stat`` per rendition.
+    """
+    renditions = sorted(image.renditions.all(), key=lambda r: (r.format, r.width))
+    return [r for r in renditions if r.file and _stored(r.file)]
+
+
+def _stored(file) -> bool:
+    """Whether the file is on disk; on object storage the database row is trusted.
+
+    Asking the store (a HEAD request) for every picture of every page would put a network
+    round trip per image into rendering; there only ``url()`` is called, which builds a string.
+    """
+    try:
+        path = file.storage.path(file.name)
+    except NotImplementedError:  # storages without local files say so (Storage.path)
+        return True
+    return os.path.exists(path)
+
+
+# --- images inside article bodies --------------------------------------------------------
+
+# nh3 sanitised every body when it was saved and writes each attribute value in double
+# quotes, with any quote inside escaped: so an <img ...> tag ends at the first ">" outside
+# quotes, and a quote always closes a value.
+_IMG_TAG = re.compile(r'<img\s(?:[^>"]|"[^"]*")*>')
+_ATTRIBUTE = re.compile(r'([^\s"=<>/]+)="([^"]*)"')
+
+
+def pictures_in_body(markup: str) -> SafeString:
+    """Body HTML in which each ``<img>`` of a library image becomes its ``<picture>``.
+
+    Safe to mark safe: ``markup`` passed the allow-list (news.rendering) when it was saved
+    and is copied through unchanged except for the ``<img>`` tags replaced. A replacement
+    is built by :func:`picture_html` from our own rows (URLs from storage, integers) and the
+    body's alt text, unescaped and escaped again by format_html; the body's ``src`` is only
+    a key to look the image up, never written out.
+    """
+    tags = {match[0]: _attributes(match[0]) for match in _IMG_TAG.finditer(markup or "")}
+    library = _library_images({_storage_name(attrs.get("src", "")) for attrs in tags.values()})
+    if not library:
+        return mark_safe(markup or "")  # noqa: S308 (sanitised on save, see above)
+
+    def replace(match: re.Match) -> str:
+        attrs = tags[match[0]]
+        image = library.get(_storage_name(attrs.get("src", "")))
+        if image is None:
+            return match[0]
+        return picture_html(image, alt=attrs.get("alt"))
+
+    return mark_safe(_IMG_TAG.sub(replace, markup))  # noqa: S308 (see the docstring)
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
+
+
+def _storage_name(url: str) -> str:
+    """The storage name a media URL points at, or "" for any other address."""
+    prefix = settings.MEDIA_URL
+    if not url.startswith(prefix) or "?" in url or "#" in url:
+        return ""
+    name = unquote(url[len(prefix) :])
+    return "" if ".." in name.split("/") else name
+
+
+def _library_images(names: set[str]) -> dict[str, Image]:
+    """Library images by the name of their original or of any of their renditions."""
+    names.discard("")
+    if not names:
+        return {}
+    found = (
+        Image.objects.filter(Q(file__in=names) | Q(renditions__file__in=names))
+        .distinct()
+        .prefetch_related("renditions")
+    )
+    by_name = {}
+    for image in found:
+        by_name[image.file.name] = image
+        by_name |= {r.file.name: image for r in image.renditions.all()}
+    return by_name

@@ -1,0 +1,220 @@
+"""User accounts as the newsroom sees them: created, given a role, reset, removed.
+
+Every write here goes through the policy (news.policy): nobody grants a role above their
+own, nobody changes the role of someone who holds a higher role, and only a superuser may
+touch a superuser or make one. A role is exactly one of the three groups plus ``is_staff``;
+groups, permissions and the superuser flag are never edited directly (desk/users.py
+offers no field for them). The admin and ``newscenter user`` call these services.
+"""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from typing import Any
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from newscenter.news import policy
+from newscenter.news.audit import audit_record
+from newscenter.news.policy import SYSTEM, PolicyDenied, Role
+
+# Fields an administrator may change through user_update; never groups, permissions,
+# is_staff or is_superuser, which follow from the role alone.
+PROFILE_FIELDS = frozenset({"username", "first_name", "last_name", "email", "is_active"})
+SUPERUSER = "superuser"  # how the CLI and the admin name a superuser "role"
+
+
+def held_role(user) -> Role | None:
+    """The role a user holds, active or not (policy.role_of ignores inactive users, but an
+    inactive administrator is still out of an editor's reach)."""
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    names = {g.name for g in user.groups.all()}
+    held = [r for r in Role if r.group_name in names]
+    return max(held) if held else None
+
+
+def role_label(user) -> str:
+    """The words the CLI and the audit trail use: "superuser", "editor", ... or "none"."""
+    if user.is_superuser:
+        return SUPERUSER
+    role = held_role(user)
+    return role.name.lower() if role else "none"
+
+
+def parse_role(name: str) -> tuple[Role | None, bool]:
+    """``"editor"`` -> (Role.EDITOR, False); ``"none"`` -> (None, False); ``"superuser"`` ->
+    (Role.ADMINISTRATOR, True). ValueError with the known names otherwise."""
+    word = name.strip().lower()
+    if word == "none":
+        return None, False
+    if word == SUPERUSER:
+        return Role.ADMINISTRATOR, True
+    try:
+        return Role.parse(word), False
+    except ValueError:
+        known = ", ".join([*(r.name.lower() for r in Role), SUPERUSER, "none"])
+        raise ValueError(f"unknown role {name!r} (known roles: {known})") from None
+
+
+def check_role_change(acting_user, *, user, role: Role | None, superuser: bool = False) -> None:
+    """Raise PolicyDenied unless ``acting_user`` may give ``user`` this role (None: no role).
+
+    Used by the service and by forms, so that a refusal shows before anything is saved.
+    """
+    if superuser and role != Role.ADMINISTRATOR:
+        raise ValueError("a superuser holds the administrator role")
+    if acting_user is SYSTEM:
+        return  # the system: migrations, `newscenter user` without --user
+    # Removing a role is granting the lowest one, as far as the right to do it goes.
+    policy.require(acting_user, "role.grant", role=role or min(Role))
+    if superuser and not acting_user.is_superuser:
+        raise PolicyDenied("only a superuser may make a superuser")
+    _require_reach(acting_user, user)
+
+
+def can_act_on(acting_user, user) -> bool:
+    """Whether ``acting_user`` may touch ``user`` at all: not a superuser unless they are
+    one, and nobody holding a role above theirs."""
+    try:
+        _require_reach(acting_user, user)
+    except PolicyDenied:
+        return False
+    return True
+
+
+def user_set_role(*, user, role: Role | None, acting_user, superuser: bool = False):
+    """Put ``user`` in exactly ``role``'s group (or none), staff when they hold one."""
+    check_role_change(acting_user, user=user, role=role, superuser=superuser)
+    with transaction.atomic():
+        before = role_label(user)
+        user.groups.remove(*Group.objects.filter(name__in=[r.group_name for r in Role]))
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.group_name))
+        user.is_staff = role is not None
+        user.is_superuser = superuser
+        user.save(update_fields=["is_staff", "is_superuser"])
+        _audit(acting_user, "role", user, before=before, after=role_label(user))
+    return user
+
+
+def user_create(
+    *,
+    username: str,
+    email: str = "",
+    password: str | None,
+    role: Role | None,
+    acting_user,
+    superuser: bool = False,
+    **fields: Any,
+):
+    """A new account. ``password=None`` leaves it without one: the person sets it through
+    "forgot your password?". Staff are asked to set up their second factor at first login."""
+    policy.require(acting_user, "user.manage")
+    model = get_user_model()
+    user = model(username=username, email=model.objects.normalize_email(email), **fields)
+    check_role_change(acting_user, user=user, role=role, superuser=superuser)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+    user.full_clean()
+    with transaction.atomic():
+        user.save()
+        _audit(acting_user, "user.create", user)
+        user_set_role(user=user, role=role, acting_user=acting_user, superuser=superuser)
+    return user
+
+
+def user_update(*, user, acting_user, changed: dict[str, Any]):
+    """Change profile fields (PROFILE_FIELDS only); administrators only."""
+    unknown = set(changed) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"not a profile field: {', '.join(sorted(unknown))}")
+    _require_manage(acting_user, user)
+    for name, value in changed.items():
+        setattr(user, name, value)
+    user.full_clean()
+    with transaction.atomic():
+        user.save(update_fields=[*changed] or None)
+        _audit(acting_user, "user.update", user, fields=sorted(changed))
+    return user
+
+
+def user_delete(*, user, acting_user) -> None:
+    _require_manage(acting_user, user)
+    with transaction.atomic():
+        _audit(acting_user, "user.delete", user)
+        user.delete()
+
+
+def user_reset_second_factor(*, user, acting_user) -> int:
+    """Forget the user's authenticator (a lost phone): the next login enrols a new one.
+
+    Returns how many devices were removed."""
+    _require_manage(acting_user, user)
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        _audit(acting_user, "user.reset_second_factor", user, devices=removed)
+    return removed
+
+
+def second_factor_device(user) -> TOTPDevice | None:
+    """The user's confirmed authenticator, or None: they enrol one at their next login."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def second_factor_enrolling(user, *, pk) -> TOTPDevice | None:
+    """The unconfirmed authenticator ``pk`` of ``user`` being enrolled, if it still exists."""
+    return TOTPDevice.objects.filter(user=user, pk=pk, confirmed=False).first()
+
+
+def second_factor_secret(device: TOTPDevice) -> str:
+    """The secret as authenticator apps take it when typed in: base32, no padding."""
+    return b32encode(device.bin_key).decode().rstrip("=")
+
+
+def second_factor_begin(*, user) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator for enrolment; any earlier unconfirmed one goes, so
+    a secret shown on an abandoned enrolment page never becomes valid."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def second_factor_confirm(*, device: TOTPDevice, code: str) -> bool:
+    """Confirm an enrolment with a first code from the app; False when the code is wrong."""
+    if not device.verify_token(code):
+        return False
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        _audit(device.user, "user.enrol_second_factor", device.user)
+    return True
+
+
+def _require_manage(acting_user, user) -> None:
+    if acting_user is SYSTEM:
+        return
+    policy.require(acting_user, "user.manage")
+    _require_reach(acting_user, user)
+
+
+def _require_reach(acting_user, user) -> None:
+    if acting_user is SYSTEM or not user.pk:
+        return
+    if user.is_superuser and not acting_user.is_superuser:
+        raise PolicyDenied("only a superuser may change a superuser")
+    theirs, ours = held_role(user), policy.role_of(acting_user)
+    if theirs is not None and (ours is None or theirs > ours):
+        raise PolicyDenied(
+            f"user {user.get_username()!r} holds the {theirs.name.lower()} role, above yours"
+        )
+
+
+def _audit(acting_user, action: str, user, **detail: Any) -> None:
+    audit_record(actor=acting_user, action=action, target=user, **detail)

@@ -1,0 +1,190 @@
+"""The page cache's middleware: readers' pages answered from the cache before anything else.
+
+First in MIDDLEWARE: a hit costs two cache reads and no database query. Readers without a
+session get a page from the cache; staff (who have a session) always get it fresh. Every
+answer that may be shared carries an ETag, Last-Modified and the CDN's Cache-Control.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import reverse
+from django.utils.http import http_date, parse_http_date_safe
+
+from newscenter.web.pagecache.generation import generation, next_publication
+
+CACHED_STATUSES = (200, 301, 410)
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+    last_modified: float | None
+    expires: float
+
+
+class PageCacheMiddleware:
+    """First in MIDDLEWARE: a hit costs two cache reads and no database query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        seconds = settings.NEWSCENTER_PAGE_CACHE_SECONDS
+        now = time.time()
+        if seconds <= 0:
+            return _finish(request, self.get_response(request), now, state="off")
+        key = _key(request)
+        if key is None:  # a host we do not serve: Django answers 400 further in
+            return self.get_response(request)
+        entry = cache.get(key)
+        if entry is not None and entry.expires > now:
+            return _answer(request, entry, now, state="hit")
+        response = self.get_response(request)
+        entry = _entry(response, now, seconds)
+        if entry is None:
+            return _finish(request, response, now, state="miss")
+        cache.set(key, entry, timeout=max(1, int(entry.expires - now)))
+        return _answer(request, entry, now, state="miss")
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    public, robots, private = _paths()
+    path = request.path_info
+    if not (path.startswith(public) or path == robots):
+        return False
+    if path.startswith(private):
+        return False
+    # A session means someone signed in (or signing in): their pages are their own.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.headers.get(
+        "Authorization"
+    )
+
+
+def _key(request) -> str | None:
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    scheme = "https" if request.is_secure() else "http"
+    url = f"{scheme}://{host}{request.get_full_path()}"
+    digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
+    return f"newscenter:page:{generation()}:{digest}"
+
+
+def _entry(response, now: float, seconds: int) -> Entry | None:
+    """The response as a cache entry, or None when it must not be shared between readers."""
+    if not _shareable(response):
+        return None
+    headers = tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in ("cache-control", "etag", "last-modified", "expires")
+    )
+    etag, last_modified = _validators_of(response, now)
+    expires = min(now + seconds, next_publication())
+    return Entry(response.status_code, headers, response.content, etag, last_modified, expires)
+
+
+def _validators_of(response, now: float) -> tuple[str, float | None]:
+    """The view's own ETag and Last-Modified (feeds date themselves by their articles), or a
+    hash of the body, dated when it was made."""
+    if response.has_header("ETag"):
+        return response["ETag"], parse_http_date_safe(response.get("Last-Modified", ""))
+    return '"' + hashlib.blake2b(response.content, digest_size=12).hexdigest() + '"', now
+
+
+def _private(response) -> bool:
+    directives = response.get("Cache-Control", "").lower()
+    return any(word in directives for word in ("private", "no-cache", "no-store"))
+
+
+def _answer(request, entry: Entry, now: float, *, state: str):
+    if _not_modified(request, entry.etag, entry.last_modified):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(entry.body, status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+    _validators(response, entry.etag, entry.last_modified)
+    _cache_control(response, entry.expires - now)
+    response["X-Page-Cache"] = state
+    return response
+
+
+def _finish(request, response, now: float, *, state: str):
+    """A response served without the cache: the same validators and CDN headers, when it
+    may be shared at all."""
+    if _shareable(response):
+        etag, last_modified = _validators_of(response, now)
+        if _not_modified(request, etag, last_modified):
+            response = HttpResponseNotModified()
+        _validators(response, etag, last_modified)
+        ttl = min(settings.NEWSCENTER_SHARED_MAX_AGE, next_publication() - now)
+        _cache_control(response, ttl)
+    response["X-Page-Cache"] = state
+    return response
+
+
+def _shareable(response) -> bool:
+    """Whether one reader's response may be given to another."""
+    return (
+        response.status_code in CACHED_STATUSES
+        and not response.streaming
+        and not response.cookies
+        and "*" not in response.get("Vary", "")
+        and not _private(response)
+        # A CSP nonce is a per-response secret: a cached page would hand everyone the same.
+        and "'nonce-" not in response.get("Content-Security-Policy", "")
+    )
+
+
+def _not_modified(request, etag: str, last_modified: float | None) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match == "*"
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return last_modified is not None and since is not None and int(last_modified) <= since
+
+
+def _validators(response, etag: str, last_modified: float | None) -> None:
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+
+
+def _cache_control(response, seconds_left: float) -> None:
+    """Browsers revalidate every time (a 304 is cheap); shared caches (nginx, a CDN) keep the
+    page for s-maxage, never past the next scheduled publication."""
+    shared = max(0, min(settings.NEWSCENTER_SHARED_MAX_AGE, int(seconds_left)))
+    response["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={shared}, "
+        f"stale-while-revalidate={settings.NEWSCENTER_STALE_WHILE_REVALIDATE}"
+    )
+
+
+@functools.cache
+def _paths() -> tuple[str, str, tuple[str, ...]]:
+    """The public site's prefix, robots.txt, and the prefixes of pages never cached (staff
+    previews, review links: for one reader only), from the URLconf: each private prefix is
+    the address of an example with its last segment taken off."""
+    preview = reverse("news:preview", kwargs={"pk": 1}).removesuffix("1/")
+    review = reverse("news:review", kwargs={"token": "t"}).removesuffix("t/")
+    return reverse("news:index"), reverse("robots"), (preview, review)
