@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
-from newscenter.export import assets, files, related, snapshot
+from newscenter.export import assets, files, snapshot
 from newscenter.export.manifest import Manifest
 from newscenter.export.pages import Page, plan
 from newscenter.export.render import (
@@ -23,6 +23,7 @@ from newscenter.export.render import (
     media_names,
     remembered_addresses,
 )
+from newscenter.search import related
 
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_FROM = 200
@@ -169,9 +170,13 @@ def _related(data: snapshot.Snapshot, previous: Manifest, workers: int) -> tuple
     )
     if inputs == previous.related_inputs and len(previous.related) == len(data.order):
         return {pk: previous.related[str(pk)] for pk in data.order}, inputs
-    texts = {pk: (row["headline"], row["standfirst"]) for pk, row in data.rows.items()}
-    sections = {pk: row["section_id"] for pk, row in data.rows.items()}
-    _job["related"] = related.RelatedIndex(data.order, sections, data.article_tags, texts)
+    corpus = related.Corpus(
+        order=data.order,
+        sections={pk: row["section_id"] for pk, row in data.rows.items()},
+        tags=data.article_tags,
+        texts={pk: (row["headline"], row["standfirst"]) for pk, row in data.rows.items()},
+    )
+    _job["related"] = related.Ranker(corpus)
     chunks = [data.order[i : i + 500] for i in range(0, len(data.order), 500)]
     ranked = {}
     try:

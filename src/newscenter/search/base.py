@@ -141,8 +141,32 @@ class Backend(Protocol):
         ...
 
     def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
-        """Candidates whose headline or standfirst share any of ``words``, newest first."""
+        """Candidates whose headline or standfirst share any of ``words``, newest first, each
+        with the number of those words it shares as its relevance."""
         ...
+
+    def related_matcher(self, words: set[str], *, candidates: QuerySet) -> RelatedMatcher:
+        """:meth:`related` for many articles in a row (a batch): asked only for ``words``
+        among ``candidates``, it may read what it needs once."""
+        ...
+
+
+class RelatedMatcher(Protocol):
+    def matches(self, words: Sequence[str], *, exclude: int, limit: int) -> list[Match]:
+        """What ``related(words, ...)`` returns for the candidates but article ``exclude``."""
+        ...
+
+
+@dataclass(frozen=True)
+class QueryEachTime:
+    """The plain batch matcher: one :meth:`Backend.related` query per article."""
+
+    backend: Backend
+    candidates: QuerySet
+
+    def matches(self, words: Sequence[str], *, exclude: int, limit: int) -> list[Match]:
+        others = self.candidates.exclude(pk=exclude)
+        return self.backend.related(words, candidates=others, limit=limit)
 
 
 LAST_CHARACTER = "\U0010ffff"  # sorts after any character a word can hold
@@ -162,6 +186,12 @@ class SqlBackend:
 
     def install(self) -> None:
         self._run(self.SCHEMA)
+
+    def related(self, words: Sequence[str], *, candidates: QuerySet, limit: int) -> list[Match]:
+        raise NotImplementedError
+
+    def related_matcher(self, words: set[str], *, candidates: QuerySet) -> RelatedMatcher:
+        return QueryEachTime(self, candidates)  # type: ignore[arg-type]
 
     def uninstall(self) -> None:
         self._run(self.DROP)

@@ -1,12 +1,29 @@
-"""Articles to read next: those sharing tags and the section first, then the most alike in text."""
+"""Articles to read next: those sharing tags and the section first, then the most alike in text.
+
+One ranking, two ways in:
+
+- :func:`related_articles` for one article (its page): reads the article's neighbourhood
+  from the database, the newest articles sharing its tags or section and the newest that
+  share words of its headline and standfirst;
+- :class:`Ranker` for many at once (the static export, later stored lists): reads the same
+  from a :class:`Corpus` held in memory, and the words through the backend's batch matcher
+  (``Backend.related_matcher``), so that ten thousand articles cost a few queries.
+
+Both hand the same inputs to :func:`_ranked`, so an exported page lists what the live page
+lists (tests/export compares every one).
+"""
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
 
 from newscenter.news import selectors
 from newscenter.news.models import Article
 from newscenter.search.backends import backend
+from newscenter.search.base import Match
 from newscenter.search.query import words
 
 RELATED_COUNT = 4
@@ -21,55 +38,152 @@ _MIN_WORD_CHARS = 4
 _TAG_POINTS, _SECTION_POINTS = 2, 1
 
 
-def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Article]:
-    others = Article.objects.published().exclude(pk=article.pk)
+@dataclass(frozen=True)
+class Neighbour:
+    """An article sharing the section or a tag, as ranking sees it."""
+
+    pk: int
+    section_id: int | None
+    tag_ids: frozenset[int]
+
+
+def query_words(headline: str, standfirst: str) -> list[str]:
+    """The words an article is matched by: the first few long ones of headline and standfirst."""
+    seen: dict[str, None] = {}
+    for word in words(f"{headline} {standfirst}"):
+        if len(word) >= _MIN_WORD_CHARS and not word.isdigit():
+            seen.setdefault(word)
+    return list(seen)[:_QUERY_WORDS]
+
+
+def _ranked(
+    *,
+    section_id: int | None,
+    tag_ids: frozenset[int],
+    neighbours: Sequence[Neighbour],
+    matches: Sequence[Match],
+    limit: int,
+) -> list[int]:
+    """The ``limit`` best of ``neighbours`` (the newest sharing the section or a tag, newest
+    first) and ``matches`` (the newest sharing words, newest first)."""
+    rows = []
+    for position, other in enumerate(neighbours):
+        shared_tags = len(tag_ids & other.tag_ids)
+        same = 1 if section_id is not None and other.section_id == section_id else 0
+        rows.append((-shared_tags, -same, position, other.pk, shared_tags, same))
+    rows.sort()
     scores: dict[int, float] = {}
-    for pk, points in _shared_metadata(article, others):
-        scores[pk] = float(points)
-    for pk, similarity in _shared_words(article, others):
-        scores[pk] = scores.get(pk, 0.0) + similarity
-    ranked = sorted(scores, key=lambda pk: scores[pk], reverse=True)[:limit]
-    found = {a.pk: a for a in selectors.public_articles().filter(pk__in=ranked)}
+    for *_, pk, shared_tags, same in rows[:_POOL]:
+        scores[pk] = float(shared_tags * _TAG_POINTS + same * _SECTION_POINTS)
+    # sorted() keeps equal relevance in the backend's order: newest first.
+    best_matches = sorted(matches, key=lambda m: m.relevance, reverse=True)[:_POOL]
+    best = max((m.relevance for m in best_matches), default=0.0)
+    if best > 0:
+        for match in best_matches:
+            scores[match.article_id] = scores.get(match.article_id, 0.0) + match.relevance / best
+    return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
+
+
+# --- One article, from the database --------------------------------------------------------
+
+
+def related_articles(article: Article, *, limit: int = RELATED_COUNT) -> list[Article]:
+    """The public articles to show under ``article``, best first."""
+    ranked = related_ids(article, limit=limit)
+    found = selectors.public_articles().in_bulk(ranked)
     return [found[pk] for pk in ranked if pk in found]
 
 
-def _shared_metadata(article: Article, others) -> list[tuple[int, int]]:
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    shared = Q(Exists(_tagged(tag_ids))) if tag_ids else Q(pk__in=[])
-    if article.section_id is not None:
-        shared |= Q(section_id=article.section_id)
-    # Scored among the newest _WINDOW articles that share anything, like the words below: a
-    # section of a million articles must not be counted through on every article page.
-    window = others.filter(shared).order_by("-pub_date", "-pk").values("pk")[:_WINDOW]
-    rows = (
-        others.filter(pk__in=window)
-        .annotate(
-            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-            same_section=Case(
-                When(section_id=article.section_id, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("-shared_tags", "-same_section", "-pub_date", "-pk")
-        .values_list("pk", "shared_tags", "same_section")[:_POOL]
+def related_ids(article: Article, *, limit: int = RELATED_COUNT) -> list[int]:
+    others = Article.objects.published().exclude(pk=article.pk)
+    tag_ids = frozenset(tag.pk for tag in article.tags.all())
+    wanted = query_words(article.headline, article.standfirst)
+    return _ranked(
+        section_id=article.section_id,
+        tag_ids=tag_ids,
+        neighbours=_neighbours(article.section_id, tag_ids, others),
+        matches=backend().related(wanted, candidates=others.order_by(), limit=_WINDOW),
+        limit=limit,
     )
-    return [(pk, tags * _TAG_POINTS + section * _SECTION_POINTS) for pk, tags, section in rows]
 
 
-def _tagged(tag_ids: list[int]):
+def _neighbours(section_id: int | None, tag_ids: frozenset[int], others) -> list[Neighbour]:
+    """The newest _WINDOW of ``others`` sharing a tag or the section, newest first: a section
+    of a million articles must not be counted through on every article page."""
+    tagged = Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
     # EXISTS rather than a join: no duplicate rows, so the window walks the newest-first
     # index and stops, with no DISTINCT to sort.
-    return Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
+    shared = Q(Exists(tagged)) if tag_ids else Q(pk__in=[])
+    if section_id is not None:
+        shared |= Q(section_id=section_id)
+    window = list(
+        others.filter(shared).order_by("-pub_date", "-pk").values_list("pk", "section_id")[:_WINDOW]
+    )
+    tags: dict[int, set[int]] = {pk: set() for pk, _ in window}
+    through = Article.tags.through.objects.filter(article_id__in=tags, tag_id__in=tag_ids)
+    for pk, tag in through.values_list("article_id", "tag_id"):
+        tags[pk].add(tag)
+    return [Neighbour(pk, section, frozenset(tags[pk])) for pk, section in window]
 
 
-def _shared_words(article: Article, others) -> list[tuple[int, float]]:
-    seen: dict[str, None] = {}
-    for word in words(f"{article.headline} {article.standfirst}"):
-        if len(word) >= _MIN_WORD_CHARS and not word.isdigit():
-            seen.setdefault(word)
-    words_ = list(seen)[:_QUERY_WORDS]
-    found = backend().related(words_, candidates=others.order_by(), limit=_WINDOW)
-    found = sorted(found, key=lambda m: m.relevance, reverse=True)[:_POOL]
-    best = max((m.relevance for m in found), default=0.0)
-    return [(m.article_id, m.relevance / best) for m in found] if best > 0 else []
+# --- Many articles, from memory ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What ranking reads of every public article, held in memory for a batch."""
+
+    order: list[int]  # public article ids, newest first (-pub_date, -id)
+    sections: dict[int, int | None]
+    tags: dict[int, list[int]]
+    texts: dict[int, tuple[str, str]]  # headline, standfirst
+
+
+class Ranker:
+    """Related article ids for any public article of a :class:`Corpus`: :meth:`ids` ranks one
+    from lists built once, and the words through the backend's batch matcher."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.position = {pk: n for n, pk in enumerate(corpus.order)}
+        self.query = {pk: query_words(*corpus.texts[pk]) for pk in corpus.order}
+        self.by_section: dict[int, list[int]] = {}
+        self.by_tag: dict[int, list[int]] = {}
+        for n, pk in enumerate(corpus.order):  # positions, ascending: newest first
+            section = corpus.sections.get(pk)
+            if section is not None:
+                self.by_section.setdefault(section, []).append(n)
+            for tag in corpus.tags.get(pk, ()):
+                self.by_tag.setdefault(tag, []).append(n)
+        wanted = {word for query in self.query.values() for word in query}
+        public = Article.objects.published().order_by()
+        self.matcher = backend().related_matcher(wanted, candidates=public)
+
+    def ids(self, pk: int, *, limit: int = RELATED_COUNT) -> list[int]:
+        section = self.corpus.sections.get(pk)
+        tag_ids = frozenset(self.corpus.tags.get(pk, ()))
+        return _ranked(
+            section_id=section,
+            tag_ids=tag_ids,
+            neighbours=self._neighbours(pk, section, tag_ids),
+            matches=self.matcher.matches(self.query[pk], exclude=pk, limit=_WINDOW),
+            limit=limit,
+        )
+
+    def _neighbours(self, pk: int, section: int | None, tag_ids: frozenset[int]) -> list[Neighbour]:
+        lists = [self.by_tag[t] for t in tag_ids if t in self.by_tag]
+        if section is not None and section in self.by_section:
+            lists.append(self.by_section[section])
+        me = self.position[pk]
+        # The newest _WINDOW that share a tag or the section, as the page's query takes them.
+        depth = _WINDOW + 1
+        newest = sorted(set().union(*(positions[:depth] for positions in lists)))[:depth]
+        window = [self.corpus.order[n] for n in newest if n != me][:_WINDOW]
+        return [
+            Neighbour(
+                other,
+                self.corpus.sections.get(other),
+                frozenset(self.corpus.tags.get(other, ())) & tag_ids,
+            )
+            for other in window
+        ]
