@@ -152,3 +152,23 @@ def test_only_public_articles_are_found(client, publish):
     publish(headline="Public hydrant")
     body = client.get("/news/search.json", {"q": "hydrant"}).json()
     assert [r["headline"] for r in body["results"]] == ["Public hydrant"]
+
+
+def test_a_headline_the_index_lacks_is_shown_escaped_from_the_database(rf, db):
+    """When the index has no text for a hit (it and the database disagree for a moment), the
+    page falls back to the stored headline, escaped like any other text."""
+    from django.template.loader import render_to_string
+
+    from newscenter.search.base import Hit, Results
+
+    article = make_article(headline="<script>alert(1)</script> Pump news")
+    hit = Hit(article.pk, 1.0, headline="", snippet="")
+    request = rf.get("/news/search/", {"q": "pump"})
+    html = render_to_string(
+        "web/search.html",
+        {"query": "pump", "results": Results(hits=[hit], total=1), "hits": [(hit, article)]},
+        request=request,
+    )
+    heading = BeautifulSoup(html, "html.parser").select_one(".search-results h2 a")
+    assert heading.get_text() == "<script>alert(1)</script> Pump news"
+    assert "<script>alert" not in html
