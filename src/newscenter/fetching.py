@@ -216,7 +216,6 @@ def _pool(target: _Target, address: str, deadline: float):
     """A pool bound to the checked address; TLS still verifies the certificate for the host."""
     remaining = _remaining(deadline, target)
     timeout = urllib3.Timeout(connect=min(CONNECT_TIMEOUT, remaining), read=remaining)
-    options = {"timeout": timeout, "maxsize": 1, "retries": False}
     if target.scheme == "https":
         return HTTPSConnectionPool(
             address,
@@ -224,9 +223,11 @@ def _pool(target: _Target, address: str, deadline: float):
             server_hostname=target.host,
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
-            **options,
+            timeout=timeout,
+            maxsize=1,
+            retries=False,
         )
-    return HTTPConnectionPool(address, target.port, **options)
+    return HTTPConnectionPool(address, target.port, timeout=timeout, maxsize=1, retries=False)
 
 
 def _reason(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import segno
@@ -126,7 +127,7 @@ def _begin_second_factor(request, user, next_url: str) -> None:
 
 @dataclass
 class Pending:
-    user: object
+    user: Any
     backend: str
     next: str
 
@@ -143,7 +144,7 @@ def _pending(request) -> Pending | None:
         del request.session[PENDING]
         return None
     model = auth.get_user_model()
-    user = model.objects.filter(pk=data.get("user"), is_active=True).first()
+    user = model.objects.filter(pk=data.get("user") or 0, is_active=True).first()
     if user is None or not constant_time_compare(user.get_session_auth_hash(), data["hash"]):
         return None
     return Pending(user=user, backend=data["backend"], next=data["next"])
@@ -178,11 +179,14 @@ class CodeStepView(TemplateView):
     """A step that takes a code: check the lockout, try the code, count a failure."""
 
     needs_device: bool  # verify: the user has an authenticator; enrol: not yet
+    template_name: str
+    pending: Pending
 
     def dispatch(self, request, *args, **kwargs):
-        self.pending = _pending(request)
-        if self.pending is None:
+        pending = _pending(request)
+        if pending is None:
             return render(request, "accounts/expired.html")
+        self.pending = pending
         has_device = accounts.second_factor_device(self.pending.user) is not None
         if has_device != self.needs_device:
             return redirect("accounts:verify" if has_device else "accounts:enrol")
@@ -224,7 +228,7 @@ class VerifyView(CodeStepView):
 
     def try_code(self, code: str):
         device = accounts.second_factor_device(self.pending.user)
-        return device if device.verify_token(code) else None
+        return device if device is not None and device.verify_token(code) else None
 
 
 class EnrolView(CodeStepView):

@@ -78,7 +78,7 @@ class ArticleAdminForm(forms.ModelForm):
         return pub_date
 
 
-class NonceMediaMixin:
+class NonceMediaMixin(admin.ModelAdmin):
     """Give the editor's import map the request's CSP nonce: the policy allows no inline script."""
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -97,13 +97,14 @@ class StateFilter(admin.SimpleListFilter):
         return Article.Status.choices
 
     def queryset(self, request, queryset):
-        if self.value() in Article.Status.values:
-            return workflow.in_state(queryset, self.value())
+        state = self.value()
+        if state in Article.Status.values:
+            return workflow.in_state(queryset, str(state))
         return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(NonceMediaMixin, admin.ModelAdmin):
+class ArticleAdmin(NonceMediaMixin):
     form = ArticleAdminForm
     list_display = ("headline", "state", "pub_date", "section", "updated")
     list_filter = (StateFilter, "section", ("pub_date", admin.DateFieldListFilter), "tags")

@@ -41,7 +41,7 @@ class ImportSettingsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["format"].choices = [("auto", "Recognise it"), *_format_choices()]
+        self.fields["format"].choices = [("auto", "Recognise it"), *_format_choices()]  # type: ignore[attr-defined]
 
     def options(self, *, dry_run: bool) -> ImportOptions:
         return ImportOptions(
@@ -69,8 +69,8 @@ class ImportForm(ImportSettingsForm):
             )
         return upload
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or {}
         if not data.get("upload") and not (data.get("text") or "").strip():
             raise forms.ValidationError("Paste some text or choose a file.")
         return data

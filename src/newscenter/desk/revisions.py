@@ -12,7 +12,7 @@ from django.urls import path, reverse
 
 from newscenter.desk.diff import revision_diff
 from newscenter.news import policy
-from newscenter.news.models import Article, Revision
+from newscenter.news.models import Article
 from newscenter.news.revisions import restorable
 from newscenter.news.services import revision_restore
 
@@ -98,7 +98,8 @@ def revision_restore_view(model_admin, request, object_id: str, number: int):
     except ValidationError as exc:
         messages.error(request, f"Not restored: {' '.join(exc.messages)}")
         return redirect(_url("news_article_revisions", article))
-    latest: Revision = article.revisions.order_by("-number").first()
+    latest = article.revisions.order_by("-number").first()
+    assert latest is not None  # the restore just saved one
     messages.success(request, f"Restored revision {number} as revision {latest.number}.")
     if missing:
         messages.warning(request, f"No longer there, so not restored: {', '.join(missing)}.")

@@ -10,6 +10,8 @@ secrets (an administrator resets a lost one with the action below).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -46,11 +48,12 @@ class RoleFormMixin(forms.Form):
         help_text="What this person may do in the newsroom (docs/roles.md). Anyone with a "
         "role signs in with a password and a code from an authenticator app."
     )
-    acting_user = None  # set per request by NewsroomUserAdmin.get_form
+    acting_user: Any = None  # set per request by NewsroomUserAdmin.get_form
+    instance: Any  # the user: the form is mixed into a ModelForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(self.acting_user)
+        self.fields["role"].choices = role_choices(self.acting_user)  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["role"].initial = accounts.role_label(self.instance)
         else:
@@ -69,12 +72,12 @@ class RoleFormMixin(forms.Form):
 
 
 class UserForm(RoleFormMixin, UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         fields = ("username", "password", "first_name", "last_name", "email", "is_active")
 
 
 class UserCreateForm(RoleFormMixin, AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         fields = ("username", "email")
 
 
@@ -109,8 +112,8 @@ class NewsroomUserAdmin(DjangoUserAdmin):
         # An editor sets roles; the rest of the account is the administrators' business.
         return ("username", "first_name", "last_name", "email", "is_active", *dates)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"acting_user": request.user})
 
     def get_queryset(self, request):

@@ -128,4 +128,4 @@ def state_text(article: Article) -> str:
 
 
 def _form_errors(form: forms.Form) -> str:
-    return " ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    return " ".join(f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())

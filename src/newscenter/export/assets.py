@@ -73,9 +73,10 @@ def sync(
             copied += 1
         records[target] = stamp
     for target, name in media.items():
-        stamp = _media_stamp(name)
-        if stamp is None:
+        media_stamp = _media_stamp(name)
+        if media_stamp is None:
             continue  # a URL under MEDIA_URL that names no stored file
+        stamp = media_stamp
         if previous.get(target) != stamp or not (root / target).is_file():
             _copy(root, target, lambda out, name=name: _from_storage(name, out))
             copied += 1

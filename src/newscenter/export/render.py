@@ -47,7 +47,7 @@ class Renderer:
     def request(self, url: str):
         request = self.factory.get(url, secure=self.secure)
         request.user = AnonymousUser()
-        request.site_settings = self.snapshot.site  # as SiteTimezoneMiddleware leaves it
+        request.site_settings = self.snapshot.site  # type: ignore[attr-defined]  # as SiteTimezoneMiddleware leaves it
         return request
 
     def render(self, page: Page) -> bytes:
@@ -177,11 +177,12 @@ def remembered_addresses():
 def fetch_articles(ids) -> dict:
     """Articles by id with everything a page shows of them, as the views fetch them."""
     ids = list(ids)
-    found = {}
+    found: dict[int, Article] = {}
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
         found |= selectors.public_articles().prefetch_related("tags").in_bulk(chunk)
     for article in found.values():
+        assert article.pub_day is not None  # public articles have their URL day
         _known_address(article, article_url(article.pub_day, article.slug))
         if article.section is not None:
             _known_address(article.section, _section_url(article.section.slug))

@@ -47,8 +47,10 @@ class Snapshot:
         """The public articles of the index (``kind`` "index"), a section, tag or author."""
         return self.order if kind == "index" else self.groups.get((kind, pk), [])
 
-    def subject(self, kind: str, pk: int | None):
-        return {"section": self.sections, "tag": self.tags, "author": self.authors}[kind][pk]
+    def subject(self, kind: str, pk: int) -> Section | Tag | Author:
+        if kind == "section":
+            return self.sections[pk]
+        return self.tags[pk] if kind == "tag" else self.authors[pk]
 
 
 def take(now: dt.datetime) -> Snapshot:

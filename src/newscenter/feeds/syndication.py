@@ -14,6 +14,7 @@ import html
 import mimetypes
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.contrib.syndication.views import Feed
@@ -114,8 +115,11 @@ class Scope:
     def find(cls, site: SiteSettings, kind: str, slug: str | None) -> Scope:
         if kind == "site":
             return cls(site)
-        model = {"section": Section, "tag": Tag, "author": Author}[kind]
-        return cls(site, kind, get_object_or_404(model, slug=slug))
+        if kind == "section":
+            return cls(site, kind, get_object_or_404(Section, slug=slug))
+        if kind == "tag":
+            return cls(site, kind, get_object_or_404(Tag, slug=slug))
+        return cls(site, kind, get_object_or_404(Author, slug=slug))
 
     @property
     def title(self) -> str:
@@ -132,7 +136,7 @@ class Scope:
         return f"feed/{self.kind}-{self.subject.pk}" if self.subject else "feed"
 
     def articles(self) -> list[Article]:
-        filters = {self.kind: self.subject} if self.subject else {}
+        filters: dict[str, Any] = {self.kind: self.subject} if self.subject else {}
         return list(selectors.public_articles(**filters).prefetch_related("tags")[:FEED_LENGTH])
 
 
@@ -197,7 +201,7 @@ class ArticleFeed(Feed):
         day = article.created.astimezone(dt.UTC).date()
         return f"tag:{self.host},{day.isoformat()}:article-{article.pk}"
 
-    def item_pubdate(self, article: Article) -> dt.datetime:
+    def item_pubdate(self, article: Article) -> dt.datetime | None:
         return article.pub_date
 
     def item_updateddate(self, article: Article) -> dt.datetime:
@@ -257,7 +261,7 @@ def article_feed(request, format: str, kind: str = "site", slug: str | None = No
 
 def newest_change(articles: list[Article]) -> dt.datetime | None:
     # pub_date counts too: a scheduled article enters the feed at its date without being saved.
-    return max((max(a.updated, a.pub_date) for a in articles), default=None)
+    return max((max(a.updated, a.pub_date or a.updated) for a in articles), default=None)
 
 
 def fingerprint(feed_format: str, scope: Scope, articles: list[Article]) -> str:

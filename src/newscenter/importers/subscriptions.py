@@ -142,7 +142,7 @@ def _failure(report: ImportReport, url: str) -> str:
 
 def _fits(value: str, field: str) -> str:
     """A validator too long to store is dropped: a truncated one would never match again."""
-    limit = FeedSubscription._meta.get_field(field).max_length
+    limit = FeedSubscription._meta.get_field(field).max_length or 0  # type: ignore[union-attr]
     return value if len(value) <= limit else ""
 
 

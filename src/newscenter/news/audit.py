@@ -16,14 +16,14 @@ from typing import Any
 from django.db import models
 
 from newscenter.news.models import Article, AuditEntry
-from newscenter.news.policy import actor_of
+from newscenter.news.policy import Actor, actor_of
 
 TARGET_NAME_CHARS = 200
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     article: Article | None = None,
     target: models.Model | None = None,
@@ -44,7 +44,9 @@ def audit_record(
     )
 
 
-def audit_record_many(*, actor: Any, action: str, articles: Iterable[Article], **detail) -> None:
+def audit_record_many(
+    *, actor: Actor, action: str, articles: Iterable[Article], **detail: Any
+) -> None:
     """The same action on many new articles (a bulk import), in one query."""
     who = actor_of(actor)
     AuditEntry.objects.bulk_create(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -179,8 +180,8 @@ class Author(models.Model):
         return reverse("news:author", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, *, at=None) -> ArticleQuerySet:
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self, *, at: dt.datetime | None = None) -> ArticleQuerySet:
         """The one definition of public: scheduled, published or embargoed, and dated by now.
 
         A scheduled or embargoed article appears by itself when its time comes, at the
@@ -449,6 +450,6 @@ class ReviewLink(models.Model):
     def __str__(self) -> str:
         return f"review link for article {self.article_id} ({self.label or 'no label'})"
 
-    def is_valid(self, *, at=None) -> bool:
+    def is_valid(self, *, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.revoked is None and at < self.expires

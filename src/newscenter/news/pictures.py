@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -89,14 +90,14 @@ def _available(image: Image) -> list[Rendition]:
     return [r for r in renditions if r.file and _stored(r.file)]
 
 
-def _stored(file) -> bool:
+def _stored(file: FieldFile) -> bool:
     """Whether the file is on disk; on object storage the database row is trusted.
 
     Asking the store (a HEAD request) for every picture of every page would put a network
     round trip per image into rendering; there only ``url()`` is called, which builds a string.
     """
     try:
-        path = file.storage.path(file.name)
+        path = file.storage.path(file.name or "")
     except NotImplementedError:  # storages without local files say so (Storage.path)
         return True
     return os.path.exists(path)
@@ -125,11 +126,11 @@ def pictures_in_body(markup: str) -> SafeString:
     if not library:
         return mark_safe(markup or "")  # noqa: S308 (sanitised on save, see above)
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         attrs = tags[match[0]]
         image = library.get(_storage_name(attrs.get("src", "")))
         if image is None:
-            return match[0]
+            return str(match[0])
         return picture_html(image, alt=attrs.get("alt"))
 
     return mark_safe(_IMG_TAG.sub(replace, markup))  # noqa: S308 (see the docstring)

@@ -12,14 +12,17 @@ table in words; tests compare every surface with that document.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, Union
 
 from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from newscenter.news.models import Article
+
+# Who acts: a signed-in user, a visitor (refused everything), or the system.
+Actor: TypeAlias = Union["User", "AnonymousUser", "System"]
 
 
 class Role(enum.IntEnum):
@@ -98,9 +101,11 @@ class PolicyDenied(PermissionDenied):
     """The acting user's role does not allow the action; the message says which and why."""
 
 
-def role_of(user) -> Role | None:
+def role_of(user: Actor | None) -> Role | None:
     """The highest role the user holds, or None (anonymous, inactive, or no role at all)."""
-    if user is None or user is SYSTEM or not user.is_authenticated or not user.is_active:
+    if user is None or isinstance(user, System) or not user.is_authenticated:
+        return None
+    if not user.is_active:
         return None
     if user.is_superuser:
         return Role.ADMINISTRATOR
@@ -109,7 +114,9 @@ def role_of(user) -> Role | None:
     return max(held) if held else None
 
 
-def can(user, action: str, *, article: Article | None = None, role: Role | None = None) -> bool:
+def can(
+    user: Actor | None, action: str, *, article: Article | None = None, role: Role | None = None
+) -> bool:
     """Whether ``user`` may do ``action`` (to ``article``; granting ``role``).
 
     :data:`SYSTEM` may do anything; ``None`` is a mistake (TypeError), never the system.
@@ -117,17 +124,21 @@ def can(user, action: str, *, article: Article | None = None, role: Role | None 
     return _refusal(user, action, article=article, role=role) is None
 
 
-def require(user, action: str, *, article: Article | None = None, role: Role | None = None):
+def require(
+    user: Actor | None, action: str, *, article: Article | None = None, role: Role | None = None
+) -> None:
     """Raise :class:`PolicyDenied` with a readable reason unless :func:`can` allows it."""
     reason = _refusal(user, action, article=article, role=role)
     if reason is not None:
         raise PolicyDenied(reason)
 
 
-def _refusal(user, action: str, *, article, role) -> str | None:
+def _refusal(
+    user: Actor | None, action: str, *, article: Article | None, role: Role | None
+) -> str | None:
     if action not in POLICY:
         raise KeyError(f"no policy for {action!r}")
-    if user is SYSTEM:
+    if isinstance(user, System):
         return None
     if user is None:
         raise TypeError("acting_user is required: a user, or SYSTEM for the system itself")
@@ -148,20 +159,22 @@ def _refusal(user, action: str, *, article, role) -> str | None:
     return f"a {held.name.lower()} cannot {_verb(action)}"
 
 
-def actor_of(user) -> AbstractBaseUser | None:
+def actor_of(user: Actor | None) -> User | None:
     """The user an audit entry or a revision names: None for the system (and anonymous)."""
     if user is None:
         raise TypeError("acting_user is required: a user, or SYSTEM for the system itself")
-    return user if user is not SYSTEM and user.is_authenticated else None
+    if isinstance(user, System) or not user.is_authenticated:
+        return None
+    return user
 
 
-def _own_draft(user, article: Article) -> bool:
+def _own_draft(user: User | AnonymousUser, article: Article) -> bool:
     return article.status == article.Status.DRAFT and (
         article.pk is None or article.created_by_id == user.pk
     )
 
 
-def _who(user) -> str:
+def _who(user: User | AnonymousUser) -> str:
     return f"user {user.get_username()!r}" if user.is_authenticated else "an anonymous visitor"
 
 

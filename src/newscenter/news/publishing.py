@@ -41,7 +41,9 @@ def state(article: Article, *, at: dt.datetime | None = None) -> str:
     return stored_status(article.status, article.pub_date, at=at)
 
 
-def stored_status(status: str, pub_date: dt.datetime | None, *, at=None) -> str:
+def stored_status(
+    status: str, pub_date: dt.datetime | None, *, at: dt.datetime | None = None
+) -> str:
     """The status to store: "published" with a future date means scheduled, so that the
     admin, the CLI and the audit trail never call an article published before it is."""
     at = at or timezone.now()
@@ -50,7 +52,9 @@ def stored_status(status: str, pub_date: dt.datetime | None, *, at=None) -> str:
     return status
 
 
-def date_move_problem(previous: Article, pub_date: dt.datetime | None, *, at=None) -> str:
+def date_move_problem(
+    previous: Article, pub_date: dt.datetime | None, *, at: dt.datetime | None = None
+) -> str:
     """Why an edit may not give ``previous`` this date ("" when it may). Moving a public
     article's date ahead would take it down without "unpublish", and without its old URL
     answering 410: that is a transition, not an edit."""
@@ -144,7 +148,7 @@ class _ImagesWithoutAlt(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.missing = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "img" and not (dict(attrs).get("alt") or "").strip():
             self.missing += 1
 

@@ -12,6 +12,8 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Field, Model
+
 from newscenter.news import publishing
 from newscenter.news.models import Article, Revision
 
@@ -33,7 +35,9 @@ LABELS = {
 NOT_RESTORED = frozenset({"status", "pub_date"})
 
 
-def snapshot(article: Article, *, relations: dict[str, Sequence] | None = None) -> dict[str, Any]:
+def snapshot(
+    article: Article, *, relations: dict[str, Sequence[Model]] | None = None
+) -> dict[str, Any]:
     """The article's content as JSON: text fields, then metadata with relations as ids.
 
     ``relations`` gives the tags and authors when the caller has them in hand (bulk imports).
@@ -48,7 +52,7 @@ def snapshot(article: Article, *, relations: dict[str, Sequence] | None = None) 
 
 
 def _value(article: Article, name: str) -> Any:
-    field = Article._meta.get_field(name)
+    field = _field(name)
     if field.many_to_many:
         return sorted(obj.pk for obj in getattr(article, name).all())
     if field.many_to_one:
@@ -84,7 +88,7 @@ _SKIP = object()
 
 
 def _restored_value(name: str, value: Any) -> tuple[Any, list[str]]:
-    field = Article._meta.get_field(name)
+    field = _field(name)
     if not field.is_relation:
         return ("" if value is None and not field.null else value), []
     model = field.related_model
@@ -97,3 +101,9 @@ def _restored_value(name: str, value: Any) -> tuple[Any, list[str]]:
     if field.many_to_many:
         return [found[i] for i in ids if i in found], gone
     return (found.get(value) if value is not None else None), gone
+
+
+def _field(name: str) -> Field[Any, Any]:
+    field = Article._meta.get_field(name)
+    assert isinstance(field, Field)  # every name above is a concrete field or a many-to-many
+    return field

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from newscenter.news.models import Article, Author, Section, Tag
+from newscenter.news.models import Article, ArticleQuerySet, Author, Section, Tag
 
 
 def public_articles(
@@ -17,7 +18,7 @@ def public_articles(
     tag: Tag | None = None,
     author: Author | None = None,
     at: dt.datetime | None = None,
-):
+) -> ArticleQuerySet:
     """Public articles, newest first, with what a listing shows in a fixed number of queries.
 
     ``at`` (never later than now) gives those public at that moment, for the older pages of
@@ -73,7 +74,7 @@ def listing_page(
     is not a public article of the listing or nothing follows it, so that no address shows
     an empty page.
     """
-    subject = {"section": section, "tag": tag, "author": author}
+    subject: dict[str, Any] = {"section": section, "tag": tag, "author": author}
     if after is None:
         rows = list(public_articles(**subject).defer("body")[: size + 1])
         return KeysetPage(rows[:size], _older(rows, size), False)
@@ -107,7 +108,7 @@ def _older(rows: list[Article], size: int) -> int | bool:
     return rows[size - 1].pk if len(rows) > size else False
 
 
-def _newer(articles, pub_date: dt.datetime, pk: int, size: int) -> int | None:
+def _newer(articles: ArticleQuerySet, pub_date: dt.datetime, pk: int, size: int) -> int | None:
     """The anchor of the page before: the article just newer than the ``size`` that end at
     the anchor itself, or None when that page is the first."""
     ids = list(
@@ -120,7 +121,8 @@ def _newer(articles, pub_date: dt.datetime, pk: int, size: int) -> int | None:
 
 def public_article(*, day: dt.date, slug: str) -> Article:
     articles = public_articles().prefetch_related("tags")
-    return get_object_or_404(articles, pub_day=day, slug=slug)
+    found: Article = get_object_or_404(articles, pub_day=day, slug=slug)
+    return found
 
 
 def article_for_preview(*, pk: int) -> Article:
@@ -133,5 +135,5 @@ def article_for_preview(*, pk: int) -> Article:
     )
 
 
-def sections_in_use():
+def sections_in_use() -> QuerySet[Section]:
     return Section.objects.filter(articles__in=Article.objects.published()).distinct()

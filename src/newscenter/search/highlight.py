@@ -25,7 +25,8 @@ class Marker:
     """Finds the words of a text that a query matched, as the indexes would."""
 
     def __init__(self, query: ParsedQuery):
-        exact, prefixes = set(), set()
+        exact: set[str] = set()
+        prefixes: set[str] = set()
         for term in query.positive:
             exact.update(fold(word) for word in term.words[:-1])
             (prefixes if term.prefix else exact).add(fold(term.words[-1]))

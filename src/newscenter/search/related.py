@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from newscenter.news import selectors
 from newscenter.news.models import Article
@@ -40,11 +41,11 @@ _TAG_POINTS, _SECTION_POINTS = 2, 1
 
 @dataclass(frozen=True)
 class Neighbour:
-    """An article sharing the section or a tag, as ranking sees it."""
+    """An article sharing the section or tags with the one ranked for, and how much."""
 
     pk: int
-    section_id: int | None
-    tag_ids: frozenset[int]
+    same_section: bool
+    shared_tags: int
 
 
 def query_words(headline: str, standfirst: str) -> list[str]:
@@ -56,21 +57,13 @@ def query_words(headline: str, standfirst: str) -> list[str]:
     return list(seen)[:_QUERY_WORDS]
 
 
-def _ranked(
-    *,
-    section_id: int | None,
-    tag_ids: frozenset[int],
-    neighbours: Sequence[Neighbour],
-    matches: Sequence[Match],
-    limit: int,
-) -> list[int]:
+def _ranked(*, neighbours: Sequence[Neighbour], matches: Sequence[Match], limit: int) -> list[int]:
     """The ``limit`` best of ``neighbours`` (the newest sharing the section or a tag, newest
     first) and ``matches`` (the newest sharing words, newest first)."""
     rows = []
     for position, other in enumerate(neighbours):
-        shared_tags = len(tag_ids & other.tag_ids)
-        same = 1 if section_id is not None and other.section_id == section_id else 0
-        rows.append((-shared_tags, -same, position, other.pk, shared_tags, same))
+        same = int(other.same_section)
+        rows.append((-other.shared_tags, -same, position, other.pk, other.shared_tags, same))
     rows.sort()
     scores: dict[int, float] = {}
     for *_, pk, shared_tags, same in rows[:_POOL]:
@@ -99,8 +92,6 @@ def related_ids(article: Article, *, limit: int = RELATED_COUNT) -> list[int]:
     tag_ids = frozenset(tag.pk for tag in article.tags.all())
     wanted = query_words(article.headline, article.standfirst)
     return _ranked(
-        section_id=article.section_id,
-        tag_ids=tag_ids,
         neighbours=_neighbours(article.section_id, tag_ids, others),
         matches=backend().related(wanted, candidates=others.order_by(), limit=_WINDOW),
         limit=limit,
@@ -116,14 +107,18 @@ def _neighbours(section_id: int | None, tag_ids: frozenset[int], others) -> list
     shared = Q(Exists(tagged)) if tag_ids else Q(pk__in=[])
     if section_id is not None:
         shared |= Q(section_id=section_id)
-    window = list(
-        others.filter(shared).order_by("-pub_date", "-pk").values_list("pk", "section_id")[:_WINDOW]
+    # Counted per row of the window by a correlated subquery: a join would break the walk.
+    count = tagged.values("article_id").annotate(n=Count("*")).values("n")  # type: ignore[misc]
+    window = (
+        others.filter(shared)
+        .order_by("-pub_date", "-pk")
+        .annotate(shared_tags=Coalesce(Subquery(count), 0))
+        .values_list("pk", "section_id", "shared_tags")[:_WINDOW]
     )
-    tags: dict[int, set[int]] = {pk: set() for pk, _ in window}
-    through = Article.tags.through.objects.filter(article_id__in=tags, tag_id__in=tag_ids)
-    for pk, tag in through.values_list("article_id", "tag_id"):
-        tags[pk].add(tag)
-    return [Neighbour(pk, section, frozenset(tags[pk])) for pk, section in window]
+    return [
+        Neighbour(pk, section_id is not None and section == section_id, shared)
+        for pk, section, shared in window
+    ]
 
 
 # --- Many articles, from memory ------------------------------------------------------------
@@ -163,8 +158,6 @@ class Ranker:
         section = self.corpus.sections.get(pk)
         tag_ids = frozenset(self.corpus.tags.get(pk, ()))
         return _ranked(
-            section_id=section,
-            tag_ids=tag_ids,
             neighbours=self._neighbours(pk, section, tag_ids),
             matches=self.matcher.matches(self.query[pk], exclude=pk, limit=_WINDOW),
             limit=limit,
@@ -182,8 +175,8 @@ class Ranker:
         return [
             Neighbour(
                 other,
-                self.corpus.sections.get(other),
-                frozenset(self.corpus.tags.get(other, ())) & tag_ids,
+                section is not None and self.corpus.sections.get(other) == section,
+                len(tag_ids.intersection(self.corpus.tags.get(other, ()))),
             )
             for other in window
         ]

@@ -24,8 +24,8 @@ def review_article(request, token: str):
     try:
         link = review_links.review_link_resolve(token)
     except review_links.ReviewLinkGone as exc:
-        context = {"message": str(exc)}
-        return _private(render(request, "web/review_gone.html", context, status=410))
+        gone = {"message": str(exc)}
+        return _private(render(request, "web/review_gone.html", gone, status=410))
     except review_links.ReviewLinkInvalid:
         return _private(render(request, "404.html", status=404))
     article = selectors.article_for_preview(pk=link.article_id)
@@ -33,7 +33,7 @@ def review_article(request, token: str):
         # Once public, everyone reads the one public page (a temporary redirect: the link
         # may outlive a later unpublishing).
         return _private(redirect(article.get_absolute_url()))
-    context = {"article": article, "review": link, "noindex": True}
+    context: dict[str, object] = {"article": article, "review": link, "noindex": True}
     return _private(render(request, "web/review.html", context))
 
 

@@ -43,8 +43,8 @@ class SearchForm(forms.Form):
         min_value=1, max_value=MAX_PAGE, required=False, widget=forms.HiddenInput
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date is before the start date.")
         return data

@@ -251,7 +251,7 @@ def site_image(request, site: SiteSettings) -> Image | None:
 
 
 def image_object(image: Image) -> dict:
-    data = {"@type": "ImageObject", "url": image.url}
+    data: dict[str, str | int] = {"@type": "ImageObject", "url": image.url}
     if image.width and image.height:
         data |= {"width": image.width, "height": image.height}
     return data

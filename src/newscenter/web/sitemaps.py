@@ -95,7 +95,7 @@ class _ListingSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .values(listing=F(f"{self.relation}__slug"))
+            .values(listing=F(f"{self.relation}__slug"))  # type: ignore[misc]
             .filter(listing__isnull=False)
             .annotate(last_change=_LAST_CHANGE)
             .order_by("listing")

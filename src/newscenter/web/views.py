@@ -160,7 +160,7 @@ def server_error(request):
 
 def serve_media(request, path: str):
     """Uploaded files: sandboxed, never sniffed, and anything but an image downloaded."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "public, max-age=86400"

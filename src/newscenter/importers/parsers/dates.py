@@ -204,10 +204,11 @@ class DateReader:
     def _day(self, match: re.Match[str], parts: dict[str, str | None]) -> dt.date | None:
         if parts.get("name"):
             return self._day_from_words(match.string[match.start() : match.end("year")], parts)
-        if parts.get("first"):
-            day, month = self._day_month(int(parts["first"]), int(parts["second"]), parts["sep"])
-            return dt.date(int(parts["year"]), month, day)
-        return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        number = {key: int(value) for key, value in parts.items() if value and value.isdigit()}
+        if "first" in number:
+            day, month = self._day_month(number["first"], number["second"], parts["sep"])
+            return dt.date(number["year"], month, day)
+        return dt.date(number["year"], number["month"], number["day"])
 
     def _day_month(self, first: int, second: int, separator: str | None) -> tuple[int, int]:
         if separator == "." or first > 12 or (second <= 12 and not self.month_first):

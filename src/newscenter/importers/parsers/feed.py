@@ -224,7 +224,8 @@ def _pub_date(entry: Any) -> dt.datetime | None:
     if not parsed:
         return None
     try:
-        return dt.datetime(*parsed[:6], tzinfo=dt.UTC)
+        year, month, day, hour, minute, second = parsed[:6]
+        return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
     except (TypeError, ValueError):
         return None
 
@@ -279,7 +280,7 @@ def _is_image(mime: str | None, media: Any) -> bool:
     if mime:
         return mime.lower().startswith("image/")
     if media.get("medium"):
-        return media.get("medium") == "image"
+        return bool(media.get("medium") == "image")
     url = (media.get("url") or media.get("href") or "").lower().split("?")[0]
     return url.endswith(_IMAGE_EXTENSIONS)
 
@@ -353,7 +354,8 @@ class FeedParser:
 def _looks_like_feed(head: bytes) -> bool:
     text = head.replace(b"\x00", b"").removeprefix(b"\xef\xbb\xbf")  # UTF-16 and BOMs
     text = text.lstrip(b"\xff\xfe")
-    root = _ROOT.match(text, _PROLOG.match(text).end())
+    prolog = _PROLOG.match(text)
+    root = _ROOT.match(text, prolog.end() if prolog else 0)
     if root is None or b"wordpress.org/export/" in text.lower():
         return False  # WordPress exports are RSS too, read by their own importer
     kind = root.group(1).lower()

@@ -79,7 +79,7 @@ class _ElementCounter:
     def __init__(self) -> None:
         self.count = 0
 
-    def start(self, tag: str, attributes: dict) -> None:
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
         self.count += 1
         if self.count > MAX_ELEMENTS:
             raise _TooManyElements
@@ -105,7 +105,8 @@ def _refused(exc: Exception | None, origin: str) -> ImportParseError:
 def _as_utf8(data: bytes) -> bytes:
     """The bytes as feedparser will read them: UTF-16, EBCDIC and the rest converted."""
     try:
-        return convert_to_utf8({"content-type": "application/xml"}, data, {})
+        converted: bytes = convert_to_utf8({"content-type": "application/xml"}, data, {})
+        return converted
     except Exception:  # e.g. a non-ASCII encoding name; feedparser.parse then fails as well
         return data.replace(b"\x00", b"")
 

@@ -91,9 +91,9 @@ class _FrontMatterLoader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
 
@@ -163,5 +163,5 @@ def _mapping(meta: Any, origin: str) -> dict[str, Any]:
     return lower(meta or {})
 
 
-def lower(mapping: dict) -> dict[str, Any]:
+def lower(mapping: dict[Any, Any]) -> dict[str, Any]:
     return {str(key).strip().lower(): value for key, value in mapping.items()}

@@ -35,7 +35,9 @@ MAX_JSONLD_CHARS = 1_000_000  # all JSON-LD scripts of a page together
 MAX_JSONLD_NODES = 500
 
 
-def jsonld_article(doc: HtmlElement, notes: list[str]) -> tuple[dict, dict[str, dict]]:
+def jsonld_article(
+    doc: HtmlElement, notes: list[str]
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The page's article object and an index of the graph's nodes by @id."""
     nodes = list(_jsonld_nodes(doc, notes))
     graph = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
@@ -46,7 +48,7 @@ def jsonld_article(doc: HtmlElement, notes: list[str]) -> tuple[dict, dict[str, 
     return {}, graph
 
 
-def _jsonld_nodes(doc: HtmlElement, notes: list[str]) -> Iterator[dict]:
+def _jsonld_nodes(doc: HtmlElement, notes: list[str]) -> Iterator[dict[str, Any]]:
     budget, count = MAX_JSONLD_CHARS, 0
     for number, script in enumerate(doc.iter("script"), 1):
         kind = (script.get("type") or "").split(";")[0].strip().lower()
@@ -77,7 +79,7 @@ def _unwrap_script(text: str) -> str:
     return text
 
 
-def _flatten(data: Any, depth: int = 0) -> Iterator[dict]:
+def _flatten(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
     """Top-level objects, arrays of them and @graph members; nested objects hang off these."""
     if depth > 3:
         return
@@ -89,14 +91,14 @@ def _flatten(data: Any, depth: int = 0) -> Iterator[dict]:
         yield from _flatten(data.get("@graph"), depth + 1)
 
 
-def _types(node: dict) -> set[str]:
+def _types(node: dict[str, Any]) -> set[str]:
     kinds = node.get("@type")
     kinds = kinds if isinstance(kinds, list) else [kinds]
     # "NewsArticle", "schema:NewsArticle" and "https://schema.org/NewsArticle" alike
     return {kind.rsplit("/")[-1].rsplit(":")[-1].lower() for kind in kinds if isinstance(kind, str)}
 
 
-def _items(value: Any, graph: dict[str, dict]) -> list[Any]:
+def _items(value: Any, graph: dict[str, dict[str, Any]]) -> list[Any]:
     """A value that may be one thing or a list, with {"@id": ...} references resolved."""
     values = value if isinstance(value, list) else [value]
     return [graph.get(item["@id"], item) if _is_reference(item) else item for item in values[:50]]
@@ -106,7 +108,7 @@ def _is_reference(item: Any) -> bool:
     return isinstance(item, dict) and isinstance(item.get("@id"), str) and "name" not in item
 
 
-def jsonld_layer(article: dict, graph: dict[str, dict], dates: Dates) -> Layer:
+def jsonld_layer(article: dict[str, Any], graph: dict[str, dict[str, Any]], dates: Dates) -> Layer:
     if not article:
         return {}
     return {
@@ -149,7 +151,7 @@ def _jsonld_image(items: list[Any]) -> tuple[str, str] | None:
     return None
 
 
-def page_language(article: dict, doc: HtmlElement, metas: dict[str, list[str]]) -> str:
+def page_language(article: dict[str, Any], doc: HtmlElement, metas: dict[str, list[str]]) -> str:
     og_locale = (metas.get("og:locale") or [""])[0]
     for value in (article.get("inLanguage"), doc.get("lang"), doc.get("xml:lang"), og_locale):
         tag = value.strip().replace("_", "-") if isinstance(value, str) else ""

@@ -210,7 +210,7 @@ def _title_or_h1(doc: HtmlElement, site: str) -> str:
     heading = squash(h1.text_content()) if h1 is not None else ""
     if heading and (
         _is_part_of(heading, full_title)  # "Headline | Site"
-        or h1.xpath("boolean(ancestor::article | ancestor::main)")  # not the logo's h1
+        or (h1 is not None and h1.xpath("boolean(ancestor::article | ancestor::main)"))
         or len(title.split()) < 3 <= len(heading.split())  # the title is only the site's name
     ):
         return heading

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from newscenter.importers.parsers.base import (
     ImportedArticle,
@@ -271,12 +272,13 @@ def render_body(body: str, headline: str) -> tuple[str, str]:
     return headline, sanitise_html(_md.renderer.render(tokens, _md.options, env))
 
 
-def _first_heading(tokens: list, env: dict[str, Any]) -> tuple[int, str]:
+def _first_heading(tokens: list[Token], env: dict[str, Any]) -> tuple[int, str]:
     """The index and plain text of the first ``# `` heading that has any text."""
     for at, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1":
             inline = tokens[at + 1].children or []
-            text = _text(plain_text(_md.renderer.renderInline(inline, _md.options, env)))
+            inline_html = _md.renderer.renderInline(inline, _md.options, env)  # type: ignore[attr-defined]
+            text = _text(plain_text(inline_html))
             if text:
                 return at, text
     return -1, ""

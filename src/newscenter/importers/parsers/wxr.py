@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.parsers import expat
 from zoneinfo import ZoneInfo
 
@@ -88,7 +88,8 @@ def _refuse_compressed(data: bytes, origin: str) -> None:
             )
 
 
-def _events(reader: _Reader, origin: str) -> Iterator[tuple[str, object]]:
+def _events(reader: _Reader, origin: str) -> Iterator[tuple[str, Any]]:
+    # An element for "start" and "end", a (prefix, uri) pair for "start-ns".
     """defusedxml's events, its refusals and XML errors turned into ImportParseError."""
     # start events let each item be detached from the channel as soon as it ends.
     events = ("start", "end", "start-ns")
@@ -163,7 +164,8 @@ def channel_parts(
     Other channel elements update ``channel``. Raises ImportParseError for anything that is
     not a well-formed WordPress export.
     """
-    reader, path, number = _Reader(stream, origin), [], 0
+    reader, number = _Reader(stream, origin), 0
+    path: list[ET.Element] = []
     try:
         for event, element in _events(reader, origin):
             if event == "start-ns":

@@ -19,6 +19,7 @@ import html
 import itertools
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -158,7 +159,9 @@ class Item:
         alt = self.meta.get("_wp_attachment_image_alt", "").strip()
         return Attachment(url[:URL_CHARS], (alt or plain_line(self.get("title")))[:ALT_CHARS])
 
-    def lead_image(self, attachments, *, two_pass: bool) -> tuple[Attachment | None, str]:
+    def lead_image(
+        self, attachments: dict[str, Attachment], *, two_pass: bool
+    ) -> tuple[Attachment | None, str]:
         """The featured image (``_thumbnail_id``), or a note on why there is none."""
         thumbnail = self.meta.get("_thumbnail_id", "").strip()[:20]
         if not thumbnail or thumbnail in attachments:
@@ -235,7 +238,12 @@ def drop_comments(text: str) -> str:
 
 
 def replace_enclosing(
-    text: str, name: str, render, notes: list[str], *, converted: str = ""
+    text: str,
+    name: str,
+    render: Callable[[str, str], str | None],
+    notes: list[str],
+    *,
+    converted: str = "",
 ) -> str:
     """Each ``[name ...]inner[/name]`` replaced by ``render(attributes, inner)``, when it can be.
 

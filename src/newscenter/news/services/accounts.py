@@ -10,7 +10,7 @@ offers no field for them). The admin and ``newscenter user`` call these services
 from __future__ import annotations
 
 from base64 import b32encode
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
@@ -19,7 +19,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newscenter.news import policy
 from newscenter.news.audit import audit_record
-from newscenter.news.policy import SYSTEM, PolicyDenied, Role
+from newscenter.news.policy import SYSTEM, Actor, PolicyDenied, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Fields an administrator may change through user_update; never groups, permissions,
 # is_staff or is_superuser, which follow from the role alone.
@@ -27,7 +30,7 @@ PROFILE_FIELDS = frozenset({"username", "first_name", "last_name", "email", "is_
 SUPERUSER = "superuser"  # how the CLI and the admin name a superuser "role"
 
 
-def held_role(user) -> Role | None:
+def held_role(user: User) -> Role | None:
     """The role a user holds, active or not (policy.role_of ignores inactive users, but an
     inactive administrator is still out of an editor's reach)."""
     if user.is_superuser:
@@ -37,7 +40,7 @@ def held_role(user) -> Role | None:
     return max(held) if held else None
 
 
-def role_label(user) -> str:
+def role_label(user: User) -> str:
     """The words the CLI and the audit trail use: "superuser", "editor", ... or "none"."""
     if user.is_superuser:
         return SUPERUSER
@@ -60,7 +63,9 @@ def parse_role(name: str) -> tuple[Role | None, bool]:
         raise ValueError(f"unknown role {name!r} (known roles: {known})") from None
 
 
-def check_role_change(acting_user, *, user, role: Role | None, superuser: bool = False) -> None:
+def check_role_change(
+    acting_user: Actor, *, user: User, role: Role | None, superuser: bool = False
+) -> None:
     """Raise PolicyDenied unless ``acting_user`` may give ``user`` this role (None: no role).
 
     Used by the service and by forms, so that a refusal shows before anything is saved.
@@ -76,7 +81,7 @@ def check_role_change(acting_user, *, user, role: Role | None, superuser: bool =
     _require_reach(acting_user, user)
 
 
-def can_act_on(acting_user, user) -> bool:
+def can_act_on(acting_user: Actor, user: User) -> bool:
     """Whether ``acting_user`` may touch ``user`` at all: not a superuser unless they are
     one, and nobody holding a role above theirs."""
     try:
@@ -86,7 +91,9 @@ def can_act_on(acting_user, user) -> bool:
     return True
 
 
-def user_set_role(*, user, role: Role | None, acting_user, superuser: bool = False):
+def user_set_role(
+    *, user: User, role: Role | None, acting_user: Actor, superuser: bool = False
+) -> User:
     """Put ``user`` in exactly ``role``'s group (or none), staff when they hold one."""
     check_role_change(acting_user, user=user, role=role, superuser=superuser)
     with transaction.atomic():
@@ -107,10 +114,10 @@ def user_create(
     email: str = "",
     password: str | None,
     role: Role | None,
-    acting_user,
+    acting_user: Actor,
     superuser: bool = False,
     **fields: Any,
-):
+) -> User:
     """A new account. ``password=None`` leaves it without one: the person sets it through
     "forgot your password?". Staff are asked to set up their second factor at first login."""
     policy.require(acting_user, "user.manage")
@@ -130,7 +137,7 @@ def user_create(
     return user
 
 
-def user_update(*, user, acting_user, changed: dict[str, Any]):
+def user_update(*, user: User, acting_user: Actor, changed: dict[str, Any]) -> User:
     """Change profile fields (PROFILE_FIELDS only); administrators only."""
     unknown = set(changed) - PROFILE_FIELDS
     if unknown:
@@ -145,30 +152,30 @@ def user_update(*, user, acting_user, changed: dict[str, Any]):
     return user
 
 
-def user_delete(*, user, acting_user) -> None:
+def user_delete(*, user: User, acting_user: Actor) -> None:
     _require_manage(acting_user, user)
     with transaction.atomic():
         _audit(acting_user, "user.delete", user)
         user.delete()
 
 
-def user_reset_second_factor(*, user, acting_user) -> int:
+def user_reset_second_factor(*, user: User, acting_user: Actor) -> int:
     """Forget the user's authenticator (a lost phone): the next login enrols a new one.
 
     Returns how many devices were removed."""
     _require_manage(acting_user, user)
     with transaction.atomic():
-        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
         _audit(acting_user, "user.reset_second_factor", user, devices=removed)
     return removed
 
 
-def second_factor_device(user) -> TOTPDevice | None:
+def second_factor_device(user: User) -> TOTPDevice | None:
     """The user's confirmed authenticator, or None: they enrol one at their next login."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def second_factor_enrolling(user, *, pk) -> TOTPDevice | None:
+def second_factor_enrolling(user: User, *, pk: int | None) -> TOTPDevice | None:
     """The unconfirmed authenticator ``pk`` of ``user`` being enrolled, if it still exists."""
     return TOTPDevice.objects.filter(user=user, pk=pk, confirmed=False).first()
 
@@ -178,7 +185,7 @@ def second_factor_secret(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode().rstrip("=")
 
 
-def second_factor_begin(*, user) -> TOTPDevice:
+def second_factor_begin(*, user: User) -> TOTPDevice:
     """A fresh, unconfirmed authenticator for enrolment; any earlier unconfirmed one goes, so
     a secret shown on an abandoned enrolment page never becomes valid."""
     with transaction.atomic():
@@ -197,14 +204,14 @@ def second_factor_confirm(*, device: TOTPDevice, code: str) -> bool:
     return True
 
 
-def _require_manage(acting_user, user) -> None:
+def _require_manage(acting_user: Actor, user: User) -> None:
     if acting_user is SYSTEM:
         return
     policy.require(acting_user, "user.manage")
     _require_reach(acting_user, user)
 
 
-def _require_reach(acting_user, user) -> None:
+def _require_reach(acting_user: Actor, user: User) -> None:
     if acting_user is SYSTEM or not user.pk:
         return
     if user.is_superuser and not acting_user.is_superuser:
@@ -216,5 +223,5 @@ def _require_reach(acting_user, user) -> None:
         )
 
 
-def _audit(acting_user, action: str, user, **detail: Any) -> None:
+def _audit(acting_user: Actor, action: str, user: User, **detail: Any) -> None:
     audit_record(actor=acting_user, action=action, target=user, **detail)

@@ -7,6 +7,7 @@ commit, and returns the article. Its status moves only through ``services.workfl
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from newscenter.news import policy, publishing
 from newscenter.news.audit import audit_record, audit_record_many
 from newscenter.news.changes import announce
 from newscenter.news.models import Article, Author, SiteSettings, Tag
-from newscenter.news.policy import SYSTEM, actor_of
+from newscenter.news.policy import SYSTEM, Actor, actor_of
 from newscenter.news.services.saving import (
     ARTICLE_FIELDS,
     article_persist,
@@ -45,7 +46,7 @@ STATUS_BY_WORKFLOW = (
 @transaction.atomic
 def article_create(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     headline: str,
     tags: Iterable[Tag] = (),
     authors: Iterable[Author] = (),
@@ -73,7 +74,7 @@ def article_create(
 def article_update(
     *,
     article: Article,
-    acting_user: Any,
+    acting_user: Actor,
     tags: Iterable[Tag] | None = None,
     authors: Iterable[Author] | None = None,
     note: str = "",
@@ -113,7 +114,7 @@ def article_update(
 
 
 @transaction.atomic
-def article_delete(*, article: Article, acting_user: Any) -> None:
+def article_delete(*, article: Article, acting_user: Actor) -> None:
     """Delete for good (administrators only); the audit entry outlives the article."""
     policy.require(acting_user, "article.delete", article=article)
     audit_record(
@@ -128,7 +129,7 @@ def article_delete(*, article: Article, acting_user: Any) -> None:
     announce(articles=[article_id])
 
 
-def _require_initial_status(acting_user: Any, status: str) -> None:
+def _require_initial_status(acting_user: Actor, status: str) -> None:
     action = _INITIAL_STATUS_ACTION.get(status)
     if action is not None:
         policy.require(acting_user, action)
@@ -162,7 +163,7 @@ class NewArticle:
 
 
 @transaction.atomic
-def article_bulk_create(*, acting_user: Any, new: Sequence[NewArticle]) -> list[Article]:
+def article_bulk_create(*, acting_user: Actor, new: Sequence[NewArticle]) -> list[Article]:
     """Create many articles in a fixed number of queries: the import path for large exports.
 
     The same derivation and field validation as :func:`article_create`; uniqueness of
@@ -202,8 +203,8 @@ def _new_article(row: NewArticle, site: SiteSettings) -> Article:
     return article
 
 
-def _slugs_taken_on(days: set) -> dict:
-    taken: dict = {}
+def _slugs_taken_on(days: set[dt.date]) -> dict[dt.date | None, set[str]]:
+    taken: dict[dt.date | None, set[str]] = {}
     for day, slug in Article.objects.filter(pub_day__in=days).values_list("pub_day", "slug"):
         taken.setdefault(day, set()).add(slug)
     return taken

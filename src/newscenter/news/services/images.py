@@ -25,6 +25,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from PIL import Image as Pillow
 from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
@@ -32,7 +33,7 @@ from newscenter.news import pictures, policy
 from newscenter.news.audit import audit_record
 from newscenter.news.changes import announce
 from newscenter.news.models import Article, Image, Rendition, SiteSettings
-from newscenter.news.policy import actor_of
+from newscenter.news.policy import Actor, actor_of
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 8000 x 5000: a 12-bit camera's largest files fit
@@ -55,7 +56,7 @@ class Prepared:
     """An image that passed every check: upright sRGB pixels, and the original as we store it."""
 
     pixels: Pillow.Image  # "RGB", or "RGBA" when there is transparency
-    content: ContentFile
+    content: ContentFile[bytes]
 
 
 def prepare(source: Any) -> Prepared:
@@ -72,7 +73,7 @@ def prepare(source: Any) -> Prepared:
 def image_create(
     *,
     file_or_bytes: Any,
-    acting_user,
+    acting_user: Actor,
     alt: str = "",
     caption: str = "",
     credit: str = "",
@@ -107,7 +108,7 @@ def image_create(
 
 
 @transaction.atomic
-def image_update(*, image: Image, acting_user, **changes: str) -> Image:
+def image_update(*, image: Image, acting_user: Actor, **changes: str) -> Image:
     """Change the alternative text, caption or credit."""
     policy.require(acting_user, "image.edit")
     unknown = set(changes) - set(EDITABLE)
@@ -123,7 +124,7 @@ def image_update(*, image: Image, acting_user, **changes: str) -> Image:
 
 
 @transaction.atomic
-def image_delete(*, image: Image, acting_user) -> None:
+def image_delete(*, image: Image, acting_user: Actor) -> None:
     """Delete the image and, once that is committed, its files; refused while it is shown."""
     policy.require(acting_user, "image.edit")
     where = image_uses(image)
@@ -136,7 +137,7 @@ def image_delete(*, image: Image, acting_user) -> None:
     transaction.on_commit(lambda: _delete_files(names))
 
 
-def image_renditions_remake(*, image: Image, acting_user) -> Image:
+def image_renditions_remake(*, image: Image, acting_user: Actor) -> Image:
     """Make the renditions again from the stored file (images carried over by migration 0007).
 
     The stored file passes the same checks as an upload: files from before the media library
@@ -169,14 +170,14 @@ def image_uses(image: Image) -> list[str]:
     return where
 
 
-def bodies_showing(image: Image):
+def bodies_showing(image: Image) -> QuerySet[Article]:
     """Articles whose body shows the image: bodies name it by URL (renditions.pictures_in_body)."""
     return Article.objects.filter(body__contains=image.file.url)
 
 
 # --- renditions ------------------------------------------------------------------------
 
-_SAVE = {
+_SAVE: dict[str, tuple[str, str, dict[str, Any]]] = {
     Rendition.Format.WEBP: ("WEBP", "webp", {"quality": 80, "method": 4}),
     Rendition.Format.JPEG: ("JPEG", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
     Rendition.Format.PNG: ("PNG", "png", {"optimize": True}),
@@ -207,7 +208,7 @@ def renditions_make(*, image: Image, pixels: Pillow.Image) -> list[Rendition]:
     stale = list(image.renditions.values_list("file", flat=True))
     image.renditions.all().delete()
     Rendition.objects.bulk_create(made)
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in stale])
+    transaction.on_commit(lambda: _delete_files(stale))
     return made
 
 
@@ -315,7 +316,7 @@ def _to_srgb(image: Pillow.Image, icc: bytes, mode: str) -> Pillow.Image:
     return converted if converted is not None else image.convert(mode)
 
 
-def _encoded(pixels: Pillow.Image) -> ContentFile:
+def _encoded(pixels: Pillow.Image) -> ContentFile[bytes]:
     out = io.BytesIO()
     if pixels.mode == "RGBA":
         pixels.save(out, format="PNG", optimize=True)
@@ -336,5 +337,5 @@ def _delete_files(names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def _audit(actor, action: str, image: Image, **detail: Any) -> None:
+def _audit(actor: Actor, action: str, image: Image, **detail: Any) -> None:
     audit_record(actor=actor, action=action, target=image, **detail)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from newscenter.news import policy
 from newscenter.news.audit import audit_record
 from newscenter.news.models import Article, ReviewLink
-from newscenter.news.policy import actor_of
+from newscenter.news.policy import Actor, actor_of
 
 SALT = "newscenter.review-link"
 MIN_LIFETIME = dt.timedelta(minutes=1)
@@ -68,14 +68,15 @@ def review_link_url(token: str) -> str:
     Built from ``NEWSCENTER_BASE_URL``, never from the request's Host header, which a
     client chooses (a forged Host would hand the token to another site).
     """
-    return settings.NEWSCENTER_BASE_URL + reverse("news:review", kwargs={"token": token})
+    base: str = settings.NEWSCENTER_BASE_URL
+    return base + reverse("news:review", kwargs={"token": token})
 
 
 @transaction.atomic
 def review_link_create(
     *,
     article: Article,
-    acting_user,
+    acting_user: Actor,
     expires: dt.timedelta | dt.datetime,
     label: str = "",
 ) -> tuple[ReviewLink, str]:
@@ -100,7 +101,7 @@ def review_link_create(
 
 
 @transaction.atomic
-def review_link_revoke(*, link: ReviewLink, acting_user) -> ReviewLink:
+def review_link_revoke(*, link: ReviewLink, acting_user: Actor) -> ReviewLink:
     """End ``link`` now: its address answers 410 Gone from then on."""
     policy.require(acting_user, "review_link.revoke", article=link.article)
     link = ReviewLink.objects.select_for_update().get(pk=link.pk)
@@ -182,7 +183,7 @@ def _when(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _audit(actor, action: str, link: ReviewLink) -> None:
+def _audit(actor: Actor, action: str, link: ReviewLink) -> None:
     # The key stays out of the audit trail: with the secret key it would rebuild the token.
     audit_record(
         actor=actor,

@@ -6,20 +6,19 @@ restoring one gives back is ``news.revisions``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from newscenter.news import policy
 from newscenter.news.audit import audit_record
 from newscenter.news.models import Article, Revision
+from newscenter.news.policy import Actor
 from newscenter.news.revisions import restorable
 from newscenter.news.services.articles import article_update
 
 
 @transaction.atomic
-def revision_restore(*, article: Article, revision: Revision, acting_user: Any) -> Article:
+def revision_restore(*, article: Article, revision: Revision, acting_user: Actor) -> Article:
     """Write ``revision``'s text and metadata (not its status or date) back to ``article``.
 
     The save goes through ``article_update``, so it is validated like any edit and kept as a

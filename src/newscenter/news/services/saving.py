@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Model
 
 from newscenter.news import publishing
 from newscenter.news.changes import announce
 from newscenter.news.models import Article, Author, Revision, SiteSettings, Tag
-from newscenter.news.policy import actor_of
+from newscenter.news.policy import Actor, actor_of
 from newscenter.news.rendering import sanitise_html
 from newscenter.news.revisions import snapshot
 
@@ -33,7 +33,7 @@ NOTE_CHARS = 300  # Revision.note
 def article_persist(
     *,
     article: Article,
-    acting_user: Any,
+    acting_user: Actor,
     url_is_fixed: bool,
     note: str = "",
     tags: Iterable[Tag] | None = None,
@@ -94,7 +94,7 @@ def unique_slug(article: Article, taken: set[str]) -> str:
     return slug
 
 
-def revision_record(*, article: Article, acting_user: Any, note: str = "") -> Revision:
+def revision_record(*, article: Article, acting_user: Actor, note: str = "") -> Revision:
     """Keep a new revision of ``article`` as it now stands (inside the save's transaction)."""
     latest = article.revisions.aggregate(latest=Max("number"))["latest"] or 0
     return Revision.objects.create(
@@ -107,7 +107,10 @@ def revision_record(*, article: Article, acting_user: Any, note: str = "") -> Re
 
 
 def revisions_record_new(
-    *, articles: Sequence[Article], relations: Sequence[dict[str, Sequence]], acting_user: Any
+    *,
+    articles: Sequence[Article],
+    relations: Sequence[dict[str, Sequence[Model]]],
+    acting_user: Actor,
 ) -> None:
     """Revision 1 of many newly created articles, in one query."""
     author = actor_of(acting_user)

@@ -10,10 +10,11 @@ from newscenter.news import policy
 from newscenter.news.audit import audit_record
 from newscenter.news.changes import announce
 from newscenter.news.models import SiteSettings
+from newscenter.news.policy import Actor
 
 
 @transaction.atomic
-def site_settings_update(*, acting_user: Any, **changes: Any) -> SiteSettings:
+def site_settings_update(*, acting_user: Actor, **changes: Any) -> SiteSettings:
     """Change the site's name, banner, locale ..."""
     policy.require(acting_user, "site.settings")
     site = SiteSettings.load()

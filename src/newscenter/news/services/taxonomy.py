@@ -6,7 +6,7 @@ taxonomy. Every write is audited and announced, since listings and pages show th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -14,13 +14,15 @@ from newscenter.news import policy, publishing
 from newscenter.news.audit import audit_record
 from newscenter.news.changes import announce
 from newscenter.news.models import Author, Section, Tag
+from newscenter.news.policy import Actor
 
 Taxon = Section | Tag | Author
+T = TypeVar("T", Section, Tag, Author)
 _SLUG_ATTEMPTS = 10_000
 
 
 @transaction.atomic
-def taxonomy_save(*, obj: Taxon, acting_user: Any) -> Taxon:
+def taxonomy_save(*, obj: Taxon, acting_user: Actor) -> Taxon:
     """Create or change a section, tag or author (the desk's forms end here)."""
     policy.require(acting_user, "taxonomy.edit")
     created = obj.pk is None
@@ -31,35 +33,36 @@ def taxonomy_save(*, obj: Taxon, acting_user: Any) -> Taxon:
 
 
 @transaction.atomic
-def taxonomy_delete(*, obj: Taxon, acting_user: Any) -> None:
+def taxonomy_delete(*, obj: Taxon, acting_user: Actor) -> None:
     """Delete a section, tag or author; a section still holding articles is protected."""
     policy.require(acting_user, "taxonomy.edit")
     _recorded(acting_user, obj, "delete")
     obj.delete()
 
 
-def section_get_or_create(*, name: str, acting_user: Any, position: int = 0) -> Section:
+def section_get_or_create(*, name: str, acting_user: Actor, position: int = 0) -> Section:
     return _named_get_or_create(Section, name, acting_user, position=position)
 
 
-def tag_get_or_create(*, name: str, acting_user: Any) -> Tag:
+def tag_get_or_create(*, name: str, acting_user: Actor) -> Tag:
     return _named_get_or_create(Tag, name, acting_user)
 
 
-def author_get_or_create(*, name: str, acting_user: Any) -> Author:
+def author_get_or_create(*, name: str, acting_user: Actor) -> Author:
     return _named_get_or_create(Author, name, acting_user)
 
 
 @transaction.atomic
-def _named_get_or_create(model: type[models.Model], name: str, acting_user: Any, **extra: Any):
+def _named_get_or_create(model: type[T], name: str, acting_user: Actor, **extra: Any) -> T:
     """Find by name, ignoring case; else create with a slug no other row has ("c" and "c-2")."""
     name = name.strip()
     found = model._default_manager.filter(name__iexact=name).first()
     if found is not None:
         return found
     policy.require(acting_user, "taxonomy.edit")
-    max_length = model._meta.get_field("slug").max_length or 50
-    base = publishing.slug_for(name)[: max_length - 4]
+    slug_field = model._meta.get_field("slug")
+    max_length: int = getattr(slug_field, "max_length", None) or 50
+    base: str = publishing.slug_for(name)[: max_length - 4]
     taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
     candidates = (base, *(f"{base}-{n}" for n in range(2, _SLUG_ATTEMPTS)))
     slug = next(s for s in candidates if s not in taken)
@@ -70,7 +73,7 @@ def _named_get_or_create(model: type[models.Model], name: str, acting_user: Any,
     return obj
 
 
-def _recorded(acting_user: Any, obj: models.Model, verb: str) -> None:
+def _recorded(acting_user: Actor, obj: models.Model, verb: str) -> None:
     kind = obj._meta.model_name or ""
     audit_record(actor=acting_user, action=f"{kind}.{verb}", target=obj)
     announce(kinds=[kind])

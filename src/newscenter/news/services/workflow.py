@@ -26,10 +26,11 @@ from django.utils import timezone
 from newscenter.news import policy, publishing
 from newscenter.news.audit import audit_record
 from newscenter.news.models import Article
+from newscenter.news.policy import Actor
 from newscenter.news.services.saving import article_persist
 
 NOTE_MAX_CHARS = 2000
-User = Any  # a user, or policy.SYSTEM
+User = Actor  # a user, or policy.SYSTEM
 # Sets what a transition changes besides the status, given the locked row and "now".
 Apply = Callable[[Article, dt.datetime], None]
 
@@ -106,7 +107,7 @@ def article_transition(
     transition takes a moment (``publishing.DATED``), and must be None elsewhere."""
     if verb not in publishing.TRANSITIONS:
         raise ValidationError(f"There is no transition called {verb!r}.")
-    kwargs = {"article": article, "acting_user": acting_user, "note": note}
+    kwargs: dict[str, Any] = {"article": article, "acting_user": acting_user, "note": note}
     if verb in publishing.DATED:
         kwargs[publishing.DATED[verb]] = when
     elif verb == "publish":
@@ -145,7 +146,9 @@ def transitions_for(article: Article, user: User, *, at: dt.datetime | None = No
     ]
 
 
-def in_state(articles: QuerySet, state: str, *, at: dt.datetime | None = None) -> QuerySet:
+def in_state(
+    articles: QuerySet[Article], state: str, *, at: dt.datetime | None = None
+) -> QuerySet[Article]:
     """Narrow ``articles`` to one effective state (``publishing.state`` in SQL), for the
     admin's filter and ``newscenter article list``."""
     at = at or timezone.now()

@@ -114,7 +114,8 @@ def _private(response) -> bool:
     return any(word in directives for word in ("private", "no-cache", "no-store"))
 
 
-def _answer(request, entry: Entry, now: float, *, state: str):
+def _answer(request, entry: Entry, now: float, *, state: str) -> HttpResponse:
+    response: HttpResponse
     if _not_modified(request, entry.etag, entry.last_modified):
         response = HttpResponseNotModified()
     else:

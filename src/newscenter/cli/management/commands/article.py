@@ -16,6 +16,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from newscenter.cli.database import require_migrated
@@ -80,7 +81,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{article.pk}: {article.headline} is now {_state(article)}.")
 
     def _list(self, status: str | None, limit: int) -> None:
-        articles = Article.objects.order_by("-pub_date", "-id")
+        articles: QuerySet[Article] = Article.objects.order_by("-pub_date", "-id")
         if status:
             articles = workflow.in_state(articles, status)
         for article in articles[: max(limit, 1)]:
@@ -129,7 +130,7 @@ def _sources(verb: str) -> str:
 
 def _state(article: Article) -> str:
     current = publishing.state(article)
-    if current in (Article.Status.SCHEDULED, Article.Status.EMBARGOED):
+    if current in (Article.Status.SCHEDULED, Article.Status.EMBARGOED) and article.pub_date:
         joiner = "for" if current == Article.Status.SCHEDULED else "until"
         return (
             f"{current} {joiner} {_local(article.pub_date)} {timezone.get_current_timezone_name()}"

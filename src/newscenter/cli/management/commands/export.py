@@ -34,7 +34,8 @@ class Command(BaseCommand):
         except ExportError as error:
             raise CommandError(str(error)) from None
         require_migrated()
-        console = Console(file=self.stdout, highlight=False)
+        # OutputWrapper is a text stream, which rich writes to.
+        console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
         columns = (TextColumn("Exporting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         # A progress bar only for people watching a terminal; pipes and tests get none.
         with Progress(*columns, console=console, disable=not console.is_terminal) as bar:

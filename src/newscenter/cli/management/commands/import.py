@@ -55,7 +55,8 @@ class Command(BaseCommand):
             section=options["section"],
             dry_run=options["dry_run"],
         )
-        console = Console(file=self.stdout, highlight=False, soft_wrap=True)
+        # OutputWrapper is a text stream, which rich writes to.
+        console = Console(file=self.stdout, highlight=False, soft_wrap=True)  # type: ignore[arg-type]
         try:
             report = self._run(
                 options["paths"], import_options, console, user=user, quiet=options["json"]
@@ -108,8 +109,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"skipped: {label} ({reason})")
         for label, note in report.notes:
             self.stdout.write(f"note: {label}: {note}")
-        for item, message in report.failed:
-            self.stderr.write(f"failed: {item}: {message}")
+        for where, message in report.failed:
+            self.stderr.write(f"failed: {where}: {message}")
         console.print(_table(report, dry_run=dry_run))
         self.stdout.write(
             f"{len(report.created)} created, {len(report.updated)} updated, "

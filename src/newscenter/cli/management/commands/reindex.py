@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         require_migrated()
-        console = Console(file=self.stdout, highlight=False)
+        # OutputWrapper is a text stream, which rich writes to.
+        console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
         columns = (
             TextColumn("Indexing"),
             BarColumn(),
