@@ -242,3 +242,20 @@ def test_import_into_an_unmigrated_database_says_what_to_do(tmp_path, seed_path)
     assert result.returncode == 1
     assert "run `newscenter migrate`" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_import_as_a_user_acts_under_their_role(seed_path):
+    """Without --user an import is the operator's (the system); with it, the user's role
+    decides: a contributor may add drafts, not publish, and is named as their creator."""
+    from tests.builders import make_user
+
+    contributor = make_user(role="contributor", username="cora")
+    with pytest.raises(CommandError, match="1 source"):
+        run("import", seed_path, "--user", "cora")
+    assert not Article.objects.exists()
+    output = run("import", seed_path, "--user", "cora", "--status", "draft")
+    assert "1 created" in output
+    assert Article.objects.get().created_by == contributor
+    with pytest.raises(CommandError, match="no user named 'nobody'"):
+        run("import", seed_path, "--user", "nobody")

@@ -16,6 +16,7 @@ from newscenter.importers.subscriptions import feed_subscribe, feeds_poll
 from newscenter.news import services
 from newscenter.news.models import Article, AuditEntry, FeedSubscription
 from newscenter.news.policy import SYSTEM
+from tests.builders import make_user
 from tests.test_fetching import FeedServer, send
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +263,19 @@ def test_an_article_an_editor_published_stays_published_when_the_feed_changes(se
     feeds("poll")
     porto.refresh_from_db()
     assert porto.status == Article.Status.PUBLISHED
+
+
+def test_poll_as_a_user_acts_under_their_role(server):
+    """--user makes the poll the user's: a contributor's entries are drafts they created, and
+    a feed that would publish is refused for them, with the policy's reason."""
+    contributor = make_user(role="contributor", username="cora")
+    drafts, published = server.url("/wire.xml"), server.url("/awards.xml")
+    server.feed("/awards.xml", feed_xml(ENTRIES[2:]), etag='"a1"')
+    feeds("add", drafts)
+    feeds("add", published, "--publish")
+    _, error = poll_failing("--user", "cora")
+    assert "1 of 2 feed(s) failed" in error
+    assert {a.created_by for a in Article.objects.all()} == {contributor}
+    assert Article.objects.count() == 2  # the drafts; nothing from the refused feed
+    refused = FeedSubscription.objects.get(url=published).last_status
+    assert "a contributor cannot publish articles" in refused

@@ -14,7 +14,7 @@ from newscenter.web.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from newscenter.web.views import PAGE_SIZE
 
 FEED_FILE_KIND = {"rss": "xml", "atom": "xml", "json": "json"}
-SEARCH_INDEX_URL = "/news/search/articles.json"
+SEARCH_INDEX_FILE = "articles.json"  # beside the search page
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def plan(snapshot: Snapshot, related: dict[int, list[int]], site_fp: str) -> lis
             (),
             fingerprint(site_fp, sections, [_subject_parts(s) for s in snapshot.sections.values()]),
         ),
-        Page(file_for(SEARCH_INDEX_URL), SEARCH_INDEX_URL, "search-index", (), everything),
+        Page(file_for(search_index_url()), search_index_url(), "search-index", (), everything),
         Page("404.html", "/404.html", "not-found", (), fingerprint(site_fp, "404")),
         Page("index.html", "/", "root", (), fingerprint(site_fp, "root")),
     ]
@@ -127,3 +127,8 @@ def _sitemaps(everything: str, snapshot: Snapshot) -> list[Page]:
         url = reverse(f"news:sitemap-{name}")
         pages.append(Page(file_for(url), url, "view", (), fingerprint(everything, snapshot.now)))
     return pages
+
+
+def search_index_url() -> str:
+    """Where the exported search page finds its index: a file in the search page's folder."""
+    return reverse("news:search") + SEARCH_INDEX_FILE

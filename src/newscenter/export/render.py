@@ -23,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 
-from newscenter.export.pages import SEARCH_INDEX_URL, Page
+from newscenter.export.pages import Page, search_index_url
 from newscenter.export.snapshot import Snapshot
 from newscenter.export.urls import article_url
 from newscenter.feeds.syndication import FEED_TYPES, ArticleFeed, Scope
@@ -110,7 +110,7 @@ class Renderer:
             "form": SearchForm(None),
             "noindex": True,
             "sections": selectors.sections_in_use(),
-            "search_index_url": SEARCH_INDEX_URL,
+            "search_index_url": search_index_url(),
         }
         template = engines["django"].from_string(SEARCH_TEMPLATE.read_text(encoding="utf-8"))
         return template.render(context, self.request(page.url)).encode()

@@ -115,11 +115,7 @@ def review_link_revoke(*, link: ReviewLink, acting_user: Actor) -> ReviewLink:
 
 def review_link_resolve(token: str, *, at: dt.datetime | None = None) -> ReviewLink:
     """The link ``token`` stands for, if it still shows its article; else a typed error."""
-    try:
-        key = _signer().unsign(token)
-    except signing.BadSignature:
-        raise ReviewLinkInvalid("This review link is not valid.") from None
-    link = ReviewLink.objects.select_related("article").filter(key=key).first()
+    link = _by_key(_unsigned(token))
     if link is None:
         raise ReviewLinkInvalid("This review link is not valid.")
     if link.revoked is not None:
@@ -133,16 +129,24 @@ def review_link_find(value: str) -> ReviewLink:
     """The link a key, a token or a full review address names (for revoking it)."""
     value = value.strip().rstrip("/")
     token = value.rsplit("/", 1)[-1]
-    key = token
-    if _signer().sep in token:
-        try:
-            key = _signer().unsign(token)
-        except signing.BadSignature:
-            raise ReviewLinkInvalid("This review link is not valid.") from None
-    link = ReviewLink.objects.select_related("article").filter(key=key).first()
+    key = _unsigned(token) if _signer().sep in token else token
+    link = _by_key(key)
     if link is None:
         raise ReviewLinkInvalid(f"No review link has the key {key!r}.")
     return link
+
+
+def _unsigned(token: str) -> str:
+    """The key a token signs; ReviewLinkInvalid for anything we did not sign."""
+    try:
+        key: str = _signer().unsign(token)
+    except signing.BadSignature:
+        raise ReviewLinkInvalid("This review link is not valid.") from None
+    return key
+
+
+def _by_key(key: str) -> ReviewLink | None:
+    return ReviewLink.objects.select_related("article").filter(key=key).first()
 
 
 def review_link_state(link: ReviewLink, *, at: dt.datetime | None = None) -> str:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import http_date, parse_http_date_safe
 
 from newscenter.web.pagecache.generation import generation, next_publication
+from newscenter.web.paths import url_prefix
 
 CACHED_STATUSES = (200, 301, 410)
 
@@ -184,8 +185,7 @@ def _cache_control(response, seconds_left: float) -> None:
 @functools.cache
 def _paths() -> tuple[str, str, tuple[str, ...]]:
     """The public site's prefix, robots.txt, and the prefixes of pages never cached (staff
-    previews, review links: for one reader only), from the URLconf: each private prefix is
-    the address of an example with its last segment taken off."""
-    preview = reverse("news:preview", kwargs={"pk": 1}).removesuffix("1/")
-    review = reverse("news:review", kwargs={"token": "t"}).removesuffix("t/")
-    return reverse("news:index"), reverse("robots"), (preview, review)
+    previews, review links: for one reader only), from the URLconf."""
+    example = {"token": "example"}  # a review address of any token
+    private = (url_prefix("news:preview", pk=1), url_prefix("news:review", **example))
+    return reverse("news:index"), reverse("robots"), private
