@@ -16,6 +16,7 @@ import sys
 import time
 import tracemalloc
 import xml.etree.ElementTree as ET
+import zoneinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -522,12 +523,13 @@ HOSTILE = {
 class AuditWatch:
     """Records file opens and connections made while it watches (audit hooks cannot be removed).
 
-    Python's own modules (a codec imported on first use) are not the input reaching out.
+    Python's own modules (a codec imported on first use) and the time zone database (a zone
+    read on first use) are not the input reaching out.
     """
 
     events: list = []
     watching = False
-    python = (sys.prefix, sys.base_prefix)
+    python = (sys.prefix, sys.base_prefix, *zoneinfo.TZPATH)
 
     @classmethod
     def hook(cls, event: str, args: tuple) -> None:

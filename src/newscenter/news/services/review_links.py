@@ -88,7 +88,9 @@ def review_link_create(
     link = ReviewLink(
         article=article,
         # 32 random bytes: unguessable, and the token is useless without the signature too.
-        key=secrets.token_urlsafe(32),
+        # The "k" keeps a key (and so a token) from starting with "-", which a command line
+        # would read as an option.
+        key="k" + secrets.token_urlsafe(32),
         label=label.strip(),
         created_by=actor_of(acting_user),
         created=now,
