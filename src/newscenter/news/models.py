@@ -104,8 +104,30 @@ class SiteSettings(models.Model):
         blank=True,
         help_text="Square, at least 112 pixels: names the publisher to search engines and feeds.",
     )
+    favicon = models.ImageField(
+        upload_to="site/",
+        blank=True,
+        help_text="Square, at least 192 pixels: the browser tab's icon and a phone's home screen.",
+    )
+    share_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Shown where an article without a lead image is shared or listed by search "
+        "engines; at least 1200 pixels wide.",
+    )
     section_title = models.CharField(max_length=200, default="News center")
     tagline = models.CharField(max_length=300, blank=True)
+    press_contact_name = models.CharField("press contact", max_length=200, blank=True)
+    press_contact_email = models.EmailField("press contact email", blank=True)
+    press_contact_phone = models.CharField("press contact phone", max_length=50, blank=True)
+    social_links = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Addresses of the company's profiles (LinkedIn, X, YouTube ...), one a line.",
+    )
     language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, default="en")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
 
@@ -166,6 +188,13 @@ class Author(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     bio = models.TextField(blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    photo = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    links = models.JSONField(
+        default=list, blank=True, help_text="Addresses of the author's profiles elsewhere."
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -265,6 +294,9 @@ class Article(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # What readers are told of its last change (JSON-LD, feeds, sitemaps): an editor's save
+    # moves it; an import keeps the source's own date. ``updated`` is any write of the row.
+    modified = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
