@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -164,7 +165,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_runs_gunicorn_with_whitenoise(tmp_path):
+def test_serve_runs_granian_with_whitenoise_and_the_worker(tmp_path):
     port = free_port()
     env = env_with_data_dir(tmp_path, NEWSCENTER_HTTPS="false", PORT=str(port))
     subprocess.run([*NEWSCENTER, "setup"], env=env, check=True, capture_output=True)
@@ -172,6 +173,9 @@ def test_serve_runs_gunicorn_with_whitenoise(tmp_path):
         [*NEWSCENTER, "serve", "--workers", "1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
     try:
         page = _get_when_up(f"http://127.0.0.1:{port}/news/")
         assert page.status == 200
@@ -193,10 +197,15 @@ def test_serve_runs_gunicorn_with_whitenoise(tmp_path):
         again = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/")
         assert again.headers["X-Page-Cache"] == "hit"
         assert again.read().decode() == html
+        deadline = time.monotonic() + 60  # the worker starts beside the server
+        while not any("Worker running" in line for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         server.terminate()
-        output = server.communicate(timeout=20)[0]
-    assert "gunicorn" in output.lower()
+        server.wait(timeout=30)
+        reader.join(timeout=10)
+    assert "granian" in page.headers["Server"]
+    assert any("Worker running" in line for line in lines), lines
 
 
 def _get_when_up(url: str, timeout: float = 90):

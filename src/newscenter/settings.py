@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background work on the database (`newscenter worker`): no other server to run.
+    "django_tasks",
+    "django_tasks_db",
     # newscenter's apps; docs/architecture.md gives their layers. Their order decides nothing
     # but template lookup: the search index and the page cache follow the domain's change
     # signal in the order news.changes.Stage states.
@@ -114,6 +117,19 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Per worker process; room for the pages a burst of readers asks for (Django keeps 300).
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
 
+# --- The app server (`newscenter serve`, docs/deploy.md) ------------------------------------
+# granian reads connections; newscenter.front admits requests into two lanes of threads per
+# worker process: the desk and sign-in, and the public site. A lane lets NEWSCENTER_QUEUE
+# requests wait up to NEWSCENTER_QUEUE_WAIT seconds for a thread; past that, 503 + Retry-After.
+NEWSCENTER_THREADS = env.int("NEWSCENTER_THREADS", default=6)
+NEWSCENTER_DESK_THREADS = env.int("NEWSCENTER_DESK_THREADS", default=2)
+NEWSCENTER_QUEUE = env.int("NEWSCENTER_QUEUE", default=64)
+NEWSCENTER_QUEUE_WAIT = env.float("NEWSCENTER_QUEUE_WAIT", default=5.0)
+NEWSCENTER_RETRY_AFTER = env.int("NEWSCENTER_RETRY_AFTER", default=5)
+# A request body must arrive whole within this many seconds, and be no larger than this.
+NEWSCENTER_BODY_TIMEOUT = env.float("NEWSCENTER_BODY_TIMEOUT", default=60.0)
+NEWSCENTER_MAX_BODY_MB = env.int("NEWSCENTER_MAX_BODY_MB", default=64)
+
 # --- Page cache (docs/caching.md) ------------------------------------------------------
 # Whole public pages for readers without a session, renewed at once by any change that shows
 # on them; 0 turns the cache off (pages still carry ETag and CDN headers).
@@ -127,6 +143,9 @@ NEWSCENTER_STALE_WHILE_REVALIDATE = env.int("NEWSCENTER_STALE_WHILE_REVALIDATE",
 NEWSCENTER_PURGE_URL = env.str("NEWSCENTER_PURGE_URL", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Queued work runs in `newscenter worker`, from a table in the site's own database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Accounts (docs/accounts.md) -------------------------------------------------
 # argon2 first: new passwords and every login with an older PBKDF2 hash store argon2 (Django

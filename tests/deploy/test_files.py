@@ -1,11 +1,10 @@
 """What cannot run here is at least parsed and checked: the Dockerfile, compose.yaml, the
-systemd units, gunicorn's settings and the container health check (deploy/)."""
+systemd units and the container health check (deploy/)."""
 
 from __future__ import annotations
 
 import configparser
 import re
-import runpy
 import shlex
 import shutil
 import subprocess
@@ -18,7 +17,6 @@ import yaml
 from django.core.management import get_commands
 from pytest_django.live_server_helper import LiveServer
 
-from newscenter.cli.management.commands.serve import default_workers
 from tests.deploy.nginx import PLACEHOLDERS, free_port
 from tests.test_cli import env_with_data_dir
 
@@ -33,7 +31,7 @@ def documented_variables() -> set[str]:
 
 
 def variables_our_code_reads() -> set[str]:
-    sources = [SRC / "settings.py", SRC / "conf.py", DEPLOY / "gunicorn.conf.py",
+    sources = [SRC / "settings.py", SRC / "conf.py",
                *(SRC / "cli" / "management" / "commands").glob("*.py")]  # fmt: skip
     text = "".join(path.read_text() for path in sources)
     return set(re.findall(r"(?:env\.\w+\(\s*|os\.environ\.get\()\"([A-Z0-9_]+)\"", text))
@@ -91,22 +89,21 @@ def test_the_dockerfile_builds_from_python_311_slim_with_uv_from_pypi():
     assert "collectstatic --noinput" in runs  # at build, not at every start
 
 
-def test_the_app_image_runs_gunicorn_unprivileged_with_a_health_check():
+def test_the_app_image_serves_unprivileged_with_a_health_check():
     app = stages()["app"]
     users = [arguments for instruction, arguments in app if instruction == "USER"]
     assert users
     assert users[-1] not in ("root", "0")
     [cmd] = [arguments for instruction, arguments in app if instruction == "CMD"]
     argv = yaml.safe_load(cmd)  # the exec form is a JSON array
-    assert argv[0] == "gunicorn"
-    assert (VENV_BIN / "gunicorn").exists()
-    assert argv[argv.index("--config") + 1] == "/app/gunicorn.conf.py"
+    assert argv == ["newscenter", "serve", "--no-worker", "--no-collectstatic"]
+    assert (VENV_BIN / "newscenter").exists()
     [check] = [arguments for instruction, arguments in app if instruction == "HEALTHCHECK"]
     assert yaml.safe_load(check[check.index("CMD") + 3 :].strip()) == [
         "python", "/app/healthcheck.py"
     ]  # fmt: skip
     copied = " ".join(arguments for instruction, arguments in app if instruction == "COPY")
-    assert "deploy/gunicorn.conf.py deploy/healthcheck.py /app/" in copied
+    assert "deploy/healthcheck.py /app/" in copied
 
 
 def test_every_command_the_dockerfile_runs_exists():
@@ -138,19 +135,7 @@ def test_the_nginx_image_carries_the_template_and_its_defaults():
     assert "deploy/nginx/newscenter.conf.template /etc/nginx/templates/" in copied
 
 
-def test_gunicorn_settings_serve_our_wsgi_app(monkeypatch):
-    monkeypatch.setenv("HOST", "0.0.0.0")  # noqa: S104 (a container's address)
-    monkeypatch.setenv("PORT", "8123")
-    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
-    assert config["bind"] == "0.0.0.0:8123"
-    assert config["workers"] == default_workers()
-    assert config["worker_class"] == "gthread"
-    module, _, name = config["wsgi_app"].partition(":")
-    assert callable(getattr(__import__(module, fromlist=[name]), name))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_health_check_passes_while_the_app_answers(settings):
+def test_the_health_check_passes_while_the_app_answers(settings, transactional_db):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     server = LiveServer("127.0.0.1")
     try:
@@ -264,10 +249,12 @@ def test_each_service_runs_existing_commands_unprivileged(name):
     assert_commands_exist(commands, name)
 
 
-def test_the_app_server_is_gunicorn_through_newscenter_serve():
+def test_the_app_server_and_the_worker_are_units_of_their_own():
     service = unit("newscenter.service")["Service"]
-    assert service["ExecStart"] == "/opt/newscenter/.venv/bin/newscenter serve"
-    assert service["Type"] == "notify"  # gunicorn reports readiness to systemd
+    assert service["ExecStart"] == "/opt/newscenter/.venv/bin/newscenter serve --no-worker"
+    assert service["ExecReload"] == "/bin/kill -s HUP $MAINPID"  # granian respawns gracefully
+    worker = unit("newscenter-worker.service")["Service"]
+    assert worker["ExecStart"] == "/opt/newscenter/.venv/bin/newscenter worker"
 
 
 @pytest.mark.parametrize("name", ["newscenter-feeds.timer", "newscenter-clearsessions.timer"])
@@ -305,28 +292,32 @@ def test_systemd_accepts_the_units(tmp_path):
 
 
 def test_the_app_images_command_serves_the_site(tmp_path):
-    """The app image's CMD (gunicorn with deploy/gunicorn.conf.py), run here on loopback."""
+    """The app image's CMD (`newscenter serve --no-worker --no-collectstatic`), here on loopback."""
     port = str(free_port())
+    static = tmp_path / "static"
     env = env_with_data_dir(
         tmp_path,
         HOST="127.0.0.1",
         PORT=port,
         DJANGO_BEHIND_PROXY="true",
-        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-        GUNICORN_CMD_ARGS="--workers 1",  # one is enough to answer
+        DJANGO_STATIC_ROOT=str(static),
     )
-    migrate = [sys.executable, "-m", "newscenter", "migrate", "--noinput"]
-    subprocess.run(migrate, env=env, capture_output=True, check=True)
-    gunicorn = [str(VENV_BIN / "gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py")]
-    server = subprocess.Popen(gunicorn, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):  # as at build
+        subprocess.run([sys.executable, "-m", "newscenter", *step], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+    [cmd] = [a for i, a in stages()["app"] if i == "CMD"]
+    argv = yaml.safe_load(cmd)
+    command = [str(VENV_BIN / argv[0]), *argv[1:], "--workers", "1"]
+    server = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)  # fmt: skip
     try:
         check = _wait_until_healthy(port, server)
         assert check.returncode == 0, check.stderr
     finally:
         server.terminate()
-        log = server.communicate(timeout=30)[1]
-    assert f"Listening at: http://127.0.0.1:{port}" in log
-    assert "gthread" in log
+        log = server.communicate(timeout=30)[0]
+    assert f"Serving the News center at http://127.0.0.1:{port}/news/" in log
+    assert "Worker running" not in log
 
 
 def _wait_until_healthy(port: str, server: subprocess.Popen) -> subprocess.CompletedProcess:

@@ -485,3 +485,40 @@ class ReviewLink(models.Model):
     def is_valid(self, *, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.revoked is None and at < self.expires
+
+
+class OutboxEntry(models.Model):
+    """One announced change, written in the transaction that makes it (news.changes).
+
+    Whatever is derived from the articles (the search index, the page cache, outgoing events)
+    consumes these in order and records how far it got, so that a process killed between the
+    commit and the work that follows it leaves the work to be done, not lost.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    created = models.DateTimeField(default=timezone.now)
+    articles = models.JSONField(default=list)  # ids of articles created, edited or removed
+    kinds = models.JSONField(default=list)  # "article", "section", "tag", "author", "image", "site"
+    events = models.JSONField(default=list)  # [name, article id] pairs: "article.publish", 42
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "outbox entries"
+
+    def __str__(self) -> str:
+        return f"change {self.id} at {self.created:%Y-%m-%d %H:%M:%S}"
+
+
+class OutboxCursor(models.Model):
+    """How far one consumer of the outbox got: every entry up to ``position`` is done."""
+
+    consumer = models.CharField(max_length=100, unique=True)
+    position = models.BigIntegerField(default=0)
+    updated = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["consumer"]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} at {self.position}"

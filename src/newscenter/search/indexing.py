@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -67,6 +68,43 @@ def reindex(progress: Callable[[int], None] | None = None) -> int:
     total += _flush(engine, batch, progress)
     engine.optimize()
     return total
+
+
+@dataclass(frozen=True)
+class Differences:
+    """What ``reindex`` would change: articles to add, to drop, and to index again."""
+
+    missing: list[int]  # public (or timed) articles the index lacks
+    extra: list[int]  # indexed articles that are no longer timed, or no longer exist
+    stale: list[int]  # indexed with other text than the article has now
+
+    @property
+    def count(self) -> int:
+        return len(self.missing) + len(self.extra) + len(self.stale)
+
+
+def differences() -> Differences:
+    """Compare the index with the articles, text included, batch by batch."""
+    engine = backend()
+    indexed = engine.indexed_ids()
+    timed = Article.objects.filter(status__in=Article.TIMED).order_by("pk")
+    wanted: set[int] = set()
+    stale: list[int] = []
+    batch: list[Document] = []
+    for row in timed.values(*_FIELDS).iterator(chunk_size=BATCH_SIZE):
+        wanted.add(row["id"])
+        if row["id"] in indexed:
+            batch.append(Document.from_values(row))
+        if len(batch) == BATCH_SIZE:
+            stale += _stale(engine, batch)
+            batch = []
+    stale += _stale(engine, batch)
+    return Differences(sorted(wanted - indexed), sorted(indexed - wanted), stale)
+
+
+def _stale(engine, documents: list[Document]) -> list[int]:
+    texts = engine.texts([d.article_id for d in documents])
+    return [d.article_id for d in documents if texts.get(d.article_id) != (d.headline, d.body)]
 
 
 def published_count() -> int:

@@ -135,6 +135,9 @@ class PostgresBackend(SqlBackend):
         tsquery, params = ts_query(query)
         return self._window(tsquery, params, candidates, limit)
 
+    def indexed_ids(self) -> set[int]:
+        return {row[0] for row in self._fetch("SELECT article_id FROM search_document", ())}
+
     def texts(self, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         sql = "SELECT article_id, headline, body FROM search_document WHERE article_id = ANY(%s)"
         return {r[0]: (r[1], r[2]) for r in self._fetch(sql, [list(article_ids)])}

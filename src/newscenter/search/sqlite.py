@@ -125,6 +125,9 @@ class SqliteBackend(SqlBackend):
                             relevance[key] += weight
         return [Match(key & ID_MASK, relevance[key], _key_time(key)) for key in keys]
 
+    def indexed_ids(self) -> set[int]:
+        return {row[0] for row in self._fetch("SELECT article_id FROM search_key", ())}
+
     def texts(self, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         if not article_ids:
             return {}

@@ -22,6 +22,7 @@ from newscenter.news.models import Article, Author, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM, Actor, actor_of
 from newscenter.news.services.saving import (
     ARTICLE_FIELDS,
+    article_changed,
     article_persist,
     check_fields,
     derive,
@@ -67,6 +68,7 @@ def article_create(
         to_status=article.status,
         status=article.status,
     )
+    article_changed(article.pk, "create")
     return article
 
 
@@ -102,14 +104,16 @@ def article_update(
         name for name in ARTICLE_FIELDS if getattr(previous, name) != getattr(article, name)
     )
     moved = previous.status != article.status
+    action = _action(previous, article)
     audit_record(
         actor=acting_user,
-        action=_action(previous, article),
+        action=action,
         article=article,
         from_status=previous.status if moved else "",
         to_status=article.status if moved else "",
         changed=changed,
     )
+    article_changed(article.pk, action)
     return article
 
 
@@ -126,7 +130,7 @@ def article_delete(*, article: Article, acting_user: Actor) -> None:
     )
     article_id = article.pk
     article.delete()
-    announce(articles=[article_id])
+    article_changed(article_id, "delete")
 
 
 def _require_initial_status(acting_user: Actor, status: str) -> None:
@@ -189,7 +193,7 @@ def article_bulk_create(*, acting_user: Actor, new: Sequence[NewArticle]) -> lis
         acting_user=acting_user,
     )
     audit_record_many(actor=acting_user, action="create", articles=articles)
-    announce(articles=[a.pk for a in articles])
+    announce(articles=[a.pk for a in articles], events=[("article.create", a.pk) for a in articles])
     return articles
 
 

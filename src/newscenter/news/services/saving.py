@@ -1,9 +1,9 @@
 """The one save path of an article, shared by every service that writes one.
 
 :func:`article_persist` derives what editors do not type (clean body, slug, URL day,
-language), validates, saves, keeps a revision and announces the change after commit. The
-article services (``services.articles``) and the workflow's transitions
-(``services.workflow``) call it; they check the policy and write the audit entry.
+language), validates, saves and keeps a revision. The article services
+(``services.articles``) and the workflow's transitions (``services.workflow``) call it; they
+check the policy, write the audit entry and announce the change (:func:`article_changed`).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def article_persist(
     tags: Iterable[Tag] | None = None,
     authors: Iterable[Author] | None = None,
 ) -> None:
-    """Derive, validate, save, keep a revision, announce after commit. The caller holds the
-    row lock (or is creating the row), has checked the policy, and writes the audit entry."""
+    """Derive, validate, save, keep a revision. The caller holds the row lock (or is creating
+    the row), has checked the policy, writes the audit entry and announces the change."""
     # A public article keeps its URL when its date is corrected; until then the URL follows it.
     derive(article, site=SiteSettings.load(), url_is_fixed=url_is_fixed)
     article.slug = unique_slug(article, slugs_taken(article))
@@ -51,7 +51,11 @@ def article_persist(
     if authors is not None:
         article.authors.set(authors)
     revision_record(article=article, acting_user=acting_user, note=note[:NOTE_CHARS])
-    announce(articles=[article.pk])
+
+
+def article_changed(article_id: int, action: str) -> None:
+    """Announce a change to one article, named as its audit entry names it ("publish")."""
+    announce(articles=[article_id], events=[(f"article.{action}", article_id)])
 
 
 def check_fields(fields: dict[str, Any]) -> None:

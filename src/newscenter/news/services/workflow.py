@@ -27,7 +27,7 @@ from newscenter.news import policy, publishing
 from newscenter.news.audit import audit_record
 from newscenter.news.models import Article
 from newscenter.news.policy import Actor
-from newscenter.news.services.saving import article_persist
+from newscenter.news.services.saving import article_changed, article_persist
 
 NOTE_MAX_CHARS = 2000
 User = Actor  # a user, or policy.SYSTEM
@@ -198,6 +198,7 @@ def _transition(
         to_status=locked.status,
         note=note,
     )
+    article_changed(locked.pk, verb)
     _copy_into(article, locked)
     return article
 

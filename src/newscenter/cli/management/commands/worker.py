@@ -1,0 +1,49 @@
+"""``newscenter worker``: run queued tasks and keep what is derived from the articles in step."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from newscenter.cli import worker
+from newscenter.cli.database import require_migrated
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background work: queued tasks, and every consumer of the change outbox (search "
+        "index, page cache ...) caught up at start and every few seconds."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=2.0,
+            help="Seconds between two looks at the outbox and the task queue (default 2).",
+        )
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Catch up, run the tasks that are waiting, then exit.",
+        )
+
+    def handle(self, *args, **options):
+        require_migrated()
+        self._report(worker.catch_up())
+        if options["once"]:
+            worker.run_tasks(interval=0, once=True)
+            return
+        loop = worker.OutboxLoop(options["interval"], self._report)
+        loop.start()
+        self.stdout.write(f"Worker running: outbox and tasks every {options['interval']:g} s.")
+        self.stdout.flush()
+        try:
+            worker.run_tasks(interval=options["interval"], once=False)
+        finally:
+            loop.stopping.set()
+
+    def _report(self, done: dict[str, int]) -> None:
+        for consumer, count in done.items():
+            if count:
+                self.stdout.write(f"caught up {consumer}: {count} change(s)")
+                self.stdout.flush()

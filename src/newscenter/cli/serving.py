@@ -1,0 +1,88 @@
+"""What ``newscenter serve`` runs: granian with the front (asgi.py), and the worker beside it.
+
+The two run as children of this process, which passes signals on: SIGTERM and SIGINT stop
+both, SIGHUP makes granian respawn its workers one by one (new code, no dropped connection)
+and restarts the worker. A worker that dies is started again; when granian ends, so does the
+worker, and this process exits with granian's status.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+RESTART_PAUSE = 1.0  # seconds before a worker that died is started again
+
+
+def default_workers() -> int:
+    """Processes that answer requests: one per core, each with threads of its own."""
+    return max(1, os.cpu_count() or 1)
+
+
+def granian_argv(
+    *, host: str, port: int, workers: int, header_timeout: float, access_log: bool
+) -> list[str]:
+    argv = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "newscenter.asgi:application",
+        "--host", host, "--port", str(port), "--workers", str(workers),
+        # Headers must arrive within this long: a slow client is cut off, and never holds
+        # a thread in the first place (the front reads bodies before taking one).
+        "--http1-header-read-timeout", str(int(header_timeout * 1000)),
+        "--respawn-failed-workers",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    if access_log:
+        argv.append("--access-log")
+    return argv
+
+
+class Supervisor:
+    def __init__(self, server: Sequence[str], worker: Sequence[str] | None):
+        self.server_argv, self.worker_argv = list(server), list(worker) if worker else None
+        self.server: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
+        self.stopping = False
+
+    def run(self) -> int:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._stop)
+        signal.signal(signal.SIGHUP, self._reload)
+        self.server = subprocess.Popen(self.server_argv)
+        self._start_worker()
+        while True:
+            code = self.server.poll()
+            if code is not None:
+                self._end_worker()
+                return code
+            if self.worker is not None and self.worker.poll() is not None and not self.stopping:
+                time.sleep(RESTART_PAUSE)
+                self._start_worker()
+            time.sleep(0.2)
+
+    def _start_worker(self) -> None:
+        if self.worker_argv is not None and not self.stopping:
+            self.worker = subprocess.Popen(self.worker_argv)
+
+    def _end_worker(self) -> None:
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.terminate()
+            try:
+                self.worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+
+    def _stop(self, signum: int, frame: object) -> None:
+        self.stopping = True
+        for child in (self.server, self.worker):
+            if child is not None and child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    def _reload(self, signum: int, frame: object) -> None:
+        if self.server is not None and self.server.poll() is None:
+            self.server.send_signal(signal.SIGHUP)
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.terminate()  # the loop starts it again, with the new code

@@ -1,0 +1,74 @@
+"""``newscenter worker``: the background half of the site, one process beside the web server.
+
+It runs the queued tasks (django-tasks on the database: no other server) and keeps every
+consumer of the outbox caught up (``news.changes``): at its start, then every few seconds, so
+that a web process killed between a commit and the work that follows it loses nothing. Once a
+day it deletes outbox entries every consumer has long consumed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Worker
+
+from newscenter.news import changes
+
+logger = logging.getLogger(__name__)
+
+PRUNE_EVERY = 24 * 60 * 60  # seconds
+
+
+def catch_up() -> dict[str, int]:
+    """Every consumer of the outbox caught up now; how many entries each consumed."""
+    try:
+        return changes.catch_up_all()
+    finally:
+        close_old_connections()
+
+
+class OutboxLoop(threading.Thread):
+    """Catches the outbox's consumers up every ``interval`` seconds until stopped."""
+
+    def __init__(self, interval: float, report: Callable[[dict[str, int]], None]):
+        super().__init__(name="outbox", daemon=True)
+        self.interval = interval
+        self.report = report
+        self.stopping = threading.Event()
+        self.pruned = time.monotonic()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                done = catch_up()
+                if any(done.values()):
+                    self.report(done)
+                if time.monotonic() - self.pruned > PRUNE_EVERY:
+                    self.pruned = time.monotonic()
+                    changes.prune()
+            except Exception:  # the database may be gone for a moment: try again later
+                logger.exception("catching up the outbox failed")
+                close_old_connections()
+
+
+def run_tasks(*, interval: float, once: bool) -> None:
+    """Run queued tasks until stopped (SIGTERM or Ctrl-C), or until none is left (``once``)."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=interval,
+        batch=once,
+        backend_name="default",
+        startup_delay=not once,
+        max_tasks=None,
+        worker_id=f"newscenter-{threading.get_native_id()}",
+        excluded_queue_names=[],
+    )
+    worker.configure_signals()
+    try:
+        worker.run()
+    finally:
+        worker.reset_signals()

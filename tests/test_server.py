@@ -1,0 +1,125 @@
+"""The server `newscenter serve` runs, as an attacker and a crowd meet it: slow clients never
+hold a thread, a full lane answers 503 with Retry-After at once, the desk keeps threads of its
+own, and a body that trickles or is too large is refused. Timeouts here are the behaviour."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from tests.test_cli import NEWSCENTER, _get_when_up, env_with_data_dir, free_port
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One process with one public thread and one desk thread, no waiting in line, and short
+    body limits: each limit is then met by a handful of requests."""
+    tmp_path = tmp_path_factory.mktemp("server")
+    port = free_port()
+    env = env_with_data_dir(
+        tmp_path,
+        NEWSCENTER_HTTPS="false",
+        NEWSCENTER_PAGE_CACHE_SECONDS="0",
+        NEWSCENTER_THREADS="1",
+        NEWSCENTER_DESK_THREADS="1",
+        NEWSCENTER_QUEUE="0",
+        NEWSCENTER_QUEUE_WAIT="1",
+        NEWSCENTER_BODY_TIMEOUT="2",
+        NEWSCENTER_MAX_BODY_MB="1",
+    )
+    subprocess.run([*NEWSCENTER, "setup"], env=env, check=True, capture_output=True)
+    media = tmp_path / "data" / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "annual-report.pdf").write_bytes(b"%PDF" + b"\0" * (96 * 1024 * 1024))
+    process = subprocess.Popen(
+        [*NEWSCENTER, "serve", "--port", str(port), "--workers", "1", "--no-worker",
+         "--header-timeout", "30", "--no-access-log"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _get_when_up(f"http://127.0.0.1:{port}/news/")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def get(port: int, path: str, timeout: float = 5) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    return response
+
+
+def test_sixteen_slow_clients_do_not_keep_a_reader_out(server):
+    stop = threading.Event()
+
+    def trickle():
+        with socket.create_connection(("127.0.0.1", server), timeout=30) as sock:
+            for byte in b"GET /news/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"s" * 100:
+                if stop.is_set():
+                    return
+                sock.send(bytes([byte]))
+                time.sleep(1)
+
+    slow = [threading.Thread(target=trickle, daemon=True) for _ in range(16)]
+    for thread in slow:
+        thread.start()
+    try:
+        time.sleep(2)  # all sixteen are sending their headers, a byte a second
+        for _ in range(5):
+            assert get(server, "/news/", timeout=5).status == 200
+    finally:
+        stop.set()
+
+
+def test_a_full_lane_answers_503_with_retry_after_and_the_desk_still_answers(server):
+    # A reader who never reads a large download holds the one public thread.
+    hog = socket.create_connection(("127.0.0.1", server), timeout=30)
+    hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    hog.sendall(b"GET /media/annual-report.pdf HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    try:
+        time.sleep(1.5)
+        busy = get(server, "/news/", timeout=5)
+        assert busy.status == 503
+        assert busy.getheader("Retry-After") == "5"
+        assert busy.getheader("Cache-Control") == "no-store"
+        desk = get(server, "/admin/login/", timeout=5)  # its own thread
+        assert desk.status == 302
+    finally:
+        hog.close()
+    deadline = time.monotonic() + 10
+    while get(server, "/news/").status == 503 and time.monotonic() < deadline:
+        time.sleep(0.2)  # the thread comes back once the download is abandoned
+    assert get(server, "/news/").status == 200
+
+
+def test_a_body_that_trickles_in_is_answered_408(server):
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as sock:
+        began = time.monotonic()
+        sock.sendall(
+            b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+            b"username=a"
+        )
+        answer = sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
+        assert time.monotonic() - began < 8
+
+
+def test_a_body_over_the_limit_is_answered_413_before_it_is_read(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+    connection.putrequest("POST", "/accounts/login/")
+    connection.putheader("Content-Length", str(2 * 1024 * 1024))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    assert b"larger than 1 MB" in response.read()
