@@ -387,6 +387,29 @@ def test_a_server_that_trickles_is_stopped_at_the_total_timeout(server, allow_pr
     assert time.monotonic() - started < 2
 
 
+def trickling_headers(seconds: float) -> Route:
+    """The status line at once, then one byte of a header every 50 ms: the headers never end
+    before ``seconds``, and each read on its own is quick."""
+
+    def route(handler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            handler.wfile.write(b"a")
+            handler.wfile.flush()
+            time.sleep(0.05)
+
+    return route
+
+
+def test_a_server_that_trickles_its_headers_is_stopped_at_the_total_timeout(server, allow_private):
+    server.routes["/trickle-headers"] = trickling_headers(4)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took too long"):
+        fetch(server.url("/trickle-headers"), timeout=1)
+    assert time.monotonic() - started < 2
+
+
 def test_a_gzip_bomb_is_refused_at_the_decoded_cap(server, allow_private):
     assert len(GZIP_BOMB) < 200_000
     server.routes["/bomb"] = lambda h: send(h, 200, GZIP_BOMB, Content_Encoding="gzip")
@@ -432,7 +455,7 @@ def test_a_closed_port_and_an_unknown_host_are_reported(allow_private):
 def test_https_verifies_the_certificate_for_the_host_name_not_the_address(server, allow_private):
     target = fetching.parse_url("https://news.contoso.example/rss?x=ä b")
     assert target.path == "/rss?x=%C3%A4%20b"
-    pool = fetching._pool(target, "127.0.0.1", time.monotonic() + 5)
+    pool = fetching._pool(target, "127.0.0.1", time.monotonic() + 5, fetching._Watchdog(0))
     assert pool.host == "127.0.0.1"
     assert pool.conn_kw["server_hostname"] == "news.contoso.example"
     assert pool.assert_hostname == "news.contoso.example"

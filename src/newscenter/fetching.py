@@ -8,8 +8,10 @@ are followed by hand, each target checked again; time, size and decompressed siz
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -36,6 +38,10 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 class FetchError(Exception):
     """The URL was refused or could not be fetched; the message says why, for people."""
+
+
+class Unresolvable(FetchError):
+    """The host name has no address (now)."""
 
 
 @dataclass(frozen=True)
@@ -69,13 +75,33 @@ def fetch(
     max_bytes: int = MAX_BYTES,
     timeout: float = TIMEOUT,
 ) -> FetchResult:
-    """GET ``url`` (conditionally when ``etag`` or ``last_modified`` is given)."""
+    """GET ``url`` (conditionally when ``etag`` or ``last_modified`` is given), all of it
+    (connecting, the headers, the body, every redirect) within ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
+    with _Watchdog(deadline) as watchdog:
+        try:
+            return _fetch(url, etag, last_modified, max_bytes, deadline, watchdog)
+        except FetchError:
+            if watchdog.fired:
+                raise FetchError(f"fetching {url} took too long") from None
+            raise
+
+
+def check(url: str) -> None:
+    """Raise FetchError, with the sentence ``fetch`` would give, when ``url`` could never be
+    fetched: a scheme other than http(s), credentials, or a host on a refused address. A host
+    that does not resolve now passes: names come and go, and each fetch checks again."""
+    target = parse_url(url)
+    with contextlib.suppress(Unresolvable):
+        resolve(target.host, target.port)
+
+
+def _fetch(url, etag, last_modified, max_bytes, deadline, watchdog) -> FetchResult:
     headers = _request_headers(etag, last_modified)
     for _hop in range(MAX_REDIRECTS + 1):
         target = parse_url(url)
         address = resolve(target.host, target.port)
-        with _pool(target, address, deadline) as pool:
+        with _pool(target, address, deadline, watchdog) as pool:
             response = _get(pool, target, headers)
             try:
                 location = response.headers.get("Location", "")
@@ -85,6 +111,50 @@ def fetch(
                 response.close()
         url = _redirect_target(url, location)
     raise FetchError(f"more than {MAX_REDIRECTS} redirects; the last one pointed to {url}")
+
+
+class _Watchdog:
+    """Shuts the fetch's sockets at the deadline, whatever they are waiting for.
+
+    urllib3's read timeout applies to each read: a server sending its headers a byte a second
+    would otherwise be waited on for as long as it likes (the body loop checks the deadline
+    itself, the header reading inside http.client cannot). A timer thread closing the socket
+    makes the read in progress fail at once.
+    """
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.sockets: list[socket.socket] = []
+        self.fired = False
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self.timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.sockets.append(sock)
+            fired = self.fired
+        if fired:
+            _shut(sock)
+
+    def _fire(self) -> None:
+        with self.lock:
+            self.fired = True
+            sockets = list(self.sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _redirect_target(url: str, location: str) -> str:
@@ -143,7 +213,7 @@ def resolve(host: str, port: int) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise FetchError(f"cannot resolve {host}: {exc}") from None
+        raise Unresolvable(f"cannot resolve {host}: {exc}") from None
     addresses = [str(info[4][0]).split("%")[0] for info in infos]
     for address in addresses:
         reason = refusal(ipaddress.ip_address(address))
@@ -151,7 +221,7 @@ def resolve(host: str, port: int) -> str:
             named = f"{address} is" if address == host else f"{host} resolves to {address},"
             raise FetchError(f"{named} {reason}: refused")
     if not addresses:
-        raise FetchError(f"cannot resolve {host}")
+        raise Unresolvable(f"cannot resolve {host}")
     # One address, not a list to try: IPv4 first, since many hosts publish unreachable IPv6.
     return next((address for address in addresses if ":" not in address), addresses[0])
 
@@ -212,10 +282,24 @@ def _get(pool, target: _Target, headers: dict[str, str]):
         raise FetchError(f"cannot fetch from {target.host}: {_reason(exc)}") from None
 
 
-def _pool(target: _Target, address: str, deadline: float):
-    """A pool bound to the checked address; TLS still verifies the certificate for the host."""
+def _pool(target: _Target, address: str, deadline: float, watchdog: _Watchdog):
+    """A pool bound to the checked address; TLS still verifies the certificate for the host.
+    Its connections show their sockets to the watchdog as soon as they are connected."""
     remaining = _remaining(deadline, target)
     timeout = urllib3.Timeout(connect=min(CONNECT_TIMEOUT, remaining), read=remaining)
+    pool = _make_pool(target, address, timeout)
+    base = pool.ConnectionCls
+
+    class Watched(base):  # type: ignore[valid-type,misc]
+        def connect(self) -> None:
+            super().connect()
+            watchdog.watch(self.sock)
+
+    pool.ConnectionCls = Watched
+    return pool
+
+
+def _make_pool(target: _Target, address: str, timeout: urllib3.Timeout):
     if target.scheme == "https":
         return HTTPSConnectionPool(
             address,

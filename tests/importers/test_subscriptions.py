@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -205,8 +206,9 @@ def test_poll_json_has_one_object_per_feed(server):
 
 
 def test_loopback_feeds_are_refused_unless_allowed(server, settings):
-    settings.NEWSCENTER_FETCH_ALLOW_PRIVATE = False
-    feeds("add", server.url("/wire.xml"))
+    settings.NEWSCENTER_FETCH_ALLOW_PRIVATE = True
+    feeds("add", server.url("/wire.xml"))  # allowed when the subscription is made
+    settings.NEWSCENTER_FETCH_ALLOW_PRIVATE = False  # and then no longer
     out, _ = poll_failing()
     assert "127.0.0.1 is a loopback address: refused" in out
     assert server.requests == []
@@ -279,3 +281,19 @@ def test_poll_as_a_user_acts_under_their_role(server):
     assert Article.objects.count() == 2  # the drafts; nothing from the refused feed
     refused = FeedSubscription.objects.get(url=published).last_status
     assert "a contributor cannot publish articles" in refused
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+        ("http://127.0.0.1:9/feed.xml", "127.0.0.1 is a loopback address"),
+        ("http://10.0.0.8/feed.xml", "10.0.0.8 is a private address"),
+        ("http://user:secret@news.example/feed", "URLs with a user name or password are refused"),
+    ],
+)
+def test_add_refuses_what_a_poll_would_refuse_in_the_same_words(settings, url, reason):
+    settings.NEWSCENTER_FETCH_ALLOW_PRIVATE = False
+    with pytest.raises(CommandError, match=re.escape(reason)):
+        feeds("add", url)
+    assert not FeedSubscription.objects.exists()

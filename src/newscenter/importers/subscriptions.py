@@ -59,6 +59,10 @@ def feed_subscribe(
     )
     subscription = FeedSubscription(url=url, section=section, publish=publish, title=title)
     subscription.full_clean()
+    try:
+        fetching.check(url)  # refused now what every poll would refuse, in the same words
+    except fetching.FetchError as exc:
+        raise ValidationError({"url": str(exc)}) from None
     subscription.save()
     _audit(acting_user, "feed_subscribe", subscription)
     return subscription
