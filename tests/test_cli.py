@@ -186,6 +186,11 @@ def test_serve_runs_granian_with_whitenoise_and_the_worker(tmp_path):
         assert css != "/static/newscenter/site.css"  # hashed name from the manifest
         static = urllib.request.urlopen(f"http://127.0.0.1:{port}{css}")
         assert "immutable" in static.headers["Cache-Control"]
+        # Static files get the headers pages get: a file opened on its own may do nothing.
+        assert static.headers["Content-Security-Policy"].startswith("default-src 'none'")
+        assert static.headers["X-Frame-Options"] == "DENY"
+        assert static.headers["Permissions-Policy"].startswith("camera=()")
+        assert static.headers["X-Content-Type-Options"] == "nosniff"
         assert "max-age=315360000" in static.headers["Cache-Control"]
         for encoding in ("br", "gzip"):  # precompressed by collectstatic
             asked = urllib.request.Request(

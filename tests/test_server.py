@@ -19,8 +19,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """One process with one public thread and one desk thread, no waiting in line, and short
-    body limits: each limit is then met by a handful of requests."""
+    """One process with one public thread and one desk thread, one place in line, and short
+    limits: each limit is then met by a handful of requests."""
     tmp_path = tmp_path_factory.mktemp("server")
     port = free_port()
     env = env_with_data_dir(
@@ -29,7 +29,7 @@ def server(tmp_path_factory):
         NEWSCENTER_PAGE_CACHE_SECONDS="0",
         NEWSCENTER_THREADS="1",
         NEWSCENTER_DESK_THREADS="1",
-        NEWSCENTER_QUEUE="0",
+        NEWSCENTER_QUEUE="1",
         NEWSCENTER_QUEUE_WAIT="1",
         NEWSCENTER_BODY_TIMEOUT="2",
         NEWSCENTER_MAX_BODY_MB="1",

@@ -59,6 +59,9 @@ MIDDLEWARE = [
     # stores is the response as the whole stack below finished it (security headers too).
     "newscenter.web.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered by whitenoise, inside this: it gives them the headers the
+    # middleware further in gives pages (CSP, X-Frame-Options, Permissions-Policy).
+    "newscenter.web.middleware.StaticHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Inside CSPMiddleware, so that its per-response policy updates are applied.

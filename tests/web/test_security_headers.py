@@ -3,6 +3,7 @@
 import pytest
 
 from tests.builders import make_article, make_image
+from tests.site_urls import sample_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +27,9 @@ def csp(response) -> dict[str, str]:
     return dict(directives)
 
 
-def assert_baseline_headers(response):
+def assert_baseline_headers(response, referrer: str = "strict-origin-when-cross-origin"):
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Referrer-Policy"] == referrer
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
     assert response["Strict-Transport-Security"].startswith("max-age=31536000; includeSubDomains")
@@ -54,7 +55,7 @@ def test_admin_pages_are_never_stored(admin_client):
         response = admin_client.get(path)
         assert response.status_code == 200
         assert_baseline_headers(response)
-        assert response["Cache-Control"] == "no-store"
+        assert "no-store" in response["Cache-Control"]
         assert "unsafe-inline" not in csp(response)["script-src"]
 
 
@@ -117,3 +118,52 @@ def test_unsafe_methods_without_csrf_token_are_refused(admin_user):
     assert response.status_code == 403
     login = client.post("/accounts/login/", {"username": "admin", "password": "x"})
     assert login.status_code == 403
+
+
+# --- every URL, by its kind -------------------------------------------------------------------
+
+PRIVATE = ("admin:", "accounts:", "news:preview", "news:review")
+
+
+def kind_of(name: str, response) -> str:
+    if name.startswith(PRIVATE):
+        return "private"
+    if response["Content-Type"].startswith("text/html"):
+        return "page"
+    return "data"  # feeds, sitemaps, JSON, robots.txt
+
+
+def test_every_url_carries_the_headers_of_its_kind(admin_client, client):
+    """SECURITY.md's headers on every named URL: the baseline everywhere, the page policy on
+    pages, no-store on everything for one person only, and correct types on the rest."""
+    urls = sample_urls()
+    urls |= {"admin:index": "/admin/", "admin:news_article_changelist": "/admin/news/article/"}
+    for name, url in urls.items():
+        asked = admin_client if name.startswith(("admin:", "news:preview")) else client
+        response = asked.get(url)
+        assert response.status_code in (200, 302), (name, response.status_code)
+        # A review link's token is in its address: it is never sent on as a Referer.
+        referrer = "no-referrer" if name == "news:review" else "strict-origin-when-cross-origin"
+        assert_baseline_headers(response, referrer)
+        kind = kind_of(name, response)
+        if kind == "private":
+            assert "no-store" in response["Cache-Control"], name
+        if kind in ("page", "private") and response.status_code == 200:
+            policy = csp(response)
+            assert policy["frame-ancestors"] == "'none'", name
+            assert "unsafe-inline" not in policy["script-src"], name
+            assert response["X-Frame-Options"] == "DENY", name
+        if kind == "page":
+            assert "no-store" not in response.get("Cache-Control", ""), name  # may be shared
+        if kind == "data":
+            assert response["Content-Type"].split(";")[0] in {
+                "application/rss+xml", "application/atom+xml", "application/feed+json",
+                "application/xml", "application/json", "text/plain",
+            }, (name, response["Content-Type"])  # fmt: skip
+
+
+def test_a_page_that_sets_a_cookie_is_never_stored(client):
+    response = client.get("/accounts/password-reset/")
+    assert response.status_code == 200
+    assert response.cookies  # the form's CSRF cookie
+    assert "no-store" in response["Cache-Control"]

@@ -11,7 +11,9 @@ def require_migrated() -> None:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as exc:
-        raise CommandError(f"the database cannot be read ({exc})") from None
+        raise CommandError(
+            f"the database cannot be opened ({exc}): is NEWSCENTER_DATA_DIR writable?"
+        ) from None
     if pending:
         raise CommandError(
             f"the database has {len(pending)} migration(s) to apply: "

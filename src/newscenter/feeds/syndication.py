@@ -29,7 +29,7 @@ from django.views.decorators.http import require_safe
 from newscenter.feeds.jsonfeed import JsonFeed
 from newscenter.news import selectors
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
-from newscenter.news.rendering import plain_text
+from newscenter.news.rendering import text_of
 
 FEED_LENGTH = 20  # the newest articles a feed carries
 MAX_AGE = 300  # seconds a reader or proxy may keep a feed without asking again
@@ -276,7 +276,7 @@ def fingerprint(feed_format: str, scope: Scope, articles: list[Article]) -> str:
 
 
 def summary(article: Article) -> str:
-    return article.standfirst or Truncator(plain_text(article.body)).words(SUMMARY_WORDS)
+    return article.standfirst or Truncator(text_of(article.body)).words(SUMMARY_WORDS)
 
 
 # nh3, which sanitised every body, writes each attribute value in double quotes with any quote

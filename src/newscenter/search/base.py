@@ -11,7 +11,7 @@ from typing import Protocol
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from newscenter.news.rendering import plain_text
+from newscenter.news.rendering import text_of
 from newscenter.search.query import ParsedQuery
 
 # Backends wrap matches in these private-use characters; the page escapes the text, then turns
@@ -53,7 +53,7 @@ class Document:
     @classmethod
     def from_values(cls, row: dict) -> Document:
         # A space before every tag keeps words of adjacent paragraphs apart ("end.</p><p>Next").
-        body = plain_text((row["body"] or "").replace("<", " <"))
+        body = text_of((row["body"] or "").replace("<", " <"))
         return cls(
             row["id"],
             row["pub_date"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -16,7 +17,9 @@ ADMIN_STYLE_HASHES = ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"]
 
 
 class SecurityHeadersMiddleware:
-    """Permissions-Policy everywhere; ``no-store`` on the admin so shared caches never keep it."""
+    """Permissions-Policy everywhere; ``no-store`` on every private page (the desk, sign-in,
+    previews, review links) and on any answer that sets a cookie, so that no shared cache
+    ever keeps one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,16 +27,49 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if request.path.startswith(_admin_prefix()):
-            response.headers["Cache-Control"] = "no-store"
+        admin, private = _private_prefixes()
+        if request.path.startswith(admin):
             response._csp_update = {"style-src": ADMIN_STYLE_HASHES}
+        one_person = request.path.startswith(private) or bool(response.cookies)
+        if one_person and "no-store" not in response.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
-def _admin_prefix() -> str:
+class StaticHeadersMiddleware:
+    """Before whitenoise, which answers static files itself: the headers pages get from the
+    middleware further in, for files too. A stylesheet or script needs no CSP to be used by a
+    page; the policy here is for the file opened on its own (an SVG, say): it may do nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", STATIC_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+STATIC_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+
+@functools.cache
+def _private_prefixes() -> tuple[str, tuple[str, ...]]:
+    """The desk's prefix, and those of every page for one person only."""
     from django.urls import reverse
 
-    return reverse("admin:index")
+    from newscenter.web.paths import url_prefix
+
+    admin = reverse("admin:index")
+    private = (
+        admin,
+        url_prefix("accounts:login"),
+        url_prefix("news:preview", pk=1),
+        url_prefix("news:review", token="example"),  # noqa: S106 (any token: the folder)
+    )
+    return admin, private
 
 
 class SiteTimezoneMiddleware:

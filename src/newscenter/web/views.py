@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import mimetypes
+import sys
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpResponseServerError
+from django.db import DatabaseError, IntegrityError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import re_path, reverse
@@ -154,13 +157,35 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    # No context processors: the database may be the thing that failed.
+    """The last resort, rendered with no context processors: the database may be what failed.
+
+    When what failed is the storage itself (a read-only or full data folder, a database that
+    cannot be opened or written), readers are told the news are unavailable for a moment, as
+    a 503 a proxy or a crawler will come back for, rather than that the site is broken.
+    """
+    if _storage_failure(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response.headers["Retry-After"] = "60"
+        response.headers["Cache-Control"] = "no-store"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+STORAGE_ERRNOS = frozenset({errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EDQUOT})
+
+
+def _storage_failure(error: BaseException | None) -> bool:
+    if isinstance(error, DatabaseError) and not isinstance(error, IntegrityError):
+        return True  # unable to open, read-only, disk full, server gone
+    return isinstance(error, OSError) and error.errno in STORAGE_ERRNOS
 
 
 def serve_media(request, path: str):
     """Uploaded files: sandboxed, never sniffed, and anything but an image downloaded."""
-    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    try:
+        response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    except OSError:  # a name too long for the file system, or a file that cannot be read
+        raise Http404("No such file") from None
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "public, max-age=86400"
