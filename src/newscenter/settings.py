@@ -50,8 +50,11 @@ INSTALLED_APPS = [
     "newscenter.importers",
     "newscenter.web",
     "newscenter.accounts",
+    "newscenter.api",
     "newscenter.desk",
     "newscenter.cli",
+    # The API's documentation page, with its own copy of Swagger UI (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +135,13 @@ NEWSCENTER_RETRY_AFTER = env.int("NEWSCENTER_RETRY_AFTER", default=5)
 # A request body must arrive whole within this many seconds, and be no larger than this.
 NEWSCENTER_BODY_TIMEOUT = env.float("NEWSCENTER_BODY_TIMEOUT", default=60.0)
 NEWSCENTER_MAX_BODY_MB = env.int("NEWSCENTER_MAX_BODY_MB", default=64)
+
+# --- The JSON API (docs/api.md) ------------------------------------------------------------
+# Requests a minute per token, and per address for calls without one.
+NEWSCENTER_API_RATE_LIMIT = env.int("NEWSCENTER_API_RATE_LIMIT", default=600)
+NEWSCENTER_API_ANONYMOUS_RATE_LIMIT = env.int("NEWSCENTER_API_ANONYMOUS_RATE_LIMIT", default=120)
+# Origins whose pages may read public articles with fetch() (CORS); "*" for any.
+NEWSCENTER_API_CORS_ORIGINS = env.list("NEWSCENTER_API_CORS_ORIGINS", default=[])
 
 # --- Page cache (docs/caching.md) ------------------------------------------------------
 # Whole public pages for readers without a session, renewed at once by any change that shows

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from newscenter.api.api import api, docs_view
 from newscenter.web import robots, views
 
 # admin.site is desk.site.NewsroomAdminSite (titles, and the second factor).
@@ -11,6 +12,8 @@ urlpatterns = [
     path("news/", include("newscenter.web.urls")),
     path("accounts/", include("newscenter.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/docs", docs_view, name="api-docs"),
+    path("api/v1/", api.urls),
     path("robots.txt", robots.robots_txt, name="robots"),
 ]
 

@@ -1,0 +1,27 @@
+"""The client's address of a request, as this site's proxies report it (settings.py)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+
+
+def client_ip(request) -> str | None:
+    """``REMOTE_ADDR``, unless ``DJANGO_BEHIND_PROXY`` is set: then the last address in the
+    configured header (``NEWSCENTER_CLIENT_IP_HEADER``), the one our proxy wrote. Without the
+    setting the header is ignored, since any client can send it."""
+    address = request.META.get("REMOTE_ADDR")
+    if settings.BEHIND_PROXY:
+        name = "HTTP_" + settings.NEWSCENTER_CLIENT_IP_HEADER.upper().replace("-", "_")
+        forwarded = request.META.get(name, "").split(",")[-1].strip()
+        address = forwarded if is_ip(forwarded) else address
+    return address if is_ip(address) else None
+
+
+def is_ip(value: object) -> bool:
+    try:
+        ipaddress.ip_address(str(value))
+    except ValueError:
+        return False
+    return True

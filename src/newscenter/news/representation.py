@@ -1,0 +1,131 @@
+"""An article as plain data: what the JSON API returns and webhooks send, in one place.
+
+Addresses are absolute, on ``NEWSCENTER_BASE_URL`` (never a request's Host). Dates are ISO 8601
+with their offset. Relations are small objects with the fields an integrator needs to show
+or link them. The caller fetches what it shows (``selectors.public_articles`` prefetches
+sections, authors and renditions; the API adds tags).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from newscenter.news import publishing
+from newscenter.news.models import Article, Author, Image, Section, Tag
+
+ARTICLE_FIELDS = (
+    "id", "url", "path", "headline", "slug", "standfirst", "body", "status", "state",
+    "pub_date", "modified", "language", "section", "tags", "authors", "lead_image",
+    "source_name", "source_url", "canonical_url",
+)  # fmt: skip
+
+
+def absolute(path: str) -> str:
+    base: str = settings.NEWSCENTER_BASE_URL
+    return base + path
+
+
+def article_data(article: Article, *, fields: frozenset[str] | None = None) -> dict[str, Any]:
+    """``article`` as JSON-ready data; only ``fields`` when given (all by default)."""
+    wanted = fields or frozenset(ARTICLE_FIELDS)
+    data: dict[str, Any] = {}
+    for name in ARTICLE_FIELDS:
+        if name in wanted:
+            data[name] = _field(article, name)
+    return data
+
+
+def _field(article: Article, name: str) -> Any:
+    if name == "url":
+        return absolute(article.get_absolute_url())
+    if name == "path":
+        return article.get_absolute_url()
+    if name == "id":
+        return article.pk
+    if name == "state":
+        return publishing.state(article)
+    if name in ("pub_date", "modified"):
+        moment = article.pub_date if name == "pub_date" else (article.modified or article.updated)
+        return moment.isoformat() if moment else None
+    if name == "section":
+        return section_data(article.section) if article.section is not None else None
+    if name == "tags":
+        return [tag_data(tag) for tag in article.tags.all()]
+    if name == "authors":
+        return [author_data(author) for author in article.authors.all()]
+    if name == "lead_image":
+        image = article.lead_image
+        return image_data(image, alt=article.lead_image_alt_text) if image is not None else None
+    return getattr(article, name)
+
+
+def section_data(section: Section) -> dict[str, Any]:
+    return {
+        "id": section.pk,
+        "name": section.name,
+        "slug": section.slug,
+        "url": absolute(section.get_absolute_url()),
+    }
+
+
+def tag_data(tag: Tag) -> dict[str, Any]:
+    return {
+        "id": tag.pk,
+        "name": tag.name,
+        "slug": tag.slug,
+        "url": absolute(tag.get_absolute_url()),
+    }
+
+
+def author_data(author: Author) -> dict[str, Any]:
+    return {
+        "id": author.pk,
+        "name": author.name,
+        "slug": author.slug,
+        "url": absolute(author.get_absolute_url()),
+    }
+
+
+def image_data(image: Image, *, alt: str | None = None) -> dict[str, Any]:
+    """The library image with every rendition, for ``srcset`` on another site."""
+    return {
+        "id": image.pk,
+        "url": absolute_media(image.file.url),
+        "width": image.width,
+        "height": image.height,
+        "alt": image.alt if alt is None else alt,
+        "caption": image.caption,
+        "credit": image.credit,
+        "renditions": [
+            {
+                "url": absolute_media(r.file.url),
+                "width": r.width,
+                "height": r.height,
+                "format": r.format,
+            }
+            for r in image.renditions.all()
+        ],
+    }
+
+
+def absolute_media(url: str) -> str:
+    """Media URLs are absolute already on object storage, relative to the site otherwise."""
+    return url if url.startswith(("http://", "https://")) else absolute(url)
+
+
+def article_path_parts(path: str) -> tuple[dt.date, str] | None:
+    """The day and slug an article address names ("/news/2026/03/02/slug/"), or None."""
+    prefix = reverse("news:index")
+    if not path.startswith(prefix):
+        return None
+    parts = path[len(prefix) :].strip("/").split("/")
+    if len(parts) != 4 or not all(part.isdigit() for part in parts[:3]):
+        return None
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2])), parts[3]
+    except ValueError:
+        return None
