@@ -12,15 +12,24 @@ from newscenter.news.services.review_links import review_link_create
 from tests.builders import make_article
 
 
+# Walked by tests of their own: the admin (tests/news), the API (tests/api).
+NOT_WALKED = ("admin", "api")
+
+
 def named_patterns(resolver=None, namespace: str = ""):
-    """(name, pattern) of every named URL but the admin's and the media files'."""
+    """(name, pattern) of every named URL of the site's pages, feeds and sign-in."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            if entry.namespace != "admin":
+            if entry.namespace not in NOT_WALKED:
                 yield from named_patterns(entry, inner)
-        elif isinstance(entry, URLPattern) and entry.name and entry.name != "media":
+        elif (
+            isinstance(entry, URLPattern)
+            and entry.name
+            and entry.name != "media"
+            and not entry.name.startswith(NOT_WALKED)
+        ):
             yield f"{namespace}{entry.name}", entry
 
 
