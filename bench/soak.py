@@ -86,7 +86,12 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=8, help="concurrent reader loops")
     parser.add_argument("--fault-every", type=float, default=180, help="seconds between kills")
     parser.add_argument("--seed", type=int, default=20261206)
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (server.log)")
     options = parser.parse_args()
+    if options.keep:
+        Path(options.keep).mkdir(parents=True)
+        print(json.dumps(soak(Path(options.keep), options), indent=2), file=sys.stderr)
+        return
     with tempfile.TemporaryDirectory(prefix="newscenter-soak-") as work:
         print(json.dumps(soak(Path(work), options), indent=2), file=sys.stderr)
 

@@ -11,7 +11,6 @@ from newscenter.news.policy import SYSTEM
 from newscenter.news.services.review_links import review_link_create
 from tests.builders import make_article
 
-
 # Walked by tests of their own: the admin (tests/news), the API (tests/api).
 NOT_WALKED = ("admin", "api")
 

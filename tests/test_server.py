@@ -4,11 +4,15 @@ own, and a body that trickles or is too large is refused. Timeouts here are the 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import os
+import signal
 import socket
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +127,61 @@ def test_a_body_over_the_limit_is_answered_413_before_it_is_read(server):
     response = connection.getresponse()
     assert response.status == 413
     assert b"larger than 1 MB" in response.read()
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if parent == pid:
+                    found |= {int(entry.name), *_descendants(int(entry.name))}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_serve_killed_takes_its_server_and_worker_with_it_and_restarts_without_collecting(
+    tmp_path,
+):
+    port = free_port()
+    env = env_with_data_dir(tmp_path, NEWSCENTER_HTTPS="false")
+    subprocess.run([*NEWSCENTER, "setup"], env=env, check=True, capture_output=True)
+    command = [*NEWSCENTER, "serve", "--port", str(port), "--workers", "1", "--no-access-log"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        _get_when_up(f"http://127.0.0.1:{port}/news/")
+        deadline = time.monotonic() + 30
+        while len(children := _descendants(first.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)  # granian, its worker process, and the background worker
+        assert len(children) >= 3, children
+        manifest = tmp_path / "data" / "static" / "staticfiles.json"
+        collected_at = manifest.stat().st_mtime_ns
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in children if _alive(pid)]
+        with pytest.raises(ConnectionRefusedError):
+            get(port, "/news/", timeout=2)
+    finally:
+        for pid in _descendants(first.pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    second = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        assert _get_when_up(f"http://127.0.0.1:{port}/news/").status == 200
+        assert manifest.stat().st_mtime_ns == collected_at  # the sources did not change
+    finally:
+        second.terminate()
+        assert second.wait(timeout=60) == 0

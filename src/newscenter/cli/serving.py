@@ -4,10 +4,17 @@ The two run as children of this process, which passes signals on: SIGTERM and SI
 both, SIGHUP makes granian respawn its workers one by one (new code, no dropped connection)
 and restarts the worker. A worker that dies is started again; when granian ends, so does the
 worker, and this process exits with granian's status.
+
+Stopping is bounded: granian's workers get WORKERS_KILL_TIMEOUT to finish, and whatever of
+granian's process group still runs STOP_GRACE after the signal is killed (a granian worker can
+hang on shutdown). Children are told to end if this process dies (PR_SET_PDEATHSIG), so a
+`kill -9` of `serve` leaves nothing serving behind it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -16,6 +23,14 @@ import time
 from collections.abc import Sequence
 
 RESTART_PAUSE = 1.0  # seconds before a worker that died is started again
+WORKERS_KILL_TIMEOUT = 20  # seconds granian gives a worker to stop before killing it
+STOP_GRACE = 30.0  # seconds after SIGTERM before what is left is killed
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover (runs in the child before exec)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def default_workers() -> int:
@@ -33,6 +48,7 @@ def granian_argv(
         # a thread in the first place (the front reads bodies before taking one).
         "--http1-header-read-timeout", str(int(header_timeout * 1000)),
         "--respawn-failed-workers",
+        "--workers-kill-timeout", str(WORKERS_KILL_TIMEOUT),
         "--log-level", "warning",
     ]  # fmt: skip
     if access_log:
@@ -46,18 +62,28 @@ class Supervisor:
         self.server: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.stopping = False
+        self.stop_deadline = float("inf")
 
     def run(self) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._stop)
         signal.signal(signal.SIGHUP, self._reload)
-        self.server = subprocess.Popen(self.server_argv)
+        # granian leads a process group of its own, so that what it leaves can be killed.
+        self.server = subprocess.Popen(
+            self.server_argv, process_group=0, preexec_fn=_die_with_parent
+        )
         self._start_worker()
         while True:
             code = self.server.poll()
             if code is not None:
                 self._end_worker()
+                self._kill_group(self.server.pid)  # workers granian left behind, if any
+                if not self.stopping:
+                    print(f"The server ended unasked (status {code}).", file=sys.stderr)
                 return code
+            if time.monotonic() > self.stop_deadline:
+                print("The server did not stop in time: killing it.", file=sys.stderr)
+                self._kill_group(self.server.pid)
             if self.worker is not None and self.worker.poll() is not None and not self.stopping:
                 time.sleep(RESTART_PAUSE)
                 self._start_worker()
@@ -65,7 +91,7 @@ class Supervisor:
 
     def _start_worker(self) -> None:
         if self.worker_argv is not None and not self.stopping:
-            self.worker = subprocess.Popen(self.worker_argv)
+            self.worker = subprocess.Popen(self.worker_argv, preexec_fn=_die_with_parent)
 
     def _end_worker(self) -> None:
         if self.worker is not None and self.worker.poll() is None:
@@ -75,8 +101,14 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 self.worker.kill()
 
+    @staticmethod
+    def _kill_group(leader: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(leader, signal.SIGKILL)
+
     def _stop(self, signum: int, frame: object) -> None:
         self.stopping = True
+        self.stop_deadline = min(self.stop_deadline, time.monotonic() + STOP_GRACE)
         for child in (self.server, self.worker):
             if child is not None and child.poll() is None:
                 child.send_signal(signal.SIGTERM)

@@ -11,7 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.core.management import call_command
+
+from newscenter.web import staticfiles
 
 # What public pages load: if the collected files lack one, collectstatic runs first.
 NEEDED_STATIC = ("newscenter/site.css", "web/search.js")
@@ -20,7 +21,7 @@ NEEDED_STATIC = ("newscenter/site.css", "web/search.js")
 def ensure_collected() -> None:
     """Run collectstatic when the collected files lack what pages reference, as `serve` does."""
     if not all(_collected(name) for name in NEEDED_STATIC):
-        call_command("collectstatic", interactive=False, verbosity=0)
+        staticfiles.collect(force=True)
 
 
 def _collected(name: str) -> bool:

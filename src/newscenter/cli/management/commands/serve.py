@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import sys
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from newscenter.cli import serving, worker
+from newscenter.web import staticfiles
 
 
 class Command(BaseCommand):
@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not options["no_collectstatic"]:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            staticfiles.collect()  # only when the sources changed since the last run
         worker.catch_up()  # what a crash left behind, before the first request
         self.stdout.write(
             f"Serving the News center at http://{options['host']}:{options['port']}/news/"
