@@ -87,6 +87,58 @@ def fetch(
             raise
 
 
+@dataclass(frozen=True)
+class PostResult:
+    status: int  # whatever the server answered, redirects included (they are not followed)
+    headers: dict[str, str]  # lower-cased names
+    head: bytes  # the start of the answer's body, no more than asked for
+    seconds: float
+
+
+def post(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    timeout: float = TIMEOUT,
+    answer_bytes: int = 2048,
+) -> PostResult:
+    """POST ``body`` to ``url`` with the checks ``fetch`` makes (public addresses only, one
+    deadline for all of it). Redirects are answers, not followed: a webhook receiver that
+    moved says so. Only the first ``answer_bytes`` of the answer are read."""
+    began = time.monotonic()
+    deadline = began + timeout
+    with _Watchdog(deadline) as watchdog:
+        try:
+            target = parse_url(url)
+            address = resolve(target.host, target.port)
+            with _pool(target, address, deadline, watchdog) as pool:
+                response = _request(pool, target, "POST", headers, body)
+                try:
+                    head = _head(response, deadline, answer_bytes, url)
+                    return PostResult(
+                        response.status,
+                        {name.lower(): value for name, value in response.headers.items()},
+                        head,
+                        time.monotonic() - began,
+                    )
+                finally:
+                    response.close()
+        except FetchError:
+            if watchdog.fired:
+                raise FetchError(f"{url} did not answer within {timeout:g} seconds") from None
+            raise
+
+
+def _head(response, deadline: float, limit: int, url: str) -> bytes:
+    received = bytearray()
+    for chunk in _raw_chunks(response, deadline, 1 << 30, url):
+        received += chunk
+        if len(received) >= limit:
+            break
+    return bytes(received[:limit])
+
+
 def check(url: str) -> None:
     """Raise FetchError, with the sentence ``fetch`` would give, when ``url`` could never be
     fetched: a scheme other than http(s), credentials, or a host on a refused address. A host
@@ -263,10 +315,15 @@ def _embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address):
 
 
 def _get(pool, target: _Target, headers: dict[str, str]):
+    return _request(pool, target, "GET", headers, None)
+
+
+def _request(pool, target: _Target, method: str, headers: dict[str, str], body: bytes | None):
     try:
         return pool.urlopen(
-            "GET",
+            method,
             target.path,
+            body=body,
             headers={**headers, "Host": target.host_header},
             redirect=False,
             retries=False,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "newscenter.news",
     "newscenter.search",
     "newscenter.importers",
+    "newscenter.webhooks",
     "newscenter.web",
     "newscenter.accounts",
     "newscenter.api",
@@ -143,6 +144,12 @@ NEWSCENTER_API_RATE_LIMIT = env.int("NEWSCENTER_API_RATE_LIMIT", default=600)
 NEWSCENTER_API_ANONYMOUS_RATE_LIMIT = env.int("NEWSCENTER_API_ANONYMOUS_RATE_LIMIT", default=120)
 # Origins whose pages may read public articles with fetch() (CORS); "*" for any.
 NEWSCENTER_API_CORS_ORIGINS = env.list("NEWSCENTER_API_CORS_ORIGINS", default=[])
+
+# --- Webhooks (docs/webhooks.md) -----------------------------------------------------------
+# Seconds one delivery may take, connecting and answering included (Standard Webhooks: 15).
+NEWSCENTER_WEBHOOK_TIMEOUT = env.float("NEWSCENTER_WEBHOOK_TIMEOUT", default=15.0)
+# Deliveries the worker sends at once.
+NEWSCENTER_WEBHOOK_CONCURRENCY = env.int("NEWSCENTER_WEBHOOK_CONCURRENCY", default=8)
 
 # --- Page cache (docs/caching.md) ------------------------------------------------------
 # Whole public pages for readers without a session, renewed at once by any change that shows

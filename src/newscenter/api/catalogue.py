@@ -3,7 +3,6 @@ under and illustrated with."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -21,17 +20,6 @@ PUBLIC = TokenAuth(optional=True)
 TOKEN = TokenAuth()
 
 
-def _page(request, queryset: QuerySet, cursor: str | None, limit: int, data) -> dict:
-    total = queryset.count()
-    rows = list(listing.by_id(queryset, cursor)[: limit + 1])
-    page = rows[:limit]
-    next_page = (
-        listing.next_url(request, listing.encode([page[-1].pk])) if len(rows) > limit else None
-    )
-    request.api_link = next_page
-    return {"items": [data(row) for row in page], "total": total, "next": next_page}
-
-
 @router.get(
     "/sections",
     response=NamedList,
@@ -40,7 +28,7 @@ def _page(request, queryset: QuerySet, cursor: str | None, limit: int, data) -> 
     tags=["sections, tags, authors"],
 )
 def section_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | None = None):
-    return _page(request, Section.objects.all(), cursor, limit, section_data)
+    return listing.page(request, Section.objects.all(), cursor, limit, section_data)
 
 
 @router.get(
@@ -51,7 +39,7 @@ def section_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | 
     tags=["sections, tags, authors"],
 )
 def tag_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | None = None):
-    return _page(request, Tag.objects.all(), cursor, limit, tag_data)
+    return listing.page(request, Tag.objects.all(), cursor, limit, tag_data)
 
 
 @router.get(
@@ -62,7 +50,7 @@ def tag_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | None
     tags=["sections, tags, authors"],
 )
 def author_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | None = None):
-    return _page(request, Author.objects.all(), cursor, limit, author_data)
+    return listing.page(request, Author.objects.all(), cursor, limit, author_data)
 
 
 @router.get(

@@ -96,3 +96,14 @@ def fields_asked(fields: str | None) -> frozenset[str] | None:
 def page_headers(response, next_page: str | None) -> None:
     if next_page:
         response["Link"] = f'<{next_page}>; rel="next"'
+
+
+def page(request, queryset: QuerySet, cursor: str | None, limit: int, data) -> dict:
+    """One page of ``queryset`` by id, newest first: items, the total, the next page's URL
+    (also sent as ``Link: rel=next``)."""
+    total = queryset.count()
+    rows = list(by_id(queryset, cursor)[: limit + 1])
+    shown = rows[:limit]
+    following = next_url(request, encode([shown[-1].pk])) if len(rows) > limit else None
+    request.api_link = following
+    return {"items": [data(row) for row in shown], "total": total, "next": following}

@@ -184,3 +184,105 @@ class Problem(Schema):
     status: int
     detail: str
     errors: list[dict[str, str]] | None = None
+
+
+WebhookEvent = Literal[
+    "article.published",
+    "article.updated",
+    "article.unpublished",
+    "article.scheduled",
+    "article.embargo_lifted",
+    "article.deleted",
+    "import.finished",
+]
+
+
+class EndpointIn(Strict):
+    url: str = Field(..., min_length=1, max_length=2000, description="http(s), public address.")
+    events: list[WebhookEvent] = Field(
+        default_factory=list, max_length=20, description="Empty: every event."
+    )
+    secret: str | None = Field(
+        None, max_length=100, description="whsec_ and base64 of 24 to 64 bytes; made if absent."
+    )
+    active: bool = True
+    description: str = Field("", max_length=200)
+
+
+class EndpointPatch(Strict):
+    url: str | None = Field(None, min_length=1, max_length=2000)
+    events: list[WebhookEvent] | None = Field(None, max_length=20)
+    active: bool | None = None
+    description: str | None = Field(None, max_length=200)
+
+
+class EndpointOut(Schema):
+    id: int
+    url: str
+    description: str
+    events: list[str]
+    active: bool
+    disabled_reason: str = Field(..., description="Why it was turned off, when it was.")
+    failing_since: dt.datetime | None
+    previous_secret_until: dt.datetime | None = Field(
+        ..., description="Until then the previous secret signs too (after a rotation)."
+    )
+    created: dt.datetime
+
+
+class EndpointCreated(EndpointOut):
+    secret: str = Field(..., description="Shown this once; store it where the receiver is.")
+
+
+class EndpointList(Schema):
+    items: list[EndpointOut]
+    total: int
+    next: str | None
+
+
+class SecretIn(Strict):
+    secret: str | None = Field(None, max_length=100)
+
+
+class SecretOut(Schema):
+    secret: str
+    previous_secret_until: dt.datetime
+
+
+class MessageQueued(Schema):
+    message_id: str
+
+
+class AttemptOut(Schema):
+    at: dt.datetime
+    status: int | None
+    duration_ms: int
+    response: str = Field(..., description="The first 2 KB of the answer.")
+    error: str
+
+
+class DeliveryOut(Schema):
+    id: int
+    message_id: str
+    event: str
+    state: Literal["pending", "delivered", "failed", "cancelled"]
+    attempts: int
+    next_attempt: dt.datetime | None
+    created: dt.datetime
+    finished: dt.datetime | None
+    log: list[AttemptOut]
+
+
+class DeliveryList(Schema):
+    items: list[DeliveryOut]
+    total: int
+    next: str | None
+
+
+class ReplayIn(Strict):
+    since: dt.datetime
+    until: dt.datetime
+
+
+class ReplayOut(Schema):
+    messages: int

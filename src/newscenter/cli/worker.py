@@ -1,9 +1,10 @@
 """``newscenter worker``: the background half of the site, one process beside the web server.
 
-It runs the queued tasks (django-tasks on the database: no other server) and keeps every
+It runs the queued tasks (django-tasks on the database: no other server), keeps every
 consumer of the outbox caught up (``news.changes``): at its start, then every few seconds, so
-that a web process killed between a commit and the work that follows it loses nothing. Once a
-day it deletes outbox entries every consumer has long consumed.
+that a web process killed between a commit and the work that follows it loses nothing, and
+sends webhooks (``webhooks.delivery``) every second. Once a day it deletes outbox entries every
+consumer has long consumed, and the delivery log past 30 days.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from newscenter.news import changes
+from newscenter.webhooks import delivery
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +74,35 @@ def run_tasks(*, interval: float, once: bool) -> None:
         worker.run()
     finally:
         worker.reset_signals()
+
+
+class DeliveryLoop(threading.Thread):
+    """Sends the webhooks that are due, every ``interval`` seconds, until stopped."""
+
+    def __init__(self, interval: float, report: Callable[[delivery.Round], None]):
+        super().__init__(name="webhooks", daemon=True)
+        self.interval = interval
+        self.report = report
+        self.stopping = threading.Event()
+        self.pruned = time.monotonic()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                done = deliver()
+                if done.sent or done.cancelled:
+                    self.report(done)
+                if time.monotonic() - self.pruned > PRUNE_EVERY:
+                    self.pruned = time.monotonic()
+                    delivery.prune()
+            except Exception:
+                logger.exception("sending webhooks failed")
+                close_old_connections()
+
+
+def deliver() -> delivery.Round:
+    """One round of webhook deliveries (what is due now)."""
+    try:
+        return delivery.run_due()
+    finally:
+        close_old_connections()

@@ -26,6 +26,7 @@ from newscenter.importers.parsers.base import (
     SkippedItem,
 )
 from newscenter.news import publishing, services
+from newscenter.news.changes import announce
 from newscenter.news.models import Article, ImportRecord, SiteSettings
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
@@ -91,9 +92,42 @@ def import_sources(
 ) -> ImportReport:
     report = ImportReport()
     parse_options = ParseOptions(time_zone=SiteSettings.load().time_zone)
+    names = []
     for source in sources:
+        names.append(source.name)
         report.merge(_import_source(source, options, parse_options, acting_user, progress))
+    if not options.dry_run:
+        announce_finished(report, sources=names, acting_user=acting_user)
     return report
+
+
+NOTICE_ITEMS = 100  # labels and errors a notice lists; the counts are always whole
+
+
+def announce_finished(report: ImportReport, *, sources: list[str], acting_user: Any) -> None:
+    """Tell the outbox's consumers (webhooks: "import.finished") what a run did."""
+    user = getattr(acting_user, "get_username", lambda: "system")()
+    announce(
+        notices=[
+            {
+                "event": "import.finished",
+                "sources": sources[:NOTICE_ITEMS],
+                "user": user,
+                "counts": {
+                    "created": len(report.created),
+                    "updated": len(report.updated),
+                    "skipped": len(report.skipped),
+                    "failed": len(report.failed),
+                },
+                "created": report.created[:NOTICE_ITEMS],
+                "updated": report.updated[:NOTICE_ITEMS],
+                "errors": [
+                    {"item": item, "message": message}
+                    for item, message in report.failed[:NOTICE_ITEMS]
+                ],
+            }
+        ]
+    )
 
 
 def _import_source(source, options, parse_options, acting_user, progress) -> ImportReport:

@@ -26,6 +26,7 @@ import enum
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -44,11 +45,13 @@ KEPT = dt.timedelta(days=7)  # consumed entries are deleted after this long
 @dataclass(frozen=True)
 class Change:
     """What one or more committed transactions changed: article ids, the kinds of rows
-    touched, and the events that happened to articles ("article.publish", id)."""
+    touched, the events that happened to articles ("article.publish", id), and notices of
+    other happenings ({"event": "import.finished", ...})."""
 
     articles: frozenset[int] = frozenset()
     kinds: frozenset[str] = frozenset()
     events: tuple[tuple[str, int], ...] = ()
+    notices: tuple[dict[str, Any], ...] = ()
 
 
 class Stage(enum.IntEnum):
@@ -118,10 +121,15 @@ def announce(
     articles: Iterable[int] = (),
     kinds: Iterable[str] = (),
     events: Iterable[tuple[str, int]] = (),
+    notices: Iterable[dict[str, Any]] = (),
 ) -> None:
     """Record, in the current transaction, that these things changed; consumers hear of it
-    once the transaction commits (at once when there is no transaction)."""
+    once the transaction commits (at once when there is no transaction). A notice is JSON
+    data with an "event" name."""
     kinds = set(kinds)
+    notices = list(notices)
+    if any(not isinstance(notice.get("event"), str) for notice in notices):
+        raise ValueError("every notice names its event")
     articles = sorted(set(articles))
     if articles:
         kinds.add("article")
@@ -129,7 +137,10 @@ def announce(
     if unknown:
         raise ValueError(f"unknown kinds of change: {sorted(unknown)}")
     entry = OutboxEntry.objects.create(
-        articles=articles, kinds=sorted(kinds), events=[list(e) for e in events]
+        articles=articles,
+        kinds=sorted(kinds),
+        events=[list(e) for e in events],
+        notices=notices,
     )
     connection = transaction.get_connection()
     if not connection.in_atomic_block:  # autocommit: already committed
@@ -227,11 +238,13 @@ def merged(entries: Sequence[OutboxEntry]) -> Change:
     articles: set[int] = set()
     kinds: set[str] = set()
     events: list[tuple[str, int]] = []
+    notices: list[dict[str, Any]] = []
     for entry in entries:
         articles.update(entry.articles)
         kinds.update(entry.kinds)
         events.extend((str(name), int(pk)) for name, pk in entry.events)
-    return Change(frozenset(articles), frozenset(kinds), tuple(events))
+        notices.extend(entry.notices)
+    return Change(frozenset(articles), frozenset(kinds), tuple(events), tuple(notices))
 
 
 def _head() -> int:

@@ -500,6 +500,9 @@ class OutboxEntry(models.Model):
     articles = models.JSONField(default=list)  # ids of articles created, edited or removed
     kinds = models.JSONField(default=list)  # "article", "section", "tag", "author", "image", "site"
     events = models.JSONField(default=list)  # [name, article id] pairs: "article.publish", 42
+    # Happenings that are not about one article, with what there is to say about them:
+    # {"event": "import.finished", "created": 3, ...}
+    notices = models.JSONField(default=list)
 
     class Meta:
         ordering = ["id"]

@@ -75,6 +75,7 @@ POLICY: dict[str, Rule] = {
     "taxonomy.edit": Rule("edit sections, tags and authors", False, True, True),
     "site.settings": Rule("change the site settings", False, False, True),
     "user.manage": Rule("manage user accounts", False, False, True),
+    "webhook.manage": Rule("manage webhooks", False, False, True),
     "role.grant": Rule("grant roles", False, UP_TO_OWN, UP_TO_OWN),
 }
 

@@ -20,6 +20,7 @@ from newscenter.news.audit import audit_record, audit_record_many
 from newscenter.news.changes import announce
 from newscenter.news.models import Article, Author, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM, Actor, actor_of
+from newscenter.news.representation import absolute
 from newscenter.news.services.saving import (
     ARTICLE_FIELDS,
     article_changed,
@@ -129,8 +130,17 @@ def article_delete(*, article: Article, acting_user: Actor) -> None:
         headline=article.headline,
     )
     article_id = article.pk
+    # What outside listeners (webhooks) can say of an article once it is gone.
+    gone = {
+        "event": "article.deleted",
+        "id": article_id,
+        "url": absolute(article.get_absolute_url()),
+        "path": article.get_absolute_url(),
+        "headline": article.headline,
+        "was_public": publishing.is_public(article),
+    }
     article.delete()
-    article_changed(article_id, "delete")
+    announce(articles=[article_id], events=[("article.delete", article_id)], notices=[gone])
 
 
 def _require_initial_status(acting_user: Actor, status: str) -> None:

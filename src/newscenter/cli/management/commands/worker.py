@@ -10,8 +10,8 @@ from newscenter.cli.database import require_migrated
 
 class Command(BaseCommand):
     help = (
-        "Run the background work: queued tasks, and every consumer of the change outbox (search "
-        "index, page cache ...) caught up at start and every few seconds."
+        "Run the background work: queued tasks, every consumer of the change outbox (search "
+        "index, page cache ...) caught up at start and every few seconds, and webhooks."
     )
 
     def add_arguments(self, parser):
@@ -31,16 +31,31 @@ class Command(BaseCommand):
         require_migrated()
         self._report(worker.catch_up())
         if options["once"]:
+            self._sent(worker.deliver())
             worker.run_tasks(interval=0, once=True)
             return
         loop = worker.OutboxLoop(options["interval"], self._report)
         loop.start()
-        self.stdout.write(f"Worker running: outbox and tasks every {options['interval']:g} s.")
+        webhooks = worker.DeliveryLoop(min(1.0, options["interval"]), self._sent)
+        webhooks.start()
+        self.stdout.write(
+            f"Worker running: outbox and tasks every {options['interval']:g} s, "
+            f"webhooks every {webhooks.interval:g} s."
+        )
         self.stdout.flush()
         try:
             worker.run_tasks(interval=options["interval"], once=False)
         finally:
             loop.stopping.set()
+            webhooks.stopping.set()
+
+    def _sent(self, done) -> None:
+        if done.sent or done.cancelled:
+            self.stdout.write(
+                f"webhooks: {done.delivered} delivered, {len(done.failed)} failed, "
+                f"{done.cancelled} no longer due"
+            )
+            self.stdout.flush()
 
     def _report(self, done: dict[str, int]) -> None:
         for consumer, count in done.items():

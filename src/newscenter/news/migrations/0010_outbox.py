@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
                 ('articles', models.JSONField(default=list)),
                 ('kinds', models.JSONField(default=list)),
                 ('events', models.JSONField(default=list)),
+                ('notices', models.JSONField(default=list)),
             ],
             options={
                 'verbose_name_plural': 'outbox entries',
