@@ -37,7 +37,7 @@ from tests.builders import make_article, make_user
 
 ROLES_MD = Path(__file__).resolve().parents[1] / "docs" / "roles.md"
 ROLES = ("contributor", "editor", "administrator")
-SURFACES = ("admin", "cli")
+SURFACES = ("admin", "cli", "api")
 HEADER = ["action", "contributor", "editor", "administrator"]
 CELLS = {
     "yes": True,
@@ -419,3 +419,26 @@ def _user_manage_cli(actor: Actor, case: str) -> bool:
             "--user", actor.user.get_username(), stdout=io.StringIO(),
         )  # fmt: skip
     return get_user_model().objects.filter(username=name).exists()
+
+
+@register("webhook.manage", "api")
+def _webhook_manage_api(actor: Actor, case: str) -> bool:
+    """Done when the endpoint the actor's own token asked for exists."""
+    from newscenter.api import tokens
+    from newscenter.webhooks.models import Endpoint
+    from tests.conftest import https_client
+
+    try:
+        _, secret = tokens.token_create(
+            user=actor.user, acting_user=actor.user, label="matrix", scopes=["webhooks:manage"]
+        )
+    except ValueError:  # no newsroom role: no token at all
+        return False
+    url = f"https://hooks.example.com/{actor.role or 'none'}"
+    https_client().post(
+        "/api/v1/webhooks",
+        {"url": url, "events": ["article.published"]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    return Endpoint.objects.filter(url=url).exists()

@@ -13,6 +13,7 @@ from standardwebhooks import Webhook
 
 from newscenter.news.policy import SYSTEM
 from newscenter.webhooks import services
+from tests.api.conftest import api, token_for  # noqa: F401  (fixtures shared with the API tests)
 
 
 @dataclass
@@ -64,7 +65,7 @@ def receiver(settings):
     state: dict[str, Receiver] = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's name)
+        def do_POST(self):
             me = state["receiver"]
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             if me.delay:

@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.views import openapi_view
+from ninja.parser import Parser
 
 from newscenter.api import articles, catalogue, imports, lookup, problems, webhooks
 from newscenter.api.http import finish
@@ -34,6 +35,18 @@ ERRORS = {
     "413": "The request body is too large.",
     "429": "Rate limit reached: see `Retry-After`.",
 }
+
+
+class EmptyIsNothing(Parser):
+    """An empty body is an empty object: a POST with nothing to say (rotate, ping) is not
+    "unreadable", and a body that is required still gets its missing fields named."""
+
+    def parse_body(self, request):
+        if not request.body.strip():
+            return {}
+        if request.content_type == "multipart/form-data" and not request.POST and not request.FILES:
+            return {}  # a form with no fields at all: what test clients and some tools send
+        return super().parse_body(request)
 
 
 class NewsAPI(NinjaAPI):
@@ -84,6 +97,7 @@ PROBLEM_SCHEMA = {
 
 
 api = NewsAPI(
+    parser=EmptyIsNothing(),
     title="newscenter API",
     version="1",
     description="Articles, sections, tags, authors, images, search, imports and webhooks of a "
