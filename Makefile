@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test test-fast test-sqlite test-postgres suite-sqlite suite-postgres install \
-	install-dev test-packages lint format clean
+	install-dev test-packages node-tools lighthouse lint format clean
 
 # `make run` serves plain HTTP on loopback; production (the default) assumes HTTPS.
 run: export NEWSCENTER_HTTPS ?= false
@@ -20,17 +20,18 @@ run: install
 # run goes on when the first fails (-k), and either failing fails `make test`. One after the
 # other, not side by side: running both at once was no faster on two cores, and twice as many
 # processes as cores slowed the tests that bound how long a hostile input may take past them.
-test: install-dev test-packages
+test: install-dev test-packages node-tools
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory -k suite-sqlite suite-postgres
 
-# For a quick round while working: lint, then the suite on SQLite without the browser and the
-# slow crash loops. It installs nothing as root (no Debian packages), only the .venv.
+# For a quick round while working: lint, then the suite on SQLite without the browser, the
+# slow crash loops and the validators. It installs nothing as root (no Debian packages), only
+# the .venv.
 test-fast: install-dev
 	@$(MAKE) --no-print-directory lint
-	env -u DATABASE_URL -u CACHE_URL $(PYTEST) -m "not browser and not slow"
+	env -u DATABASE_URL -u CACHE_URL $(PYTEST) -m "not browser and not slow and not validator"
 
-test-sqlite: install-dev test-packages
+test-sqlite: install-dev test-packages node-tools
 	@$(MAKE) --no-print-directory suite-sqlite
 
 test-postgres: install-dev test-packages
@@ -44,8 +45,8 @@ TEST_WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load
 
 # NEWSCENTER_TEST_DATABASE and NEWSCENTER_TEST_CACHE make tests/test_meta.py check that each run
-# used the database and the cache it names. The browser tests and the crash test (of SQLite
-# itself) run once, here.
+# used the database and the cache it names. The browser tests, the crash test (of SQLite
+# itself) and the validators (the Nu HTML Checker) run once, here.
 suite-sqlite:
 	@echo "== The suite on SQLite, with the local-memory cache"
 	env -u DATABASE_URL -u CACHE_URL NEWSCENTER_TEST_DATABASE=sqlite NEWSCENTER_TEST_CACHE=locmem \
@@ -62,7 +63,7 @@ else
 	scripts/test-redis start
 	DATABASE_URL=$$(scripts/test-postgres url) NEWSCENTER_TEST_DATABASE=postgresql \
 	CACHE_URL=$$(scripts/test-redis url) NEWSCENTER_TEST_CACHE=redis \
-		$(PYTEST) -m "not browser and not slow"
+		$(PYTEST) -m "not browser and not slow and not validator"
 endif
 
 # The serving benchmark's table (bench/README.md); e.g. BENCH_ARGS="--db-sizes 1000000".
@@ -82,9 +83,25 @@ $(UV):
 # Debian packages for the tests, as root, with one apt-get for those missing: chromium for the
 # Playwright tests (Playwright cannot download a browser here), PostgreSQL 15 and Redis for the
 # second run, nginx for the deploy tests (each starts its own on a free port).
-TEST_PACKAGES := chromium fonts-dejavu-core postgresql-15 redis-server nginx-light
+# A Java runtime for the Nu HTML Checker (vnu.jar, from npm: `node-tools` below).
+TEST_PACKAGES := chromium fonts-dejavu-core postgresql-15 redis-server nginx-light \
+	openjdk-17-jre-headless
 test-packages:
 	@scripts/apt-install $(TEST_PACKAGES)
+
+# The checkers from npm, pinned by package-lock.json: the Nu HTML Checker (vnu-jar, run by
+# tests/web/test_html_validity.py) and Lighthouse 12 (`make lighthouse`). No install scripts
+# run: Lighthouse drives Debian's chromium, and vnu-jar is a jar file.
+node-tools: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 (with npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# Lighthouse's four scores for each public page type, mobile and desktop, on a demo site of
+# its own (docs/public-site.md).
+lighthouse: install node-tools
+	$(VENV)/bin/python scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # Style, then the layers of docs/architecture.md (import-linter), then types (mypy). mypy
 # imports the settings, which make their data folder: a throwaway one here.
@@ -99,4 +116,4 @@ format:
 	$(VENV)/bin/ruff check --fix src tests bench
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache artifacts
+	rm -rf $(VENV) .tools .pytest_cache artifacts node_modules

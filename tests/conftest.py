@@ -30,6 +30,9 @@ def pytest_configure(config):
         # never commit: pages cached earlier in the test would hide them. Off here; the tests
         # of the page cache (tests/web/test_pagecache.py) turn it on and commit as a request does.
         NEWSCENTER_PAGE_CACHE_SECONDS=0,
+        # The site's configured address, on which pages, feeds and sitemaps build every URL:
+        # the test client's own host, so that links the tests follow resolve.
+        NEWSCENTER_BASE_URL="https://testserver",
     ).enable()
 
 

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urljoin
 
 import environ
 
@@ -33,3 +34,16 @@ def _read_key(path: Path) -> str:
     if not key:
         raise RuntimeError(f"{path} is empty: delete it to have a new secret key generated")
     return key
+
+
+def site_url(path: str = "/") -> str:
+    """``path`` as an absolute URL on the site's configured address (``NEWSCENTER_BASE_URL``).
+
+    Every address a page, feed or sitemap gives readers and search engines is made here, never
+    from the request's Host header: a site reachable under two names must show one set of
+    addresses, and a Host a client made up must never end up in a cached page. An absolute
+    ``path`` (media on object storage) is returned as it is.
+    """
+    from django.conf import settings
+
+    return urljoin(settings.NEWSCENTER_BASE_URL + "/", path)

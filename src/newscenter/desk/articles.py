@@ -13,6 +13,7 @@ from js_asset import Media
 
 from newscenter.desk import imports, review_links, revisions
 from newscenter.desk import workflow as workflow_pages
+from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
 from newscenter.news.models import Article
 from newscenter.news.policy import PolicyDenied
@@ -78,7 +79,7 @@ class ArticleAdminForm(forms.ModelForm):
         return pub_date
 
 
-class NonceMediaMixin(admin.ModelAdmin):
+class NonceMediaMixin(ValidHtmlAdmin):
     """Give the editor's import map the request's CSP nonce: the policy allows no inline script."""
 
     def render_change_form(self, request, context, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import Image
 from newscenter.news.services import images
@@ -47,7 +48,7 @@ class ImageUploadForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(ValidHtmlAdmin):
     list_display = ("thumbnail", "__str__", "dimensions", "credit", "created")
     list_display_links = ("thumbnail", "__str__")
     search_fields = ("alt", "caption", "credit")

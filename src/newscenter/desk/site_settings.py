@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import SiteSettings
 from newscenter.news.services import site_settings_update
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(ValidHtmlAdmin):
     autocomplete_fields = ("banner_image",)
     fieldsets = (
         (None, {"fields": ("site_name", "section_title", "tagline")}),

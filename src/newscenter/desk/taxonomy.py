@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import Author, Section, Tag
 from newscenter.news.services import taxonomy
 
 
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(ValidHtmlAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and policy.can(request.user, "taxonomy.edit")
 

@@ -2,8 +2,10 @@
 framework: for the whole site and for each section, tag and author.
 
 One ``Feed`` class serves every format; only its generator (``feed_type``) differs. Entries are
-identified by tag URIs made of the host, the article's creation day and its primary key, so that
-editing a headline or slug never makes a feed reader show an article twice.
+identified by tag URIs made of the site's configured host, the article's creation day and its
+primary key, so that editing a headline or slug never makes a feed reader show an article twice,
+and every address is on the configured base URL (``conf.site_url``), whatever Host the request
+named.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import html
 import mimetypes
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -26,6 +29,8 @@ from django.utils.http import http_date, quote_etag
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from newscenter import addresses
+from newscenter.conf import site_url
 from newscenter.feeds.jsonfeed import JsonFeed
 from newscenter.news import selectors
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
@@ -141,7 +146,7 @@ class Scope:
 
 
 class ArticleFeed(Feed):
-    """A scope's newest public articles. Made per request: ids and URLs need the request's host."""
+    """A scope's newest public articles."""
 
     item_guid_is_permalink = False
 
@@ -151,7 +156,6 @@ class ArticleFeed(Feed):
         self.articles = articles
         self.request = request
         self.language = scope.site.language
-        self.host = urlsplit(f"//{request.get_host()}").hostname
 
     def get_feed(self, obj, request):
         generator = super().get_feed(obj, request)
@@ -162,19 +166,22 @@ class ArticleFeed(Feed):
         return generator
 
     def absolute(self, url: str) -> str:
-        return self.request.build_absolute_uri(url)
+        return site_url(url)
 
     def title(self) -> str:
         return self.scope.title
 
     def link(self) -> str:
-        return self.scope.path
+        return self.absolute(self.scope.path)
+
+    def feed_url(self) -> str:
+        return self.absolute(self.request.path)
 
     def description(self) -> str:
         return self.scope.site.tagline or self.scope.title
 
     def feed_guid(self) -> str:
-        return f"tag:{self.host},{FEED_ID_DATE}:{self.scope.key}"
+        return tag_uri(FEED_ID_DATE, self.scope.key)
 
     def author_name(self) -> str:
         return self.scope.site.site_name
@@ -196,10 +203,13 @@ class ArticleFeed(Feed):
         # RSS and Atom readers take the description as HTML; JSON Feed gets the plain summary.
         return html.escape(summary(article))
 
+    def item_link(self, article: Article) -> str:
+        return self.absolute(article.get_absolute_url())
+
     def item_guid(self, article: Article) -> str:
         # The creation day in UTC: a later change of the site's time zone must not move it.
         day = article.created.astimezone(dt.UTC).date()
-        return f"tag:{self.host},{day.isoformat()}:article-{article.pk}"
+        return tag_uri(day.isoformat(), f"article-{article.pk}")
 
     def item_pubdate(self, article: Article) -> dt.datetime | None:
         return article.pub_date
@@ -257,6 +267,18 @@ def article_feed(request, format: str, kind: str = "site", slug: str | None = No
         response.headers["Last-Modified"] = http_date(timestamp)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
+
+
+def tag_uri(day: str, specific: str) -> str:
+    """An RFC 4151 tag URI on the configured host: ``tag:news.example.com,2026-11-16:article-7``.
+
+    A tag URI needs a domain name; a site configured on an IP address (``[::1]`` would give the
+    malformed ``tag:::1,...``) gets a name-based UUID of the same parts instead, just as stable.
+    """
+    host = urlsplit(site_url()).hostname or ""
+    if host and not addresses.is_ip(host):
+        return f"tag:{host},{day}:{specific}"
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{site_url()}#{day}:{specific}").urn
 
 
 def newest_change(articles: list[Article]) -> dt.datetime | None:

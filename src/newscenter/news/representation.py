@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
+from newscenter.conf import site_url
 from newscenter.news import publishing
 from newscenter.news.models import Article, Author, Image, Section, Tag
 
@@ -25,8 +25,7 @@ ARTICLE_FIELDS = (
 
 
 def absolute(path: str) -> str:
-    base: str = settings.NEWSCENTER_BASE_URL
-    return base + path
+    return site_url(path)
 
 
 def article_data(article: Article, *, fields: frozenset[str] | None = None) -> dict[str, Any]:

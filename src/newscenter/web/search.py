@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from newscenter.conf import site_url
 from newscenter.news import selectors
 from newscenter.news.models import Section, Tag
 from newscenter.search.base import Results
@@ -141,13 +142,13 @@ def _absolute(request, url: str | None, *, json: bool) -> str | None:
     if url is None:
         return None
     path = reverse("news:search-json") if json else reverse("news:search")
-    return request.build_absolute_uri(path + url) if url.startswith("?") else url
+    return site_url(path + url) if url.startswith("?") else url
 
 
 def _result_json(request, hit, article) -> dict:
     return {
         "id": article.pk,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "url": site_url(article.get_absolute_url()),
         "headline": article.headline,
         "headline_html": hit.headline_html,
         "snippet_html": hit.snippet_html,
@@ -156,7 +157,7 @@ def _result_json(request, hit, article) -> dict:
         "section": (
             {
                 "name": article.section.name,
-                "url": request.build_absolute_uri(article.section.get_absolute_url()),
+                "url": site_url(article.section.get_absolute_url()),
             }
             if article.section
             else None

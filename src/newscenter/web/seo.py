@@ -1,8 +1,8 @@
 """What search engines and link previews read in a page's head.
 
 Canonical URL, description, OpenGraph and Twitter card tags and schema.org JSON-LD, built
-from the article, the site settings and the request, so that every URL is absolute and
-points at the host the reader used.
+from the article and the site settings. Every URL is absolute, on the site's configured
+address (``conf.site_url``), whatever Host the reader's request named.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import ImageFieldFile
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from newscenter.conf import site_url
 from newscenter.news import models as library
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 
@@ -62,7 +64,7 @@ class PageMeta:
 
 
 def article_page(request, article: Article, site: SiteSettings) -> PageMeta:
-    canonical = article_canonical_url(request, article)
+    canonical = article_canonical_url(article)
     tags = tuple(tag.name for tag in article.tags.all())
     return PageMeta(
         og_type="article",
@@ -72,14 +74,14 @@ def article_page(request, article: Article, site: SiteSettings) -> PageMeta:
         canonical_url=canonical,
         site_name=site.site_name,
         locale=og_locale(article_language(article, site)),
-        image=lead_image(request, article) or site_image(request, site),
+        image=lead_image(article) or site_image(site),
         published=iso_datetime(article.pub_date),
         modified=iso_datetime(date_modified(article)),
         section=article.section.name if article.section else "",
         tags=tags,
         structured_data=(
-            news_article(request, article, site, canonical_url=canonical, keywords=tags),
-            breadcrumb_list(article_trail(request, article, site)),
+            news_article(article, site, canonical_url=canonical, keywords=tags),
+            breadcrumb_list(article_trail(article, site)),
         ),
     )
 
@@ -94,9 +96,9 @@ def listing_page(
 ) -> PageMeta:
     """The index, or the articles of one section, tag or author (``subject``)."""
     canonical = listing_canonical_url(request)
-    trail = [index_crumb(request, site)]
+    trail = [index_crumb(site)]
     if subject is not None:
-        trail.append((subject.name, request.build_absolute_uri(subject.get_absolute_url())))
+        trail.append((subject.name, site_url(subject.get_absolute_url())))
     return PageMeta(
         og_type="website",
         title=title or site.section_title,
@@ -107,7 +109,7 @@ def listing_page(
         canonical_url=canonical,
         site_name=site.site_name,
         locale=og_locale(site.language),
-        image=site_image(request, site),
+        image=site_image(site),
         # A trail of one (the index alone) is no breadcrumb: search engines ask for two.
         structured_data=(breadcrumb_list(trail),) if len(trail) > 1 else (),
     )
@@ -119,11 +121,11 @@ def site_page(request, site: SiteSettings, *, title: str = "") -> PageMeta:
         og_type="website",
         title=title or site.section_title,
         description=plain_description(site.tagline),
-        url=request.build_absolute_uri(),
+        url=site_url(request.get_full_path()),
         canonical_url="",
         site_name=site.site_name,
         locale=og_locale(site.language),
-        image=site_image(request, site),
+        image=site_image(site),
     )
 
 
@@ -134,35 +136,35 @@ def kept_out_of_search(request, meta: PageMeta) -> PageMeta:
     structured data there would describe a page that must not be listed.
     """
     return dataclasses.replace(
-        meta, url=request.build_absolute_uri(), canonical_url="", structured_data=()
+        meta, url=site_url(request.get_full_path()), canonical_url="", structured_data=()
     )
 
 
 # URLs
 
 
-def article_canonical_url(request, article: Article) -> str:
+def article_canonical_url(article: Article) -> str:
     # A republished item may name the original as canonical so that it, not we, ranks.
-    return article.canonical_url or request.build_absolute_uri(article.get_absolute_url())
+    return article.canonical_url or site_url(article.get_absolute_url())
 
 
 def listing_canonical_url(request) -> str:
     """The page's own path: older pages have addresses of their own (``older/<id>/``), so any
     query parameter (tracking, an old ``?page=``) is dropped."""
-    return request.build_absolute_uri(request.path)
+    return site_url(request.path)
 
 
-def index_crumb(request, site: SiteSettings) -> tuple[str, str]:
-    return site.section_title, request.build_absolute_uri(reverse("news:index"))
+def index_crumb(site: SiteSettings) -> tuple[str, str]:
+    return site.section_title, site_url(reverse("news:index"))
 
 
-def article_trail(request, article: Article, site: SiteSettings) -> list[tuple[str, str]]:
-    trail = [index_crumb(request, site)]
+def article_trail(article: Article, site: SiteSettings) -> list[tuple[str, str]]:
+    trail = [index_crumb(site)]
     if article.section:
         section_url = article.section.get_absolute_url()
-        trail.append((article.section.name, request.build_absolute_uri(section_url)))
+        trail.append((article.section.name, site_url(section_url)))
     # Our own address, not canonical_url: the trail describes this site's hierarchy.
-    trail.append((article.headline, request.build_absolute_uri(article.get_absolute_url())))
+    trail.append((article.headline, site_url(article.get_absolute_url())))
     return trail
 
 
@@ -214,9 +216,9 @@ def iso_datetime(value: dt.datetime | None) -> str:
 # Images
 
 
-def image_from_field(request, field: ImageFieldFile, *, alt: str, wide: bool = True) -> Image:
+def image_from_field(field: ImageFieldFile, *, alt: str, wide: bool = True) -> Image:
     return Image(
-        url=request.build_absolute_uri(field.url),
+        url=site_url(field.url),
         width=field.width,
         height=field.height,
         alt=alt,
@@ -224,29 +226,29 @@ def image_from_field(request, field: ImageFieldFile, *, alt: str, wide: bool = T
     )
 
 
-def image_from_library(request, image: library.Image, *, alt: str) -> Image:
+def image_from_library(image: library.Image, *, alt: str) -> Image:
     # The original rather than a rendition: link previews want JPEG or PNG (not every
     # unfurler reads WebP), and its stored size needs no file to be opened.
     return Image(
-        url=request.build_absolute_uri(image.file.url),
+        url=site_url(image.file.url),
         width=image.width or None,
         height=image.height or None,
         alt=alt,
     )
 
 
-def lead_image(request, article: Article) -> Image | None:
+def lead_image(article: Article) -> Image | None:
     if article.lead_image is None:
         return None
-    return image_from_library(request, article.lead_image, alt=article.lead_image_alt_text)
+    return image_from_library(article.lead_image, alt=article.lead_image_alt_text)
 
 
-def site_image(request, site: SiteSettings) -> Image | None:
+def site_image(site: SiteSettings) -> Image | None:
     """The picture for a page without one of its own: the logo, else the banner."""
     if site.logo:
-        return image_from_field(request, site.logo, alt=site.site_name, wide=False)
+        return image_from_field(site.logo, alt=site.site_name, wide=False)
     if site.banner_image is not None:
-        return image_from_library(request, site.banner_image, alt=site.banner_alt_text)
+        return image_from_library(site.banner_image, alt=site.banner_alt_text)
     return None
 
 
@@ -260,36 +262,35 @@ def image_object(image: Image) -> dict:
 # schema.org
 
 
-def organization(request, site: SiteSettings) -> dict:
-    data = {
+def organization(site: SiteSettings) -> dict:
+    data: dict[str, Any] = {
         "@type": "Organization",
         "name": site.site_name,
-        "url": request.build_absolute_uri(reverse("news:index")),
+        "url": site_url(reverse("news:index")),
     }
     if site.logo:
-        data["logo"] = image_object(image_from_field(request, site.logo, alt=site.site_name))
+        data["logo"] = image_object(image_from_field(site.logo, alt=site.site_name))
     return data
 
 
-def person(request, author: Author) -> dict:
+def person(author: Author) -> dict:
     return {
         "@type": "Person",
         "name": author.name,
-        "url": request.build_absolute_uri(author.get_absolute_url()),
+        "url": site_url(author.get_absolute_url()),
     }
 
 
 def news_article(
-    request,
     article: Article,
     site: SiteSettings,
     *,
     canonical_url: str,
     keywords: tuple[str, ...] = (),
 ) -> dict:
-    publisher = organization(request, site)
-    authors = [person(request, author) for author in article.authors.all()]
-    image = lead_image(request, article)
+    publisher = organization(site)
+    authors = [person(author) for author in article.authors.all()]
+    image = lead_image(article)
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "NewsArticle",

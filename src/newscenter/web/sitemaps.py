@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import F, Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from newscenter.conf import site_url
 from newscenter.news.models import Article, SiteSettings
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
@@ -31,7 +33,27 @@ NEWS_MAX_ARTICLES = 1_000
 _LAST_CHANGE = Max(Greatest("updated", "pub_date"))
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses on the configured base URL (``conf.site_url``), never the request's Host."""
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(site_url()).scheme
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(site_url()).netloc
+
+
+def sitemap_index(request, **kwargs):
+    """Django's sitemap index, its addresses moved onto the configured base URL: Django builds
+    them from the request's Host."""
+    response = sitemap_views.index(request, **kwargs)
+    for item in (response.context_data or {})["sitemaps"]:
+        parts = urlsplit(item.location)
+        item.location = site_url(f"{parts.path}?{parts.query}" if parts.query else parts.path)
+    return response
+
+
+class ArticleSitemap(SiteSitemap):
     """Every public article, with its lead image (Google's image extension)."""
 
     limit = URLS_PER_FILE
@@ -63,7 +85,7 @@ class ArticleSitemap(Sitemap):
         return urls
 
 
-class IndexPageSitemap(Sitemap):
+class IndexPageSitemap(SiteSitemap):
     """The News center's front page."""
 
     limit = URLS_PER_FILE
@@ -81,7 +103,7 @@ class IndexPageSitemap(Sitemap):
         return self.lastmod("news:index")
 
 
-class _ListingSitemap(Sitemap):
+class _ListingSitemap(SiteSitemap):
     """Pages that list the public articles of one section, tag or author.
 
     Built from the public articles grouped by the listing's slug, so a listing without a
@@ -130,7 +152,7 @@ class AuthorSitemap(_ListingSitemap):
     url_name = "news:author"
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(SiteSitemap):
     """Google News: the public articles of the last 48 hours, newest first, at most 1,000."""
 
     limit = NEWS_MAX_ARTICLES

@@ -47,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemaps.sitemap_index,
         {
             "sitemaps": sitemaps.SITEMAPS,
             "sitemap_url_name": "news:sitemap-section",
