@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -34,6 +34,11 @@ EDITOR_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
+    # Images in the body: a figure (picture and caption) chosen from the media library, or a
+    # bare <img> pasted in the HTML view. Without these two the editor dropped both silently.
+    "Figure": {"pickerUrl": reverse_lazy("admin:news_image_pick")},
+    "Image": True,
+    "Caption": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Table": True,
