@@ -6,12 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
-from newscenter.desk import imports, review_links, revisions
+from newscenter.desk import imports, publish_panel, review_links, revisions
 from newscenter.desk import workflow as workflow_pages
 from newscenter.news import policy, publishing, services
 from newscenter.news.models import Article
@@ -71,6 +72,16 @@ class ArticleAdminForm(forms.ModelForm):
             "authors", "lead_image", "lead_image_alt", "source_name", "source_url",
             "canonical_url", "language",
         )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        if "pub_date" in self.fields:
+            self.fields["pub_date"].label = f"Publication date ({zone})"
+            self.fields["pub_date"].help_text = (
+                f"Day and time in {zone}, the site's time zone. It goes public only when "
+                "published or scheduled (the publish panel)."
+            )
 
     def clean_pub_date(self):
         # The service refuses this too; asked here it is a form error, not a server error.
@@ -138,8 +149,12 @@ class ArticleAdmin(NonceMediaMixin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(lambda request: imports.import_view(self, request))
+        run = self.admin_site.admin_view(
+            lambda request, run_id: imports.run_view(self, request, run_id)
+        )
         return [
             path("import/", view, name="news_article_import"),
+            path("import/<int:run_id>/", run, name="news_article_import_run"),
             *workflow_pages.urls(self),
             *revisions.urls(self),
             *review_links.urls(self),
@@ -176,6 +191,20 @@ class ArticleAdmin(NonceMediaMixin):
 
     def view_on_site(self, obj: Article) -> str:
         return obj.get_absolute_url() if obj.is_public else reverse("news:preview", args=[obj.pk])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["panel"] = publish_panel.panel(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if publish_panel.VERB in request.POST:
+            return publish_panel.apply(self, request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if publish_panel.VERB in request.POST:
+            return publish_panel.apply(self, request, obj)
+        return super().response_change(request, obj)
 
     def save_model(self, request, obj, form, change):
         # The form has already applied its values to obj (files included): hand those over.
