@@ -12,12 +12,13 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
-from newscenter.desk import imports, publish_panel, review_links, revisions
+from newscenter.desk import autosave, imports, publish_panel, review_links, revisions
 from newscenter.desk import workflow as workflow_pages
 from newscenter.news import policy, publishing, services
 from newscenter.news.models import Article
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
+from newscenter.news.services import desk as desk_state
 from newscenter.news.services import workflow
 
 # What the toolbar offers; everything it can produce is inside news.rendering's allow-list,
@@ -134,7 +135,7 @@ class ArticleAdmin(NonceMediaMixin):
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
-        ("Publishing", {"fields": ("state", "pub_date", "section", "tags", "authors")}),
+        ("Date, section and people", {"fields": ("pub_date", "section", "tags", "authors")}),
         ("Lead image", {"fields": ("lead_image", "lead_image_alt")}),
         (
             "Source and language",
@@ -155,6 +156,7 @@ class ArticleAdmin(NonceMediaMixin):
         return [
             path("import/", view, name="news_article_import"),
             path("import/<int:run_id>/", run, name="news_article_import_run"),
+            *autosave.urls(self),
             *workflow_pages.urls(self),
             *revisions.urls(self),
             *review_links.urls(self),
@@ -194,6 +196,14 @@ class ArticleAdmin(NonceMediaMixin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["panel"] = publish_panel.panel(request, obj)
+        if self.has_change_permission(request, obj) if obj else add:
+            context["autosave"] = autosave.restorable(request, obj)
+            context["autosave_url"] = (
+                reverse("admin:news_article_autosave", args=[obj.pk])
+                if obj
+                else reverse("admin:news_article_autosave_new")
+            )
+            context["others_here"] = autosave.others_here(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -221,6 +231,14 @@ class ArticleAdmin(NonceMediaMixin):
                 acting_user=request.user, headline=obj.headline, **data, **m2m
             )
             obj.pk, obj.slug, obj.pub_day = saved.pk, saved.slug, saved.pub_day
+
+    def log_change(self, request, obj, message):
+        desk_state.autosave_discard(acting_user=request.user, article=obj)
+        return super().log_change(request, obj, message)
+
+    def log_addition(self, request, obj, message):
+        desk_state.autosave_discard(acting_user=request.user, article=None)
+        return super().log_addition(request, obj, message)
 
     def save_related(self, request, form, formsets, change):
         # Tags and authors were saved by the service; only inline formsets remain.
