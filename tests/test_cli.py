@@ -42,11 +42,22 @@ def test_import_seed_creates_one_article_and_is_idempotent(seed_path, seed_text)
     assert article.pub_day.isoformat() == "2023-11-28"
     assert article.standfirst == lines[5]
     assert article.body.count("<p>") == 9
-    assert article.status == "published"
+    assert article.status == "draft"  # the default: nothing goes live unasked
     again = run("import", seed_path)
     assert "0 created, 0 updated, 1 skipped, 0 failed" in again
     assert "unchanged" in again
     assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_status_source_publishes_dated_items_and_help_says_drafts(seed_path, tmp_path):
+    run("import", seed_path, "--status", "source")
+    assert Article.objects.get().status == "published"
+    usage = subprocess.run(
+        [*NEWSCENTER, "import", "--help"],
+        env=env_with_data_dir(tmp_path), capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "Default: draft (nothing goes live unasked)" in " ".join(usage.split())
 
 
 @pytest.mark.django_db
@@ -138,8 +149,9 @@ def test_cli_writes_where_the_site_reads(tmp_path, seed_path):
     env = env_with_data_dir(tmp_path)
     subprocess.run([*NEWSCENTER, "migrate", "-v0"], env=env, check=True)
     imported = subprocess.run(
-        [*NEWSCENTER, "import", seed_path], env=env, capture_output=True, text=True, check=True
-    )
+        [*NEWSCENTER, "import", seed_path, "--status", "source"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
     assert "1 created" in imported.stdout
     data = tmp_path / "data"
     assert (data / "newscenter.sqlite3").exists()
@@ -266,9 +278,9 @@ def test_import_as_a_user_acts_under_their_role(seed_path):
 
     contributor = make_user(role="contributor", username="cora")
     with pytest.raises(CommandError, match="1 source"):
-        run("import", seed_path, "--user", "cora")
+        run("import", seed_path, "--user", "cora", "--status", "source")
     assert not Article.objects.exists()
-    output = run("import", seed_path, "--user", "cora", "--status", "draft")
+    output = run("import", seed_path, "--user", "cora")  # drafts: the default
     assert "1 created" in output
     assert Article.objects.get().created_by == contributor
     with pytest.raises(CommandError, match="no user named 'nobody'"):

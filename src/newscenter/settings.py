@@ -26,6 +26,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First for its templates: the desk's admin/base_site.html and admin/index.html take the
+    # place of Django's own (template lookup goes in this order). It has no models.
+    "newscenter.desk",
     # The admin site is the editors' desk, which requires a verified second factor of staff.
     "newscenter.desk.site.NewsroomAdminConfig",
     "django.contrib.auth",
@@ -53,7 +56,6 @@ INSTALLED_APPS = [
     "newscenter.web",
     "newscenter.accounts",
     "newscenter.api",
-    "newscenter.desk",
     "newscenter.cli",
     # The API's documentation page, with its own copy of Swagger UI (no CDN).
     "ninja",

@@ -76,7 +76,7 @@ def _import(command, env, folder, *, run: int) -> subprocess.Popen:
     export = folder / f"export-{run}.xml"
     export.write_text(wxr(first=run * POSTS, count=POSTS))
     process = subprocess.Popen(
-        [*command, "import", str(export), "--format", "wxr"],
+        [*command, "import", str(export), "--format", "wxr", "--status", "source"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     process.started = time.monotonic()

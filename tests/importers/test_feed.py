@@ -469,7 +469,7 @@ def test_the_import_command_reads_feeds_through_the_registry(settings, tmp_path)
     path = tmp_path / "journal.xml"
     path.write_bytes(fixture("rss20.xml"))
     out = io.StringIO()
-    call_command("import", str(path), stdout=out)  # detected, not named
+    call_command("import", str(path), "--status", "source", stdout=out)  # detected, not named
     assert "3 created" in out.getvalue()
     contract = Article.objects.get(headline__startswith="Tailspin Gears")
     assert contract.status == Article.Status.PUBLISHED

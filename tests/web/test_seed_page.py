@@ -19,7 +19,7 @@ def seed_lines(seed_text) -> list[str]:
 
 @pytest.fixture
 def seed_page(client, seed_text):
-    call_command("import", str(SEED), stdout=io.StringIO())
+    call_command("import", str(SEED), "--status", "source", stdout=io.StringIO())
     response = client.get(Article.objects.get().get_absolute_url())
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")

@@ -5,19 +5,21 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
-from newscenter.desk import imports, review_links, revisions
+from newscenter.desk import autosave, imports, publish_panel, review_links, revisions
 from newscenter.desk import workflow as workflow_pages
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
 from newscenter.news.models import Article
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
+from newscenter.news.services import desk as desk_state
 from newscenter.news.services import workflow
 
 # What the toolbar offers; everything it can produce is inside news.rendering's allow-list,
@@ -35,6 +37,11 @@ EDITOR_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
+    # Images in the body: a figure (picture and caption) chosen from the media library, or a
+    # bare <img> pasted in the HTML view. Without these two the editor dropped both silently.
+    "Figure": {"pickerUrl": reverse_lazy("admin:news_image_pick")},
+    "Image": True,
+    "Caption": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Table": True,
@@ -67,6 +74,16 @@ class ArticleAdminForm(forms.ModelForm):
             "authors", "lead_image", "lead_image_alt", "source_name", "source_url",
             "canonical_url", "language",
         )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        if "pub_date" in self.fields:
+            self.fields["pub_date"].label = f"Publication date ({zone})"
+            self.fields["pub_date"].help_text = (
+                f"Day and time in {zone}, the site's time zone. It goes public only when "
+                "published or scheduled (the publish panel)."
+            )
 
     def clean_pub_date(self):
         # The service refuses this too; asked here it is a form error, not a server error.
@@ -119,7 +136,7 @@ class ArticleAdmin(NonceMediaMixin):
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
-        ("Publishing", {"fields": ("state", "pub_date", "section", "tags", "authors")}),
+        ("Date, section and people", {"fields": ("pub_date", "section", "tags", "authors")}),
         ("Lead image", {"fields": ("lead_image", "lead_image_alt")}),
         (
             "Source and language",
@@ -134,8 +151,13 @@ class ArticleAdmin(NonceMediaMixin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(lambda request: imports.import_view(self, request))
+        run = self.admin_site.admin_view(
+            lambda request, run_id: imports.run_view(self, request, run_id)
+        )
         return [
             path("import/", view, name="news_article_import"),
+            path("import/<int:run_id>/", run, name="news_article_import_run"),
+            *autosave.urls(self),
             *workflow_pages.urls(self),
             *revisions.urls(self),
             *review_links.urls(self),
@@ -173,6 +195,28 @@ class ArticleAdmin(NonceMediaMixin):
     def view_on_site(self, obj: Article) -> str:
         return obj.get_absolute_url() if obj.is_public else reverse("news:preview", args=[obj.pk])
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["panel"] = publish_panel.panel(request, obj)
+        if self.has_change_permission(request, obj) if obj else add:
+            context["autosave"] = autosave.restorable(request, obj)
+            context["autosave_url"] = (
+                reverse("admin:news_article_autosave", args=[obj.pk])
+                if obj
+                else reverse("admin:news_article_autosave_new")
+            )
+            context["others_here"] = autosave.others_here(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if publish_panel.VERB in request.POST:
+            return publish_panel.apply(self, request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if publish_panel.VERB in request.POST:
+            return publish_panel.apply(self, request, obj)
+        return super().response_change(request, obj)
+
     def save_model(self, request, obj, form, change):
         # The form has already applied its values to obj (files included): hand those over.
         data = {k: getattr(obj, k) for k in form.cleaned_data if k in services.ARTICLE_FIELDS}
@@ -188,6 +232,14 @@ class ArticleAdmin(NonceMediaMixin):
                 acting_user=request.user, headline=obj.headline, **data, **m2m
             )
             obj.pk, obj.slug, obj.pub_day = saved.pk, saved.slug, saved.pub_day
+
+    def log_change(self, request, obj, message):
+        desk_state.autosave_discard(acting_user=request.user, article=obj)
+        return super().log_change(request, obj, message)
+
+    def log_addition(self, request, obj, message):
+        desk_state.autosave_discard(acting_user=request.user, article=None)
+        return super().log_addition(request, obj, message)
 
     def save_related(self, request, form, formsets, change):
         # Tags and authors were saved by the service; only inline formsets remain.

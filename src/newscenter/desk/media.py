@@ -11,7 +11,10 @@ import html
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from newscenter.desk.valid_html import ValidHtmlAdmin
@@ -47,6 +50,26 @@ class ImageUploadForm(forms.ModelForm):
         return upload
 
 
+class PickerUploadForm(ImageUploadForm):
+    """An upload from the writing screen: the alternative text is required there."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alt"].required = True
+        self.fields[
+            "alt"
+        ].help_text = "Required: what the picture shows, for readers who cannot see it."
+
+
+PICKER_SIZE = 48
+
+
+def figure_caption(image: Image) -> str:
+    """The caption a figure of ``image`` starts with: its caption, then its credit."""
+    credit = f"Photo: {image.credit}" if image.credit else ""
+    return " ".join(part for part in (image.caption.strip(), credit) if part)
+
+
 @admin.register(Image)
 class ImageAdmin(ValidHtmlAdmin):
     list_display = ("thumbnail", "__str__", "dimensions", "credit", "created")
@@ -58,6 +81,57 @@ class ImageAdmin(ValidHtmlAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
+
+    def get_urls(self):
+        pick = self.admin_site.admin_view(self.pick_view)
+        return [path("pick/", pick, name="news_image_pick"), *super().get_urls()]
+
+    def pick_view(self, request):
+        """The editor's "insert image" window: search, upload (alt text required), choose.
+
+        Opened by the body editor's figure dialog ("Browse..."), whose window it calls back
+        with the chosen image's address, alternative text and caption (static/desk/picker.js).
+        """
+        if not policy.can(request.user, "article.create") and not policy.can(
+            request.user, "image.upload"
+        ):
+            raise PermissionDenied
+        may_upload = self.has_add_permission(request)
+        chosen = None
+        form = PickerUploadForm(prefix="upload") if may_upload else None
+        status = 200
+        if request.method == "POST" and may_upload:
+            form = PickerUploadForm(request.POST, request.FILES, prefix="upload")
+            if form.is_valid():
+                chosen = images.image_create(
+                    file_or_bytes=form.prepared,
+                    alt=form.cleaned_data["alt"],
+                    caption=form.cleaned_data["caption"],
+                    credit=form.cleaned_data["credit"],
+                    acting_user=request.user,
+                )
+                form = PickerUploadForm(prefix="upload")
+            else:
+                status = 400
+        query = request.GET.get("q", "").strip()[:200]
+        found = Image.objects.prefetch_related("renditions")
+        if query:
+            found = found.filter(
+                Q(alt__icontains=query) | Q(caption__icontains=query) | Q(credit__icontains=query)
+            )
+        shown = list(found[:PICKER_SIZE])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Insert an image",
+            "query": query,
+            "images": [(image, _img(image, width=160), figure_caption(image)) for image in shown],
+            "form": form,
+            "chosen": chosen,
+            "chosen_caption": figure_caption(chosen) if chosen else "",
+            "callback": request.GET.get("CKEditorFuncNum", ""),
+        }
+        return TemplateResponse(request, "admin/news/image/pick.html", context, status=status)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

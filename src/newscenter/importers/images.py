@@ -5,6 +5,7 @@ through ``image_create``, which checks and re-encodes them like any upload.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -25,12 +26,15 @@ class ImageReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def lead_images_fetch(*, acting_user) -> ImageReport:
-    """Every imported article still waiting for its lead image gets one, or a reason why not."""
+def lead_images_fetch(*, acting_user, articles: Iterable[int] | None = None) -> ImageReport:
+    """Every imported article still waiting for its lead image (of ``articles``, when given)
+    gets one, or a reason why not."""
     report = ImageReport()
     waiting = ImportRecord.objects.exclude(lead_image_url="").filter(
         article__lead_image__isnull=True
     )
+    if articles is not None:
+        waiting = waiting.filter(article__in=list(articles))
     for record in waiting.select_related("article"):
         try:
             _attach(record, acting_user)

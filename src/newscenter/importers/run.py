@@ -78,6 +78,16 @@ class ImportOptions:
     status: str = ""  # "" = the source's status, else published when dated, else draft
     section: str = ""
     dry_run: bool = False
+    author: str = ""  # every new article by this author (by name) instead of the source's
+    source_name: str = ""  # the "Source:" line of every new article, when the items name none
+    # The status applies to new articles only: one already imported keeps the status the
+    # editors gave it (the CLI's default: drafts, without unpublishing on a re-import).
+    keep_status: bool = False
+
+
+def planned_status(item: ImportedArticle, options: ImportOptions) -> str:
+    """What a new article made of ``item`` will be: draft, scheduled or published (stored)."""
+    return str(_article_fields(item, options)["status"])
 
 
 Progress = Callable[[str], None]  # called once per item with its label
@@ -250,7 +260,10 @@ class _Batch:
         return services.NewArticle(
             fields=fields,
             tags=[self.names.tag(name) for name in item.tags],
-            authors=[self.names.author(name) for name in item.authors],
+            authors=[
+                self.names.author(name)
+                for name in ([self.options.author] if self.options.author else item.authors)
+            ],
         )
 
     def _update(self, article: Article, item: ImportedArticle, label: str) -> None:
@@ -261,7 +274,7 @@ class _Batch:
         # Compared with what is stored, so sanitised as the service would store it (only here:
         # nh3 costs ~0.4 ms for a 5 KB body, and new articles are sanitised by the service).
         fields["body"] = sanitise_html(fields["body"])
-        if not self.options.status:
+        if not self.options.status or self.options.keep_status:
             # Editors may have published, unpublished or scheduled it since: their call stands.
             fields.pop("status")
         if all(getattr(article, name) == fields[name] for name in _COMPARED if name in fields):
@@ -315,7 +328,7 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
         "body": item.body_html,
         "pub_date": item.pub_date,
         "status": status,
-        "source_name": item.source_name,
+        "source_name": item.source_name or options.source_name,
         "source_url": item.source_url,
         "canonical_url": item.canonical_url,
         "import_key": item.source_key,

@@ -525,3 +525,92 @@ class OutboxCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} at {self.position}"
+
+
+# --- the desk's working state: autosaved forms, who has an article open, notices, imports ----
+
+
+class Autosave(models.Model):
+    """The latest unsaved state of one person's writing form, kept every few seconds.
+
+    ``key`` names the form: ``article-<id>`` for an article, ``new`` for one not saved yet.
+    Saving the article (or discarding the autosave) deletes it; it is the person's own, never
+    shown to anyone else, never public.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    data = models.JSONField(default=dict)  # field name -> value, as the form posts them
+    saved = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("user", "key", name="autosave_one_per_form")]
+
+    def __str__(self) -> str:
+        return f"autosave {self.key} of user {self.user_id}"
+
+
+class Presence(models.Model):
+    """Who has an article open in the desk, renewed while the page stays open (a soft lock)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("article", "user", name="presence_one_per_user")]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} on article {self.article_id}"
+
+
+class Notification(models.Model):
+    """A line in a person's desk: an article submitted, returned or published."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    created = models.DateTimeField(default=timezone.now)
+    read = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "read", "-created"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ImportRun(models.Model):
+    """One import confirmed in the desk: who, what, how it ended, and its lead images."""
+
+    class Images(models.TextChoices):
+        NONE = "", "not asked for"
+        QUEUED = "queued", "waiting for the worker"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started = models.DateTimeField(default=timezone.now)
+    source_name = models.CharField(max_length=300)
+    format = models.CharField(max_length=50, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)  # labels, skipped and failed items (bounded)
+    articles = models.ManyToManyField(Article, blank=True, related_name="+")
+    images = models.CharField(max_length=10, choices=Images.choices, blank=True)
+    images_report = models.JSONField(default=dict)  # {"fetched": [...], "failed": [[url, why]]}
+
+    class Meta:
+        ordering = ["-started", "-id"]
+
+    def __str__(self) -> str:
+        return f"import of {self.source_name} at {self.started:%Y-%m-%d %H:%M}"

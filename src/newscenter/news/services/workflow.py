@@ -203,14 +203,22 @@ def _transition(
     return article
 
 
+# What each dated move's moment is, in the words of its messages.
+_MOMENT_WORDS = {"at": "the time it goes public", "until": "the end of the embargo"}
+
+
 def _dated(name: str, moment: dt.datetime | None) -> Apply:
+    words = _MOMENT_WORDS.get(name, "the date")
+
     def apply(locked: Article, now: dt.datetime) -> None:
         if moment is None:
-            raise ValidationError({"pub_date": f"Give a date and time ({name})."})
+            raise ValidationError({"pub_date": f"Give a date and time for {words}."})
         _require_aware(moment, name)
         if moment <= now:
-            when = f"{moment:%Y-%m-%d %H:%M %Z}"
-            raise ValidationError({"pub_date": f"The date ({name}) must be in the future: {when}."})
+            local = timezone.localtime(moment)
+            when = f"{local:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"
+            message = f"{words[:1].upper()}{words[1:]} must be in the future: "
+            raise ValidationError({"pub_date": f"{message}{when} has already passed."})
         locked.pub_date = moment
 
     return apply
@@ -219,7 +227,8 @@ def _dated(name: str, moment: dt.datetime | None) -> Apply:
 def _require_aware(moment: dt.datetime, name: str) -> None:
     # A naive time means a different moment on every server: refuse rather than guess.
     if timezone.is_naive(moment):
-        raise ValidationError({"pub_date": f"The date ({name}) needs a time zone."})
+        words = _MOMENT_WORDS.get(name, "the date")
+        raise ValidationError({"pub_date": f"The date and time of {words} needs a time zone."})
 
 
 def _checked_note(verb: str, note: str) -> str:
@@ -233,10 +242,11 @@ def _checked_note(verb: str, note: str) -> str:
 
 def _not_from(verb: str, current: str) -> str:
     label = publishing.TRANSITIONS[verb].label
-    possible = ", ".join(publishing.transitions_from(current)) or "none"
-    return (
-        f"“{label}” is not possible from “{Article.Status(current).label}” "
-        f"(possible from there: {possible})."
+    possible = ", ".join(
+        f"“{publishing.TRANSITIONS[v].label}”" for v in publishing.transitions_from(current)
+    )
+    return f"“{label}” is not possible from “{Article.Status(current).label}”" + (
+        f" (possible from there: {possible})." if possible else "."
     )
 
 

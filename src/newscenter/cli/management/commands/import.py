@@ -18,6 +18,9 @@ from newscenter.importers.inputs import sources_from
 from newscenter.importers.parsers.base import ImportParseError
 from newscenter.importers.run import ImportOptions, ImportReport, as_json, import_sources
 
+# --status as ImportOptions takes it: no option means drafts, "source" the source's own.
+STATUS_OPTION = {None: "draft", "source": ""}
+
 
 class Command(BaseCommand):
     help = "Import articles from files, folders or URLs. Nothing is written with --dry-run."
@@ -31,10 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--section", default="", help="Put every article in this section.")
         parser.add_argument(
             "--status",
-            default="",
-            choices=["", "draft", "published"],
-            help="Default: the source's status; else published when dated, draft otherwise. "
-            "On re-import the article's current status is kept unless this is given.",
+            default=None,
+            choices=["draft", "source", "published"],
+            help="What new articles become. Default: draft (nothing goes live unasked). "
+            "'source': the source's status, else published when dated (scheduled when the "
+            "date is ahead), draft when undated. 'published': published at their date. On "
+            "re-import an article keeps its current status unless this is given.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report only.")
         add_user_argument(parser)
@@ -51,7 +56,8 @@ class Command(BaseCommand):
         user = acting_user(options)
         import_options = ImportOptions(
             format=options["format"],
-            status=options["status"],
+            status=STATUS_OPTION.get(options["status"], options["status"] or ""),
+            keep_status=options["status"] is None,
             section=options["section"],
             dry_run=options["dry_run"],
         )

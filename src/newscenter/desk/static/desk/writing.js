@@ -1,0 +1,102 @@
+// The writing screen: autosave every few seconds while the form changes, the others who have
+// the article open, a warning before leaving with unsaved changes, the autosave offered back
+// on return.
+const form = document.querySelector("#article_form");
+const root = document.querySelector("#writing-state");
+const AUTOSAVE_EVERY = 5000;
+const PRESENCE_EVERY = 20000;
+let dirty = false;
+let submitting = false;
+let editor = null;
+
+function status(text) {
+  const line = document.querySelector("#autosave-status");
+  if (line) line.textContent = text;
+}
+
+async function post(extra = {}) {
+  const body = new FormData(form);
+  for (const [k, v] of Object.entries(extra)) body.set(k, v);
+  const answer = await fetch(root.dataset.url, { method: "POST", body, credentials: "same-origin" });
+  const data = await answer.json().catch(() => ({ error: "The server did not answer." }));
+  if (!answer.ok) throw new Error(data.error || `The server answered ${answer.status}.`);
+  return data;
+}
+
+function others(names) {
+  const banner = document.querySelector("#others-here");
+  if (!banner) return;
+  banner.hidden = !names?.length;
+  banner.textContent = names?.length
+    ? `Also open by ${names.join(", ")}: your saves and theirs may overwrite each other.`
+    : "";
+}
+
+async function autosave() {
+  if (!dirty || submitting) return;
+  try {
+    const data = await post();
+    status(`Draft kept automatically at ${data.saved}.`);
+    others(data.others);
+  } catch (error) {
+    status(`Not kept automatically: ${error.message}`);
+  }
+}
+
+async function presence() {
+  if (dirty || !root.dataset.url.includes("/autosave/") || root.dataset.new) return;
+  try {
+    others((await post({ presence: "1" })).others);
+  } catch {
+    /* the next round tries again */
+  }
+}
+
+function changed() {
+  dirty = true;
+  status("Unsaved changes.");
+}
+
+function restore(data) {
+  for (const [name, value] of Object.entries(data)) {
+    const fields = form.querySelectorAll(`[name="${CSS.escape(name)}"]`);
+    for (const field of fields) {
+      if (field.type === "checkbox") field.checked = value === "on";
+      else if (field.multiple) for (const o of field.options) o.selected = value.split(",").includes(o.value);
+      else field.value = value;
+    }
+    if (name === "body" && editor) editor.commands.setContent(value, true);
+  }
+  changed();
+}
+
+if (form && root) {
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", () => { submitting = true; });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty && !submitting) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  setInterval(autosave, AUTOSAVE_EVERY);
+  setInterval(presence, PRESENCE_EVERY);
+
+  const ready = (event) => {
+    editor = event.detail.editor;
+    editor.on("update", changed);
+  };
+  document.addEventListener("prose-editor:ready", ready);
+
+  const offer = document.querySelector("#autosave-offer");
+  offer?.querySelector(".autosave-restore")?.addEventListener("click", () => {
+    restore(JSON.parse(document.querySelector("#autosave-data").textContent));
+    offer.remove();
+    status("Restored your unsaved changes: save to keep them.");
+  });
+  offer?.querySelector(".autosave-discard")?.addEventListener("click", async () => {
+    await post({ discard: "1" }).catch(() => null);
+    offer.remove();
+  });
+}

@@ -1,0 +1,150 @@
+"""The desk's working state: autosaved forms, who has an article open, notifications, and the
+record of imports run from the desk.
+
+Autosaves and presence are a person's own scratch state, written every few seconds while a
+page is open: they are checked against the policy but neither audited (the audit trail would
+drown in them) nor announced (readers never see them). Import runs are audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from newscenter.news import policy
+from newscenter.news.audit import audit_record
+from newscenter.news.models import Article, Autosave, ImportRun, Notification, Presence
+
+PRESENT_FOR = dt.timedelta(seconds=60)  # a page renews its presence every 20 s
+AUTOSAVE_MAX_BYTES = 2 * 1024 * 1024
+REPORT_ITEMS = 200  # labels and errors an import run keeps; its counts are always whole
+
+
+def autosave_key(article: Article | None) -> str:
+    return f"article-{article.pk}" if article is not None and article.pk else "new"
+
+
+def autosave_store(*, acting_user: Any, article: Article | None, data: dict[str, str]) -> Autosave:
+    """Keep ``data`` (the writing form's fields) as the user's autosave of ``article``."""
+    if article is None:
+        policy.require(acting_user, "article.create")
+    else:
+        policy.require(acting_user, "article.edit", article=article)
+    clean = {str(k)[:100]: str(v) for k, v in data.items()}
+    if sum(len(v) for v in clean.values()) > AUTOSAVE_MAX_BYTES:
+        raise ValueError(f"an autosave holds at most {AUTOSAVE_MAX_BYTES // 2**20} MB of text")
+    saved, _ = Autosave.objects.update_or_create(
+        user=acting_user,
+        key=autosave_key(article),
+        defaults={"article": article, "data": clean, "saved": timezone.now()},
+    )
+    return saved
+
+
+def autosave_discard(*, acting_user: Any, article: Article | None) -> None:
+    """The user's autosave of ``article`` (or of their unsaved new article) is gone."""
+    if getattr(acting_user, "pk", None) is None:
+        return
+    Autosave.objects.filter(user=acting_user, key=autosave_key(article)).delete()
+
+
+def presence_touch(*, acting_user: Any, article: Article) -> list[str]:
+    """Mark the user as having ``article`` open now; the others who have it open."""
+    policy.require(acting_user, "article.create")  # anyone with a newsroom role
+    now = timezone.now()
+    Presence.objects.update_or_create(article=article, user=acting_user, defaults={"seen": now})
+    others = (
+        Presence.objects.filter(article=article, seen__gte=now - PRESENT_FOR)
+        .exclude(user=acting_user)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [p.user.get_full_name() or p.user.get_username() for p in others]
+
+
+def presence_leave(*, acting_user: Any, article: Article) -> None:
+    if getattr(acting_user, "pk", None) is not None:
+        Presence.objects.filter(article=article, user=acting_user).delete()
+
+
+def notify(*, users: Iterable[Any], text: str, article: Article | None = None) -> int:
+    """A notification for each of ``users`` (the system's, inside the caller's transaction)."""
+    rows = [
+        Notification(user=user, article=article, text=text[:500])
+        for user in {u.pk: u for u in users if getattr(u, "pk", None)}.values()
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def notifications_read(*, acting_user: Any) -> int:
+    """Every notification of the user marked read."""
+    return Notification.objects.filter(user=acting_user, read=False).update(read=True)
+
+
+def import_run_record(
+    *,
+    acting_user: Any,
+    source_name: str,
+    format_name: str,
+    created: list[str],
+    updated: list[str],
+    skipped: list[tuple[str, str]],
+    failed: list[tuple[str, str]],
+    articles: Iterable[int],
+    fetch_images: bool,
+) -> ImportRun:
+    """The desk's record of one confirmed import, and of its lead images to come."""
+    policy.require(acting_user, "article.create")
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            user=policy.actor_of(acting_user),
+            source_name=source_name[:300],
+            format=format_name[:50],
+            created_count=len(created),
+            updated_count=len(updated),
+            skipped_count=len(skipped),
+            report={
+                "created": created[:REPORT_ITEMS],
+                "updated": updated[:REPORT_ITEMS],
+                "skipped": [list(s) for s in skipped[:REPORT_ITEMS]],
+                "failed": [list(f) for f in failed[:REPORT_ITEMS]],
+            },
+            images=ImportRun.Images.QUEUED if fetch_images else ImportRun.Images.NONE,
+        )
+        run.articles.set(list(articles))
+        audit_record(
+            actor=acting_user,
+            action="import.run",
+            target=run,
+            created=len(created),
+            updated=len(updated),
+        )
+    return run
+
+
+def import_run_images_finished(
+    *, run: ImportRun, fetched: list[str], failed: list[tuple[str, str]], error: str = ""
+) -> ImportRun:
+    """The worker's report on a run's lead images, and a notification to who ran it."""
+    with transaction.atomic():
+        run.images = ImportRun.Images.FAILED if error else ImportRun.Images.DONE
+        run.images_report = {
+            "fetched": fetched[:REPORT_ITEMS],
+            "failed": [list(f) for f in failed[:REPORT_ITEMS]],
+            "error": error,
+        }
+        run.save(update_fields=["images", "images_report"])
+        if run.user is not None:
+            text = (
+                f"Lead images of the import of {run.source_name}: could not run ({error})."
+                if error
+                else f"Lead images of the import of {run.source_name}: {len(fetched)} "
+                f"fetched, {len(failed)} not."
+            )
+            notify(users=[run.user], text=text)
+    return run
