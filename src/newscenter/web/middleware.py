@@ -47,7 +47,8 @@ class StaticHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", STATIC_POLICY)
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not getattr(response, "xframe_options_exempt", False):  # the embeds: CSP decides
+            response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
