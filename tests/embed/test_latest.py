@@ -18,6 +18,7 @@ from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
 from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_image
+from tests.web.test_security_headers import assert_baseline_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +160,16 @@ def test_no_cookie_no_session_and_cacheable_for_a_minute(client, news):
         assert response["Cache-Control"].startswith("public, max-age=60"), path
         again = client.get(path, headers={"If-None-Match": response["ETag"]})
         assert again.status_code == 304, path
+
+
+def test_every_embed_carries_the_baseline_headers(client, news):
+    article = news[0]
+    for path in [*EMBEDS, f"/embed/article/{article.pk}/", "/oembed"]:
+        query = {"url": f"https://testserver{article.get_absolute_url()}"}
+        response = client.get(path, query if path == "/oembed" else {})
+        assert response.status_code == 200, path
+        assert_baseline_headers(response)
+        assert "unsafe-inline" not in response["Content-Security-Policy"], path
 
 
 def test_any_site_may_frame_the_widget_until_origins_are_listed(client, news):
