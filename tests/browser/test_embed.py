@@ -12,9 +12,11 @@ from django.core.management import call_command
 
 from newscenter.embed import snippets
 from newscenter.news import services
+from newscenter.news.models import Article
 from newscenter.news.policy import SYSTEM
 from tests.browser.signin import sign_in
 from tests.browser.test_accessibility import WCAG_AA
+from tests.conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -132,6 +134,33 @@ def test_the_custom_element_renders_the_news_in_the_host_pages_colours(browser, 
     content = inner.evaluate("html => html.scrollHeight")
     assert abs(frame.evaluate("f => f.getBoundingClientRect().height") - content) <= 2
     assert not errors, errors
+
+
+def readme_snippet(base_url: str) -> str:
+    """The snippet README.md offers, for the site at ``base_url`` instead of make run's."""
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## The news on the company's other sites", 1)[1]
+    snippet = section.split("```html\n", 1)[1].split("```", 1)[0]
+    return snippet.replace("http://127.0.0.1:8000", base_url)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_readme_snippet_on_a_plain_page_shows_the_demo_news(
+    browser, demo, host, http_site, javascript
+):
+    host.html = f"<!doctype html><title>Plain</title>{readme_snippet(http_site)}"
+    page = browser(java_script_enabled=javascript).new_page()
+    page.goto(host.origin)
+    frame = page.frame_locator("iframe[data-newscenter]")
+    frame.locator("li").first.wait_for()
+    assert frame.locator("li").count() == 3
+    newest = Article.objects.published().first()
+    assert frame.locator("li a").first.text_content() == newest.headline
+    if javascript:
+        page.locator("news-latest li").first.wait_for()
+        assert page.locator("news-latest li").count() == 3
+    else:
+        assert page.locator("news-latest > a").text_content() == "Latest news"
 
 
 def test_a_site_not_listed_can_neither_frame_the_widget_nor_read_the_news(browser, demo, host):
