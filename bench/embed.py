@@ -145,8 +145,7 @@ def _latency(requests: int) -> None:
                 timings.append((time.perf_counter() - start) * 1000)
             p95 = statistics.quantiles(timings, n=20)[-1]
             print(
-                f"{name:<24} {label:<6} {statistics.median(timings):>8.2f} {p95:>8.2f} "
-                f"{queries:>8}"
+                f"{name:<24} {label:<6} {statistics.median(timings):>8.2f} {p95:>8.2f} {queries:>8}"
             )
 
 
