@@ -6,7 +6,6 @@ import datetime as dt
 import errno
 import mimetypes
 import sys
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -116,11 +115,7 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
         if _withdrawn(pub_day, slug):
             return article_gone(request)
         raise
-    own = request.build_absolute_uri(article.get_absolute_url())
-    # oEmbed discovery (embed/oembed.py): consumers given this page's address find its card.
-    query = urlencode({"url": own, "format": "json"})
-    oembed = f"{request.build_absolute_uri(reverse('oembed'))}?{query}"
-    context = {"article": article, "related": related_articles(article), "oembed_url": oembed}
+    context = {"article": article, "related": related_articles(article)}
     return render(request, "web/article_detail.html", context)
 
 
