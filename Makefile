@@ -20,17 +20,17 @@ run: install
 # run goes on when the first fails (-k), and either failing fails `make test`. One after the
 # other, not side by side: running both at once was no faster on two cores, and twice as many
 # processes as cores slowed the tests that bound how long a hostile input may take past them.
-test: install-dev test-packages
+test: install-dev test-packages test-tools
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory -k suite-sqlite suite-postgres
 
 # For a quick round while working: lint, then the suite on SQLite without the browser and the
 # slow crash loops. It installs nothing as root (no Debian packages), only the .venv.
-test-fast: install-dev
+test-fast: install-dev test-tools
 	@$(MAKE) --no-print-directory lint
 	env -u DATABASE_URL -u CACHE_URL $(PYTEST) -m "not browser and not slow"
 
-test-sqlite: install-dev test-packages
+test-sqlite: install-dev test-packages test-tools
 	@$(MAKE) --no-print-directory suite-sqlite
 
 test-postgres: install-dev test-packages
@@ -85,6 +85,14 @@ $(UV):
 TEST_PACKAGES := chromium fonts-dejavu-core postgresql-15 redis-server nginx-light
 test-packages:
 	@scripts/apt-install $(TEST_PACKAGES)
+
+# npm tools the tests run: the Nu HTML Checker (vnu.jar; Java is Debian's), pinned, into .tools.
+VNU_VERSION := 26.9.27
+VNU := .tools/npm/node_modules/vnu-jar/build/dist/vnu.jar
+.PHONY: test-tools
+test-tools: $(VNU)
+$(VNU):
+	npm install --prefix .tools/npm --no-audit --no-fund --save-exact vnu-jar@$(VNU_VERSION)
 
 # Style, then the layers of docs/architecture.md (import-linter), then types (mypy). mypy
 # imports the settings, which make their data folder: a throwaway one here.
