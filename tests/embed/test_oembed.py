@@ -80,6 +80,7 @@ def test_the_html_is_one_sandboxed_iframe_of_the_card(client, article):
     card = client.get(urlsplit(frame["src"]).path)
     assert card.status_code == 200
     assert "Turbines &amp; &lt;valves&gt;" in card.text
+    assert BeautifulSoup(card.content, "html.parser").title.text.startswith("Turbines & <valves>")
     assert "frame-ancestors *" in card["Content-Security-Policy"]
     assert "script-src 'none'" in card["Content-Security-Policy"]
 

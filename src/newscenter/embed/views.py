@@ -108,6 +108,7 @@ def article_card(request, pk: int):
     )
     options = Options(limit=1)
     context = _context(request, options, framed=True, found=[item])
+    context["title"] = f"{article.headline} · {request.site_settings.site_name}"
     response = render(request, "embed/latest.html", context | {"style": mark_safe(STYLE)})  # noqa: S308
     origins = headers.allowed_origins(request)
     policy = headers.page_policy(origins, styles=[STYLE])
