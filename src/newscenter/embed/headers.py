@@ -63,7 +63,9 @@ def embeddable(request, response: HttpResponse, *, framed: bool, policy: str = "
     else:
         response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     cors(request, response, origins)
+    # The page cache keeps browser_max_age; it replaces the Cache-Control with its own.
     response["Cache-Control"] = f"public, max-age={settings.NEWSCENTER_EMBED_MAX_AGE}"
+    response.browser_max_age = settings.NEWSCENTER_EMBED_MAX_AGE  # type: ignore[attr-defined]
     # Another site's page may load this (the browser would refuse it under CORP same-origin).
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
 

@@ -154,13 +154,10 @@ def _entry(response, now: float, seconds: int) -> Entry | None:
 
 
 def _browser_max_age(response) -> int:
-    """The max-age the view itself asked for (the embeds do: a company's home page shows
-    them on every visit), else 0: browsers revalidate."""
-    for directive in response.get("Cache-Control", "").lower().split(","):
-        name, _, value = directive.strip().partition("=")
-        if name == "max-age" and value.isdigit():
-            return int(value)
-    return 0
+    """What browsers may keep the page without asking: 0 (they revalidate, and a 304 is cheap)
+    unless the view set ``response.browser_max_age`` (the embeds do: a company's home page
+    shows them on every visit). A view's own Cache-Control is replaced either way."""
+    return int(getattr(response, "browser_max_age", 0))
 
 
 def _validators_of(response, now: float) -> tuple[str, float | None]:
