@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test test-fast test-sqlite test-postgres suite-sqlite suite-postgres install \
-	install-dev test-packages node-tools lighthouse lint format clean
+	install-dev test-packages node-tools lint format clean
 
 # `make run` serves plain HTTP on loopback; production (the default) assumes HTTPS.
 run: export NEWSCENTER_HTTPS ?= false
@@ -90,18 +90,13 @@ test-packages:
 	@scripts/apt-install $(TEST_PACKAGES)
 
 # The checkers from npm, pinned by package-lock.json: the Nu HTML Checker (vnu-jar, run by
-# tests/web/test_html_validity.py) and Lighthouse 12 (`make lighthouse`). No install scripts
+# tests/web/test_html_validity.py) and Lighthouse 12 (npx lighthouse, docs/public-site.md). No install scripts
 # run: Lighthouse drives Debian's chromium, and vnu-jar is a jar file.
 node-tools: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 (with npm)"; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
-
-# Lighthouse's four scores for each public page type, mobile and desktop, on a demo site of
-# its own (docs/public-site.md).
-lighthouse: install node-tools
-	$(VENV)/bin/python scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # Style, then the layers of docs/architecture.md (import-linter), then types (mypy). mypy
 # imports the settings, which make their data folder: a throwaway one here.

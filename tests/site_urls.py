@@ -11,8 +11,9 @@ from newscenter.news.policy import SYSTEM
 from newscenter.news.services.review_links import review_link_create
 from tests.builders import make_article
 
-# Walked by tests of their own: the admin (tests/news), the API (tests/api).
-NOT_WALKED = ("admin", "api")
+# Walked by tests of their own: the admin (tests/news), the API (tests/api), the embeds and
+# oEmbed (tests/embed: pages for other sites' frames, with their own framing rule and no <h1>).
+NOT_WALKED = ("admin", "api", "embed", "oembed")
 
 
 def named_patterns(resolver=None, namespace: str = ""):

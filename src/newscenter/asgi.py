@@ -38,6 +38,7 @@ def _cached(scope: dict):
             signed_in=f"{settings.SESSION_COOKIE_NAME}=" in cookies or "authorization" in headers,
             if_none_match=headers.get("if-none-match"),
             if_modified_since=headers.get("if-modified-since"),
+            origin=headers.get("origin"),
         )
     )
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "newscenter.web",
     "newscenter.accounts",
     "newscenter.api",
+    "newscenter.embed",
     "newscenter.cli",
     # The API's documentation page, with its own copy of Swagger UI (no CDN).
     "ninja",
@@ -146,6 +147,11 @@ NEWSCENTER_API_RATE_LIMIT = env.int("NEWSCENTER_API_RATE_LIMIT", default=600)
 NEWSCENTER_API_ANONYMOUS_RATE_LIMIT = env.int("NEWSCENTER_API_ANONYMOUS_RATE_LIMIT", default=120)
 # Origins whose pages may read public articles with fetch() (CORS); "*" for any.
 NEWSCENTER_API_CORS_ORIGINS = env.list("NEWSCENTER_API_CORS_ORIGINS", default=[])
+
+# --- Embeds (docs/embed.md) ----------------------------------------------------------------
+# Seconds a reader's browser may keep an embed without asking again (the page cache and shared
+# caches renew theirs on every change, as they do pages).
+NEWSCENTER_EMBED_MAX_AGE = env.int("NEWSCENTER_EMBED_MAX_AGE", default=60)
 
 # --- Webhooks (docs/webhooks.md) -----------------------------------------------------------
 # Seconds one delivery may take, connecting and answering included (Standard Webhooks: 15).

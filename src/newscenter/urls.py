@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from newscenter.api.api import api, docs_view
+from newscenter.embed.oembed import oembed
 from newscenter.web import robots, views
 
 # admin.site is desk.site.NewsroomAdminSite (titles, and the second factor).
@@ -14,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/docs", docs_view, name="api-docs"),
     path("api/v1/", api.urls),
+    path("embed/", include("newscenter.embed.urls")),
+    path("oembed", oembed, name="oembed"),
     path("robots.txt", robots.robots_txt, name="robots"),
 ]
 

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
+from newscenter.desk import embeds
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import SiteSettings
@@ -19,6 +22,21 @@ class SiteSettingsAdmin(ValidHtmlAdmin):
         ("Banner", {"fields": ("banner_image", "banner_alt")}),
         ("Locale", {"fields": ("language", "time_zone")}),
     )
+
+    def get_urls(self):
+        return [*embeds.urls(self), *super().get_urls()]
+
+    def get_fieldsets(self, request, obj=None):
+        builder = reverse("admin:news_sitesettings_embed")
+        embed = format_html(
+            '<a href="{}">Embed the latest news on other sites</a>: the snippet, a preview, '
+            "and the sites that may show it.",
+            builder,
+        )
+        return (
+            *super().get_fieldsets(request, obj),
+            ("Embeds", {"fields": (), "description": embed}),
+        )
 
     def has_view_permission(self, request, obj=None):
         allowed = policy.can(request.user, "site.settings")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,36 @@ LANGUAGE_MAX_LENGTH = 35  # BCP 47 tags such as "zh-Hant-TW" fit easily
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a known time zone (try Europe/Berlin or UTC).")
+
+
+def validate_origins(value: object) -> None:
+    """A list of web origins (scheme, host and port only), written as browsers send them in
+    an Origin header: lower case, no path, no trailing slash."""
+    if not isinstance(value, list):
+        raise ValidationError("Give the origins as a list of addresses.")
+    for item in value:
+        problem = origin_problem(item)
+        if problem:
+            raise ValidationError(problem)
+
+
+def origin_problem(item: object) -> str:
+    """Why ``item`` is not an origin as a browser writes one, or "" when it is."""
+    if not isinstance(item, str):
+        return f"{item!r} is not an address."
+    parts = urlsplit(item)
+    example = f"https://{parts.netloc or item.strip('/') or 'www.example.com'}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{item!r} is not an origin: write it as {example}"
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return f"{item!r} has a port that is not a number."
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        return f"{item!r} is an address, not an origin: write only {parts.scheme}://{parts.netloc}"
+    if item != item.lower():
+        return f"{item!r}: browsers send origins in lower case; write {item.lower()}"
+    return ""
 
 
 class Image(models.Model):
@@ -130,6 +161,14 @@ class SiteSettings(models.Model):
     )
     language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, default="en")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    embed_origins = models.JSONField(
+        "embed origins",
+        default=list,
+        blank=True,
+        validators=[validate_origins],
+        help_text="The sites that may show the news widget (https://www.example.com), one a "
+        "line; none: any site may.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "site settings"

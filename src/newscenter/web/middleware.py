@@ -29,7 +29,9 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         admin, private = _private_prefixes()
         if request.path.startswith(admin):
-            response._csp_update = {"style-src": ADMIN_STYLE_HASHES}
+            # Added to what a view asked for (the embed builder's frame-src), not in its place.
+            update = getattr(response, "_csp_update", None) or {}
+            response._csp_update = {**update, "style-src": ADMIN_STYLE_HASHES}
         one_person = request.path.startswith(private) or bool(response.cookies)
         if one_person and "no-store" not in response.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
@@ -47,7 +49,8 @@ class StaticHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", STATIC_POLICY)
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not getattr(response, "xframe_options_exempt", False):  # the embeds: CSP decides
+            response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 

@@ -38,6 +38,8 @@ class Ask:
     signed_in: bool  # a session cookie or an Authorization header: never shared pages
     if_none_match: str | None
     if_modified_since: str | None
+    # Part of the key: the widgets' answers name the asking origin in their CORS headers.
+    origin: str | None = None
 
     @classmethod
     def of(cls, request) -> Ask:
@@ -56,6 +58,7 @@ class Ask:
             or bool(request.headers.get("Authorization")),
             if_none_match=request.headers.get("If-None-Match"),
             if_modified_since=request.headers.get("If-Modified-Since"),
+            origin=request.headers.get("Origin"),
         )
 
 
@@ -65,7 +68,7 @@ def cached(ask: Ask) -> HttpResponse | None:
     if settings.NEWSCENTER_PAGE_CACHE_SECONDS <= 0 or not cacheable(ask) or ask.url is None:
         return None
     now = time.time()
-    entry = cache.get(_key(ask.url))
+    entry = cache.get(_key(ask))
     if entry is None or entry.expires <= now:
         return None
     return _answer(ask, entry, now, state="hit")
@@ -79,6 +82,7 @@ class Entry:
     etag: str
     last_modified: float | None
     expires: float
+    max_age: int = 0  # what browsers may keep without asking (the view's max-age)
 
 
 class PageCacheMiddleware:
@@ -97,7 +101,7 @@ class PageCacheMiddleware:
             return _finish(ask, self.get_response(request), now, state="off")
         if ask.url is None:  # a host we do not serve: Django answers 400 further in
             return self.get_response(request)
-        key = _key(ask.url)
+        key = _key(ask)
         entry = cache.get(key)
         if entry is not None and entry.expires > now:
             return _answer(ask, entry, now, state="hit")
@@ -121,8 +125,9 @@ def cacheable(ask: Ask) -> bool:
     return not ask.signed_in
 
 
-def _key(url: str) -> str:
-    digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
+def _key(ask: Ask) -> str:
+    assert ask.url is not None
+    digest = hashlib.blake2b(f"{ask.url} {ask.origin or ''}".encode(), digest_size=16).hexdigest()
     return f"newscenter:page:{generation()}:{digest}"
 
 
@@ -137,7 +142,22 @@ def _entry(response, now: float, seconds: int) -> Entry | None:
     )
     etag, last_modified = _validators_of(response, now)
     expires = min(now + seconds, next_publication())
-    return Entry(response.status_code, headers, response.content, etag, last_modified, expires)
+    return Entry(
+        response.status_code,
+        headers,
+        response.content,
+        etag,
+        last_modified,
+        expires,
+        _browser_max_age(response),
+    )
+
+
+def _browser_max_age(response) -> int:
+    """What browsers may keep the page without asking: 0 (they revalidate, and a 304 is cheap)
+    unless the view set ``response.browser_max_age`` (the embeds do: a company's home page
+    shows them on every visit). A view's own Cache-Control is replaced either way."""
+    return int(getattr(response, "browser_max_age", 0))
 
 
 def _validators_of(response, now: float) -> tuple[str, float | None]:
@@ -162,7 +182,7 @@ def _answer(ask: Ask, entry: Entry, now: float, *, state: str) -> HttpResponse:
         for name, value in entry.headers:
             response[name] = value
     _validators(response, entry.etag, entry.last_modified)
-    _cache_control(response, entry.expires - now)
+    _cache_control(response, entry.expires - now, getattr(entry, "max_age", 0))
     response["X-Page-Cache"] = state
     return response
 
@@ -176,7 +196,7 @@ def _finish(ask: Ask, response, now: float, *, state: str):
             response = HttpResponseNotModified()
         _validators(response, etag, last_modified)
         ttl = min(settings.NEWSCENTER_SHARED_MAX_AGE, next_publication() - now)
-        _cache_control(response, ttl)
+        _cache_control(response, ttl, _browser_max_age(response))
     response["X-Page-Cache"] = state
     return response
 
@@ -210,20 +230,24 @@ def _validators(response, etag: str, last_modified: float | None) -> None:
         response["Last-Modified"] = http_date(last_modified)
 
 
-def _cache_control(response, seconds_left: float) -> None:
-    """Browsers revalidate every time (a 304 is cheap); shared caches (nginx, a CDN) keep the
-    page for s-maxage, never past the next scheduled publication."""
+def _cache_control(response, seconds_left: float, max_age: int = 0) -> None:
+    """Browsers revalidate every time (a 304 is cheap) unless the view gave a max-age; shared
+    caches (nginx, a CDN) keep the page for s-maxage; neither past the next scheduled
+    publication."""
     shared = max(0, min(settings.NEWSCENTER_SHARED_MAX_AGE, int(seconds_left)))
+    browser = max(0, min(max_age, int(seconds_left)))
     response["Cache-Control"] = (
-        f"public, max-age=0, s-maxage={shared}, "
+        f"public, max-age={browser}, s-maxage={shared}, "
         f"stale-while-revalidate={settings.NEWSCENTER_STALE_WHILE_REVALIDATE}"
     )
 
 
 @functools.cache
-def _paths() -> tuple[str, str, tuple[str, ...]]:
-    """The public site's prefix, robots.txt, and the prefixes of pages never cached (staff
-    previews, review links: for one reader only), from the URLconf."""
+def _paths() -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """The prefixes of public pages (the site, the embeds, the oEmbed answers), robots.txt,
+    and the prefixes of pages never cached (staff previews, review links: for one reader
+    only), from the URLconf."""
     example = {"token": "example"}  # a review address of any token
     private = (url_prefix("news:preview", pk=1), url_prefix("news:review", **example))
-    return reverse("news:index"), reverse("robots"), private
+    public = (reverse("news:index"), url_prefix("embed:latest"), reverse("oembed"))
+    return public, reverse("robots"), private

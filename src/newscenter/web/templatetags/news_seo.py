@@ -8,7 +8,10 @@ no canonical URL and carries no structured data; the staff preview (``preview``)
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 
 from newscenter.web import seo
 
@@ -22,6 +25,18 @@ def article_seo(context, article) -> seo.PageMeta | None:
         # link unfurlers, not even a canonical URL it does not have yet.
         return None
     return _indexable(context, seo.article_page(context["request"], article, context["site"]))
+
+
+@register.simple_tag(takes_context=True)
+def oembed_url(context, article) -> str:
+    """The address of the article's oEmbed answer (embed/oembed.py), for its discovery link:
+    consumers given the page's address find its card there. None for a preview."""
+    if context.get("preview"):
+        return ""
+    request = context["request"]
+    own = request.build_absolute_uri(article.get_absolute_url())
+    query = urlencode({"url": own, "format": "json"})
+    return f"{request.build_absolute_uri(reverse('oembed'))}?{query}"
 
 
 @register.simple_tag(takes_context=True)
