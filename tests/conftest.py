@@ -30,6 +30,9 @@ def pytest_configure(config):
         # never commit: pages cached earlier in the test would hide them. Off here; the tests
         # of the page cache (tests/web/test_pagecache.py) turn it on and commit as a request does.
         NEWSCENTER_PAGE_CACHE_SECONDS=0,
+        # Analytics writes its buffer from a thread of its own, which a test's transaction
+        # would not see: tests/analytics/ write it by hand (analytics.buffer.flush).
+        NEWSCENTER_ANALYTICS_FLUSH_SECONDS=0,
     ).enable()
 
 
