@@ -36,8 +36,10 @@ def log(article_ids: list[int]) -> dict:
                 article = rng.choice(article_ids)
                 country = rng.choice(["DE", "FR", "US"])
                 at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-                events.append(Event(at=at, day=day, kind="article", path=f"/a/{article}",
-                                    article_id=article, visitor=person, country=country))  # fmt: skip
+                events.append(
+                    Event(at=at, day=day, kind="article", path=f"/a/{article}",
+                          article_id=article, visitor=person, country=country)
+                )  # fmt: skip
                 answers["views"] += 1
                 answers["article"][article] = answers["article"].get(article, 0) + 1
                 answers["country"][country] = answers["country"].get(country, 0) + 1

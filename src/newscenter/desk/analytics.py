@@ -90,9 +90,7 @@ class ReportAdmin(admin.ModelAdmin):
                 ("30d", "30 days"),
                 ("12m", "12 months"),
             ],
-            "chart": charts.line_chart(
-                data["series"], title=f"Views and visitors, {span.label()}"
-            ),
+            "chart": charts.line_chart(data["series"], title=f"Views and visitors, {span.label()}"),
             "legend": charts.legend(),
             "tables": [(title, data[key]) for title, key in TABLES],
             "realtime": reports.realtime(),
