@@ -166,3 +166,14 @@ def test_an_administrator_deletes_the_raw_events(client, role_client):
     admin = role_client("administrator")
     admin.post("/admin/analytics/report/", {"delete_raw": "1"})
     assert Event.objects.count() == 0
+
+
+def test_the_worker_rolls_finished_days_up():
+    from django.core.management import call_command
+
+    Event.objects.create(at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), day=dt.date(2026, 1, 5),
+                         kind="index", path="/news/", visitor="a")  # fmt: skip
+    out = io.StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "1 day(s) rolled up" in out.getvalue()
+    assert DailyTotal.objects.get(day=dt.date(2026, 1, 5), dimension="all").views == 1
