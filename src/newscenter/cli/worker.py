@@ -5,8 +5,8 @@ consumer of the outbox caught up (``news.changes``): at its start, then every fe
 that a web process killed between a commit and the work that follows it loses nothing, and
 sends webhooks (``webhooks.delivery``) every second. Every few minutes it rolls finished days of
 analytics up into daily totals, deletes raw events past their retention and the daily
-secrets of days that are over (``analytics.rollup.maintain``). Once a day it deletes outbox entries every
-consumer has long consumed, and the delivery log past 30 days.
+secrets of days that are over (``analytics.rollup.maintain``). Once a day it deletes outbox
+entries every consumer has long consumed, and the delivery log past 30 days.
 """
 
 from __future__ import annotations
