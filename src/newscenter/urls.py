@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from newscenter.analytics import views as analytics
 from newscenter.api.api import api, docs_view
 from newscenter.web import robots, views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/v1/docs", docs_view, name="api-docs"),
     path("api/v1/", api.urls),
     path("robots.txt", robots.robots_txt, name="robots"),
+    path("analytics/count", analytics.count, name="analytics-count"),
 ]
 
 if settings.MEDIA_URL.startswith("/"):

@@ -118,3 +118,19 @@ def test_switched_off_nothing_is_written(client):
     services.counting_set(acting_user=make_user(role="administrator"), on=True)
     reader(client, article.get_absolute_url())
     assert len(stored()) == 1
+
+
+def test_the_beacon_counts_in_beacon_mode_only(client, settings):
+    article = make_article()
+    beacon = "/analytics/count?p=" + article.get_absolute_url() + "&r=https://t.co/x"
+    response = reader(client, beacon)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/gif"
+    assert len(response.content) < 1024
+    assert stored() == []  # the server counts: the beacon would count twice
+    settings.NEWSCENTER_ANALYTICS_MODE = "beacon"
+    reader(client, article.get_absolute_url())  # the page itself: not counted now
+    reader(client, beacon)
+    reader(client, beacon, HTTP_DNT="1")
+    [event] = stored()
+    assert (event.article_id, event.channel) == (article.pk, "social")

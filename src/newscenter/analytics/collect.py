@@ -63,7 +63,7 @@ def counts(*, method: str, path: str, headers: Mapping[str, str], status: int) -
     Global Privacy Control, and not a prefetch. Bots are dropped when the buffer is written."""
     if method != "GET" or status not in COUNTED_STATUSES or not buffer.counting():
         return False
-    public, private = _paths()
+    public, private = paths()
     if not path.startswith(public) or path.startswith(private):
         return False
     if settings.NEWSCENTER_ANALYTICS_MODE != "server":
@@ -86,7 +86,7 @@ class AnalyticsMiddleware:
         response = self.get_response(request)
         results = take_results(response)
         try:
-            if not _staff(request):
+            if not staff(request):
                 count(
                     method=request.method,
                     path=request.path_info,
@@ -114,7 +114,7 @@ def request_headers(request) -> dict[str, str]:
     return {name.lower(): value for name, value in request.headers.items()}
 
 
-def _staff(request) -> bool:
+def staff(request) -> bool:
     """Signed in: staff and anyone else with a session are never counted."""
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
@@ -123,7 +123,7 @@ def _staff(request) -> bool:
 
 
 @functools.cache
-def _paths() -> tuple[str, tuple[str, ...]]:
+def paths() -> tuple[str, tuple[str, ...]]:
     """The public site's prefix, and those of pages for one reader only (previews, review
     links), from the URLconf."""
 
