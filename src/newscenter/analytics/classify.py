@@ -164,6 +164,9 @@ def visitor(hit: Hit, day: dt.date) -> str:
 def truncated(ip: str | None) -> str:
     if not ip:
         return ""
+    parts = ip.split(".")
+    if len(parts) == 4 and all(part.isdigit() for part in parts):  # IPv4, the common case
+        return ".".join(parts[:3]) + ".0"
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
@@ -240,6 +243,7 @@ def _crawlers():
     return CrawlerDetect()
 
 
+@functools.lru_cache(maxsize=4096)
 def bot(user_agent: str) -> bool:
     return bool(_crawlers().isCrawler(user_agent))
 
