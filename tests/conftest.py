@@ -33,6 +33,9 @@ def pytest_configure(config):
         # The site's configured address, on which pages, feeds and sitemaps build every URL:
         # the test client's own host, so that links the tests follow resolve.
         NEWSCENTER_BASE_URL="https://testserver",
+        # Analytics writes its buffer from a thread of its own, which a test's transaction
+        # would not see: tests/analytics/ write it by hand (analytics.buffer.flush).
+        NEWSCENTER_ANALYTICS_FLUSH_SECONDS=0,
     ).enable()
 
 

@@ -442,3 +442,18 @@ def _webhook_manage_api(actor: Actor, case: str) -> bool:
         headers={"Authorization": f"Bearer {secret}"},
     )
     return Endpoint.objects.filter(url=url).exists()
+
+
+@register("analytics.view", "admin")
+def _analytics_view_admin(actor: Actor, case: str) -> bool:
+    """A read: done when the Analytics page shows its figures."""
+    response = actor.client.get("/admin/analytics/report/")
+    return response.status_code == 200 and b"Top articles" in response.content
+
+
+@register("analytics.manage", "admin")
+def _analytics_manage_admin(actor: Actor, case: str) -> bool:
+    from newscenter.analytics.models import Switch
+
+    actor.client.post("/admin/analytics/report/", {"counting": "off"})
+    return Switch.objects.filter(counting=False).exists()

@@ -12,6 +12,8 @@ from django.http.request import split_domain_port, validate_host  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils.encoding import escape_uri_path, iri_to_uri  # noqa: E402
 
+from newscenter.addresses import client_ip  # noqa: E402
+from newscenter.analytics import collect  # noqa: E402
 from newscenter.front import Front, Limits  # noqa: E402
 from newscenter.web.pagecache.middleware import Ask, cached  # noqa: E402
 
@@ -30,7 +32,7 @@ def _cached(scope: dict):
     full = escape_uri_path(path) + (f"?{iri_to_uri(query)}" if query else "")
     scheme = "https" if _secure(scope, headers) else "http"
     cookies = headers.get("cookie", "")
-    return cached(
+    response = cached(
         Ask(
             method=scope["method"],
             path=scope["path"],
@@ -41,6 +43,35 @@ def _cached(scope: dict):
             origin=headers.get("origin"),
         )
     )
+    if response is not None:
+        _count(scope, headers, query, response)
+    return response
+
+
+def _count(scope: dict, headers: dict[str, str], query: str, response) -> None:
+    """A hit answered here is counted as the middleware counts the pages Django answers."""
+    try:
+        results = collect.take_results(response)
+        remote = (scope.get("client") or ("", 0))[0]
+        meta = {"REMOTE_ADDR": remote}
+        name = "HTTP_" + settings.NEWSCENTER_CLIENT_IP_HEADER.upper().replace("-", "_")
+        meta[name] = headers.get(settings.NEWSCENTER_CLIENT_IP_HEADER.lower(), "")
+        collect.count(
+            method=scope["method"],
+            path=scope["path"],
+            query=query,
+            headers=headers,
+            ip=client_ip(_Meta(meta)),
+            status=response.status_code,
+            results=results,
+        )
+    except Exception:  # counting never fails a page
+        collect.buffer.logger.exception("counting a view failed")
+
+
+class _Meta:
+    def __init__(self, meta: dict[str, str]):
+        self.META = meta
 
 
 def _secure(scope: dict, headers: dict[str, str]) -> bool:

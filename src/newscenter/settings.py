@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "newscenter.search",
     "newscenter.importers",
     "newscenter.webhooks",
+    "newscenter.analytics",
     "newscenter.web",
     "newscenter.accounts",
     "newscenter.api",
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: counts readers' views of public pages, those the page cache answers included
+    # (docs/analytics.md). No cookie; the address and user agent never reach the disk.
+    "newscenter.analytics.collect.AnalyticsMiddleware",
     # First: a reader's cached page is answered before any other middleware runs. What it
     # stores is the response as the whole stack below finished it (security headers too).
     "newscenter.web.pagecache.middleware.PageCacheMiddleware",
@@ -158,6 +162,19 @@ NEWSCENTER_EMBED_MAX_AGE = env.int("NEWSCENTER_EMBED_MAX_AGE", default=60)
 NEWSCENTER_WEBHOOK_TIMEOUT = env.float("NEWSCENTER_WEBHOOK_TIMEOUT", default=15.0)
 # Deliveries the worker sends at once.
 NEWSCENTER_WEBHOOK_CONCURRENCY = env.int("NEWSCENTER_WEBHOOK_CONCURRENCY", default=8)
+
+# --- Analytics (docs/analytics.md) --------------------------------------------------------
+# "server": the app counts the public pages it answers (a CDN or nginx cache in front hides
+# its hits); "beacon": pages carry a tiny beacon and only its calls count.
+NEWSCENTER_ANALYTICS_MODE = env.str("NEWSCENTER_ANALYTICS_MODE", default="server")
+# Do-Not-Track and Global Privacy Control: a reader who sends either is not counted.
+NEWSCENTER_ANALYTICS_HONOUR_DNT = env.bool("NEWSCENTER_ANALYTICS_HONOUR_DNT", default=True)
+# Days raw events are kept; their daily totals are kept for good.
+NEWSCENTER_ANALYTICS_RAW_DAYS = env.int("NEWSCENTER_ANALYTICS_RAW_DAYS", default=30)
+# Each process writes its buffered views at least this often (seconds), in transactions of
+# this many events.
+NEWSCENTER_ANALYTICS_FLUSH_SECONDS = env.float("NEWSCENTER_ANALYTICS_FLUSH_SECONDS", default=2.0)
+NEWSCENTER_ANALYTICS_BATCH = env.int("NEWSCENTER_ANALYTICS_BATCH", default=500)
 
 # --- Page cache (docs/caching.md) ------------------------------------------------------
 # Whole public pages for readers without a session, renewed at once by any change that shows

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from newscenter.analytics import views as analytics
 from newscenter.api.api import api, docs_view
 from newscenter.embed.oembed import oembed
 from newscenter.web import robots, views
@@ -18,6 +19,7 @@ urlpatterns = [
     path("embed/", include("newscenter.embed.urls")),
     path("oembed", oembed, name="oembed"),
     path("robots.txt", robots.robots_txt, name="robots"),
+    path("analytics/count", analytics.count, name="analytics-count"),
 ]
 
 if settings.MEDIA_URL.startswith("/"):

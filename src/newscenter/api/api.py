@@ -20,7 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.views import openapi_view
 from ninja.parser import Parser
 
-from newscenter.api import articles, catalogue, imports, lookup, problems, webhooks
+from newscenter.api import analytics, articles, catalogue, imports, lookup, problems, webhooks
 from newscenter.api.http import finish
 from newscenter.api.problems import Problem
 
@@ -119,6 +119,7 @@ api.add_router("/", catalogue.router)
 api.add_router("/", lookup.router)
 api.add_router("/", imports.router)
 api.add_router("/", webhooks.router)
+api.add_router("/", analytics.router)
 
 
 def _problem(request, problem: Problem) -> HttpResponse:

@@ -3,8 +3,10 @@
 It runs the queued tasks (django-tasks on the database: no other server), keeps every
 consumer of the outbox caught up (``news.changes``): at its start, then every few seconds, so
 that a web process killed between a commit and the work that follows it loses nothing, and
-sends webhooks (``webhooks.delivery``) every second. Once a day it deletes outbox entries every
-consumer has long consumed, and the delivery log past 30 days.
+sends webhooks (``webhooks.delivery``) every second. Every few minutes it rolls finished days of
+analytics up into daily totals, deletes raw events past their retention and the daily
+secrets of days that are over (``analytics.rollup.maintain``). Once a day it deletes outbox
+entries every consumer has long consumed, and the delivery log past 30 days.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
+from newscenter.analytics import rollup
 from newscenter.news import changes
 from newscenter.webhooks import delivery
 
@@ -106,3 +109,34 @@ def deliver() -> delivery.Round:
         return delivery.run_due()
     finally:
         close_old_connections()
+
+
+ANALYTICS_EVERY = 5 * 60  # seconds
+
+
+def analytics_maintain() -> dict[str, int]:
+    """Analytics' daily totals, retention and secrets brought up to date now."""
+    try:
+        return rollup.maintain()
+    finally:
+        close_old_connections()
+
+
+class AnalyticsLoop(threading.Thread):
+    """Runs :func:`analytics_maintain` every ``interval`` seconds until stopped."""
+
+    def __init__(self, interval: float, report: Callable[[dict[str, int]], None]):
+        super().__init__(name="analytics", daemon=True)
+        self.interval = interval
+        self.report = report
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                done = analytics_maintain()
+                if any(done.values()):
+                    self.report(done)
+            except Exception:
+                logger.exception("analytics rollup failed")
+                close_old_connections()

@@ -1,6 +1,7 @@
 """Loaded by the admin's autodiscovery: each module registers its models on the desk's site."""
 
 from newscenter.desk import (  # noqa: F401  (imported to register)
+    analytics,
     articles,
     audit,
     media,

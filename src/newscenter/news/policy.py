@@ -76,6 +76,8 @@ POLICY: dict[str, Rule] = {
     "site.settings": Rule("change the site settings", False, False, True),
     "user.manage": Rule("manage user accounts", False, False, True),
     "webhook.manage": Rule("manage webhooks", False, False, True),
+    "analytics.view": Rule("read the analytics reports", False, True, True),
+    "analytics.manage": Rule("switch analytics off and delete its raw events", False, False, True),
     "role.grant": Rule("grant roles", False, UP_TO_OWN, UP_TO_OWN),
 }
 

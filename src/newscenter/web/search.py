@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from newscenter.analytics.collect import RESULTS_HEADER
 from newscenter.conf import site_url
 from newscenter.news import selectors
 from newscenter.news.models import Section, Tag
@@ -67,14 +68,17 @@ class SearchForm(forms.Form):
 def search_page(request):
     form = SearchForm(request.GET or None)
     context = {"form": form, "noindex": True, "sections": selectors.sections_in_use()}
-    status = 200
+    status, found = 200, None
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         search_request = form.search_request()
         results = search(search_request)
         context |= _results_context(request, search_request, results)
+        found = results.total
     elif form.is_bound and not form.is_valid():
         status = 400
     response = render(request, "web/search.html", context, status=status)
+    if found is not None:  # for analytics' "searched and found nothing"; taken off there
+        response[RESULTS_HEADER] = str(found)
     return _not_indexed(response)
 
 

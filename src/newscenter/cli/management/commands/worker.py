@@ -30,6 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         require_migrated()
         self._report(worker.catch_up())
+        self._analytics(worker.analytics_maintain())
         if options["once"]:
             self._sent(worker.deliver())
             worker.run_tasks(interval=0, once=True)
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         loop.start()
         webhooks = worker.DeliveryLoop(min(1.0, options["interval"]), self._sent)
         webhooks.start()
+        analytics = worker.AnalyticsLoop(worker.ANALYTICS_EVERY, self._analytics)
+        analytics.start()
         self.stdout.write(
             f"Worker running: outbox and tasks every {options['interval']:g} s, "
             f"webhooks every {webhooks.interval:g} s."
@@ -48,12 +51,21 @@ class Command(BaseCommand):
         finally:
             loop.stopping.set()
             webhooks.stopping.set()
+            analytics.stopping.set()
 
     def _sent(self, done) -> None:
         if done.sent or done.cancelled:
             self.stdout.write(
                 f"webhooks: {done.delivered} delivered, {len(done.failed)} failed, "
                 f"{done.cancelled} no longer due"
+            )
+            self.stdout.flush()
+
+    def _analytics(self, done: dict[str, int]) -> None:
+        if any(done.values()):
+            self.stdout.write(
+                f"analytics: {done['rolled']} day(s) rolled up, {done['pruned']} old event(s) "
+                f"deleted, {done['secrets']} daily secret(s) forgotten"
             )
             self.stdout.flush()
 

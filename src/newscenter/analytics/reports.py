@@ -1,0 +1,296 @@
+"""The figures editors read, for the desk and the API alike: one period, its previous one.
+
+Days already rolled up are read from their totals; the others (today, and yesterday for the
+first minutes after midnight) are totalled from the raw events the same way
+(:func:`rollup.aggregate`). Visitors of a period are the sum of each day's visitors: the
+visitor hash changes every day, so that nobody (the site included) can tell whether Monday's
+reader came back on Tuesday.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from newscenter.analytics import rollup
+from newscenter.analytics.models import DailyTotal, Event
+
+RANGES = {"today": 1, "7d": 7, "30d": 30, "12m": 365}
+MAX_DAYS = 3 * 366
+
+
+class RangeError(ValueError):
+    """A date range that cannot be read; the message says what was wrong."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - dt.timedelta(days=self.days - 1), end)
+
+    def each_day(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range(self.days)]
+
+    def label(self) -> str:
+        if self.days == 1:
+            return self.start.isoformat()
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+def period(name: str | None = None, start: str | None = None, end: str | None = None,
+           *, today: dt.date | None = None) -> Period:  # fmt: skip
+    """A named range ending today (``today``, ``7d``, ``30d``, ``12m``), or ``start`` and
+    ``end`` (ISO dates, both included); RangeError naming the parameter that is wrong."""
+    today = today or rollup.today()
+    if start or end or name == "custom":
+        first, last = _date("start", start), _date("end", end or today.isoformat())
+        if first > last:
+            raise RangeError("start: must not be after end")
+        if (last - first).days >= MAX_DAYS:
+            raise RangeError(f"start: a range is at most {MAX_DAYS} days")
+        return Period(first, last)
+    name = name or "30d"
+    if name not in RANGES:
+        raise RangeError(f"range: {name!r} is not one of {', '.join([*RANGES, 'custom'])}")
+    return Period(today - dt.timedelta(days=RANGES[name] - 1), today)
+
+
+def _date(field: str, value: str | None) -> dt.date:
+    if not value:
+        raise RangeError(f"{field}: a date is needed (YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RangeError(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+# --- Reading totals ------------------------------------------------------------------------
+
+
+def totals(dimension: str, span: Period) -> dict[str, list[int]]:
+    """value -> [views, visitors] over the period: stored totals plus live ones."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    stored = (
+        DailyTotal.objects.filter(dimension=dimension, day__gte=span.start, day__lte=span.end)
+        .values("value")
+        .annotate(views_=Sum("views"), visitors_=Sum("visitors"))
+        .order_by()
+    )
+    for row in stored:
+        figures = out[row["value"]]
+        figures[0] += row["views_"]
+        figures[1] += row["visitors_"]
+    for total in _live(span, [dimension]):
+        figures = out[total.value]
+        figures[0] += total.views
+        figures[1] += total.visitors
+    return dict(out)
+
+
+def _live(span: Period, dimensions: list[str]) -> list[DailyTotal]:
+    if span.end < _oldest_live():
+        return []
+    return rollup.aggregate(Event.objects.filter(rollup.live_filter(span.start, span.end)),
+                            dimensions)  # fmt: skip
+
+
+def _oldest_live() -> dt.date:
+    """The earliest day that may lack stored totals (every day before it is rolled up)."""
+    first = Event.objects.order_by("day").values_list("day", flat=True).first()
+    return first or rollup.today()
+
+
+def top(dimension: str, span: Period, limit: int = 10) -> list[dict[str, Any]]:
+    rows = totals(dimension, span)
+    ranked = sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return [{"value": value, "views": v, "visitors": u} for value, (v, u) in ranked[:limit]]
+
+
+def series(span: Period) -> list[dict[str, Any]]:
+    """Views and visitors of each day of the period, days without any included."""
+    days: dict[dt.date, list[int]] = {day: [0, 0] for day in span.each_day()}
+    stored = DailyTotal.objects.filter(dimension="all", day__gte=span.start, day__lte=span.end)
+    for total in [*stored, *_live(span, ["all"])]:
+        days[total.day][0] += total.views
+        days[total.day][1] += total.visitors
+    return [{"day": day, "views": v, "visitors": u} for day, (v, u) in days.items()]
+
+
+def summary(span: Period) -> dict[str, Any]:
+    """Views and visitors of the period and of the one before, with the change in percent."""
+    now, before = _sum(span), _sum(span.previous())
+    return {
+        "start": span.start,
+        "end": span.end,
+        "views": now[0],
+        "visitors": now[1],
+        "previous_views": before[0],
+        "previous_visitors": before[1],
+        "views_change": _change(now[0], before[0]),
+        "visitors_change": _change(now[1], before[1]),
+    }
+
+
+def _sum(span: Period) -> tuple[int, int]:
+    figures = totals("all", span).get("", [0, 0])
+    return figures[0], figures[1]
+
+
+def _change(now: int, before: int) -> float | None:
+    return None if before == 0 else round((now - before) * 100.0 / before, 1)
+
+
+def articles(span: Period, limit: int = 10) -> list[dict[str, Any]]:
+    """The most read articles: id, title, path, views, visitors."""
+    from newscenter.news.models import Article
+
+    ranked = top("article", span, limit)
+    found = Article.objects.in_bulk([int(row["value"]) for row in ranked])
+    out = []
+    for row in ranked:
+        article = found.get(int(row["value"]))
+        out.append({
+            "id": int(row["value"]),
+            "title": article.headline if article else "(deleted)",
+            "path": article.get_absolute_url() if article else "",
+            "views": row["views"],
+            "visitors": row["visitors"],
+        })  # fmt: skip
+    return out
+
+
+def sections(span: Period, limit: int = 10) -> list[dict[str, Any]]:
+    from newscenter.news.models import Section
+
+    ranked = top("section", span, limit)
+    names = Section.objects.in_bulk([int(row["value"]) for row in ranked])
+    return [
+        {
+            "id": int(row["value"]),
+            "name": names[int(row["value"])].name if int(row["value"]) in names else "(deleted)",
+            "views": row["views"],
+            "visitors": row["visitors"],
+        }
+        for row in ranked
+    ]
+
+
+def article_days(article_id: int, *, since: dt.date, until: dt.date | None = None
+                 ) -> list[dict[str, Any]]:  # fmt: skip
+    """An article's views and visitors on each day from ``since`` (its publication)."""
+    span = Period(since, until or rollup.today())
+    days: dict[dt.date, list[int]] = {day: [0, 0] for day in span.each_day()}
+    stored = DailyTotal.objects.filter(dimension="article", value=str(article_id),
+                                       day__gte=span.start, day__lte=span.end)  # fmt: skip
+    live = Event.objects.filter(rollup.live_filter(span.start, span.end), article_id=article_id)
+    live_rows = (
+        rollup.views(live)
+        .values("day")
+        .annotate(v=Count("id"), u=Count("visitor", distinct=True))
+        .order_by()
+    )
+    for total in stored:
+        days[total.day][0] += total.views
+        days[total.day][1] += total.visitors
+    for row in live_rows:
+        days[row["day"]][0] += row["v"]
+        days[row["day"]][1] += row["u"]
+    return [{"day": day, "views": v, "visitors": u} for day, (v, u) in days.items()]
+
+
+def subscribers(span: Period) -> list[dict[str, Any]]:
+    """Each feed's subscribers as feed readers last reported them within the period."""
+    latest: dict[str, tuple[dt.date, int]] = {}
+    stored = DailyTotal.objects.filter(dimension="subscribers", day__gte=span.start,
+                                       day__lte=span.end)  # fmt: skip
+    for total in [*stored, *_live(span, ["subscribers"])]:
+        if total.value not in latest or latest[total.value][0] < total.day:
+            latest[total.value] = (total.day, total.views)
+    ranked = sorted(latest.items(), key=lambda item: (-item[1][1], item[0]))
+    return [{"feed": path, "subscribers": n, "day": day} for path, (day, n) in ranked]
+
+
+def realtime(*, minutes: int = 30, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Visitors in the last ``minutes`` and the articles they are reading."""
+    now = now or dt.datetime.now(tz=dt.UTC)
+    recent = rollup.views(Event.objects.filter(at__gte=now - dt.timedelta(minutes=minutes)))
+    figures = recent.aggregate(views=Count("id"), visitors=Count("visitor", distinct=True))
+    pages = (
+        recent.values("path")
+        .annotate(views=Count("id"), visitors=Count("visitor", distinct=True))
+        .order_by("-visitors", "-views", "path")[:10]
+    )
+    return {"minutes": minutes, **figures, "pages": list(pages)}
+
+
+def report(span: Period, limit: int = 10) -> dict[str, Any]:
+    """Every figure of the Analytics page for one period."""
+    return {
+        "period": span,
+        "summary": summary(span),
+        "series": series(span),
+        "articles": articles(span, limit),
+        "sections": sections(span, limit),
+        "channels": top("channel", span, limit),
+        "referrers": top("referrer", span, limit),
+        "campaigns": top("campaign", span, limit),
+        "sources": top("source", span, limit),
+        "countries": top("country", span, limit),
+        "devices": top("device", span, limit),
+        "browsers": top("browser", span, limit),
+        "systems": top("os", span, limit),
+        "languages": top("language", span, limit),
+        "searches": top("search", span, limit),
+        "searches_empty": top("search-empty", span, limit),
+        "embeds": top("embed", span, limit),
+        "kinds": top("kind", span, limit),
+        "subscribers": subscribers(span),
+    }
+
+
+CSV_TABLES = (
+    ("channels", "channel"), ("referrers", "referrer"), ("campaigns", "campaign"),
+    ("sources", "source"), ("countries", "country"), ("devices", "device"),
+    ("browsers", "browser"), ("systems", "os"), ("languages", "language"),
+    ("searches", "search"), ("searches_empty", "search without results"),
+    ("embeds", "embedding site"), ("kinds", "kind of page"),
+)  # fmt: skip
+
+
+def as_csv(data: dict[str, Any]) -> str:
+    """The report as one CSV table: table, item, views, visitors (spreadsheet-ready)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["table", "item", "views", "visitors"])
+    for row in data["series"]:
+        writer.writerow(["day", row["day"].isoformat(), row["views"], row["visitors"]])
+    for row in data["articles"]:
+        writer.writerow(["article", _safe(row["path"] or row["title"]), row["views"],
+                         row["visitors"]])  # fmt: skip
+    for row in data["sections"]:
+        writer.writerow(["section", _safe(row["name"]), row["views"], row["visitors"]])
+    for key, name in CSV_TABLES:
+        for row in data[key]:
+            writer.writerow([name, _safe(row["value"]), row["views"], row["visitors"]])
+    for row in data["subscribers"]:
+        writer.writerow(["feed subscribers", _safe(row["feed"]), row["subscribers"], ""])
+    return out.getvalue()
+
+
+def _safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (searches are typed by anyone)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
