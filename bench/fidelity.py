@@ -37,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from newscenter.importers.parsers import text_headline
 from newscenter.importers.parsers.base import (
     ImportedArticle,
     ImportParseError,
@@ -193,7 +194,12 @@ def main() -> None:
     arguments.add_argument("--misses", action="store_true", help="list every miss")
     arguments.add_argument("--held-out-misses", action="store_true", help="list them there too")
     arguments.add_argument("--json", action="store_true", help="per-page results as JSON")
+    arguments.add_argument(
+        "--hand", action="store_true", help="choose headlines by the hand-written weights"
+    )
     args = arguments.parse_args()
+    if args.hand:
+        text_headline.LEARNED_WEIGHTS = text_headline.HAND_WEIGHTS
     if not args.folder.is_dir():
         sys.exit(f"{args.folder}: not a folder of NNN.txt and NNN.json pairs")
     results = score_folder(args.folder)

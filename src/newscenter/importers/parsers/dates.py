@@ -109,6 +109,11 @@ _PREPOSITION_END = re.compile(
 )
 
 
+def names_today(unit: str) -> bool:
+    """ "Today is Tuesday, 28 November 2023": a header's clock, never an article's date."""
+    return bool(_TODAY.search(unit))
+
+
 @dataclass(frozen=True)
 class DateLine:
     match: re.Match[str]

@@ -167,3 +167,8 @@ def _is_menu(unit: str) -> bool:
         return False
     items = _MENU_SEPARATOR.split(unit)
     return len(items) >= 3 and all(len(item.split()) <= 4 for item in items)
+
+
+def is_footer(unit: str) -> bool:
+    """A copyright or licence line: the page's footer has started."""
+    return bool(_FOOTER.search(unit))
