@@ -233,10 +233,11 @@ class DateReader:
         return dt.date(int(parts["year"] or 0), month, int(parts["day"] or 0))
 
 
-def dates_in(unit: str) -> list[re.Match[str]]:
+@functools.lru_cache(maxsize=8192)  # asked many times per line
+def dates_in(unit: str) -> tuple[re.Match[str], ...]:
     """Every date with a four-digit year in ``unit``, left to right, overlaps dropped."""
     if not _YEAR_HINT.search(unit):
-        return []
+        return ()
     found = sorted(
         (m for shape in _SHAPES for m in shape.finditer(unit) if _word_start_ok(unit, m)),
         key=lambda m: (m.start(), -m.end()),
@@ -245,7 +246,7 @@ def dates_in(unit: str) -> list[re.Match[str]]:
     for match in found:
         if not kept or match.start() >= kept[-1].end():
             kept.append(match)
-    return kept
+    return tuple(kept)
 
 
 def _word_start_ok(unit: str, match: re.Match[str]) -> bool:

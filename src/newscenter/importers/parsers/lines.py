@@ -10,6 +10,7 @@ Shared by the text importer and its date finder; pure, no database or network.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 
@@ -113,6 +114,7 @@ def cjk_chars(text: str) -> int:
     return len(_CJK.findall(text))
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_prose(unit: str) -> bool:
     """A paragraph of running text: what articles have and chrome, listings and forms lack."""
     cjk = cjk_chars(unit)
@@ -122,6 +124,7 @@ def is_prose(unit: str) -> bool:
     return words >= 25 or (words >= 10 and ends_sentence(unit))
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_headline(unit: str) -> bool:
     """Short, substantial and unpunctuated, and not one of the page's furniture lines."""
     if not 8 <= len(unit) <= 200 or unit.rstrip(_CLOSERS).endswith((".", "。", ":", "：", ",")):
@@ -132,10 +135,12 @@ def is_headline(unit: str) -> bool:
     return 3 <= words <= 30 or (cjk_chars(unit) >= 6 and words <= 30)
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_byline(unit: str) -> bool:
     return len(unit) <= 80 and len(unit.split()) <= 6 and bool(BYLINE.match(unit))
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_chrome(unit: str) -> bool:
     """Page furniture to drop wherever it appears: titles, share links, menus, breadcrumbs."""
     bare = unit.strip(" :：|•·-–—>»").lower()
@@ -144,6 +149,7 @@ def is_chrome(unit: str) -> bool:
     return _is_breadcrumb(unit) or _is_menu(unit)
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_stop(unit: str) -> bool:
     """Where the article ends: footers, tag lists, related news, previous/next links."""
     if len(unit) > 200 or is_prose(unit):

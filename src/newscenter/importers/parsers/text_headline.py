@@ -14,6 +14,7 @@ one small weights file read at import.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -81,6 +82,7 @@ class Choice:
     runner_up: str  # the next best, for the report
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def title_shaped(text: str) -> bool:
     """Short, substantial, not ending like a sentence or a label; not furniture."""
     if not 4 <= len(text) <= 200 or text.rstrip(_CLOSERS).endswith(
@@ -93,6 +95,7 @@ def title_shaped(text: str) -> bool:
     return not (is_chrome(text) or is_byline(text) or is_stop(text) or is_footer(text))
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_meta(unit: str) -> bool:
     """A date line, a byline, "Nov 28", "10:30", "3 min read": between headline and text."""
     if is_byline(unit) or (not is_prose(unit) and len(unit) <= 220 and dates_in(unit)):
@@ -178,6 +181,7 @@ def _date_next(units: list[str], at: int) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def _dated(unit: str) -> bool:
     return (
         not is_prose(unit) and len(unit) <= 220 and bool(dates_in(unit)) and not names_today(unit)
