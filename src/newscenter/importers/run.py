@@ -78,6 +78,7 @@ class ImportOptions:
     status: str = ""  # "" = the source's status, else published when dated, else draft
     section: str = ""
     dry_run: bool = False
+    force: bool = False  # import text pages refused as not articles, noting why
 
 
 Progress = Callable[[str], None]  # called once per item with its label
@@ -91,7 +92,7 @@ def import_sources(
     progress: Progress | None = None,
 ) -> ImportReport:
     report = ImportReport()
-    parse_options = ParseOptions(time_zone=SiteSettings.load().time_zone)
+    parse_options = ParseOptions(time_zone=SiteSettings.load().time_zone, force=options.force)
     names = []
     for source in sources:
         names.append(source.name)
