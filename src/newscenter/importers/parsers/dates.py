@@ -67,7 +67,8 @@ _WEEKDAYS = frozenset(_locale_words(_WEEKDAY_KEYS)) | {
     f"{prefix}{day}" for prefix in ("星期", "周", "礼拜") for day in "一二三四五六日天"
 }
 _MONTH = "|".join(sorted(map(re.escape, _MONTH_LANGUAGES), key=len, reverse=True))
-_YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
+# A year is four digits, unless a reading time is glued on: "24 April 20191 min reading".
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?:(?!\d)|(?=\d{1,2}\s?min))"
 # A month name starts a word, or is glued to a lower-case word: "Headline textNov 28, 2023".
 # Failing here first also spares the long alternation of names at most positions.
 _WORD_START = r"(?:(?<![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
@@ -83,7 +84,9 @@ _SHAPES = tuple(
         r"(?<!\d)(?P<year>(?:19|20)\d{2})\s?[年년]\s?(?P<month>\d{1,2})\s?[月월]\s?(?P<day>\d{1,2})\s?[日号일]?",
         r"(?:(?<![\d.])|(?<=:\d\d))(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)"
         + _YEAR,
-        _WORD_START + rf"(?P<name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+" + _YEAR,
+        _WORD_START
+        + rf"(?P<name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)"
+        + _YEAR,
         rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s?(?:de\s+)?(?P<name>{_MONTH})\.?,?\s+"
         r"(?:de\s+)?" + _YEAR,
     )

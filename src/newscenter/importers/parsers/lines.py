@@ -61,8 +61,13 @@ _CHROME_TITLES = frozenset(
         "zum inhalt springen", "新闻中心", "公司新闻", "行业新闻", "新闻动态", "首页", "主页",
     }
 )  # fmt: skip
+_SOCIAL = re.compile(
+    r"\b(?:facebook|twitter|linkedin|xing|instagram|youtube|whatsapp|wechat|weibo|pinterest"
+    r"|reddit|e-?mail|print|share)\b"
+)
 _SOFT_CHROME = re.compile(
-    r"(?i)share|share this(?: article| story| page| post)?|share (?:on|via)\b.*|teilen|drucken"
+    r"(?i)top of page|bottom of page|share|share this(?: article| story| page| post)?"
+    r"|share (?:on|via)\b.*|teilen|drucken"
     r"|print(?: this (?:page|article))?|e-?mail|facebook|twitter|x|linkedin|xing|instagram"
     r"|youtube|whatsapp|wechat|weibo|pinterest|reddit|read more\b.*|continue reading|weiterlesen"
     r"|mehr lesen|mehr erfahren|learn more|more|mehr|advertisement|anzeige|sponsored"
@@ -146,6 +151,8 @@ def is_chrome(unit: str) -> bool:
     bare = unit.strip(" :：|•·-–—>»").lower()
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
+    if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
+        return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."
     return _is_breadcrumb(unit) or _is_menu(unit)
 
 

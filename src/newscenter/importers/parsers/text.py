@@ -189,12 +189,37 @@ def find_date(
             if best is None or weight > best[0]:
                 best = (weight, pub_date, at)
     if best is None or best[0] < _MIN_DATE_WEIGHT:
-        return None, None, 0.8
+        return _published_line(units, reader)
     weight, pub_date, at = best
     confidence = 0.95 if weight >= 2.5 else 0.85 if weight >= 1 else 0.6
     if len(distinct) > 1:
         confidence -= 0.15
     return pub_date, at, round(confidence, 2)
+
+
+_PUBLISHED = re.compile(
+    r"(?i)^(?:first )?(?:published|posted|released|release date|publication date|date published"
+    r"|veröffentlicht|publié|publicado|pubblicato|发布时间|发布日期)"
+    r"(?: on| am| le| el| il)?\s*[:：]?\s*"
+)
+
+
+def _published_line(
+    units: list[str], reader: DateReader
+) -> tuple[dt.datetime | None, int | None, float]:
+    """Nothing near the headline: one line labelled as the publication date, anywhere."""
+    found = [
+        (at, match)
+        for at, unit in enumerate(units)
+        if len(unit) <= 80
+        and _PUBLISHED.match(unit)
+        and (match := next(iter(dates_in(unit)), None))
+    ]
+    if len(found) != 1:
+        return None, None, 0.8 if not found else 0.5
+    at, match = found[0]
+    pub_date = reader.read(match)
+    return (pub_date, at, 0.8) if pub_date else (None, None, 0.6)
 
 
 def _is_dateline(unit: str, match: re.Match[str]) -> bool:
