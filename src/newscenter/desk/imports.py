@@ -38,6 +38,12 @@ class ImportSettingsForm(forms.Form):
         required=False,
         help_text="Download the images that items name (featured images, og:image).",
     )
+    anyway = forms.BooleanField(
+        label="Import anyway",
+        required=False,
+        help_text="Also take pasted pages the importer doubts are articles (a listing, a FAQ); "
+        "each is marked with the reason it doubted.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +55,7 @@ class ImportSettingsForm(forms.Form):
             status=self.cleaned_data["status"],
             section=self.cleaned_data["section"],
             dry_run=dry_run,
+            force=self.cleaned_data["anyway"],
         )
 
 
@@ -58,7 +65,7 @@ class ImportForm(ImportSettingsForm):
         help_text="The text of a web page, or HTML, Markdown, a feed or a WordPress export.",
     )  # fmt: skip
     upload = forms.FileField(label="or upload a file", required=False)
-    field_order = ("text", "upload", "format", "section", "status", "fetch_images")
+    field_order = ("text", "upload", "format", "section", "status", "fetch_images", "anyway")
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -94,6 +101,22 @@ class ReviewForm(forms.Form):
 ReviewFormSet = forms.formset_factory(ReviewForm, extra=0)
 
 
+UNSURE_BELOW = 0.6  # the importer's confidence under which the preview asks the editor to check
+
+
+def _items(articles, reviews, *, strict: bool) -> list[tuple]:
+    """(article, its review form, the fields the importer was unsure of) for the preview."""
+    return [
+        (article, review, _unsure(article))
+        for article, review in zip(articles, reviews, strict=strict)
+    ]
+
+
+def _unsure(article) -> list[tuple[str, float]]:
+    confidence = getattr(article, "confidence", {}) or {}
+    return [(name, value) for name, value in confidence.items() if value < UNSURE_BELOW]
+
+
 def _format_choices():
     return [(name, name) for name in sorted(formats())]
 
@@ -117,7 +140,8 @@ def _preview(model_admin, request, form: ImportForm):
         initial=[{"headline": a.headline, "pub_date": a.pub_date} for a in report.articles]
     )
     context = {"form": form, "report": report, "token": token, "reviews": reviews,
-               "items": list(zip(report.articles, reviews, strict=True))}  # fmt: skip
+               "items": _items(report.articles, reviews, strict=True),
+               "refused": any("not an article" in m for _, m in report.failed)}  # fmt: skip
     return _render(model_admin, request, context)
 
 
@@ -133,7 +157,7 @@ def _confirm(model_admin, request):
     ).articles
     if not reviews.is_valid() or len(reviews.forms) != len(articles):
         context = {"form": form, "token": request.POST["token"], "reviews": reviews,
-                   "items": list(zip(articles, reviews, strict=False))}  # fmt: skip
+                   "items": _items(articles, reviews, strict=False)}  # fmt: skip
         return _render(model_admin, request, context)
     return _save(model_admin, request, form, source, articles, reviews)
 
