@@ -69,7 +69,33 @@ def test_import_dry_run_json_writes_nothing(seed_path, seed_text):
     assert item["pub_date"].startswith("2023-11-28T00:00:00")
     assert item["body_html"].count("<p>") == 9
     assert {"standfirst", "source_url"} <= item.keys()
+    assert set(item["confidence"]) == {"headline", "date", "standfirst", "body", "article"}
+    assert item["confidence"]["headline"] > 0.6
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_anyway_takes_a_page_refused_as_not_an_article(tmp_path):
+    listing = tmp_path / "listing.txt"
+    listing.write_text(
+        "Company news\n\n"
+        + "".join(
+            f"Harbour crane number {n} enters service\n\n"
+            f"The crane lifts forty tonnes and was built at our yard in {n} months of work.\n\n"
+            for n in range(2, 6)
+        ),
+        encoding="utf-8",
+    )
+    said = io.StringIO()
+    with pytest.raises(CommandError, match="1 source"):
+        run("import", str(listing), out=said)
+    assert "not an article: a listing of 4 headlines" in said.getvalue()
+    assert not Article.objects.exists()
+    out = run("import", str(listing), "--anyway", "--dry-run")
+    assert "imported although a listing of 4 headlines" in out
+    assert "article 0.30]" in out
+    run("import", str(listing), "--anyway")
+    assert Article.objects.count() == 1
 
 
 @pytest.mark.django_db

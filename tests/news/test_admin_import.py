@@ -255,3 +255,31 @@ def test_lead_images_are_fetched_by_the_worker_and_reported(
     assert "1 fetched, 0 not" in admin_client.get(saved["Location"]).text
     note = Notification.objects.get(user=admin_user)
     assert "1 fetched, 0 not" in note.text
+
+
+LISTING = "Company news\n\n" + "".join(
+    f"Harbour crane number {n} enters service\n\n"
+    f"The crane lifts forty tonnes and was built at our yard in {n} months of work.\n\n"
+    for n in range(2, 6)
+)
+
+
+def test_a_page_refused_as_not_an_article_can_be_imported_anyway(admin_client):
+    refused = admin_client.post(URL, {**SETTINGS, "text": LISTING})
+    assert refused.status_code == 400
+    page = BeautifulSoup(refused.content, "html.parser")
+    assert "not an article: a listing of 4 headlines" in page.select_one(".messagelist .error").text
+    assert "Import anyway" in page.select_one(".import-anyway").text
+    assert page.find("input", attrs={"name": "confirm"}) is None
+
+    _, page = preview(admin_client, text=LISTING, anyway="on")
+    unsure = [item.text for item in page.select(".import-unsure li")]
+    assert any("check the article" in text for text in unsure), unsure
+    assert any("imported although a listing" in li.text for li in page.select(".import-notes li"))
+    confirm(admin_client, page)
+    assert Article.objects.get().headline.startswith("Harbour crane number")
+
+
+def test_a_sure_import_asks_nothing(admin_client, seed_text):
+    _, page = preview(admin_client, text=seed_text)
+    assert page.select(".import-unsure") == []

@@ -85,6 +85,12 @@ class ImportSettingsForm(forms.Form):
         help_text="Download the images that items name (featured images, og:image) after the "
         "import, in the background; the import's page reports how it went.",
     )
+    anyway = forms.BooleanField(
+        label="Import anyway",
+        required=False,
+        help_text="Also take pasted pages the importer doubts are articles (a listing, a FAQ); "
+        "each is marked with the reason it doubted.",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +115,7 @@ class ImportSettingsForm(forms.Form):
             section=data["section"],
             author=data["author"],
             source_name=data["source_name"].strip(),
+            force=bool(data.get("anyway")),
             dry_run=dry_run,
         )
 
@@ -125,7 +132,7 @@ class ImportForm(ImportSettingsForm):
     )  # fmt: skip
     upload = forms.FileField(label="or upload a file", required=False)
     field_order = ("text", "upload", "format", "status", "section", "author", "source_name",
-                   "fetch_images")  # fmt: skip
+                   "fetch_images", "anyway")  # fmt: skip
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -205,7 +212,8 @@ def _preview(model_admin, request, form: ImportForm):
             messages.error(request, f"{item}: {message}")
         if not report.failed:
             messages.warning(request, "Nothing to import was found in this input.")
-        return _render(model_admin, request, {"form": form}, status=400)
+        refused = any("not an article" in m for _, m in report.failed)
+        return _render(model_admin, request, {"form": form, "refused": refused}, status=400)
     token = _keep(request, source, form.kept())
     context = _preview_context(form, report.articles, token=token, report=report)
     return _render(model_admin, request, context)
@@ -322,6 +330,7 @@ def _preview_context(form, articles, *, token, report=None, errors=None, typed=N
             "status": status,
             "errors": (errors or {}).get(number, []),
             "show_body": number < BODIES_SHOWN,
+            "unsure": _unsure(article),
         })  # fmt: skip
     return {
         "token": token,
@@ -335,6 +344,15 @@ def _preview_context(form, articles, *, token, report=None, errors=None, typed=N
         "has_errors": bool(errors),
         "bodies_shown": BODIES_SHOWN,
     }
+
+
+UNSURE_BELOW = 0.6  # the importer's confidence under which the preview asks the editor to check
+
+
+def _unsure(article) -> list[tuple[str, float]]:
+    """The fields the importer was unsure of, with its confidence, for the editor to check."""
+    confidence = getattr(article, "confidence", {}) or {}
+    return [(name, value) for name, value in confidence.items() if value < UNSURE_BELOW]
 
 
 def _local_input(moment: dt.datetime | None) -> str:

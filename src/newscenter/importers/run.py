@@ -83,6 +83,7 @@ class ImportOptions:
     # The status applies to new articles only: one already imported keeps the status the
     # editors gave it (the CLI's default: drafts, without unpublishing on a re-import).
     keep_status: bool = False
+    force: bool = False  # import text pages refused as not articles, noting why
 
 
 def planned_status(item: ImportedArticle, options: ImportOptions) -> str:
@@ -101,7 +102,7 @@ def import_sources(
     progress: Progress | None = None,
 ) -> ImportReport:
     report = ImportReport()
-    parse_options = ParseOptions(time_zone=SiteSettings.load().time_zone)
+    parse_options = ParseOptions(time_zone=SiteSettings.load().time_zone, force=options.force)
     names = []
     for source in sources:
         names.append(source.name)

@@ -35,6 +35,8 @@ class ImportParseError(Exception):
 class ParseOptions:
     # Zone for dates printed without one ("Nov 28, 2023"): the site's time zone.
     time_zone: str = "UTC"
+    # Import a page the parser would refuse as not an article (the editor said so), noting why.
+    force: bool = False
 
 
 @dataclass
@@ -58,6 +60,9 @@ class ImportedArticle:
     lead_image_alt: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. "shortcode [gallery] left as text"
     original: str = ""  # the item as it was in the source, kept with the article as provenance
+    # How sure the parser is of each field it guessed, 0-1 ("headline", "date", ...); parsers
+    # that read fields from markup (feeds, WXR) leave it empty.
+    confidence: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.pub_date is not None and self.pub_date.tzinfo is None:

@@ -10,6 +10,7 @@ Shared by the text importer and its date finder; pure, no database or network.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 
@@ -60,8 +61,13 @@ _CHROME_TITLES = frozenset(
         "zum inhalt springen", "新闻中心", "公司新闻", "行业新闻", "新闻动态", "首页", "主页",
     }
 )  # fmt: skip
+_SOCIAL = re.compile(
+    r"\b(?:facebook|twitter|linkedin|xing|instagram|youtube|whatsapp|wechat|weibo|pinterest"
+    r"|reddit|e-?mail|print|share)\b"
+)
 _SOFT_CHROME = re.compile(
-    r"(?i)share|share this(?: article| story| page| post)?|share (?:on|via)\b.*|teilen|drucken"
+    r"(?i)top of page|bottom of page|share|share this(?: article| story| page| post)?"
+    r"|share (?:on|via)\b.*|teilen|drucken"
     r"|print(?: this (?:page|article))?|e-?mail|facebook|twitter|x|linkedin|xing|instagram"
     r"|youtube|whatsapp|wechat|weibo|pinterest|reddit|read more\b.*|continue reading|weiterlesen"
     r"|mehr lesen|mehr erfahren|learn more|more|mehr|advertisement|anzeige|sponsored"
@@ -113,6 +119,7 @@ def cjk_chars(text: str) -> int:
     return len(_CJK.findall(text))
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_prose(unit: str) -> bool:
     """A paragraph of running text: what articles have and chrome, listings and forms lack."""
     cjk = cjk_chars(unit)
@@ -122,6 +129,7 @@ def is_prose(unit: str) -> bool:
     return words >= 25 or (words >= 10 and ends_sentence(unit))
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_headline(unit: str) -> bool:
     """Short, substantial and unpunctuated, and not one of the page's furniture lines."""
     if not 8 <= len(unit) <= 200 or unit.rstrip(_CLOSERS).endswith((".", "。", ":", "：", ",")):
@@ -132,18 +140,23 @@ def is_headline(unit: str) -> bool:
     return 3 <= words <= 30 or (cjk_chars(unit) >= 6 and words <= 30)
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_byline(unit: str) -> bool:
     return len(unit) <= 80 and len(unit.split()) <= 6 and bool(BYLINE.match(unit))
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_chrome(unit: str) -> bool:
     """Page furniture to drop wherever it appears: titles, share links, menus, breadcrumbs."""
     bare = unit.strip(" :：|•·-–—>»").lower()
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
+    if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
+        return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."
     return _is_breadcrumb(unit) or _is_menu(unit)
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_stop(unit: str) -> bool:
     """Where the article ends: footers, tag lists, related news, previous/next links."""
     if len(unit) > 200 or is_prose(unit):
@@ -167,3 +180,8 @@ def _is_menu(unit: str) -> bool:
         return False
     items = _MENU_SEPARATOR.split(unit)
     return len(items) >= 3 and all(len(item.split()) <= 4 for item in items)
+
+
+def is_footer(unit: str) -> bool:
+    """A copyright or licence line: the page's footer has started."""
+    return bool(_FOOTER.search(unit))

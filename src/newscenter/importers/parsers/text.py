@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -27,22 +27,28 @@ from newscenter.importers.parsers.base import (
     as_stream,
     content_key,
 )
-from newscenter.importers.parsers.dates import DateReader, date_line
+from newscenter.importers.parsers.dates import DateReader, date_line, dates_in
 from newscenter.importers.parsers.lines import (
+    cjk_chars,
     decode,
     ends_sentence,
     is_byline,
     is_chrome,
-    is_headline,
     is_prose,
     is_stop,
     normalise,
+)
+from newscenter.importers.parsers.text_headline import (
+    Candidate,
+    candidates,
+    choose,
+    is_meta,
+    title_shaped,
 )
 from newscenter.news.rendering import paragraphs_to_html
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNITS = 2000  # paragraphs and lines; far beyond any one article
-DATE_SEARCH_UNITS = 60  # the publication date sits near the top of the page
 
 # --- the page as units ------------------------------------------------------------------
 
@@ -116,98 +122,163 @@ _SHOP = re.compile(
 _KEY_VALUE = re.compile(r"[^\W\d_][\w .()/-]{0,30}[:：]\s?\S")
 
 
+_OWN_LABEL = re.compile(
+    r"(?i)(?:publish\w*|posted(?: on)?|post time|releas\w*|issued|dated?|time|on|am|le|el"
+    r"|veröffentlicht|erstellt|datum|stand|发布\w*|日期|时间)\W{0,3}$"
+)
+_OTHER_LABEL = re.compile(
+    r"(?i)(?:updated|modified|last edited|event|when|deadline|closing|expires|until|from|to"
+    r"|photo\w*|taken|born|today is|aktualisiert|bis|vom)\W{0,3}$"
+)
+_TODAY_LINE = re.compile(r"(?i)\btoday\b|\bheute\b|今天")
+_DATELINE_AT = 60  # a wire dateline opens the first paragraph: "SHANGHAI, Sept. 19 (Xinhua) --"
+_DATELINE_MARK = re.compile(r"\s*(?:/[^/]{1,30}/|\([^)]{1,30}\))?\s*(?:--|—|–|-|:)")
+_MIN_DATE_WEIGHT = -0.5  # below this, a "today" or event date: no date rather than a wrong one
+
+
 @dataclass(frozen=True)
-class Anchor:
-    """Where the article starts: its headline and, when it has one, its date line."""
+class Reading:
+    """What the parser found: where the headline and the text are, the date, how sure it is."""
 
-    headline_at: int
     headline: str
-    date_at: int | None = None
-    pub_date: dt.datetime | None = None
+    headline_at: int
+    pub_date: dt.datetime | None
+    date_at: int | None
+    confidence: dict[str, float]
+    runner_up: str = ""
 
 
-def find_anchor(units: list[str], reader: DateReader) -> Anchor | None:
-    prose_seen = 0
-    for index, unit in enumerate(units[:DATE_SEARCH_UNITS]):
-        if prose_seen > 2:
-            break  # past the top of the article: a date now would be one the text mentions
-        anchor = _dated_anchor(units, index, reader)
-        if anchor is not None:
-            return anchor
-        prose_seen += is_prose(unit)
-    return _undated_anchor(units)
-
-
-def _dated_anchor(units: list[str], index: int, reader: DateReader) -> Anchor | None:
-    line = date_line(units[index])
-    if line is None:
+def read_top(
+    units: list[str], reader: DateReader, weights: dict[str, float] | None = None
+) -> Reading | None:
+    choice = choose(candidates(units), weights)
+    if choice is None:
         return None
-    headline_at = index if line.headline else _headline_near(units, index)
-    if headline_at is None or not _prose_follows(units, max(index, headline_at)):
-        return None
-    pub_date = reader.read(line.match)
-    if pub_date is None:
-        return None
-    return Anchor(headline_at, line.headline or units[headline_at], index, pub_date)
+    found = choice.candidate
+    pub_date, date_at, date_confidence = find_date(units, found, reader)
+    return Reading(
+        headline=found.text,
+        headline_at=found.at,
+        pub_date=pub_date,
+        date_at=date_at,
+        confidence={"headline": round(choice.confidence, 2), "date": date_confidence},
+        runner_up=choice.runner_up,
+    )
 
 
-def _undated_anchor(units: list[str]) -> Anchor | None:
-    for index, unit in enumerate(units):
-        if is_prose(unit) and (headline_at := _headline_before(units, index)) is not None:
-            return Anchor(headline_at, units[headline_at])
-    return None
-
-
-def _headline_near(units: list[str], index: int) -> int | None:
-    before = _headline_before(units, index)
-    return before if before is not None else _headline_after(units, index)
-
-
-def _headline_before(units: list[str], index: int) -> int | None:
-    skipped_prose = False
-    for at in range(index - 1, max(index - 5, -1), -1):
-        if _is_meta(units[at]):
+def find_date(
+    units: list[str], found: Candidate, reader: DateReader
+) -> tuple[dt.datetime | None, int | None, float]:
+    """The article's own date: labelled or right under the headline wins over a dateline."""
+    best: tuple[float, dt.datetime, int] | None = None
+    distinct: set[dt.date] = set()
+    for at in _date_zone(found, len(units)):
+        unit = units[at]
+        if at != found.at and at != found.body_at and (is_prose(unit) or len(unit) > 220):
+            if at > found.body_at:
+                break
             continue
-        if is_headline(units[at]):
-            return at
-        if is_prose(units[at]) and not skipped_prose:
-            skipped_prose = True  # a standfirst printed above the date line
-            continue
-        return None
-    return None
+        for match in dates_in(unit):
+            if at == found.body_at and not _is_dateline(unit, match):
+                break
+            pub_date = reader.read(match)
+            if pub_date is None:
+                continue
+            weight = _date_weight(unit, match, at, found)
+            distinct.add(pub_date.date())
+            if best is None or weight > best[0]:
+                best = (weight, pub_date, at)
+    if best is None or best[0] < _MIN_DATE_WEIGHT:
+        return _published_line(units, reader)
+    weight, pub_date, at = best
+    confidence = 0.95 if weight >= 2.5 else 0.85 if weight >= 1 else 0.6
+    if len(distinct) > 1:
+        confidence -= 0.15
+    return pub_date, at, round(confidence, 2)
 
 
-def _is_meta(unit: str) -> bool:
-    """A byline, a date line we could not read, "Nov 28", "10:30": between headline and text."""
-    if is_byline(unit) or date_line(unit):
-        return True
-    short = len(unit) <= 30 and len(unit.split()) <= 4 and not is_headline(unit)
-    return short and any(ch.isdigit() for ch in unit)
+_PUBLISHED = re.compile(
+    r"(?i)^(?:first )?(?:published|posted|released|release date|publication date|date published"
+    r"|veröffentlicht|publié|publicado|pubblicato|发布时间|发布日期)"
+    r"(?: on| am| le| el| il)?\s*[:：]?\s*"
+)
 
 
-def _headline_after(units: list[str], index: int) -> int | None:
-    for at in range(index + 1, min(index + 3, len(units))):
-        if not (is_byline(units[at]) or is_chrome(units[at])):
-            return at if is_headline(units[at]) else None
-    return None
+def _published_line(
+    units: list[str], reader: DateReader
+) -> tuple[dt.datetime | None, int | None, float]:
+    """Nothing near the headline: one line labelled as the publication date, anywhere."""
+    found = [
+        (at, match)
+        for at, unit in enumerate(units)
+        if len(unit) <= 80
+        and _PUBLISHED.match(unit)
+        and (match := next(iter(dates_in(unit)), None))
+    ]
+    if len(found) != 1:
+        return None, None, 0.8 if not found else 0.5
+    at, match = found[0]
+    pub_date = reader.read(match)
+    return (pub_date, at, 0.8) if pub_date else (None, None, 0.6)
 
 
-def _prose_follows(units: list[str], index: int) -> bool:
-    return any(is_prose(unit) for unit in units[index + 1 : index + 5])
+def _is_dateline(unit: str, match: re.Match[str]) -> bool:
+    """ "GUANGZHOU, China, Oct. 27, 2025 /PRNewswire/ --": a place, the date, a wire's mark."""
+    before = unit[: match.start()]
+    if match.start() > _DATELINE_AT or any(w[:1].islower() for w in before.split()):
+        return False
+    return bool(_DATELINE_MARK.match(unit, match.end()))
 
 
-def article_units(units: list[str], anchor: Anchor) -> list[str]:
+def _date_zone(found: Candidate, size: int) -> list[int]:
+    above = range(max(found.at - 2, 0), found.at)
+    # A standfirst may sit above the date line: look a little past the first paragraph.
+    zone = [*above, *range(found.at + 1, min(found.body_at + 3, size))]
+    return [found.at, *zone] if found.glued_date else zone
+
+
+def _date_weight(unit: str, match: re.Match[str], at: int, found: Candidate) -> float:
+    before = unit[max(match.start() - 30, 0) : match.start()]
+    weight = 0.0
+    if _OWN_LABEL.search(before) or is_byline(unit):
+        weight += 2.0
+    elif _OTHER_LABEL.search(before):
+        weight -= 2.0
+    if _TODAY_LINE.search(unit):
+        weight -= 3.0
+    if at == found.at:
+        weight += 1.5
+    elif found.at < at < found.body_at:
+        weight += 1.0 - 0.1 * (at - found.at)
+    elif at < found.at:
+        weight += 0.5 - 0.2 * (found.at - at)
+    return weight
+
+
+def article_units(units: list[str], top: Reading) -> list[str]:
     """The standfirst and body: what follows the headline, up to where the page's footer starts."""
     content: list[str] = []
-    for at in range(anchor.headline_at + 1, len(units)):
+    for at in range(top.headline_at + 1, len(units)):
         unit = units[at]
-        if at == anchor.date_at or unit == anchor.headline or is_chrome(unit):
+        if at == top.date_at and not is_prose(unit):
+            continue
+        if unit == top.headline or is_chrome(unit):
             continue
         if is_stop(unit) or (content and _is_unlabelled_date(unit)):
             break  # a dated line after the text starts the related-news list
-        if content or not _is_meta(unit):
+        if content or _starts_text(unit):
             content.append(unit)
     return content
+
+
+def _starts_text(unit: str) -> bool:
+    """Prose, or a sentence or long line; not a date line, byline or photo caption."""
+    if is_prose(unit):
+        return True
+    if is_meta(unit):
+        return False
+    words = len(unit.split())
+    return words >= 12 or (words >= 6 and ends_sentence(unit)) or cjk_chars(unit) >= 20
 
 
 def _is_unlabelled_date(unit: str) -> bool:
@@ -223,15 +294,43 @@ def trim_tail(content: list[str]) -> list[str]:
     return content[:end]
 
 
-def _looks_like_listing(units: list[str]) -> bool:
-    """Several dated lines, none followed by more than a teaser: an index of news, not news."""
+_NUMBERED_QUESTION = re.compile(r"^(?:Q\s?)?\d{1,2}\s?[.)、:：]\s*\S.{3,200}[?？]$")
+
+
+def listing_reason(units: list[str]) -> str | None:
+    """Why the page is an index of news rather than news, or None."""
     prose_between = [0]
     for unit in units:
         if date_line(unit) is not None:
             prose_between.append(0)
         elif is_prose(unit):
             prose_between[-1] += 1
-    return len(prose_between) > 3 and max(prose_between) < 2
+    if len(prose_between) > 3 and max(prose_between) < 2:
+        return f"a listing of {len(prose_between) - 1} dated lines with at most a teaser under each"
+    teasers = _teaser_blocks(units)
+    if teasers >= 3:
+        return f"a listing of {teasers} headlines, each with a one-paragraph teaser"
+    questions = sum(bool(_NUMBERED_QUESTION.match(unit)) for unit in units)
+    if questions >= 3:
+        return f"a list of {questions} numbered questions (a FAQ), not an article"
+    return None
+
+
+def _teaser_blocks(units: list[str]) -> int:
+    """Headline, perhaps a date, one paragraph; again and again, never two paragraphs running."""
+    blocks, run, longest = 0, 0, 0
+    last_title = -10
+    for at, unit in enumerate(units):
+        if is_prose(unit):
+            run += 1
+            longest = max(longest, run)
+            if run == 1 and at - last_title <= 3:
+                blocks += 1
+        elif title_shaped(unit) and not is_meta(unit):
+            run, last_title = 0, at
+        elif not (is_meta(unit) or is_chrome(unit)):
+            run = 0
+    return blocks if longest <= 1 else 0
 
 
 def _form_lines(content: list[str]) -> int:
@@ -256,23 +355,65 @@ def read_article(data: bytes, *, origin: str, options: ParseOptions) -> Imported
     if not text.strip():
         raise ImportParseError("the input contains only whitespace", where=origin)
     units = page_units(text)
-    _refuse_non_article_page(units, origin)
-    anchor = find_anchor(units, reader)
-    if anchor is None:
+    if len(units) > MAX_UNITS:
         raise ImportParseError(
-            "no headline found: no short title line above the first paragraph", where=origin
+            f"the page has more than {MAX_UNITS} paragraphs and lines: not one article",
+            where=origin,
         )
-    content = article_units(units, anchor)
-    _refuse_thin_article(content, anchor, origin)
-    content = trim_tail(content)
+    doubts: list[str] = []
+    refuse = _refuser(origin, options, doubts)
+    if not any(is_prose(unit) for unit in units):
+        refuse("no paragraph of prose: this looks like a product, contact or index page")
+    if reason := listing_reason(units):
+        refuse(reason)
+    top = read_top(units, reader)
+    if top is None:
+        refuse("no headline: no short title line above a paragraph of prose")
+        top = _first_line_top(units)
+    content = article_units(units, top)
+    _refuse_thin_article(content, top, refuse)
+    content = trim_tail(content) or units[top.headline_at + 1 :] or [""]
+    confidence = {
+        **top.confidence,
+        "standfirst": _standfirst_confidence(content),
+        "body": 0.9 if sum(is_prose(unit) for unit in content) >= 2 else 0.6,
+        "article": 0.3 if doubts else 0.95,
+    }
+    notes = [f"imported although {doubt}" for doubt in doubts]
+    if top.confidence["headline"] < 0.6 and top.runner_up:
+        notes.append(f"headline unsure; the next candidate was {top.runner_up!r}")
     return ImportedArticle(
-        headline=anchor.headline,
+        headline=top.headline,
         source_key=content_key("text", text.encode("utf-8")),
-        pub_date=anchor.pub_date,
+        pub_date=top.pub_date,
         standfirst=content[0],
         body_html=paragraphs_to_html(content[1:]),
         origin=origin,
+        notes=notes,
+        confidence=confidence,
     )
+
+
+def _refuser(origin: str, options: ParseOptions, doubts: list[str]) -> Callable[[str], None]:
+    """Refuse a page that is not an article, or, when told to import anyway, note why not."""
+
+    def refuse(reason: str) -> None:
+        if not options.force:
+            raise ImportParseError(f"not an article: {reason}", where=origin)
+        doubts.append(reason)
+
+    return refuse
+
+
+def _first_line_top(units: list[str]) -> Reading:
+    return Reading(units[0][:200], 0, None, None, {"headline": 0.1, "date": 0.5})
+
+
+def _standfirst_confidence(content: list[str]) -> float:
+    first = content[0]
+    if len(content) > 1 and content[1].startswith(first[:60]):
+        return 0.9  # printed twice: a standfirst repeated as the first paragraph
+    return 0.8 if is_prose(first) or ends_sentence(first) else 0.5
 
 
 def _zone(name: str, origin: str) -> ZoneInfo:
@@ -282,41 +423,22 @@ def _zone(name: str, origin: str) -> ZoneInfo:
         raise ImportParseError(f"unknown time zone {name!r}", where=origin) from None
 
 
-def _refuse_non_article_page(units: list[str], origin: str) -> None:
-    if len(units) > MAX_UNITS:
-        raise ImportParseError(
-            f"the page has more than {MAX_UNITS} paragraphs and lines: not one article",
-            where=origin,
-        )
-    if not any(is_prose(unit) for unit in units):
-        raise ImportParseError(
-            "no paragraph of prose: this looks like a product, contact or index page, "
-            "not an article",
-            where=origin,
-        )
-    if _looks_like_listing(units):
-        raise ImportParseError(
-            "several dated headlines without article text: this looks like a news listing, "
-            "not one article",
-            where=origin,
-        )
-
-
-def _refuse_thin_article(content: list[str], anchor: Anchor, origin: str) -> None:
+def _refuse_thin_article(content: list[str], top: Reading, refuse: Callable[[str], None]) -> None:
     prose = sum(is_prose(unit) for unit in content)
     forms = _form_lines(content)
     if forms >= 3 and forms >= prose:
-        raise ImportParseError(
+        refuse(
             f"more address, price or specification lines ({forms}) than paragraphs of prose "
-            f"({prose}): this looks like a contact or product page, not an article",
-            where=origin,
+            f"({prose}): this looks like a contact or product page"
         )
-    if prose == 0 or (anchor.pub_date is None and prose < 2):
-        raise ImportParseError(
-            "too little article text under the headline: "
-            "an article needs a date and a paragraph, or at least two paragraphs",
-            where=origin,
-        )
+    elif prose == 0:
+        refuse("no paragraph of prose under the headline")
+    elif (
+        top.pub_date is None
+        and prose < 2
+        and not any(len(re.findall(r"[.!?。！？](?:\s|$)", unit)) > 1 for unit in content)
+    ):
+        refuse("no date and no paragraph longer than one sentence")
 
 
 class TextParser:

@@ -42,6 +42,12 @@ class Command(BaseCommand):
             "re-import an article keeps its current status unless this is given.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report only.")
+        parser.add_argument(
+            "--anyway",
+            action="store_true",
+            help="Import text pages the importer refuses as not articles (a listing, a FAQ), "
+            "each with a note saying why it doubted.",
+        )
         add_user_argument(parser)
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
         parser.add_argument(
@@ -60,6 +66,7 @@ class Command(BaseCommand):
             keep_status=options["status"] is None,
             section=options["section"],
             dry_run=options["dry_run"],
+            force=options["anyway"],
         )
         # OutputWrapper is a text stream, which rich writes to.
         console = Console(file=self.stdout, highlight=False, soft_wrap=True)  # type: ignore[arg-type]
@@ -105,7 +112,7 @@ class Command(BaseCommand):
     def _summary(self, report: ImportReport, console: Console, *, dry_run: bool) -> None:
         for item in report.articles:
             date = item.pub_date.isoformat() if item.pub_date else "no date"
-            self.stdout.write(f"would import: {item.headline} ({date})")
+            self.stdout.write(f"would import: {item.headline} ({date}){_unsure(item.confidence)}")
         for label in report.created:
             self.stdout.write(f"created: {label}")
         for label in report.updated:
@@ -122,6 +129,15 @@ class Command(BaseCommand):
             f"{len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.skipped)} skipped, {len(report.failed)} failed"
         )
+
+
+UNSURE_BELOW = 0.6  # the importer's confidence under which an editor should check a field
+
+
+def _unsure(confidence: dict[str, float]) -> str:
+    """ " [check: headline 0.41, date 0.45]" for the fields the importer guessed unsurely."""
+    low = [f"{name} {value:.2f}" for name, value in confidence.items() if value < UNSURE_BELOW]
+    return f" [check: {', '.join(low)}]" if low else ""
 
 
 def _images_json(images) -> dict:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0010_outbox'),
+        ('news', '0011_desk'),
     ]
 
     operations = [

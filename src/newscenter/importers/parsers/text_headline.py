@@ -1,0 +1,216 @@
+"""Which line of a page is the headline: every short title-shaped line above the article text
+is a candidate, described by a few features (a date line under it, its echo in a breadcrumb,
+how far the prose is, whether it starts with a bullet...), scored, and the scores turned into
+a confidence by a softmax over the page's candidates.
+
+The weights are a conditional logit trained on the tuning part of the real pages
+(``bench/headline_model.py`` writes ``text_headline_weights.json``); ``HAND_WEIGHTS`` are the
+rules written before it, kept to compare (``bench/fidelity.py --hand``). Pure, no I/O but the
+one small weights file read at import.
+"""
+
+# Full-width colons below are deliberate: pages use them.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from newscenter.importers.parsers.dates import date_line, dates_in, names_today
+from newscenter.importers.parsers.lines import (
+    cjk_chars,
+    is_byline,
+    is_chrome,
+    is_footer,
+    is_prose,
+    is_stop,
+)
+
+SCAN_UNITS = 80  # the headline sits near the top of the page
+PROSE_AHEAD = 10  # the article's text starts within this many units of its headline
+MAX_PROSE_ABOVE = 6  # past this much prose we are inside the text, not above it
+_CLOSERS = "\"'“”‘’»«)」』】"
+_CATEGORY_PREFIX = re.compile(r"^[^\s:：]{1,12}[:：](?=\S)")  # "國內英語新聞:Headline"
+_KEY_VALUE = re.compile(r"^[^\W\d_][\w .()/-]{0,24}[:：]\s*\S")
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+FEATURES = (
+    "date_next", "date_after", "date_before", "byline_after", "gap", "between", "echo",
+    "prose_before",
+    "symbol_start", "title_case", "key_value", "digits", "first", "exclaims", "glued_date",
+    "long", "short",
+)  # fmt: skip
+HAND_WEIGHTS = {
+    "date_next": 1.0, "date_after": 2.5, "date_before": 1.0, "byline_after": 1.0, "gap": -0.8,
+    "between": -0.6,
+    "echo": 1.5, "prose_before": -1.0, "symbol_start": -3.0, "title_case": 0.8,
+    "key_value": -2.0, "digits": -3.0, "first": 0.3, "exclaims": 0.0, "glued_date": 1.0,
+    "long": -1.0, "short": -0.5,
+}  # fmt: skip
+WEIGHTS_FILE = Path(__file__).with_name("text_headline_weights.json")
+
+
+def _load_weights() -> dict[str, float]:
+    try:
+        data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+        return {name: float(data["weights"][name]) for name in FEATURES}
+    except (OSError, ValueError, KeyError, TypeError):
+        return HAND_WEIGHTS
+
+
+LEARNED_WEIGHTS = _load_weights()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    at: int  # index of the unit
+    text: str  # the headline as it will be saved
+    body_at: int  # the first unit of prose below it
+    features: dict[str, float]
+    glued_date: bool = False  # the unit is "Headline Nov 28, 2023"
+
+
+@dataclass(frozen=True)
+class Choice:
+    candidate: Candidate
+    confidence: float  # the softmax share of the chosen candidate
+    runner_up: str  # the next best, for the report
+
+
+@functools.lru_cache(maxsize=8192)  # asked many times per line
+def title_shaped(text: str) -> bool:
+    """Short, substantial, not ending like a sentence or a label; not furniture."""
+    if not 4 <= len(text) <= 200 or text.rstrip(_CLOSERS).endswith(
+        (".", "。", ":", "：", ",", ";")
+    ):
+        return False
+    words = len(text.split())
+    if words > 30 or (words < 2 and cjk_chars(text) < 4):
+        return False
+    return not (is_chrome(text) or is_byline(text) or is_stop(text) or is_footer(text))
+
+
+@functools.lru_cache(maxsize=8192)  # asked many times per line
+def is_meta(unit: str) -> bool:
+    """A date line, a byline, "Nov 28", "10:30", "3 min read": between headline and text."""
+    if is_byline(unit) or (not is_prose(unit) and len(unit) <= 220 and dates_in(unit)):
+        return True
+    short = len(unit) <= 40 and len(unit.split()) <= 5
+    return short and any(ch.isdigit() for ch in unit)
+
+
+def candidates(units: list[str]) -> list[Candidate]:
+    found: list[Candidate] = []
+    prose_seen = 0
+    for at, unit in enumerate(units[:SCAN_UNITS]):
+        if prose_seen > MAX_PROSE_ABOVE:
+            break
+        prose_seen += is_prose(unit)
+        text, glued = _candidate_text(unit)
+        if text is None:
+            continue
+        body_at = _prose_below(units, at)
+        if body_at is not None:
+            found.append(Candidate(at, text, body_at, {}, glued))
+    return [_described(c, units, index, found) for index, c in enumerate(found)]
+
+
+def _candidate_text(unit: str) -> tuple[str | None, bool]:
+    line = date_line(unit)
+    if line is not None:
+        return (
+            (line.headline, True)
+            if line.headline and title_shaped(line.headline)
+            else (None, False)
+        )
+    if is_prose(unit) or is_meta(unit):
+        return None, False
+    text = _CATEGORY_PREFIX.sub("", unit, count=1)
+    return (text, False) if title_shaped(text) else (None, False)
+
+
+def _prose_below(units: list[str], at: int) -> int | None:
+    for below in range(at + 1, min(at + 1 + PROSE_AHEAD, len(units))):
+        if is_prose(units[below]):
+            return below
+        if is_stop(units[below]):
+            return None
+    return None
+
+
+def _described(
+    candidate: Candidate, units: list[str], index: int, all_: list[Candidate]
+) -> Candidate:
+    at, text, body_at = candidate.at, candidate.text, candidate.body_at
+    between = units[at + 1 : body_at]
+    words = _LETTER_WORD.findall(text)
+    features = {
+        "date_next": float(candidate.glued_date or _date_next(units, at)),
+        "date_after": float(candidate.glued_date or any(_dated(u) for u in between[:4])),
+        "date_before": float(any(_dated(u) for u in units[max(at - 2, 0) : at])),
+        "byline_after": float(any(is_byline(u) for u in between[:4])),
+        "gap": float(min(sum(not (is_meta(u) or is_chrome(u)) for u in between), 5)),
+        "between": float(sum(c.at > at and c.at < body_at for c in all_)),
+        "echo": float(_echoed(text, units, at)),
+        "prose_before": float(any(is_prose(u) for u in units[:at])),
+        "symbol_start": float(not (text[0].isalnum() or text[0] in "\"'“‘¿¡(")),
+        "title_case": sum(w[0].isupper() for w in words) / len(words) if words else 0.0,
+        "key_value": float(bool(_KEY_VALUE.match(text))),
+        "digits": sum(ch.isdigit() for ch in text) / len(text),
+        "first": float(index == 0),
+        "exclaims": float(text.rstrip(_CLOSERS).endswith(("!", "?", "！", "？"))),
+        "glued_date": float(candidate.glued_date),
+        "long": float(len(text.split()) > 20),
+        "short": float(len(text.split()) < 3 and cjk_chars(text) < 4),
+    }
+    return Candidate(at, text, body_at, features, candidate.glued_date)
+
+
+def _date_next(units: list[str], at: int) -> bool:
+    """A date line right under the headline, or under a byline right under it."""
+    for unit in units[at + 1 : at + 3]:
+        if _dated(unit):
+            return True
+        if not is_byline(unit):
+            return False
+    return False
+
+
+@functools.lru_cache(maxsize=8192)  # asked many times per line
+def _dated(unit: str) -> bool:
+    return (
+        not is_prose(unit) and len(unit) <= 220 and bool(dates_in(unit)) and not names_today(unit)
+    )
+
+
+def _echoed(text: str, units: list[str], at: int) -> bool:
+    """The same words elsewhere on a short line: a breadcrumb's last crumb, the page title."""
+    if len(text) < 8:
+        return False
+    return any(
+        index != at and len(unit) <= 300 and not is_prose(unit) and text in unit
+        for index, unit in enumerate(units[:SCAN_UNITS])
+    )
+
+
+def score(candidate: Candidate, weights: dict[str, float]) -> float:
+    return sum(weights.get(name, 0.0) * value for name, value in candidate.features.items())
+
+
+def choose(found: list[Candidate], weights: dict[str, float] | None = None) -> Choice | None:
+    if not found:
+        return None
+    weights = LEARNED_WEIGHTS if weights is None else weights
+    scores = [score(c, weights) for c in found]
+    top = max(scores)
+    shares = [math.exp(s - top) for s in scores]
+    total = sum(shares)
+    order = sorted(range(len(found)), key=lambda i: -scores[i])
+    best = order[0]
+    runner_up = found[order[1]].text if len(order) > 1 else ""
+    return Choice(found[best], shares[best] / total, runner_up)
