@@ -125,13 +125,13 @@ def totals(dimension: str, span: Period, figures: Figures | None = None) -> dict
         .order_by()
     )
     for row in stored:
-        figures = out[row["value"]]
-        figures[0] += row["views_"]
-        figures[1] += row["visitors_"]
+        pair = out[row["value"]]
+        pair[0] += row["views_"]
+        pair[1] += row["visitors_"]
     for total in _live(span, [dimension]):
-        figures = out[total.value]
-        figures[0] += total.views
-        figures[1] += total.visitors
+        pair = out[total.value]
+        pair[0] += total.views
+        pair[1] += total.visitors
     return dict(out)
 
 
