@@ -213,7 +213,10 @@ def _reader(base: str, stats: Stats, stop: threading.Event, seed: float) -> None
 def _kill_one(supervisor: int, rng: random.Random) -> str:
     children = workers_of(supervisor)  # granian's main process and the worker
     server_processes = [pid for child in children for pid in workers_of(child)]
-    worker = [pid for pid in children if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    # The background worker is `python -m newscenter worker`; granian's main process has
+    # "--workers" among its arguments, so a substring would match it too.
+    worker = [pid for pid in children
+              if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")]  # fmt: skip
     if worker and (rng.random() < 0.5 or not server_processes):
         os.kill(worker[0], signal.SIGKILL)
         return "worker killed"

@@ -185,3 +185,30 @@ def test_serve_killed_takes_its_server_and_worker_with_it_and_restarts_without_c
     finally:
         second.terminate()
         assert second.wait(timeout=60) == 0
+
+
+@pytest.mark.slow
+def test_granian_killed_under_serve_is_started_again(tmp_path):
+    """A `kill -9` of granian's main process (a crash, the OOM killer) leaves the site down
+    only for a moment: serve starts granian again and the worker keeps running."""
+    port = free_port()
+    env = env_with_data_dir(tmp_path, NEWSCENTER_HTTPS="false")
+    subprocess.run([*NEWSCENTER, "setup"], env=env, check=True, capture_output=True)
+    command = [*NEWSCENTER, "serve", "--port", str(port), "--workers", "1", "--no-access-log"]
+    serve = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        _get_when_up(f"http://127.0.0.1:{port}/news/", timeout=300)
+        time.sleep(11)  # past serving.SERVED_FOR: a granian that served is started again
+        granian = [pid for pid in _descendants(serve.pid)
+                   if b"granian" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                   and int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                   == serve.pid]  # fmt: skip
+        assert len(granian) == 1, granian
+        os.kill(granian[0], signal.SIGKILL)
+        assert _get_when_up(f"http://127.0.0.1:{port}/news/", timeout=300).status == 200
+        assert serve.poll() is None
+        assert granian[0] not in _descendants(serve.pid)
+    finally:
+        serve.terminate()
+        assert serve.wait(timeout=60) == 0

@@ -2,8 +2,9 @@
 
 The two run as children of this process, which passes signals on: SIGTERM and SIGINT stop
 both, SIGHUP makes granian respawn its workers one by one (new code, no dropped connection)
-and restarts the worker. A worker that dies is started again; when granian ends, so does the
-worker, and this process exits with granian's status.
+and restarts the worker. A worker that dies is started again, and so is granian when it ends
+unasked after serving for a while (a `kill -9` of its main process, say); granian ending at
+once (a port in use, a broken setting) ends this process with granian's status.
 
 Stopping is bounded: granian's workers get WORKERS_KILL_TIMEOUT to finish, and whatever of
 granian's process group still runs STOP_GRACE after the signal is killed (a granian worker can
@@ -23,6 +24,7 @@ import time
 from collections.abc import Sequence
 
 RESTART_PAUSE = 1.0  # seconds before a worker that died is started again
+SERVED_FOR = 10.0  # seconds granian must have run to be started again when it ends unasked
 WORKERS_KILL_TIMEOUT = 20  # seconds granian gives a worker to stop before killing it
 STOP_GRACE = 30.0  # seconds after SIGTERM before what is left is killed
 PR_SET_PDEATHSIG = 1
@@ -68,26 +70,36 @@ class Supervisor:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._stop)
         signal.signal(signal.SIGHUP, self._reload)
-        # granian leads a process group of its own, so that what it leaves can be killed.
-        self.server = subprocess.Popen(
-            self.server_argv, process_group=0, preexec_fn=_die_with_parent
-        )
+        server, started = self._start_server()
         self._start_worker()
         while True:
-            code = self.server.poll()
+            code = server.poll()
             if code is not None:
+                self._kill_group(server.pid)  # workers granian left behind, if any
+                if not self.stopping and time.monotonic() - started >= SERVED_FOR:
+                    print(f"The server ended unasked (status {code}): starting it again.",
+                          file=sys.stderr)  # fmt: skip
+                    time.sleep(RESTART_PAUSE)
+                    server, started = self._start_server()
+                    continue
                 self._end_worker()
-                self._kill_group(self.server.pid)  # workers granian left behind, if any
                 if not self.stopping:
                     print(f"The server ended unasked (status {code}).", file=sys.stderr)
                 return code
             if time.monotonic() > self.stop_deadline:
                 print("The server did not stop in time: killing it.", file=sys.stderr)
-                self._kill_group(self.server.pid)
+                self._kill_group(server.pid)
             if self.worker is not None and self.worker.poll() is not None and not self.stopping:
                 time.sleep(RESTART_PAUSE)
                 self._start_worker()
             time.sleep(0.2)
+
+    def _start_server(self) -> tuple[subprocess.Popen, float]:
+        # granian leads a process group of its own, so that what it leaves can be killed.
+        self.server = subprocess.Popen(
+            self.server_argv, process_group=0, preexec_fn=_die_with_parent
+        )
+        return self.server, time.monotonic()
 
     def _start_worker(self) -> None:
         if self.worker_argv is not None and not self.stopping:
