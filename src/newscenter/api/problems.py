@@ -21,6 +21,7 @@ PROBLEMS = {
     "method-not-allowed": (405, "Method not allowed"),
     "conflict": (409, "Conflict"),
     "too-large": (413, "The request is too large"),
+    "unsupported-media-type": (415, "The body is not in a type this operation reads"),
     "rate-limited": (429, "Too many requests"),
 }
 
