@@ -173,4 +173,4 @@ def secret_page(model_admin, request, obj, *, secret: str, what: str, use: str, 
         "use": use,
         "kept": kept,
     }
-    return TemplateResponse(request, "admin/desk/secret.html", context)
+    return TemplateResponse(request, "admin/desk/shown_once.html", context)
