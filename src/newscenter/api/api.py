@@ -79,7 +79,12 @@ class NewsAPI(NinjaAPI):
         if declared.isdigit() and int(declared) > cap:
             raise Problem("too-large", f"the body is {int(declared)} bytes; at most {cap}")
         kind = request.content_type or ""
-        if declared not in ("", "0") and not _is_json(kind) and kind != "multipart/form-data":
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and declared not in ("", "0")
+            and not _is_json(kind)
+            and kind != "multipart/form-data"
+        ):
             # A body says it is JSON (or a form, for uploads): text/plain is what a page
             # elsewhere may send without asking first, and a guessed type surprises parsers.
             raise Problem(
