@@ -37,7 +37,9 @@ class Corpus:
         from newscenter.news import services
         from newscenter.news.policy import SYSTEM
 
-        self.sections = [services.section_get_or_create(name=name) for name in SECTIONS]
+        self.sections = [
+            services.section_get_or_create(name=name, acting_user=SYSTEM) for name in SECTIONS
+        ]
         start = timezone.now() - dt.timedelta(days=5 * 365)
         step = dt.timedelta(days=5 * 365) / count
         for first in range(0, count, BATCH):

@@ -421,29 +421,6 @@ def _user_manage_cli(actor: Actor, case: str) -> bool:
     return get_user_model().objects.filter(username=name).exists()
 
 
-@register("webhook.manage", "api")
-def _webhook_manage_api(actor: Actor, case: str) -> bool:
-    """Done when the endpoint the actor's own token asked for exists."""
-    from newscenter.api import tokens
-    from newscenter.webhooks.models import Endpoint
-    from tests.conftest import https_client
-
-    try:
-        _, secret = tokens.token_create(
-            user=actor.user, acting_user=actor.user, label="matrix", scopes=["webhooks:manage"]
-        )
-    except ValueError:  # no newsroom role: no token at all
-        return False
-    url = f"https://hooks.example.com/{actor.role or 'none'}"
-    https_client().post(
-        "/api/v1/webhooks",
-        {"url": url, "events": ["article.published"]},
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}"},
-    )
-    return Endpoint.objects.filter(url=url).exists()
-
-
 @register("analytics.view", "admin")
 def _analytics_view_admin(actor: Actor, case: str) -> bool:
     """A read: done when the Analytics page shows its figures."""

@@ -3,7 +3,7 @@
 import pytest
 
 from newscenter.news import policy
-from tests import policy_matrix
+from tests import policy_matrix, policy_matrix_api  # noqa: F401  (the API's attempts)
 from tests.builders import make_user
 from tests.conftest import https_client, staff_login
 

@@ -109,3 +109,24 @@ def committed(django_capture_on_commit_callbacks):
             return write(*args, **kwargs)
 
     return run
+
+
+def failing_for_five_days(committed) -> None:
+    """An article published each day for five days and a round of deliveries after each, on a
+    frozen clock: with a receiver failing throughout, its endpoint is then turned off."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from newscenter.webhooks import delivery
+    from tests.builders import make_article
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        committed(make_article)
+        delivery.run_due()
+        for day in range(1, 6):
+            clock.move_to(start + dt.timedelta(days=day, minutes=1))
+            committed(make_article)
+            delivery.run_due()

@@ -20,6 +20,7 @@ from newscenter.webhooks import delivery
 from newscenter.webhooks import services as webhooks
 from newscenter.webhooks.models import Attempt, Delivery, Endpoint, Message
 from tests.builders import make_article
+from tests.webhooks.conftest import failing_for_five_days
 
 pytestmark = pytest.mark.django_db
 
@@ -233,14 +234,7 @@ def test_429_with_retry_after_waits_as_long_as_asked(receiver, endpoint, committ
 def test_an_endpoint_failing_for_five_days_is_disabled(receiver, endpoint, committed):
     made, _ = endpoint
     receiver.answering(502)
-    start = timezone.now()
-    with time_machine.travel(start, tick=False) as clock:
-        committed(make_article)
-        delivery.run_due()
-        for day in range(1, 6):
-            clock.move_to(start + dt.timedelta(days=day, minutes=1))
-            committed(make_article)
-            delivery.run_due()
+    failing_for_five_days(committed)
     made.refresh_from_db()
     assert not made.active
     assert "5 days" in made.disabled_reason

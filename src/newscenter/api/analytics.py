@@ -54,7 +54,7 @@ class ArticleFigures(Schema):
     visitors: int
 
 
-class ArticleList(Schema):
+class ArticleFiguresList(Schema):
     start: dt.date
     end: dt.date
     items: list[ArticleFigures]
@@ -128,7 +128,7 @@ def summary(request, range_: str | None = RANGE, start: str | None = START,
     return {"summary": reports.summary(span), "series": reports.series(span)}
 
 
-@router.get("/analytics/articles/", response=ArticleList, auth=TOKEN,
+@router.get("/analytics/articles/", response=ArticleFiguresList, auth=TOKEN,
             summary="The most read articles: path, views, visitors")  # fmt: skip
 def articles(request, range_: str | None = RANGE, start: str | None = START,
              end: str | None = END, limit: int = Query(50, ge=1, le=1000)):  # fmt: skip

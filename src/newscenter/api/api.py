@@ -14,6 +14,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -23,6 +24,7 @@ from ninja.parser import Parser
 from newscenter.api import analytics, articles, catalogue, imports, lookup, problems, webhooks
 from newscenter.api.http import finish
 from newscenter.api.problems import Problem
+from newscenter.news.services import images
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,11 @@ ERRORS = {
 }
 
 
+# A multipart body (an image upload) may be this much larger than the largest image the
+# library takes: the form's other fields and its boundaries.
+FORM_OVERHEAD = 1024 * 1024
+
+
 class EmptyIsNothing(Parser):
     """An empty body is an empty object: a POST with nothing to say (rotate, ping) is not
     "unreadable", and a body that is required still gets its missing fields named."""
@@ -44,12 +51,48 @@ class EmptyIsNothing(Parser):
     def parse_body(self, request):
         if not request.body.strip():
             return {}
-        if request.content_type == "multipart/form-data" and not request.POST and not request.FILES:
+        if request.content_type == "multipart/form-data" and _empty_form(request):
             return {}  # a form with no fields at all: what test clients and some tools send
+        if not _is_json(request.content_type):
+            raise ValueError("not JSON")  # ninja answers 400, "Cannot parse request body"
         return super().parse_body(request)
 
 
+def _is_json(kind: str) -> bool:
+    return kind == "application/json" or kind.endswith("+json")
+
+
+def _empty_form(request) -> bool:
+    try:
+        return not request.POST and not request.FILES
+    except MultiPartParserError:
+        return False
+
+
 class NewsAPI(NinjaAPI):
+    def create_temporal_response(self, request) -> HttpResponse:
+        """Called once the caller is known and before the body is read: a body larger than
+        anything an operation takes is refused by its declared length, before a byte of it
+        is parsed or spooled to disk (Django's own cap leaves out uploaded files)."""
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        cap = images.MAX_BYTES + FORM_OVERHEAD
+        if declared.isdigit() and int(declared) > cap:
+            raise Problem("too-large", f"the body is {int(declared)} bytes; at most {cap}")
+        kind = request.content_type or ""
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and declared not in ("", "0")
+            and not _is_json(kind)
+            and kind != "multipart/form-data"
+        ):
+            # A body says it is JSON (or a form, for uploads): text/plain is what a page
+            # elsewhere may send without asking first, and a guessed type surprises parsers.
+            raise Problem(
+                "unsupported-media-type",
+                f"send the body as application/json, not {kind or 'untyped'}",
+            )
+        return super().create_temporal_response(request)
+
     def create_response(self, request, data: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().create_response(request, data, *args, **kwargs)
         articles.link_header(request, response)
@@ -65,7 +108,10 @@ class NewsAPI(NinjaAPI):
             for operation in operations.values():
                 if operation.pop("x-token-optional", False):
                     operation["security"] = [{"TokenAuth": []}, {}]
-                for status, description in ERRORS.items():
+                errors = dict(ERRORS)
+                if "requestBody" in operation:
+                    errors["415"] = "The body is not JSON (or, for uploads, a form)."
+                for status, description in errors.items():
                     operation["responses"].setdefault(
                         status,
                         {

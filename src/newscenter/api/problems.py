@@ -21,6 +21,7 @@ PROBLEMS = {
     "method-not-allowed": (405, "Method not allowed"),
     "conflict": (409, "Conflict"),
     "too-large": (413, "The request is too large"),
+    "unsupported-media-type": (415, "The body is not in a type this operation reads"),
     "rate-limited": (429, "Too many requests"),
 }
 
@@ -63,6 +64,8 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     """pydantic's and ninja's errors as ``{"field": "body.headline", "message": ...}``."""
     found = []
     for error in errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "data")
+        ]
         found.append({"field": ".".join(location) or "request", "message": error.get("msg", "")})
     return found

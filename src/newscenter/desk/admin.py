@@ -7,5 +7,7 @@ from newscenter.desk import (  # noqa: F401  (imported to register)
     media,
     site_settings,
     taxonomy,
+    tokens,
     users,
+    webhooks,
 )

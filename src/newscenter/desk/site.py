@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,18 @@ class NewsroomAdminSite(AdminSite):
         user = request.user
         is_verified = getattr(user, "is_verified", None)
         return super().has_permission(request) and callable(is_verified) and is_verified()
+
+    def index(self, request, extra_context=None):
+        """The desk's front page, with the unread notifications of whoever opens it (an
+        article submitted or returned, an import's images, a webhook endpoint turned off)."""
+        from newscenter.news.models import Notification  # imports models
+        from newscenter.news.services.desk import notifications_read
+
+        if request.method == "POST" and "notifications_read" in request.POST:
+            notifications_read(acting_user=request.user)
+            return redirect(reverse("admin:index"))
+        unread = Notification.objects.filter(user=request.user, read=False)[:20]
+        return super().index(request, {"notifications": unread, **(extra_context or {})})
 
     @method_decorator(never_cache)
     def login(self, request, extra_context=None):

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -32,6 +33,7 @@ from django.utils import timezone
 from newscenter import fetching
 from newscenter.news.audit import audit_record
 from newscenter.news.policy import SYSTEM
+from newscenter.news.services.desk import notify
 from newscenter.webhooks import events, signing
 from newscenter.webhooks.models import Attempt, Delivery, Endpoint, Message
 
@@ -289,6 +291,13 @@ def _disable(endpoint: Endpoint, reason: str, *, at: dt.datetime) -> None:
     if changed:
         endpoint.active, endpoint.disabled_reason = False, reason
         audit_record(actor=SYSTEM, action="webhook.disabled", target=endpoint, reason=reason)
+        owner = Endpoint.objects.filter(pk=endpoint.pk).values_list("owner", flat=True).first()
+        if owner is not None:
+            notify(
+                users=[get_user_model()(pk=owner)],
+                text=f"Webhook endpoint {endpoint.url} was turned off. {reason} "
+                "Its deliveries wait until it is turned on again.",
+            )
         logger.warning("webhook endpoint %s disabled: %s", endpoint.url, reason)
 
 

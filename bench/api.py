@@ -1,0 +1,232 @@
+"""The JSON API's article list and detail at growing corpus sizes, and webhook throughput.
+
+    .venv/bin/python bench/api.py [--sizes 10000,1000000] [--repetitions 200] [--events 1000]
+
+For each size, a throw-away SQLite site filled with the newsroom corpus (bench/newsroom.py's
+articles, sections, tags, authors and images, through plain INSERTs checked against the
+services' derivation; no search index, which these endpoints do not read), each in a process
+of its own. Each operation goes through Django's test client (routing, auth, the view, its
+queries, JSON; no network), as bench/dbcost.py times pages: p50, p99, time in SQL, queries.
+Equal figures across sizes show an operation's cost does not grow with the corpus.
+
+Webhooks: ``--events`` published articles become messages (the outbox's consumer, as
+``newscenter worker`` runs it), then the worker's rounds (``delivery.run_due``, its threads)
+deliver them, signed, to a receiver on 127.0.0.1 answering 204: events delivered a second.
+Compare figures only within one run on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    args = _arguments()
+    if args.one is not None:
+        print(json.dumps(_one(args.one, args)))
+        return
+    results = {size: _in_process(size, args) for size in args.sizes}
+    _table(results, args)
+
+
+def _arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")],
+                        default=[10_000])  # fmt: skip
+    parser.add_argument("--repetitions", type=int, default=200)
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds per operation, at most")
+    parser.add_argument("--events", type=int, default=1000, help="0: no webhook figures")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size, in this process
+    return parser.parse_args()
+
+
+def _in_process(size: int, args) -> dict:
+    command = [sys.executable, __file__, "--one", str(size), "--repetitions",
+               str(args.repetitions), "--budget", str(args.budget),
+               "--events", str(args.events if size == min(args.sizes) else 0)]  # fmt: skip
+    print(f"{size:,} articles: filling and measuring ...", file=sys.stderr, flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _one(size: int, args) -> dict:
+    os.environ.update(
+        NEWSCENTER_API_ANONYMOUS_RATE_LIMIT="100000000",  # the limits are not what is timed
+        NEWSCENTER_API_RATE_LIMIT="100000000",
+        NEWSCENTER_FETCH_ALLOW_PRIVATE="true",  # the receiver is on loopback
+    )
+    sys.path.insert(0, str(HERE))
+    from throwaway import throwaway_site
+
+    data_dir = Path(tempfile.mkdtemp(prefix="newscenter-bench-api-"))
+    throwaway_site(data_dir)
+    started = time.perf_counter()
+    _fill(size)
+    filled = time.perf_counter() - started
+    import dbcost
+
+    result = {
+        "fill_s": round(filled, 1),
+        "operations": dbcost.measure(_paths(), args.repetitions, args.budget),
+    }
+    if args.events:
+        result["webhooks"] = _webhooks(args.events)
+    return result
+
+
+def _fill(size: int) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from newsroom import Newsroom, _bulk_loading, fill_raw
+
+    newsroom = Newsroom(seed=size)
+    newsroom.prepare()
+    end = timezone.now() - dt.timedelta(minutes=1)
+    start = end - dt.timedelta(days=5 * 365)
+    with _bulk_loading():
+        fill_raw(newsroom, size, start, (end - start) / size)
+
+
+def _paths() -> dict[str, str]:
+    """An address per operation, aimed at the middle of the corpus where it matters."""
+    from newscenter.api import listing
+    from newscenter.news.models import Article
+
+    public = Article.objects.published().order_by("-pub_date", "-id")
+    count = public.count()
+    middle = public[count // 2]
+    oldest = public.last()
+    return {
+        "list, page 1": "/api/v1/articles?limit=20",
+        "list, page 1, fields=": "/api/v1/articles?limit=20&fields=id,headline,url",
+        "list, mid-corpus page (cursor)": "/api/v1/articles?limit=20&cursor="
+        + listing.newest_cursor(middle),
+        "list, a section": "/api/v1/articles?limit=20&section=company-news",
+        "detail, newest": f"/api/v1/articles/{public.first().pk}",
+        "detail, mid-corpus": f"/api/v1/articles/{middle.pk}",
+        "detail, oldest": f"/api/v1/articles/{oldest.pk}",
+        "by path, mid-corpus": f"/api/v1/articles/by-path?path={middle.get_absolute_url()}",
+    }
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    count = 0
+    lock = threading.Lock()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with _Receiver.lock:
+            _Receiver.count += 1
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _webhooks(events: int) -> dict:
+    from django.conf import settings
+
+    from newscenter.cli import worker
+    from newscenter.news.policy import SYSTEM
+    from newscenter.webhooks import delivery, services
+    from newscenter.webhooks.models import Delivery, Message
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    services.endpoint_create(
+        acting_user=SYSTEM, url=f"http://127.0.0.1:{server.server_port}/hooks",
+        events=["article.published"],
+    )  # fmt: skip
+    worker.catch_up()  # the corpus's own changes are behind us
+    Message.objects.all().delete()
+    _published(events)
+    started = time.perf_counter()
+    worker.catch_up()
+    made = time.perf_counter() - started
+    assert Message.objects.count() == events, Message.objects.count()
+    started = time.perf_counter()
+    while Delivery.objects.exclude(state=Delivery.State.DELIVERED).exists() or not (
+        Delivery.objects.exists()
+    ):
+        delivery.run_due(limit=200)
+    sent = time.perf_counter() - started
+    server.shutdown()
+    assert _Receiver.count == events, _Receiver.count
+    return {
+        "events": events,
+        "outbox_to_messages_s": round(made, 2),
+        "delivery_s": round(sent, 2),
+        "events_per_s": round(events / sent, 1),
+        "concurrency": settings.NEWSCENTER_WEBHOOK_CONCURRENCY,
+    }
+
+
+def _published(count: int) -> None:
+    """``count`` articles published now, in batches, as an import of dated items would."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from newscenter.news import services
+    from newscenter.news.policy import SYSTEM
+    from newscenter.news.services import NewArticle
+
+    when = timezone.now() - dt.timedelta(seconds=30)
+    for first in range(0, count, 500):
+        services.article_bulk_create(acting_user=SYSTEM, new=[
+            NewArticle(fields={
+                "headline": f"Kesselmark service bulletin {n}", "body": "<p>Bulletin.</p>",
+                "status": "published", "pub_date": when,
+            })
+            for n in range(first, min(count, first + 500))
+        ])  # fmt: skip
+
+
+def _table(results: dict, args) -> None:
+    sizes = sorted(results)
+    print(f"\nJSON API through Django's test client, {args.repetitions} requests each "
+          "(page cache not involved; SQLite)\n")  # fmt: skip
+    head = "| operation | queries | " + " | ".join(
+        f"{size:,}: p50 / p99 ms (SQL p50)" for size in sizes
+    )
+    print(head + " |")
+    print("|---|---|" + "---|" * len(sizes))
+    for name in results[sizes[0]]["operations"]:
+        cells = []
+        for size in sizes:
+            o = results[size]["operations"][name]
+            cells.append(f"{o['p50_ms']:.1f} / {o['p99_ms']:.1f} ({o['sql_p50_ms']:.1f})")
+        queries = results[sizes[0]]["operations"][name]["queries"]
+        print(f"| {name} | {queries} | " + " | ".join(cells) + " |")
+    print("\nFill: " + ", ".join(f"{s:,} articles in {results[s]['fill_s']} s" for s in sizes))
+    for size in sizes:
+        hooks = results[size].get("webhooks")
+        if hooks:
+            print(
+                f"\nWebhooks ({size:,}-article site): {hooks['events']} article.published "
+                f"events made into messages in {hooks['outbox_to_messages_s']} s, delivered "
+                f"signed to a receiver on 127.0.0.1 in {hooks['delivery_s']} s: "
+                f"{hooks['events_per_s']} events/s ({hooks['concurrency']} at once)"
+            )
+
+
+if __name__ == "__main__":
+    main()
