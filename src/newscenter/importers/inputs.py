@@ -50,7 +50,8 @@ def _wanted(child: Path, folder: Path) -> bool:
     parts = child.relative_to(folder).parts
     if any(part.startswith(".") for part in parts) or IGNORED_FOLDERS & set(parts[:-1]):
         return False
-    if child.suffix.lower() not in FOLDER_SUFFIXES or child.name.lower() in IGNORED_FILES:
+    name = child.name.lower().removesuffix(".gz")  # read decompressed: "page.html.gz" is a page
+    if Path(name).suffix not in FOLDER_SUFFIXES or name in IGNORED_FILES:
         return False
     # A link may point anywhere on the server: only follow those that stay inside the folder.
     return child.is_file() and child.resolve().is_relative_to(folder.resolve())

@@ -24,6 +24,7 @@ from newscenter.importers.parsers.base import (
     ParseOptions,
     Parser,
     SkippedItem,
+    decompressed,
 )
 from newscenter.news import publishing, services
 from newscenter.news.changes import announce
@@ -47,7 +48,13 @@ class Source:
     path: Path | None = None
 
     def open(self) -> BinaryIO:
-        return self.path.open("rb") if self.path is not None else io.BytesIO(self.data or b"")
+        """The input's bytes; decompressed when it is gzipped (``.html.gz``, a gzip magic)."""
+        raw = self.path.open("rb") if self.path is not None else io.BytesIO(self.data or b"")
+        try:
+            return decompressed(raw, origin=self.name)
+        except BaseException:
+            raw.close()
+            raise
 
     def head(self) -> bytes:
         with self.open() as stream:
@@ -196,8 +203,8 @@ def parser_for(source: Source, format_name: str) -> Parser:
     head = source.head()
     if not head.strip():
         raise ImportParseError("the file is empty", where=source.name)
-    if format_name == "auto":
-        return detect_parser(head, filename=source.name)
+    if format_name == "auto":  # "page.html.gz" is read decompressed, so named "page.html"
+        return detect_parser(head, filename=source.name.removesuffix(".gz"))
     return get_parser(format_name)
 
 

@@ -10,11 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, NoReturn, Protocol
 
 HEAD_BYTES = 64 * 1024  # what format detection sees of a file
+GZIP_MAGIC = b"\x1f\x8b"
+# A gzipped input is read decompressed, under the parsers' own byte caps, and never past these:
+GUNZIP_MAX_BYTES = 256 * 1024 * 1024  # a whole WordPress export, decompressed
+GUNZIP_MAX_RATIO = 100  # text and markup compress 5-20 times; a bomb thousands of times
+GUNZIP_RATIO_AFTER = 1024 * 1024  # small inputs may compress well; the ratio counts past this
+_GUNZIP_CHUNK = 64 * 1024
 
 Input = bytes | BinaryIO  # small inputs as bytes; files as streams so large ones stay on disk
 
@@ -97,10 +104,85 @@ def as_stream(source: Input) -> BinaryIO:
 
 def read_capped(source: Input, limit: int, *, origin: str) -> bytes:
     """All of a small input, refusing it (before reading more) once it passes ``limit`` bytes."""
-    data = as_stream(source).read(limit + 1)
+    stream = as_stream(source)
+    data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ImportParseError(f"larger than the limit of {limit:,} bytes", where=origin)
+        gunzipped = isinstance(getattr(stream, "raw", None), Gunzipped)
+        unpacked = " once decompressed: refused as a compression bomb would be" if gunzipped else ""
+        raise ImportParseError(f"larger than the limit of {limit:,} bytes{unpacked}", where=origin)
     return data
+
+
+def decompressed(stream: BinaryIO, *, origin: str) -> BinaryIO:
+    """``stream``, or its decompressed bytes when it starts with the gzip magic (``.html.gz``)."""
+    start = stream.read(len(GZIP_MAGIC))
+    stream.seek(0)
+    if start != GZIP_MAGIC:
+        return stream
+    return io.BufferedReader(Gunzipped(stream, origin=origin), _GUNZIP_CHUNK)  # whole reads
+
+
+class Gunzipped(io.RawIOBase):
+    """A gzip stream read decompressed, a chunk at a time, refusing bombs as it goes.
+
+    Memory stays at one chunk whatever the input; a parser's own cap (read_capped) stops a
+    single page at its limit, and :data:`GUNZIP_MAX_BYTES` and :data:`GUNZIP_MAX_RATIO` stop a
+    small file that unpacks into a huge one before it is all unpacked.
+    """
+
+    def __init__(self, raw: BinaryIO, *, origin: str) -> None:
+        super().__init__()
+        self.raw, self.origin = raw, origin
+        self.inflater = zlib.decompressobj(wbits=31)  # gzip header and trailer checked
+        self.pending = b""  # compressed bytes not yet decompressed
+        self.read_in = self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self.raw.close()
+        super().close()
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._next(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _next(self, size: int) -> bytes:
+        while True:
+            if not self.pending and not self.inflater.eof:
+                self.pending = self.raw.read(_GUNZIP_CHUNK)
+                self.read_in += len(self.pending)
+                if not self.pending:
+                    self._fail("the gzip data is truncated: it ends before its last block")
+            if self.inflater.eof:
+                rest = self.inflater.unused_data
+                if not rest.strip(b"\x00"):
+                    return b""  # the end (a tape-style zero padding is no further member)
+                self.inflater, self.pending = zlib.decompressobj(wbits=31), rest  # next member
+            try:
+                data = self.inflater.decompress(self.pending, max(1, size))
+            except zlib.error as exc:
+                self._fail(f"the gzip data is damaged ({exc})")
+            self.pending = self.inflater.unconsumed_tail
+            if data:
+                self._count(len(data))
+                return data
+
+    def _count(self, size: int) -> None:
+        self.given += size
+        if self.given > GUNZIP_MAX_BYTES:
+            self._fail(f"the gzip file unpacks to more than {GUNZIP_MAX_BYTES:,} bytes")
+        if self.given > GUNZIP_RATIO_AFTER and self.given > GUNZIP_MAX_RATIO * self.read_in:
+            self._fail(
+                f"the gzip file unpacks to more than {GUNZIP_MAX_RATIO} times its size: refused "
+                "as a compression bomb (a page or export compresses 5 to 20 times)"
+            )
+
+    def _fail(self, message: str) -> NoReturn:
+        raise ImportParseError(message, where=self.origin)
 
 
 def content_key(prefix: str, data: bytes) -> str:

@@ -12,6 +12,7 @@ tree, and pass its output through the one sanitiser.
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -43,8 +44,18 @@ MAX_ELEMENTS = 10_000  # after scripts, styles and SVG are dropped; article page
 MAX_ATTRIBUTES = 500
 MAX_TEXT_CHARS = 500_000  # a long report is 100,000
 FULL_EXTRACTION_ELEMENTS = 3_000  # larger trees skip the quadratic comparison
+# The default-mode run beside the precise one, on pages up to this size (the benchmark's 181
+# real pages have at most 1,538 elements and 91,282 characters once scripts are dropped).
+SECOND_RUN_ELEMENTS = 2_000
+SECOND_RUN_CHARS = 150_000
 MIN_WORDS = 40
 PARAGRAPH_WORDS = 25  # an article has at least one paragraph this long; teasers do not
+# ... or, short-form (results, standings), several sentences or a table of data rows.
+SENTENCE_WORDS = 8
+SHORT_FORM_SENTENCES = 4
+TABLE_ROWS = 5
+LEDE_WORDS = 4  # a standfirst of more words that starts the body is the lede again
+PRECISE_SHARE = 0.9  # of the default run's words the precise run must keep to be chosen
 ORIGINAL_CHARS = 200_000
 CHARSET_SNIFF_BYTES = 8192  # browsers look at 1,024; saved pages often start with a long comment
 SOURCE_KEY_CHARS = 300  # Article.import_key
@@ -64,6 +75,8 @@ _BLOCK_PARENTS = frozenset({"body", "div", "ul", "ol", "dl", "table", "thead", "
                             "tr", "blockquote", "figure", "section"})  # fmt: skip
 _TEXT_BLOCKS = frozenset({"p", "li", "dt", "dd", "td", "th", "pre", "h2", "h3", "h4", "h5", "h6",
                           "figcaption", "caption"})  # fmt: skip
+_SENTENCE_ENDS = (".", "!", "?", ".\u201d", '."', "\u3002")
+_WORD = re.compile(r"\w+")
 _LONG_TAG = re.compile(r"<[A-Za-z][^<>]{4000,}")  # only long tags can carry many attributes
 _ATTRIBUTE = re.compile(r"\s[^\s=<>\"']+\s*=")
 _ABSOLUTE_LINK = re.compile(r"(?:https?://|mailto:)\S", re.I)
@@ -149,35 +162,80 @@ def _check_attributes(text: str, origin: str) -> None:
 # --- the body ---------------------------------------------------------------------------------
 
 
-def article_body(doc: HtmlElement, meta: PageMeta, *, origin: str) -> str:
-    """The article's text as sanitised HTML, without the headline and lines it repeats."""
+def article_body(doc: HtmlElement, meta: PageMeta, *, origin: str) -> tuple[str, str]:
+    """The article's text as sanitised HTML, without the headline and lines it repeats; and
+    the standfirst, which may change when the body shows it (see :func:`_lede`).
+
+    trafilatura runs twice (once on pages past SECOND_RUN_*): favouring precision (no chrome),
+    and in its default mode. The precise text is kept unless it lost real text the default run
+    found: unless it is refused for too little text where the default run is not, or keeps
+    less than :data:`PRECISE_SHARE` of its words (on the extraction benchmark, pages where
+    favor_precision left only a "reprints" box, or half of a news story). So the importer is
+    never worse than the extractor it wraps (bench/extraction.py).
+    """
     lxml.etree.strip_elements(doc, *_DROPPED, with_tail=False)  # their content is never text
-    elements = _check_size(doc, origin)
-    extracted = _extract(
-        doc, base_url=meta.canonical_url, fast=elements > FULL_EXTRACTION_ELEMENTS, origin=origin
-    )
-    body = _tidy(extracted, meta) if extracted else None
-    _refuse_non_article(body, meta, origin)
-    return sanitise_html(_serialise(body))
+    elements, chars = _check_size(doc, origin)
+    fast = elements > FULL_EXTRACTION_ELEMENTS
+    # Large pages run once: trafilatura's time grows with the tree (see MAX_ELEMENTS).
+    second = elements <= SECOND_RUN_ELEMENTS and chars <= SECOND_RUN_CHARS
+    default_doc = copy.deepcopy(doc) if second else None  # trafilatura prunes what it is given
+    body, standfirst, (refusal, thin) = _run(doc, meta, fast=fast, precise=True, origin=origin)
+    if default_doc is not None:
+        # fast: no second readability/justext comparison, the costly part on odd markup
+        default = _run(default_doc, meta, fast=True, precise=False, origin=origin)
+        # A thin precise run may have lost the text; a listing stays refused either way.
+        if not default[2][0] and (thin or _words(body) < PRECISE_SHARE * _words(default[0])):
+            body, standfirst, (refusal, thin) = default
+    if refusal:
+        raise ImportParseError(
+            f"no article text found: is this a listing or a home page? ({refusal})", where=origin
+        )
+    return sanitise_html(_serialise(body)), standfirst
 
 
-def _refuse_non_article(body: HtmlElement | None, meta: PageMeta, origin: str) -> None:
+_Run = tuple[HtmlElement | None, str, tuple[str, bool]]  # body, standfirst, (refusal, thin)
+
+
+def _run(doc: HtmlElement, meta: PageMeta, *, fast: bool, precise: bool, origin: str) -> _Run:
+    extracted = _extract(doc, base_url=meta.canonical_url, fast=fast, precise=precise,
+                         origin=origin)  # fmt: skip
+    body, standfirst = _tidy(extracted, meta) if extracted else (None, meta.standfirst)
+    return body, standfirst, _refusal(body, standfirst)
+
+
+def _words(body: HtmlElement | None) -> int:
+    return 0 if body is None else _word_count(body.text_content())
+
+
+def _refusal(body: HtmlElement | None, standfirst: str) -> tuple[str, bool]:
+    """Why the text is not one article ("" when it is), and whether it is for too little text."""
     units = _text_units(body) if body is not None else []
     # The standfirst counts: it is often the lede, dropped from the body as a repeat.
-    words = sum(map(_word_count, [meta.standfirst, *units]))
-    reason = ""
+    words = sum(map(_word_count, [standfirst, *units]))
     if words < MIN_WORDS:
-        reason = f"{words} words of main text; an article needs at least {MIN_WORDS}"
-    elif max(map(_word_count, units), default=0) < PARAGRAPH_WORDS:
-        reason = f"only snippets of text, no paragraph of {PARAGRAPH_WORDS} words or more"
-    elif _looks_like_listing(units):
-        reason = "several dates, each followed by a line or two of text"
-    elif body is not None and (link := _repeated_link_line(body)):
-        reason = f"the link {link!r} alone on a line again and again, as under teasers"
-    if reason:
-        raise ImportParseError(
-            f"no article text found: is this a listing or a home page? ({reason})", where=origin
-        )
+        return f"{words} words of main text; an article needs at least {MIN_WORDS}", True
+    if max(map(_word_count, units), default=0) < PARAGRAPH_WORDS and not _short_form(body):
+        return f"only snippets of text, no paragraph of {PARAGRAPH_WORDS} words or more", True
+    if _looks_like_listing(units):
+        return "several dates, each followed by a line or two of text", False
+    if body is not None and (link := _repeated_link_line(body)):
+        return f"the link {link!r} alone on a line again and again, as under teasers", False
+    return "", False
+
+
+def _short_form(body: HtmlElement | None) -> bool:
+    """Text of real content without a long paragraph: results in short sentences, a table."""
+    if body is None:
+        return False
+    sentences = 0
+    for element in body.iter(*_TEXT_BLOCKS):
+        text = squash(element.text_content())
+        links = sum(len(squash(link.text_content())) for link in element.iter("a"))
+        if (_word_count(text) >= SENTENCE_WORDS and text.endswith(_SENTENCE_ENDS)
+                and links * 2 < len(text)):  # fmt: skip
+            sentences += 1
+    rows = [row for row in body.iter("tr") if len(row.findall("td")) >= 2]
+    return sentences >= SHORT_FORM_SENTENCES or len(rows) >= TABLE_ROWS
 
 
 def _looks_like_listing(units: list[str]) -> bool:
@@ -201,7 +259,8 @@ def _repeated_link_line(body: HtmlElement) -> str:
     return next((text for text, count in counts.most_common(1) if count >= 3), "")
 
 
-def _check_size(doc: HtmlElement, origin: str) -> int:
+def _check_size(doc: HtmlElement, origin: str) -> tuple[int, int]:
+    """The page's elements and characters of text, refused past the limits."""
     elements = sum(1 for _ in doc.iter())
     if elements > MAX_ELEMENTS:
         raise ImportParseError(
@@ -209,15 +268,16 @@ def _check_size(doc: HtmlElement, origin: str) -> int:
             f"for one article is {MAX_ELEMENTS:,}",
             where=origin,
         )
-    if len(doc.text_content()) > MAX_TEXT_CHARS:
+    chars = len(doc.text_content())
+    if chars > MAX_TEXT_CHARS:
         raise ImportParseError(
             f"the page has more than {MAX_TEXT_CHARS:,} characters of text: not one article",
             where=origin,
         )
-    return elements
+    return elements, chars
 
 
-def _extract(doc: HtmlElement, *, base_url: str, fast: bool, origin: str) -> str:
+def _extract(doc: HtmlElement, *, base_url: str, fast: bool, precise: bool, origin: str) -> str:
     # Imported here: it takes most of a second, and format detection imports every parser.
     import trafilatura
 
@@ -228,7 +288,7 @@ def _extract(doc: HtmlElement, *, base_url: str, fast: bool, origin: str) -> str
                 url=base_url or None,  # only to make relative links absolute
                 output_format="html",
                 fast=fast,
-                favor_precision=True,
+                favor_precision=precise,
                 include_comments=False,
                 include_tables=True,
                 include_images=False,
@@ -243,30 +303,45 @@ def _extract(doc: HtmlElement, *, base_url: str, fast: bool, origin: str) -> str
         ) from None
 
 
-def _tidy(extracted: str, meta: PageMeta) -> HtmlElement | None:
+def _tidy(extracted: str, meta: PageMeta) -> tuple[HtmlElement | None, str]:
     tree = lxml.html.document_fromstring(extracted.encode("utf-8"), parser=_PARSER)
     body = tree.find("body")
     if body is None:
-        return None
-    _drop_leading_furniture(body, meta)
+        return None, meta.standfirst
+    standfirst = _drop_leading_furniture(body, meta)
     for element in body.iter():
         if element.tag == "h1":
             element.tag = "h2"  # the page's h1 is the headline, shown by our templates
         _drop_layout_whitespace(element)
     for pre in body.xpath(".//pre/pre"):
         pre.drop_tag()  # trafilatura turns <pre><code> into <pre><pre>
-    return body
+    return body, standfirst
 
 
-def _drop_leading_furniture(body: HtmlElement, meta: PageMeta) -> None:
-    """What trafilatura keeps above the text: headline, kicker, date line, byline, standfirst."""
+def _drop_leading_furniture(body: HtmlElement, meta: PageMeta) -> str:
+    """What trafilatura keeps above the text: headline, kicker, date line, byline, standfirst.
+
+    Returns the standfirst: the page's, or none when the body starts with its words (a
+    description cut from the lede would be read twice; the whole lede stays in the body).
+    """
     repeated = {meta.headline.casefold(), meta.standfirst.casefold(), meta.section.casefold()}
     for child in list(body)[:6]:
         text = squash(child.text_content())
         if text.casefold() in repeated or _is_date_line(text) or is_byline(text):
             child.drop_tree()  # keeps the tail text
         elif text:
-            return
+            break
+    return _lede(body, meta.standfirst)
+
+
+def _lede(body: HtmlElement, standfirst: str) -> str:
+    # Words, not characters: descriptions straighten quotes and dashes ("-" for "—"), and
+    # may run over two paragraphs. The last word may be cut ("… to play games a…").
+    words = _WORD.findall(standfirst.casefold())[:-1]
+    if len(words) < LEDE_WORDS:
+        return standfirst
+    start = _WORD.findall(body.text_content()[: len(standfirst) * 2].casefold())
+    return "" if start[: len(words)] == words else standfirst
 
 
 def _is_date_line(text: str) -> bool:
@@ -331,14 +406,14 @@ def read_page(data: bytes, *, origin: str, options: ParseOptions) -> ImportedArt
         raise ImportParseError(
             "no headline found: the page has no title, h1 or headline metadata", where=origin
         )
-    body = article_body(doc, meta, origin=origin)
+    body, standfirst = article_body(doc, meta, origin=origin)
     if len(text) > ORIGINAL_CHARS:
         notes.append(f"the stored original is cut at {ORIGINAL_CHARS:,} characters")
     return ImportedArticle(
         headline=meta.headline,
         source_key=_source_key(meta.canonical_url, data),
         pub_date=meta.pub_date,
-        standfirst=meta.standfirst,
+        standfirst=standfirst,
         body_html=body,
         source_name=meta.source_name,
         source_url=meta.canonical_url,
