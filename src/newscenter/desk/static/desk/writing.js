@@ -57,15 +57,27 @@ function changed() {
   status("Unsaved changes.");
 }
 
+// The body's editor. Its "prose-editor:ready" event may fire before this module runs, so
+// the editor is also found where Tiptap leaves it: on its own element.
+function bodyEditor() {
+  if (!editor) {
+    editor = document.querySelector(".ProseMirror")?.editor ?? null;
+    editor?.on("update", changed);
+  }
+  return editor;
+}
+
 function restore(data) {
   for (const [name, value] of Object.entries(data)) {
     const fields = form.querySelectorAll(`[name="${CSS.escape(name)}"]`);
     for (const field of fields) {
+      if (field.type === "file") continue; // a browser refuses to set a file input's value
       if (field.type === "checkbox") field.checked = value === "on";
       else if (field.multiple) for (const o of field.options) o.selected = value.split(",").includes(o.value);
       else field.value = value;
     }
-    if (name === "body" && editor) editor.commands.setContent(value, true);
+    // The textarea is hidden behind the editor: the editor must show (and keep) the text.
+    if (name === "body") bodyEditor()?.commands.setContent(value, true);
   }
   changed();
 }
@@ -84,10 +96,12 @@ if (form && root) {
   setInterval(presence, PRESENCE_EVERY);
 
   const ready = (event) => {
+    if (editor) return;
     editor = event.detail.editor;
     editor.on("update", changed);
   };
   document.addEventListener("prose-editor:ready", ready);
+  bodyEditor();
 
   const offer = document.querySelector("#autosave-offer");
   offer?.querySelector(".autosave-restore")?.addEventListener("click", () => {
