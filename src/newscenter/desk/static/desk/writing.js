@@ -60,11 +60,30 @@ function changed() {
 // The body's editor. Its "prose-editor:ready" event may fire before this module runs, so
 // the editor is also found where Tiptap leaves it: on its own element.
 function bodyEditor() {
-  if (!editor) {
-    editor = document.querySelector(".ProseMirror")?.editor ?? null;
-    editor?.on("update", changed);
-  }
+  const found = document.querySelector(".ProseMirror")?.editor;
+  if (!editor && found) adopt(found);
   return editor;
+}
+
+function adopt(found) {
+  editor = found;
+  editor.on("update", changed);
+  editor.on("transaction", collapseAfterLink);
+}
+
+// After the link dialog's "Update" the linked words stayed selected, and the next Enter or
+// key replaced them. A transaction that puts a link on a selection now ends with the caret
+// after the link, and what is typed next is not part of it (the next tick: the editor is
+// still dispatching this transaction).
+function collapseAfterLink({ transaction }) {
+  if (transaction.selection.empty) return;
+  const linked = transaction.steps.some(
+    (step) => step.toJSON().stepType === "addMark" && step.mark?.type.name === "link",
+  );
+  if (!linked) return;
+  setTimeout(() => {
+    editor.chain().setTextSelection(editor.state.selection.to).unsetMark("link").run();
+  });
 }
 
 function restore(data) {
@@ -96,9 +115,7 @@ if (form && root) {
   setInterval(presence, PRESENCE_EVERY);
 
   const ready = (event) => {
-    if (editor) return;
-    editor = event.detail.editor;
-    editor.on("update", changed);
+    if (!editor) adopt(event.detail.editor);
   };
   document.addEventListener("prose-editor:ready", ready);
   bodyEditor();
