@@ -27,6 +27,17 @@ class NewsroomAdminSite(AdminSite):
         is_verified = getattr(user, "is_verified", None)
         return super().has_permission(request) and callable(is_verified) and is_verified()
 
+    def index(self, request, extra_context=None):
+        from newscenter.desk import dashboard  # imports models
+
+        return super().index(request, {**dashboard.context(request), **(extra_context or {})})
+
+    def get_app_list(self, request, app_label=None):
+        from newscenter.desk import dashboard  # imports models
+
+        apps = super().get_app_list(request, app_label)
+        return dashboard.app_list(request, apps, app_label)
+
     @method_decorator(never_cache)
     def login(self, request, extra_context=None):
         # One way in for everyone: the accounts pages ask for the password, then the code.
