@@ -10,14 +10,17 @@ only.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from newscenter.news import policy
 from newscenter.news.models import Article, AuditEntry, ImportRun, Notification
 from newscenter.news.policy import Role
-from newscenter.news.services import workflow
+from newscenter.news.services import desk, workflow
 
 SHOWN = 8  # rows per list; each list links to the whole of it in the article list
 # Django's and its add-ons' apps, not the newsroom's: one "System" group for administrators.
@@ -50,6 +53,21 @@ def context(request) -> dict:
     }
 
 
+def each_context(request) -> dict:
+    """On every desk page: how many notifications wait (the header's link)."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False) or not user.is_staff:
+        return {"unread_notifications": None}
+    return {"unread_notifications": Notification.objects.filter(user=user, read=False).count()}
+
+
+@require_POST
+def notifications_read_view(request):
+    count = desk.notifications_read(acting_user=request.user)
+    messages.success(request, f"{count} notification(s) marked as read.")
+    return redirect("admin:index")
+
+
 def returned_to(user) -> list[dict]:
     """Drafts of the user's that an editor returned, newest first, each with the last note."""
     mine = Q(article__created_by=user) | Q(article__authors__user=user)
@@ -63,6 +81,19 @@ def returned_to(user) -> list[dict]:
         if entry.article_id not in seen and len(seen) < SHOWN:
             seen[entry.article_id] = {"article": entry.article, "entry": entry}
     return list(seen.values())
+
+
+def return_note(article: Article) -> AuditEntry | None:
+    """The editor's note when the article's last hand-over was a return to its writer."""
+    if not article.pk or article.status != Article.Status.DRAFT:
+        return None
+    last = (
+        AuditEntry.objects.filter(article=article, action__in=("submit", "return"))
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return last if last is not None and last.action == "return" else None
 
 
 def app_list(request, apps: list[dict], app_label: str | None) -> list[dict]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
@@ -31,6 +31,17 @@ class NewsroomAdminSite(AdminSite):
         from newscenter.desk import dashboard  # imports models
 
         return super().index(request, {**dashboard.context(request), **(extra_context or {})})
+
+    def each_context(self, request):
+        from newscenter.desk import dashboard  # imports models
+
+        return {**super().each_context(request), **dashboard.each_context(request)}
+
+    def get_urls(self):
+        from newscenter.desk import dashboard  # imports models
+
+        read = self.admin_view(dashboard.notifications_read_view)
+        return [path("notifications/read/", read, name="notifications_read"), *super().get_urls()]
 
     def get_app_list(self, request, app_label=None):
         from newscenter.desk import dashboard  # imports models

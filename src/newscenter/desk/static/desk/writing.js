@@ -101,6 +101,28 @@ function restore(data) {
   changed();
 }
 
+// The lead image's thumbnail follows the choice. Django's autocomplete (select2) announces
+// a choice through jQuery only, so the change is heard there.
+function followLeadImage() {
+  const preview = document.querySelector("#lead-preview");
+  const select = document.querySelector("#id_lead_image");
+  if (!preview || !select) return;
+  const show = async () => {
+    const id = select.value;
+    if (!id) {
+      preview.innerHTML = '<p class="lead-card lead-card-empty">No lead image chosen.</p>';
+      return;
+    }
+    const url = preview.dataset.card.replace(/\/0\/card\/$/, `/${encodeURIComponent(id)}/card/`);
+    const answer = await fetch(url, { credentials: "same-origin" }).catch(() => null);
+    if (answer?.ok) preview.innerHTML = (await answer.json()).html; // escaped by the server
+  };
+  select.addEventListener("change", show);
+  window.django?.jQuery?.(select).on("change", show);
+}
+
+followLeadImage();
+
 if (form && root) {
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
