@@ -89,6 +89,10 @@ class ArticleAdminForm(forms.ModelForm):
         zone = timezone.get_current_timezone_name()
         if "pub_date" in self.fields:
             self.fields["pub_date"].label = f"Publication date ({zone})"
+            # Django draws the day and the time under one legend: each box gets its own name.
+            day, time = self.fields["pub_date"].widget.widgets
+            day.attrs["aria-label"] = f"Publication day ({zone})"
+            time.attrs["aria-label"] = f"Publication time ({zone})"
             self.fields["pub_date"].help_text = (
                 f"Day and time in {zone}, the site's time zone. It goes public only when "
                 "published or scheduled (the publish panel)."

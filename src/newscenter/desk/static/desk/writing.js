@@ -123,6 +123,28 @@ function followLeadImage() {
 
 followLeadImage();
 
+// Names for what the libraries draw without one (axe, WCAG 4.1.2): the body's editable area,
+// and the boxes Django's autocomplete (select2) puts in place of its selects. select2 draws
+// its search box again after each choice, so the names are given again after each change.
+function nameControls() {
+  const body = document.querySelector(".ProseMirror[contenteditable]");
+  if (body && !body.hasAttribute("aria-label")) body.setAttribute("aria-label", "Body");
+  for (const select of document.querySelectorAll("select.admin-autocomplete")) {
+    const label = document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
+    const name = label?.textContent.replace(/:\s*$/, "").trim();
+    const widget = select.nextElementSibling;
+    if (!name || !widget?.classList.contains("select2")) continue;
+    for (const part of widget.querySelectorAll("[role=combobox], [role=textbox], input")) {
+      if (part.getAttribute("aria-label") !== name) part.setAttribute("aria-label", name);
+    }
+  }
+}
+
+if (form) {
+  nameControls();
+  new MutationObserver(nameControls).observe(form, { childList: true, subtree: true });
+}
+
 if (form && root) {
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
