@@ -17,10 +17,12 @@ class Tally:
     def __init__(self, page, task: str) -> None:
         self.page, self.task = page, task
         self.clicks = self.loads = 0
-        page.on("load", self._loaded)
+        page.on("framenavigated", self._navigated)
 
-    def _loaded(self, _page) -> None:
-        self.loads += 1
+    def _navigated(self, frame) -> None:
+        # A new document in the tab (counted when it commits, not when its images are in).
+        if frame == self.page.main_frame:
+            self.loads += 1
 
     def click(self, selector: str, **kwargs) -> None:
         self.clicks += 1
@@ -32,7 +34,7 @@ class Tally:
         locator.click()
 
     def record(self) -> None:
-        self.page.remove_listener("load", self._loaded)
+        self.page.remove_listener("framenavigated", self._navigated)
         _append(TABLE, f"{self.task}\t{self.clicks}\t{self.loads}\n")
 
 
@@ -48,10 +50,14 @@ CARET_IN_EDITOR = "!!document.activeElement?.closest('.ProseMirror') && getSelec
 
 def wait_collapsed(page) -> None:
     """Until the editor has the focus back with a caret, not a selection (the link dialog's
-    Update collapses it on the next tick; while the dialog is open the selection is in it).
-    Polled from here: wait_for_function would evaluate a string the desk's CSP refuses."""
+    Update collapses it on the next tick). Twice in a row, 100 ms apart: while the editor
+    takes the focus back from the dialog the selection is briefly a caret before it is the
+    linked words again. Polled from here: wait_for_function would evaluate a string, which
+    the desk's CSP refuses."""
+    streak = 0
     for _ in range(50):
-        if page.evaluate(CARET_IN_EDITOR):
+        streak = streak + 1 if page.evaluate(CARET_IN_EDITOR) else 0
+        if streak == 2:
             return
         page.wait_for_timeout(100)
     raise AssertionError("the linked words are still selected")

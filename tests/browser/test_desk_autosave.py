@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from newscenter.news.models import Autosave
+from tests.browser.journey import Tally
 from tests.browser.signin import sign_in
 from tests.builders import make_article, make_user
 
@@ -44,11 +45,12 @@ def test_autosave_restores_after_a_closed_tab_and_warns_before_leaving(chromium,
     page.close(run_before_unload=False)  # the tab is gone, unsaved
 
     again = context.new_page()  # the same browser, signed in
+    tally = Tally(again, "restore the autosave after a closed tab (editor)")
     again.goto(f"{http_site}{change}")
     assert "unsaved changes from" in again.text_content("#autosave-offer")
     # The form shows the saved article until the editor asks for the autosave back.
     assert again.input_value("#id_headline") == "Night shift changes"
-    again.get_by_role("button", name="Restore them").click()
+    tally.clicked(again.get_by_role("button", name="Restore them"))
     assert again.locator("#autosave-offer").count() == 0
     assert again.input_value("#id_headline") == "Night shift changes from Monday"
     assert again.input_value("#id_standfirst") == "The late shift moves by an hour."
@@ -56,8 +58,9 @@ def test_autosave_restores_after_a_closed_tab_and_warns_before_leaving(chromium,
     assert "The late shift now starts at ten." in body.text_content()
 
     # Saved, the restored words are the article's, and the autosave is spent.
-    again.locator("input[name=_continue]").first.click()
+    tally.clicked(again.locator("input[name=_continue]").first)
     again.wait_for_url(f"**{change}")
+    tally.record()
     article.refresh_from_db()
     assert article.headline == "Night shift changes from Monday"
     assert article.standfirst == "The late shift moves by an hour."
