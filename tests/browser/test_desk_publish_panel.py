@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from newscenter.news.models import Article, SiteSettings
+from tests.browser.journey import Tally
 from tests.browser.signin import sign_in
 from tests.builders import make_user
 
@@ -29,10 +30,11 @@ def test_editor_schedules_from_the_panel_in_the_site_time_zone(page, http_site, 
     page.screenshot(path=str(artifacts / "desk-writing-1280.png"), full_page=True)
 
     # A time already past: refused in words, the typed time kept, the article saved as a draft.
-    page.click("#panel-schedule summary")
+    tally = Tally(page, "schedule a new article from the panel, one past time refused (editor)")
+    tally.click("#panel-schedule summary")
     assert "Goes public at (Europe/Berlin)" in page.text_content("#panel-schedule label")
     page.fill("#id_panel_when", "2020-05-04T10:00")
-    page.click("#panel-schedule button")
+    tally.click("#panel-schedule button")
     message = page.text_content(".messagelist .error")
     assert "Saved, but not “Schedule”" in message
     assert "must be in the future: 2020-05-04 10:00 (Europe/Berlin) has already passed" in message
@@ -47,12 +49,13 @@ def test_editor_schedules_from_the_panel_in_the_site_time_zone(page, http_site, 
         .replace(hour=9, minute=30, second=0, microsecond=0)
     )
     page.fill("#id_panel_when", f"{moment:%Y-%m-%dT%H:%M}")
-    page.click("#panel-schedule button")
+    tally.click("#panel-schedule button")  # the panel stays open after the refusal
     assert "is now scheduled for" in page.text_content(".messagelist .success")
     assert "(Europe/Berlin)" in page.text_content(".messagelist .success")
     article.refresh_from_db()
     assert (article.status, article.pub_date) == ("scheduled", moment)
     assert page.text_content(".panel-state").startswith("State: Scheduled for")
+    tally.record()
     page.screenshot(path=str(artifacts / "desk-publish-panel-1280.png"))
 
 

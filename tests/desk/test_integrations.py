@@ -192,7 +192,7 @@ def test_an_endpoint_off_after_five_failing_days_shows_why_and_tells_its_owner(
     page = admin_client.get(f"{ENDPOINTS}{endpoint.pk}/change/")
     reason = BeautifulSoup(page.content, "html.parser").select_one("#disabled-reason")
     assert "5 days" in reason.text
-    admin_client.post("/admin/", {"notifications_read": "1"})
+    admin_client.post("/admin/notifications/read/")
     assert not Notification.objects.filter(user=admin_user, read=False).exists()
 
 

@@ -44,9 +44,12 @@ def test_editor_creates_a_draft_through_the_admin(admin_client, admin_user):
     assert article.slug == "pump-line-wins-a-design-award"
     assert article.body == "<p>Judges praised it.</p>"
     assert article.language == "en"
-    entry = AuditEntry.objects.get()
+    entry = AuditEntry.objects.get(action="create")
     assert (entry.actor, entry.action, entry.article) == (admin_user, "create", article)
     assert article not in Article.objects.published()
+    # No author chosen, on their first article: the writer's own byline is made and credited.
+    assert [a.user for a in article.authors.all()] == [admin_user]
+    assert AuditEntry.objects.filter(action="author.create", actor=admin_user).exists()
 
 
 def test_editor_edits_and_publishes(admin_client, client):

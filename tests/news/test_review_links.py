@@ -246,9 +246,13 @@ def test_admin_page_creates_a_link_and_shows_its_address_once(role_client, setti
         links_url(article), {"label": "Legal", "expires_in": "3", "unit": "days"}
     )
     assert response.status_code == 200
-    shown = BeautifulSoup(response.content, "html.parser").select_one("#review-link-url")
-    url = shown["value"]
+    shown = BeautifulSoup(response.content, "html.parser")
+    url = shown.select_one("#review-link-url").get_text()  # the whole address, as text
     assert url.startswith("https://news.example.com/news/review/")
+    assert shown.select_one("button[data-copy='#review-link-url']") is not None
+    opened = shown.find("a", string="Open it in a new tab")
+    assert opened["href"] == url
+    assert opened["target"] == "_blank"
     link = ReviewLink.objects.get()
     assert link.label == "Legal"
     assert abs(link.expires - timezone.now() - dt.timedelta(days=3)) < dt.timedelta(minutes=1)

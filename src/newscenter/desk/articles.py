@@ -8,15 +8,24 @@ from django.core.exceptions import ValidationError
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
-from newscenter.desk import autosave, imports, publish_panel, review_links, revisions
+from newscenter.desk import (
+    autosave,
+    dashboard,
+    imports,
+    media,
+    publish_panel,
+    review_links,
+    revisions,
+)
 from newscenter.desk import workflow as workflow_pages
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
-from newscenter.news.models import Article
+from newscenter.news.models import Article, Author
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
 from newscenter.news.services import desk as desk_state
@@ -80,6 +89,10 @@ class ArticleAdminForm(forms.ModelForm):
         zone = timezone.get_current_timezone_name()
         if "pub_date" in self.fields:
             self.fields["pub_date"].label = f"Publication date ({zone})"
+            # Django draws the day and the time under one legend: each box gets its own name.
+            day, time = self.fields["pub_date"].widget.widgets
+            day.attrs["aria-label"] = f"Publication day ({zone})"
+            time.attrs["aria-label"] = f"Publication time ({zone})"
             self.fields["pub_date"].help_text = (
                 f"Day and time in {zone}, the site's time zone. It goes public only when "
                 "published or scheduled (the publish panel)."
@@ -131,13 +144,15 @@ class ArticleAdmin(NonceMediaMixin):
     date_hierarchy = "pub_date"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("section", "tags", "authors", "lead_image")
-    readonly_fields = ("state", "public_url", "created", "updated")
+    readonly_fields = (
+        "state", "public_url", "created", "updated", "formatted_body", "lead_image_preview"
+    )  # fmt: skip
     actions = ("publish_now", "unpublish")
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
         ("Date, section and people", {"fields": ("pub_date", "section", "tags", "authors")}),
-        ("Lead image", {"fields": ("lead_image", "lead_image_alt")}),
+        ("Lead image", {"fields": ("lead_image", "lead_image_preview", "lead_image_alt")}),
         (
             "Source and language",
             {
@@ -164,6 +179,34 @@ class ArticleAdmin(NonceMediaMixin):
             *super().get_urls(),
         ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the body as readers will see it, not its HTML source.
+        (name, options), *rest = fieldsets
+        fields = ["formatted_body" if f == "body" else f for f in options["fields"]]
+        return [(name, {**options, "fields": fields}), *rest]
+
+    def get_actions(self, request):
+        # Offered only to those whose role allows them (the services refuse the others).
+        actions = super().get_actions(request)
+        for name, action in (
+            ("publish_now", "article.publish"),
+            ("unpublish", "article.unpublish"),
+        ):
+            if not policy.can(request.user, action):
+                actions.pop(name, None)
+        return actions
+
+    def get_changeform_initial_data(self, request):
+        # The signed-in writer's own byline first: they remove it for an article without one.
+        initial = super().get_changeform_initial_data(request)
+        own = Author.objects.filter(user=request.user).values_list("pk", flat=True).first()
+        if own is not None and "authors" not in initial:
+            initial["authors"] = [str(own)]
+        return initial
+
     # The policy narrows the groups' model permissions: a contributor holds
     # change_article to reach their drafts, and may change only those.
     def has_add_permission(self, request):
@@ -184,6 +227,20 @@ class ArticleAdmin(NonceMediaMixin):
     def state(self, obj: Article) -> str:
         return workflow_pages.state_text(obj) if obj.pk else "Draft"
 
+    @admin.display(description="body")
+    def formatted_body(self, obj: Article) -> str:
+        # Safe: the one allow-list (news.rendering) again, as the public page does.
+        return mark_safe(f'<div class="formatted-body">{sanitise_html(obj.body)}</div>')  # noqa: S308
+
+    @admin.display(description="preview")
+    def lead_image_preview(self, obj: Article) -> str:
+        # writing.js swaps it for the chosen image's card (data-card: where to ask).
+        return format_html(
+            '<div id="lead-preview" data-card="{}">{}</div>',
+            media.lead_card_url_template(),
+            media.lead_card(obj.lead_image if obj.pk else None),
+        )
+
     @admin.display(description="public address")
     def public_url(self, obj: Article) -> str:
         if not obj.pk:
@@ -197,6 +254,8 @@ class ArticleAdmin(NonceMediaMixin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["panel"] = publish_panel.panel(request, obj)
+        context["returned"] = dashboard.return_note(obj) if obj is not None else None
+        context["can_review_links"] = policy.can(request.user, "review_link.create")
         if self.has_change_permission(request, obj) if obj else add:
             context["autosave"] = autosave.restorable(request, obj)
             context["autosave_url"] = (
@@ -227,6 +286,9 @@ class ArticleAdmin(NonceMediaMixin):
         if change:
             services.article_update(article=obj, acting_user=request.user, **data, **m2m)
         else:
+            if not m2m["authors"] and not Author.objects.filter(user=request.user).exists():
+                # A writer's first article: their byline is made and credited.
+                m2m["authors"] = [services.author_for_user(acting_user=request.user)]
             data.pop("headline")
             saved = services.article_create(
                 acting_user=request.user, headline=obj.headline, **data, **m2m

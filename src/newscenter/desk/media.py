@@ -13,8 +13,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from newscenter.desk.valid_html import ValidHtmlAdmin
@@ -84,7 +86,19 @@ class ImageAdmin(ValidHtmlAdmin):
 
     def get_urls(self):
         pick = self.admin_site.admin_view(self.pick_view)
-        return [path("pick/", pick, name="news_image_pick"), *super().get_urls()]
+        card = self.admin_site.admin_view(self.card_view)
+        return [
+            path("pick/", pick, name="news_image_pick"),
+            path("<int:pk>/card/", card, name="news_image_card"),
+            *super().get_urls(),
+        ]
+
+    def card_view(self, request, pk: int):
+        """The writing screen's lead image thumbnail, when the editor chooses another image."""
+        if not policy.can(request.user, "article.create"):
+            raise PermissionDenied
+        image = get_object_or_404(Image.objects.prefetch_related("renditions"), pk=pk)
+        return JsonResponse({"html": lead_card(image)})
 
     def pick_view(self, request):
         """The editor's "insert image" window: search, upload (alt text required), choose.
@@ -245,6 +259,19 @@ class ImageAdmin(ValidHtmlAdmin):
         return format_html_join("", "<div>{}</div>", ((use,) for use in uses))
 
 
+def lead_card(image: Image | None) -> str:
+    """A lead image as the writing screen's sidebar shows it: thumbnail, alt text, caption."""
+    if image is None:
+        return format_html('<p class="lead-card lead-card-empty">{}</p>', "No lead image chosen.")
+    return format_html(
+        '<figure class="lead-card">{}<figcaption><span class="lead-alt">Alt text: {}</span>'
+        "{}</figcaption></figure>",
+        _img(image, width=320),
+        image.alt or "(none: describe it before publishing)",
+        format_html("<span>{}</span>", figure_caption(image)) if figure_caption(image) else "",
+    )
+
+
 def _img(image: Image, *, width: int) -> str:
     """A plain ``<img>`` of the narrowest rendition at least ``width`` wide, else the original."""
     candidates = sorted(
@@ -254,3 +281,8 @@ def _img(image: Image, *, width: int) -> str:
     url = wide_enough[0].file.url if wide_enough else image.file.url
     height = round(image.height * width / image.width) if image.width else width
     return format_html('<img src="{}" width="{}" height="{}" alt="">', url, width, height)
+
+
+def lead_card_url_template() -> str:
+    """Where writing.js asks for another image's card ("0" stands for the image's id)."""
+    return reverse("admin:news_image_card", args=[0])

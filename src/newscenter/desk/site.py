@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
@@ -29,16 +28,26 @@ class NewsroomAdminSite(AdminSite):
         return super().has_permission(request) and callable(is_verified) and is_verified()
 
     def index(self, request, extra_context=None):
-        """The desk's front page, with the unread notifications of whoever opens it (an
-        article submitted or returned, an import's images, a webhook endpoint turned off)."""
-        from newscenter.news.models import Notification  # imports models
-        from newscenter.news.services.desk import notifications_read
+        from newscenter.desk import dashboard  # imports models
 
-        if request.method == "POST" and "notifications_read" in request.POST:
-            notifications_read(acting_user=request.user)
-            return redirect(reverse("admin:index"))
-        unread = Notification.objects.filter(user=request.user, read=False)[:20]
-        return super().index(request, {"notifications": unread, **(extra_context or {})})
+        return super().index(request, {**dashboard.context(request), **(extra_context or {})})
+
+    def each_context(self, request):
+        from newscenter.desk import dashboard  # imports models
+
+        return {**super().each_context(request), **dashboard.each_context(request)}
+
+    def get_urls(self):
+        from newscenter.desk import dashboard  # imports models
+
+        read = self.admin_view(dashboard.notifications_read_view)
+        return [path("notifications/read/", read, name="notifications_read"), *super().get_urls()]
+
+    def get_app_list(self, request, app_label=None):
+        from newscenter.desk import dashboard  # imports models
+
+        apps = super().get_app_list(request, app_label)
+        return dashboard.app_list(request, apps, app_label)
 
     @method_decorator(never_cache)
     def login(self, request, extra_context=None):

@@ -34,6 +34,7 @@ from newscenter.news.services.revisions import revision_restore
 from newscenter.news.services.saving import ARTICLE_FIELDS
 from newscenter.news.services.site import site_settings_update
 from newscenter.news.services.taxonomy import (
+    author_for_user,
     author_get_or_create,
     section_get_or_create,
     tag_get_or_create,
@@ -75,6 +76,7 @@ __all__ = [
     "article_transition",
     "article_unpublish",
     "article_update",
+    "author_for_user",
     "author_get_or_create",
     "image_create",
     "image_delete",

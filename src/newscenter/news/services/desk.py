@@ -9,15 +9,27 @@ drown in them) nor announced (readers never see them). Import runs are audited.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from newscenter import conf
 from newscenter.news import policy
 from newscenter.news.audit import audit_record
 from newscenter.news.models import Article, Autosave, ImportRun, Notification, Presence
+from newscenter.news.policy import Role
+
+log = logging.getLogger(__name__)
+# The default EMAIL_URL writes mail to the server's log: that is "email not configured".
+UNCONFIGURED_MAIL = "django.core.mail.backends.console.EmailBackend"
 
 PRESENT_FOR = dt.timedelta(seconds=60)  # a page renews its presence every 20 s
 AUTOSAVE_MAX_BYTES = 2 * 1024 * 1024
@@ -79,6 +91,32 @@ def notify(*, users: Iterable[Any], text: str, article: Article | None = None) -
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def notify_transition(*, verb: str, article: Article, acting_user: Any, note: str = "") -> int:
+    """Tell the people a workflow move concerns: a submission to the editors, a return, a
+    publication or a schedule to the article's writer and authors. Never the mover."""
+    who = _name(acting_user)
+    when = timezone.localtime(article.pub_date) if article.pub_date else None
+    if verb == "submit":
+        users, text = _editors(), f"{who} submitted “{article.headline}” for review."
+    elif verb == "return":
+        users = _writers(article)
+        text = f"{who} returned “{article.headline}” to you: {note}"
+    elif verb == "publish":
+        users, text = _writers(article), f"{who} published “{article.headline}”."
+    elif verb == "schedule" and when is not None:
+        zone = timezone.get_current_timezone_name()
+        users = _writers(article)
+        text = f"{who} scheduled “{article.headline}” for {when:%Y-%m-%d %H:%M} ({zone})."
+    else:
+        return 0
+    users = [u for u in users if u.pk != getattr(acting_user, "pk", None)]
+    count = notify(users=users, text=text, article=article)
+    if users and settings.EMAIL_BACKEND != UNCONFIGURED_MAIL:
+        mails = [u.email for u in users if u.email]
+        transaction.on_commit(lambda: _send(mails, text, article))
+    return count
 
 
 def notifications_read(*, acting_user: Any) -> int:
@@ -148,3 +186,39 @@ def import_run_images_finished(
             )
             notify(users=[run.user], text=text)
     return run
+
+
+def _editors() -> list[Any]:
+    """Everyone who may publish: the editors and administrators, superusers included."""
+    names = [Role.EDITOR.group_name, Role.ADMINISTRATOR.group_name]
+    found = get_user_model().objects.filter(
+        Q(is_superuser=True) | Q(groups__name__in=names), is_active=True
+    )
+    return list(found.distinct())
+
+
+def _writers(article: Article) -> list[Any]:
+    """Who wrote the article: its creator and the users behind its authors."""
+    found = get_user_model().objects.filter(
+        Q(pk=article.created_by_id) | Q(author__articles=article), is_active=True
+    )
+    return list(found.distinct())
+
+
+def _name(user: Any) -> str:
+    if isinstance(user, policy.System):
+        return "newscenter"
+    return str(user.get_full_name() or user.get_username())
+
+
+def _send(addresses: list[str], text: str, article: Article) -> None:
+    """One mail per person (no one sees the others' addresses); a failing server is logged,
+    and never undoes the move that was already made."""
+    link = conf.site_url(reverse("admin:news_article_change", args=[article.pk]))
+    body = f"{text}\n\nOpen it in the desk: {link}\n"
+    subject = text if len(text) <= 120 else text[:119] + "…"
+    messages = [(subject, body, None, [address]) for address in addresses]
+    try:
+        mail.send_mass_mail(messages, fail_silently=False)
+    except Exception:  # any mail server error: the notification in the desk stays
+        log.exception("Notification mail about article %s not sent", article.pk)

@@ -53,6 +53,22 @@ def author_get_or_create(*, name: str, acting_user: Actor) -> Author:
 
 
 @transaction.atomic
+def author_for_user(*, acting_user: Any) -> Author:
+    """The signed-in writer's own byline: their linked author, made from their name if they
+    have none yet. Anyone who may write an article may have a byline (not other people's)."""
+    policy.require(acting_user, "article.create")
+    found = Author.objects.filter(user=acting_user).first()
+    if found is not None:
+        return found
+    name = (acting_user.get_full_name() or acting_user.get_username()).strip()
+    author = Author(name=name, slug=_free_slug(Author, name), user=acting_user)
+    author.full_clean()
+    author.save()
+    _recorded(acting_user, author, "create")
+    return author
+
+
+@transaction.atomic
 def _named_get_or_create(model: type[T], name: str, acting_user: Actor, **extra: Any) -> T:
     """Find by name, ignoring case; else create with a slug no other row has ("c" and "c-2")."""
     name = name.strip()
@@ -60,17 +76,21 @@ def _named_get_or_create(model: type[T], name: str, acting_user: Actor, **extra:
     if found is not None:
         return found
     policy.require(acting_user, "taxonomy.edit")
+    obj = model(name=name, slug=_free_slug(model, name), **extra)
+    obj.full_clean()
+    obj.save()
+    _recorded(acting_user, obj, "create")
+    return obj
+
+
+def _free_slug(model: type[Taxon], name: str) -> str:
+    """A slug for ``name`` no other row has ("c", then "c-2")."""
     slug_field = model._meta.get_field("slug")
     max_length: int = getattr(slug_field, "max_length", None) or 50
     base: str = publishing.slug_for(name)[: max_length - 4]
     taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
     candidates = (base, *(f"{base}-{n}" for n in range(2, _SLUG_ATTEMPTS)))
-    slug = next(s for s in candidates if s not in taken)
-    obj = model(name=name, slug=slug, **extra)
-    obj.full_clean()
-    obj.save()
-    _recorded(acting_user, obj, "create")
-    return obj
+    return next(s for s in candidates if s not in taken)
 
 
 def _recorded(acting_user: Actor, obj: models.Model, verb: str) -> None:

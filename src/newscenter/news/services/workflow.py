@@ -5,8 +5,9 @@ transaction it locks and re-reads the article, checks the acting user's role
 (news.policy, action ``article.<verb>``), checks that the move starts from the article's
 *effective* state (``publishing.state``: a scheduled article whose time has come is
 published), applies it, saves through the one save path (``services.saving``: a revision
-is kept and the change announced after commit) and writes one audit entry with the
-states, the actor and the note.
+is kept and the change announced after commit), writes one audit entry with the
+states, the actor and the note, and notifies the people concerned (``services.desk``:
+the editors of a submission, the writer of a return, a publication or a schedule).
 
 Refusals: :class:`~newscenter.news.policy.PolicyDenied` when the role does not allow it,
 ``ValidationError`` with a sentence an editor understands for everything else.
@@ -27,6 +28,7 @@ from newscenter.news import policy, publishing
 from newscenter.news.audit import audit_record
 from newscenter.news.models import Article
 from newscenter.news.policy import Actor
+from newscenter.news.services.desk import notify_transition
 from newscenter.news.services.saving import article_changed, article_persist
 
 NOTE_MAX_CHARS = 2000
@@ -198,6 +200,7 @@ def _transition(
         to_status=locked.status,
         note=note,
     )
+    notify_transition(verb=verb, article=locked, acting_user=acting_user, note=note)
     article_changed(locked.pk, verb)
     _copy_into(article, locked)
     return article
