@@ -13,7 +13,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from whitenoise.compress import Compressor
 
-from newscenter.conf import data_dir, secret_key
+from newscenter.conf import data_dir, default_base_url, secret_key
 
 env = environ.Env()
 
@@ -374,8 +374,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 NEWSCENTER_FETCH_ALLOW_PRIVATE = env.bool("NEWSCENTER_FETCH_ALLOW_PRIVATE", default=False)
 
 # The site's own address, for links made away from a request (review links printed by the
-# CLI, emails): never taken from a request's Host header, which the client chooses.
-NEWSCENTER_BASE_URL = env.str("NEWSCENTER_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# CLI, emails): never taken from a request's Host header, which the client chooses. By default
+# the address `make run` serves (HOST and PORT, as `newscenter serve` reads them).
+NEWSCENTER_BASE_URL = env.str("NEWSCENTER_BASE_URL", default=default_base_url(env)).rstrip("/")
 
 LOGGING = {
     "version": 1,
