@@ -212,10 +212,15 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "news:index"
 
-# Login throttling: N failures (wrong passwords or wrong codes) for one username, or from one
-# address, lock that username or address out for the cool-off, then it opens again by itself:
-# a real user is never locked out for good.
+# Login throttling: N failures (wrong passwords or wrong codes) for one username lock that
+# username out for the cool-off, then it opens again by itself: a real user is never locked
+# out for good. An address locks only at a much larger count (accounts/throttle.py), so that
+# one person's typos do not lock out a whole office behind one NAT address.
 AXES_FAILURE_LIMIT = env.int("NEWSCENTER_LOGIN_FAILURE_LIMIT", default=5)
+NEWSCENTER_LOGIN_ADDRESS_FAILURE_LIMIT = env.int(
+    "NEWSCENTER_LOGIN_ADDRESS_FAILURE_LIMIT", default=50
+)
+AXES_HANDLER = "newscenter.accounts.throttle.OfficeAxesHandler"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("NEWSCENTER_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Attempts made while locked out do not restart the cool-off, so a real user who keeps trying

@@ -4,7 +4,8 @@ Staff are not logged in by their password alone. The password step remembers, in
 session, who passed it; only a right code from their authenticator (or, on the first login,
 from the one they enrol) logs them in, and marks the session verified for the admin
 (desk/site.py). Wrong passwords and wrong codes count alike towards django-axes'
-lockout of the username and of the address. docs/accounts.md tells the whole story.
+lockout of the username and, at a larger count, of the address (accounts/throttle.py).
+docs/accounts.md tells the whole story.
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login (settings.AXES_LOCKOUT_CALLABLE): a page that
     says why and for how long, with status 429 and Retry-After, never an error page."""
     cooloff = settings.AXES_COOLOFF_TIME
-    context = {"limit": settings.AXES_FAILURE_LIMIT, "minutes": int(cooloff.total_seconds() // 60)}
+    context = {
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.NEWSCENTER_LOGIN_ADDRESS_FAILURE_LIMIT,
+        "minutes": int(cooloff.total_seconds() // 60),
+    }
     response = render(request, "accounts/locked.html", context, status=429)
     response["Retry-After"] = str(int(cooloff.total_seconds()))
     return response
