@@ -1,24 +1,16 @@
 """The site settings form through HTTP: language and time zone chosen from lists, unknown
 values refused in plain words, the link-preview image uploaded in place."""
 
-import io
-
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image as Pillow
 
 from newscenter.news.models import AuditEntry, Image, SiteSettings
+from tests.builders import png_upload
 from tests.policy_matrix import admin_form
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/news/sitesettings/1/change/"
-
-
-def png(width=1200, height=630) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Pillow.new("RGB", (width, height), "navy").save(buffer, format="PNG")
-    return SimpleUploadedFile("share.png", buffer.getvalue(), content_type="image/png")
 
 
 @pytest.fixture
@@ -95,7 +87,8 @@ def test_a_language_saved_before_the_list_is_kept_when_the_form_is_saved_unchang
 
 def test_the_link_preview_image_is_uploaded_in_place(admin):
     data = admin_form(admin, URL)
-    refused = admin.post(URL, {**data, "share_upload": png(), "share_upload_alt": ""})
+    wide = png_upload(1200, 630)
+    refused = admin.post(URL, {**data, "share_upload": wide, "share_upload_alt": ""})
     assert refused.status_code == 200
     assert "Describe the new image" in error_of(refused, "share_upload_alt")
     assert not Image.objects.exists()
@@ -106,12 +99,11 @@ def test_the_link_preview_image_is_uploaded_in_place(admin):
     assert error_of(refused, "share_upload")
     assert not Image.objects.exists()
 
-    done = admin.post(
-        URL, {**data, "share_upload": png(), "share_upload_alt": "The Kesselmark works at dusk"}
-    )
+    described = {"share_upload": png_upload(1200, 630), "share_upload_alt": "The works at dusk"}
+    done = admin.post(URL, {**data, **described})
     assert done.status_code == 302
     image = Image.objects.get()
-    assert image.alt == "The Kesselmark works at dusk"
+    assert image.alt == "The works at dusk"
     assert (image.width, image.height) == (1200, 630)
     assert SiteSettings.load().share_image == image
     assert AuditEntry.objects.filter(action="image.create").exists()

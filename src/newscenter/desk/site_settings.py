@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
 from newscenter.desk import embeds
 from newscenter.desk.choices import LanguageField, TimeZoneField
-from newscenter.desk.media import ACCEPT
+from newscenter.desk.media import ACCEPT, checked_upload
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import SiteSettings
@@ -54,11 +53,7 @@ class SiteSettingsForm(forms.ModelForm):
     def clean_share_upload(self):
         upload = self.cleaned_data["share_upload"]
         if upload:
-            try:
-                self.prepared = images.prepare(upload)
-            except images.ImageRejected as exc:
-                reason = str(exc)
-                raise ValidationError(f"{reason[:1].upper()}{reason[1:]}.") from None
+            self.prepared = checked_upload(upload)
         return upload
 
     def clean(self):
