@@ -152,6 +152,19 @@ def user_update(*, user: User, acting_user: Actor, changed: dict[str, Any]) -> U
     return user
 
 
+def user_set_password(*, user: User, password: str, acting_user: Actor) -> User:
+    """A new password set by an administrator: checked by the password validators, which
+    raise ValidationError with the reasons. The person's sessions and trusted devices
+    (accounts/trust.py) end with the old password."""
+    _require_manage(acting_user, user)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        _audit(acting_user, "user.set_password", user)
+    return user
+
+
 def user_delete(*, user: User, acting_user: Actor) -> None:
     _require_manage(acting_user, user)
     with transaction.atomic():
