@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Ten one-time recovery codes per person, for a sign-in without the phone.
+    "django_otp.plugins.otp_static",
     # Background work on the database (`newscenter worker`): no other server to run.
     "django_tasks",
     "django_tasks_db",
@@ -244,6 +246,10 @@ OTP_TOTP_ISSUER = env.str("NEWSCENTER_OTP_ISSUER", default="newscenter")
 # doubles its delay with every failure and never caps it: someone holding the password could
 # lock the real user out for days.
 OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# "Trust this device" at the code step skips the code on that browser for this many days
+# (accounts/trust.py); 0 takes the option away.
+NEWSCENTER_TRUSTED_DEVICE_DAYS = env.int("NEWSCENTER_TRUSTED_DEVICE_DAYS", default=30)
 
 # Password reset emails; links in them are built from NEWSCENTER_BASE_URL (below).
 # EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... as django-environ documents:

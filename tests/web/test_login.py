@@ -297,8 +297,20 @@ def test_staff_without_an_authenticator_enrol_one_at_login(client):
     wrong = client.post("/accounts/login/authenticator/", {"code": code_for(device, offset=9)})
     assert wrong.status_code == 200
     assert not admin_opens(client)
+    # The same secret as a link that opens the authenticator app on a phone.
+    otpauth = soup.select_one("a.otpauth")["href"]
+    assert otpauth == device.config_url
+    assert otpauth.startswith("otpauth://totp/")
+    assert f"secret={second_factor_secret(device)}" in otpauth
     done = client.post("/accounts/login/authenticator/", {"code": code_for(device)})
-    assert done["Location"] == "/admin/"
+    # Signed in; the ten recovery codes are shown this once, then on to the desk.
+    assert done.status_code == 200
+    assert "no-store" in done["Cache-Control"]
+    shown = BeautifulSoup(done.content, "html.parser")
+    codes = [li.get_text(strip=True) for li in shown.select(".recovery-codes li")]
+    assert len(codes) == len(set(codes)) == 10
+    assert all(re.fullmatch(r"[a-z2-7]{4}-[a-z2-7]{4}", code) for code in codes)
+    assert shown.find("a", string=re.compile("continue"))["href"] == "/admin/"
     assert admin_opens(client)
     device.refresh_from_db()
     assert device.confirmed
