@@ -246,9 +246,16 @@ def test_admin_page_creates_a_link_and_shows_its_address_once(role_client, setti
         links_url(article), {"label": "Legal", "expires_in": "3", "unit": "days"}
     )
     assert response.status_code == 200
-    shown = BeautifulSoup(response.content, "html.parser").select_one("#review-link-url")
+    created = BeautifulSoup(response.content, "html.parser")
+    shown = created.select_one("#review-link-url")
     url = shown["value"]
     assert url.startswith("https://news.example.com/news/review/")
+    # Beside it: Copy (shown by desk/copy.js) and Open, which leaves the desk tab alone.
+    assert created.select_one("button[data-copy=review-link-url]").get_text() == "Copy"
+    opener = created.find("a", string="Open in a new tab")
+    assert (opener["href"], opener["target"]) == (url, "_blank")
+    assert "noopener" in opener["rel"]
+    assert any(s["src"].endswith("desk/copy.js") for s in created.select("script[src]"))
     link = ReviewLink.objects.get()
     assert link.label == "Legal"
     assert abs(link.expires - timezone.now() - dt.timedelta(days=3)) < dt.timedelta(minutes=1)
