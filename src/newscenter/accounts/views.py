@@ -86,7 +86,7 @@ def _is_ip(value) -> bool:
 def _base_url() -> str:
     # Links we send are built on the configured address, never on the request's Host
     # header, which the client chooses (WordPress CVE-2017-8295).
-    return getattr(settings, "NEWSCENTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return str(settings.NEWSCENTER_BASE_URL).rstrip("/")
 
 
 # --- Password -------------------------------------------------------------
