@@ -4,8 +4,10 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newscenter.news.models import AuditEntry
+from newscenter.news.services import accounts
 from tests.builders import make_user
 from tests.web.test_login import PASSWORD, login
 
@@ -29,6 +31,7 @@ def test_the_change_page_shows_no_hash_and_no_jargon(role_client):
     assert not [term for term in JARGON if term.lower() in words.lower()]
     assert "Password: Set. Nobody can read it, administrators included." in words
     assert "May sign in" in words
+    assert "Authenticator: Not set up yet: they set one up at their next sign-in." in words
     assert "Last signed in: Never" in words
     soup = BeautifulSoup(page.content, "html.parser")
     role = soup.select_one("select[name=role]")
@@ -84,3 +87,11 @@ def test_editors_cannot_set_passwords(role_client):
     )
     jana.refresh_from_db()
     assert jana.check_password(PASSWORD)
+
+
+def test_administrators_see_whether_the_authenticator_is_set_up_and_codes_left(role_client):
+    admin, jana = role_client("administrator"), make_user(role="editor", username="jana")
+    TOTPDevice.objects.create(user=jana, name="phone", confirmed=True)
+    accounts.recovery_codes_make(user=jana, acting_user=jana)
+    words = text(admin.get(f"/admin/auth/user/{jana.pk}/change/"))
+    assert "Authenticator: Set up, with 10 unused recovery codes." in words

@@ -175,7 +175,7 @@ class NewsroomUserAdmin(DjangoUserAdmin):
         if obj is None:
             return self.add_fieldsets
         manages = self._manages(request.user, obj)
-        signing_in = ("username", "password_status") if manages else ("username",)
+        signing_in = ("username", "password_status", "second_factor") if manages else ("username",)
         return (
             (None, {"fields": signing_in}),
             ("Name and email", {"fields": ("first_name", "last_name", "email")}),
@@ -188,7 +188,7 @@ class NewsroomUserAdmin(DjangoUserAdmin):
         if obj is None:
             return dates
         if self._manages(request.user, obj):
-            return ("password_status", *dates)
+            return ("password_status", "second_factor", *dates)
         # An editor sets roles; the rest of the account is the administrators' business.
         return ("username", "first_name", "last_name", "email", "is_active", *dates)
 
@@ -199,6 +199,13 @@ class NewsroomUserAdmin(DjangoUserAdmin):
     @admin.display(description="Account created")
     def account_created(self, obj):
         return obj.date_joined
+
+    @admin.display(description="Authenticator")
+    def second_factor(self, obj) -> str:
+        if accounts.second_factor_device(obj) is None:
+            return "Not set up yet: they set one up at their next sign-in."
+        left = accounts.recovery_codes_left(obj)
+        return f"Set up, with {left} unused recovery code{'s' if left != 1 else ''}."
 
     @admin.display(description="Password")
     def password_status(self, obj) -> str:
