@@ -27,6 +27,18 @@ def make_article(**fields) -> Article:
     return services.article_create(acting_user=SYSTEM, **(defaults | fields))
 
 
+def png_upload(width: int = 640, height: int = 480, *, name: str = "press.png", color="navy"):
+    """A PNG file as a browser uploads it, drawn with Pillow."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as Pillow
+
+    buffer = io.BytesIO()
+    Pillow.new("RGB", (width, height), color).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
 def make_image(
     width: int = 1200,
     height: int = 800,

@@ -1,5 +1,6 @@
 """Where newscenter keeps its data, and the secret key it generates there on first run."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -34,6 +35,23 @@ def _read_key(path: Path) -> str:
     if not key:
         raise RuntimeError(f"{path} is empty: delete it to have a new secret key generated")
     return key
+
+
+def default_base_url(env: environ.Env) -> str:
+    """The address ``make run`` (``newscenter serve``) answers at: ``http://HOST:PORT``, the
+    same ``HOST`` and ``PORT`` the server binds to, with loopback for a wildcard host (a browser
+    cannot open ``0.0.0.0``). A real site sets ``NEWSCENTER_BASE_URL``; the desk warns its
+    administrators when the address they reached it at differs (desk/site.py)."""
+    host = env.str("HOST", default="127.0.0.1").strip().strip("[]") or "127.0.0.1"
+    try:
+        if ipaddress.ip_address(host).is_unspecified:
+            host = "127.0.0.1"
+    except ValueError:
+        pass  # a host name
+    if ":" in host:
+        host = f"[{host}]"
+    port = env.int("PORT", default=8000)
+    return f"http://{host}:{port}"
 
 
 def site_url(path: str = "/") -> str:

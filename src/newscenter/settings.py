@@ -13,7 +13,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from whitenoise.compress import Compressor
 
-from newscenter.conf import data_dir, secret_key
+from newscenter.conf import data_dir, default_base_url, secret_key
 
 env = environ.Env()
 
@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Ten one-time recovery codes per person, for a sign-in without the phone.
+    "django_otp.plugins.otp_static",
     # Background work on the database (`newscenter worker`): no other server to run.
     "django_tasks",
     "django_tasks_db",
@@ -212,10 +214,15 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "news:index"
 
-# Login throttling: N failures (wrong passwords or wrong codes) for one username, or from one
-# address, lock that username or address out for the cool-off, then it opens again by itself:
-# a real user is never locked out for good.
+# Login throttling: N failures (wrong passwords or wrong codes) for one username lock that
+# username out for the cool-off, then it opens again by itself: a real user is never locked
+# out for good. An address locks only at a much larger count (accounts/throttle.py), so that
+# one person's typos do not lock out a whole office behind one NAT address.
 AXES_FAILURE_LIMIT = env.int("NEWSCENTER_LOGIN_FAILURE_LIMIT", default=5)
+NEWSCENTER_LOGIN_ADDRESS_FAILURE_LIMIT = env.int(
+    "NEWSCENTER_LOGIN_ADDRESS_FAILURE_LIMIT", default=50
+)
+AXES_HANDLER = "newscenter.accounts.throttle.OfficeAxesHandler"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("NEWSCENTER_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Attempts made while locked out do not restart the cool-off, so a real user who keeps trying
@@ -239,6 +246,10 @@ OTP_TOTP_ISSUER = env.str("NEWSCENTER_OTP_ISSUER", default="newscenter")
 # doubles its delay with every failure and never caps it: someone holding the password could
 # lock the real user out for days.
 OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# "Trust this device" at the code step skips the code on that browser for this many days
+# (accounts/trust.py); 0 takes the option away.
+NEWSCENTER_TRUSTED_DEVICE_DAYS = env.int("NEWSCENTER_TRUSTED_DEVICE_DAYS", default=30)
 
 # Password reset emails; links in them are built from NEWSCENTER_BASE_URL (below).
 # EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... as django-environ documents:
@@ -374,8 +385,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 NEWSCENTER_FETCH_ALLOW_PRIVATE = env.bool("NEWSCENTER_FETCH_ALLOW_PRIVATE", default=False)
 
 # The site's own address, for links made away from a request (review links printed by the
-# CLI, emails): never taken from a request's Host header, which the client chooses.
-NEWSCENTER_BASE_URL = env.str("NEWSCENTER_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# CLI, emails): never taken from a request's Host header, which the client chooses. By default
+# the address `make run` serves (HOST and PORT, as `newscenter serve` reads them).
+NEWSCENTER_BASE_URL = env.str("NEWSCENTER_BASE_URL", default=default_base_url(env)).rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -17,8 +17,9 @@ def code_from_secret(secret: str) -> str:
     return f"{TOTP(key).token():06d}"
 
 
-def sign_in(page, base_url: str, username: str, password: str, next: str = "/admin/") -> None:
-    """Sign in through the real pages, enrolling an authenticator if asked to; ends on ``next``."""
+def sign_in(page, base_url: str, username: str, password: str, next: str = "/admin/") -> list[str]:
+    """Sign in through the real pages, enrolling an authenticator if asked to; ends on ``next``.
+    Returns the recovery codes the end of the enrolment shows."""
     page.goto(f"{base_url}/admin/login/?next={next}")  # the admin sends us to our login page
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -28,4 +29,7 @@ def sign_in(page, base_url: str, username: str, password: str, next: str = "/adm
     secret = page.text_content(".secret")
     page.fill("#id_code", code_from_secret(secret))
     page.click("button[type=submit]")
+    codes = page.locator(".recovery-codes li").all_inner_texts()
+    page.click("text=I have kept them: continue")
     page.wait_for_url(f"**{next}")
+    return [code.strip() for code in codes]

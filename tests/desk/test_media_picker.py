@@ -1,25 +1,21 @@
 """The writing screen's "insert image" window and the body's figures, over HTTP."""
 
-import io
 import json
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image as Pillow
 
 from newscenter.news.models import Image
 from newscenter.news.rendering import sanitise_html
-from tests.builders import make_article, make_image
+from tests.builders import make_article, make_image, png_upload
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/news/image/pick/"
 
 
-def png(width=640, height=480) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Pillow.new("RGB", (width, height), "darkorange").save(buffer, format="PNG")
-    return SimpleUploadedFile("press.png", buffer.getvalue(), content_type="image/png")
+def png(width=640, height=480):
+    return png_upload(width, height, color="darkorange")
 
 
 def test_the_window_lists_and_searches_the_library(role_client):

@@ -126,11 +126,32 @@ def test_five_wrong_passwords_lock_that_user_from_any_address(client):
     assert login(https_client(), "omar", REMOTE_ADDR="203.0.113.20").status_code == 302
 
 
-def test_many_users_from_one_address_lock_that_address(client):
+def test_one_persons_typos_do_not_lock_out_the_office_behind_their_address(client):
+    office = "198.51.100.9"  # one NAT address for everyone in the building
+    colleagues = [make_user(username=f"colleague-{n}") for n in range(6)]
     make_user(username="jana")
-    for n in range(5):
+    for _ in range(5):
+        login(client, "jana", "guess", REMOTE_ADDR=office)
+    # jana is paused; everyone else in the office, with their own typos too, is not.
+    assert login(https_client(), "jana", REMOTE_ADDR=office).status_code == 429
+    for user in colleagues:
+        for _ in range(4):
+            login(https_client(), user.username, "typo", REMOTE_ADDR=office)
+        assert login(https_client(), user.username, REMOTE_ADDR=office).status_code == 302
+
+
+def test_many_failures_from_one_address_lock_that_address(client, settings):
+    assert settings.NEWSCENTER_LOGIN_ADDRESS_FAILURE_LIMIT == 50  # the documented default
+    make_user(username="jana")
+    for n in range(49):
         login(client, f"user-{n}", "guess", REMOTE_ADDR="198.51.100.9")
-    assert login(https_client(), "jana", REMOTE_ADDR="198.51.100.9").status_code == 429
+    assert login(https_client(), "jana", REMOTE_ADDR="198.51.100.9").status_code == 302
+    login(client, "user-50", "guess", REMOTE_ADDR="198.51.100.9")
+    locked = login(https_client(), "jana", REMOTE_ADDR="198.51.100.9")
+    assert locked.status_code == 429
+    assert "5 wrong passwords or codes for this account, or 50 from this address" in (
+        page_text(locked)
+    )
     assert login(https_client(), "jana", REMOTE_ADDR="198.51.100.10").status_code == 302
 
 
@@ -162,9 +183,10 @@ def test_the_address_comes_from_the_proxy_header_only_behind_a_proxy(settings):
     assert client_ip(request) == "10.0.0.2"
 
 
-def test_a_forged_forwarded_for_header_does_not_dodge_the_address_lock(client):
+def test_a_forged_forwarded_for_header_does_not_dodge_the_address_lock(client, settings):
+    settings.NEWSCENTER_LOGIN_ADDRESS_FAILURE_LIMIT = 8
     make_user(username="jana")
-    for n in range(5):
+    for n in range(8):
         login(client, f"user-{n}", "guess", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
     assert login(https_client(), "jana", HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
 
@@ -275,8 +297,20 @@ def test_staff_without_an_authenticator_enrol_one_at_login(client):
     wrong = client.post("/accounts/login/authenticator/", {"code": code_for(device, offset=9)})
     assert wrong.status_code == 200
     assert not admin_opens(client)
+    # The same secret as a link that opens the authenticator app on a phone.
+    otpauth = soup.select_one("a.otpauth")["href"]
+    assert otpauth == device.config_url
+    assert otpauth.startswith("otpauth://totp/")
+    assert f"secret={second_factor_secret(device)}" in otpauth
     done = client.post("/accounts/login/authenticator/", {"code": code_for(device)})
-    assert done["Location"] == "/admin/"
+    # Signed in; the ten recovery codes are shown this once, then on to the desk.
+    assert done.status_code == 200
+    assert "no-store" in done["Cache-Control"]
+    shown = BeautifulSoup(done.content, "html.parser")
+    codes = [li.get_text(strip=True) for li in shown.select(".recovery-codes li")]
+    assert len(codes) == len(set(codes)) == 10
+    assert all(re.fullmatch(r"[a-z2-7]{4}-[a-z2-7]{4}", code) for code in codes)
+    assert shown.find("a", string=re.compile("continue"))["href"] == "/admin/"
     assert admin_opens(client)
     device.refresh_from_db()
     assert device.confirmed

@@ -4,7 +4,8 @@ Staff are not logged in by their password alone. The password step remembers, in
 session, who passed it; only a right code from their authenticator (or, on the first login,
 from the one they enrol) logs them in, and marks the session verified for the admin
 (desk/site.py). Wrong passwords and wrong codes count alike towards django-axes'
-lockout of the username and of the address. docs/accounts.md tells the whole story.
+lockout of the username and, at a larger count, of the address (accounts/throttle.py).
+docs/accounts.md tells the whole story.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
@@ -34,12 +35,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
 
+from newscenter.accounts import trust
 from newscenter.news.models import SiteSettings
 from newscenter.news.services import accounts
 
 PENDING = "accounts_pending"  # session key: who passed the password, awaiting their code
 PENDING_SECONDS = 300  # time allowed between the password and the code
 WRONG_CODE = "That code is not right. Codes change every 30 seconds: try the current one."
+WRONG_RECOVERY = "That is not one of your recovery codes, or it has been used already."
+RECOVERY_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
 
 
 def client_ip(request) -> str | None:
@@ -61,7 +65,11 @@ def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login (settings.AXES_LOCKOUT_CALLABLE): a page that
     says why and for how long, with status 429 and Retry-After, never an error page."""
     cooloff = settings.AXES_COOLOFF_TIME
-    context = {"limit": settings.AXES_FAILURE_LIMIT, "minutes": int(cooloff.total_seconds() // 60)}
+    context = {
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.NEWSCENTER_LOGIN_ADDRESS_FAILURE_LIMIT,
+        "minutes": int(cooloff.total_seconds() // 60),
+    }
     response = render(request, "accounts/locked.html", context, status=429)
     response["Retry-After"] = str(int(cooloff.total_seconds()))
     return response
@@ -78,7 +86,7 @@ def _is_ip(value) -> bool:
 def _base_url() -> str:
     # Links we send are built on the configured address, never on the request's Host
     # header, which the client chooses (WordPress CVE-2017-8295).
-    return getattr(settings, "NEWSCENTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return str(settings.NEWSCENTER_BASE_URL).rstrip("/")
 
 
 # --- Password -------------------------------------------------------------
@@ -104,8 +112,12 @@ class LoginView(auth_views.LoginView):
         if not (user.is_staff or user.is_superuser):
             return super().form_valid(form)
         _begin_second_factor(self.request, user, self.get_redirect_url())
-        if accounts.second_factor_device(user) is None:
+        device = accounts.second_factor_device(user)
+        if device is None:
             return redirect("accounts:enrol")
+        pending = _pending(self.request)
+        if pending is not None and trust.is_trusted(self.request, user):
+            return _finish_login(self.request, pending, device)  # a device they trusted
         return redirect("accounts:verify")
 
 
@@ -157,18 +169,48 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
-                "inputmode": "numeric",
                 "autofocus": True,
-                "size": 8,
+                "size": 10,
+                "autocapitalize": "none",
+                "spellcheck": "false",
             }
         ),
     )
+    trust = forms.BooleanField(required=False)
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recovery = recovery  # recovery codes are taken too (not while enrolling)
+        if recovery:
+            self.fields["code"].label = "Code from your authenticator app, or a recovery code"
+        else:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"  # digits only: keypad
+        if trust.days():
+            self.fields["trust"].label = f"Trust this device for {trust.days()} days"
+            self.fields["trust"].help_text = (
+                "No code on this browser until then; your password is still asked for. Not on "
+                "a shared or public computer."
+            )
+        else:
+            del self.fields["trust"]
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
-        if not (code.isascii() and code.isdigit() and len(code) in (6, 8)):
-            raise ValidationError("Enter the 6-digit code your authenticator app shows.")
-        return code
+        if code.isascii() and code.isdigit() and len(code) in (6, 8):
+            return code
+        letters = code.replace("-", "").lower()
+        if self.recovery and len(letters) == 8 and set(letters) <= RECOVERY_ALPHABET:
+            return letters
+        if self.recovery:
+            raise ValidationError(
+                "Enter the 6-digit code your authenticator app shows, or one of your recovery "
+                "codes (such as abcd-efgh)."
+            )
+        raise ValidationError("Enter the 6-digit code your authenticator app shows.")
+
+    @property
+    def is_recovery_code(self) -> bool:
+        return not self.cleaned_data["code"].isdigit()
 
 
 _second_factor_view = [never_cache, csrf_protect, sensitive_post_parameters("code")]
@@ -193,30 +235,36 @@ class CodeStepView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        return self.page(CodeForm())
+        return self.page(CodeForm(recovery=self.needs_device))
 
     def post(self, request, *args, **kwargs):
-        form = CodeForm(request.POST)
+        form = CodeForm(request.POST, recovery=self.needs_device)
         if not form.is_valid():
             return self.page(form)
         if not AxesProxyHandler.is_allowed(request, self.pending.credentials):
             return lockout_response(request)
-        device = self.try_code(form.cleaned_data["code"])
+        device = self.try_code(form)
         if device is None:
             # Counted like a wrong password, so that guessing codes locks out as guessing
             # passwords does (AxesMiddleware answers 429 once the limit is reached).
             user_login_failed.send(
                 sender=__name__, credentials=self.pending.credentials, request=request
             )
-            form.add_error("code", WRONG_CODE)
+            form.add_error("code", WRONG_RECOVERY if form.is_recovery_code else WRONG_CODE)
             return self.page(form)
-        return _finish_login(request, self.pending, device)
+        response = self.succeed(device)
+        if form.cleaned_data.get("trust"):
+            trust.remember(response, self.pending.user)
+        return response
 
     def page(self, form):
         return render(self.request, self.template_name, {"form": form, **self.extra()})
 
-    def try_code(self, code: str):
+    def try_code(self, form: CodeForm):
         raise NotImplementedError
+
+    def succeed(self, device):
+        return _finish_login(self.request, self.pending, device)
 
     def extra(self) -> dict:
         return {}
@@ -226,9 +274,23 @@ class VerifyView(CodeStepView):
     template_name = "accounts/verify.html"
     needs_device = True
 
-    def try_code(self, code: str):
-        device = accounts.second_factor_device(self.pending.user)
+    def try_code(self, form: CodeForm):
+        user, code = self.pending.user, form.cleaned_data["code"]
+        if form.is_recovery_code:
+            return accounts.recovery_code_use(user=user, code=code)
+        device = accounts.second_factor_device(user)
         return device if device is not None and device.verify_token(code) else None
+
+    def succeed(self, device):
+        response = super().succeed(device)
+        if device == accounts.recovery_device(self.pending.user):
+            left = accounts.recovery_codes_left(self.pending.user)
+            messages.warning(
+                self.request,
+                f"You signed in with a recovery code; {left} of them left. Each works once: "
+                "make new ones under “Recovery codes” before you run out.",
+            )
+        return response
 
 
 class EnrolView(CodeStepView):
@@ -247,17 +309,55 @@ class EnrolView(CodeStepView):
             self.request.session[PENDING] = {**data, "device": device.pk}
         return device
 
-    def try_code(self, code: str):
+    def try_code(self, form: CodeForm):
         device = self.device()
+        code = form.cleaned_data["code"]
         return device if accounts.second_factor_confirm(device=device, code=code) else None
+
+    def succeed(self, device):
+        # The recovery codes, shown this once, before the person goes on to the desk.
+        user, target = self.pending.user, self.pending.next
+        _finish_login(self.request, self.pending, device)
+        codes = accounts.recovery_codes_make(user=user, acting_user=user)
+        context = {"codes": codes, "next": target}
+        return render(self.request, "accounts/recovery_codes.html", context)
 
     def extra(self) -> dict:
         device = self.device()
         secret = accounts.second_factor_secret(device)
         # An image from a data: URI, which our CSP allows (img-src data:), rather than inline
-        # SVG markup; segno draws it from the otpauth:// address the apps understand.
+        # SVG markup; segno draws it from the otpauth:// address the apps understand. The same
+        # address as a link opens the authenticator app on the phone that shows this page.
         qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
-        return {"qr": qr, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))}
+        return {
+            "qr": qr,
+            "otpauth": device.config_url,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        }
+
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+class RecoveryCodesView(TemplateView):
+    """The signed-in person's recovery codes: how many are left, and new ones (shown once)."""
+
+    template_name = "accounts/recovery_codes.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        verified = getattr(user, "is_verified", None)
+        if not (user.is_authenticated and callable(verified) and verified()):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        left = accounts.recovery_codes_left(request.user)
+        return self.render_to_response({"left": left, "next": reverse("admin:index")})
+
+    def post(self, request, *args, **kwargs):
+        codes = accounts.recovery_codes_make(user=request.user, acting_user=request.user)
+        return self.render_to_response({"codes": codes, "next": reverse("admin:index")})
 
 
 def _finish_login(request, pending: Pending, device) -> HttpResponseRedirect:

@@ -42,14 +42,19 @@ class ImageUploadForm(forms.ModelForm):
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
-        # Checked here so that a refusal is a form error with its reason, not a server error;
-        # image_create takes the checked pixels over and does not decode them again.
-        try:
-            self.prepared = images.prepare(upload)
-        except images.ImageRejected as exc:
-            reason = str(exc)
-            raise ValidationError(f"{reason[:1].upper()}{reason[1:]}.", code="rejected") from None
+        self.prepared = checked_upload(upload)
         return upload
+
+
+def checked_upload(upload) -> images.Prepared:
+    """An uploaded image checked while a form validates, so that a refusal is a form error
+    with its reason, not a server error; image_create takes the checked pixels over and does
+    not decode them again."""
+    try:
+        return images.prepare(upload)
+    except images.ImageRejected as exc:
+        reason = str(exc)
+        raise ValidationError(f"{reason[:1].upper()}{reason[1:]}.", code="rejected") from None
 
 
 class PickerUploadForm(ImageUploadForm):

@@ -7,6 +7,9 @@ Installed in place of ``django.contrib.admin`` (settings ``INSTALLED_APPS``), so
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -35,7 +38,11 @@ class NewsroomAdminSite(AdminSite):
     def each_context(self, request):
         from newscenter.desk import dashboard  # imports models
 
-        return {**super().each_context(request), **dashboard.each_context(request)}
+        return {
+            **super().each_context(request),
+            **dashboard.each_context(request),
+            "address_warning": address_warning(request),
+        }
 
     def get_urls(self):
         from newscenter.desk import dashboard  # imports models
@@ -61,3 +68,37 @@ class NewsroomAdminSite(AdminSite):
 
 class NewsroomAdminConfig(AdminConfig):
     default_site = "newscenter.desk.site.NewsroomAdminSite"
+
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def _origin(scheme: str, netloc: str) -> tuple[str, str]:
+    scheme, netloc = scheme.lower(), netloc.lower()
+    host, _, port = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
+    if port and port == _DEFAULT_PORTS.get(scheme):
+        netloc = host
+    return scheme, netloc
+
+
+def address_warning(request) -> dict[str, str] | None:
+    """For administrators, when the desk was reached at another address than the configured
+    ``NEWSCENTER_BASE_URL``: what is configured, what is in use, and what to set.
+
+    Links made away from a request (emails, feeds, review links, embeds) start with the
+    configured address, so a wrong one sends readers to a dead address without any error here.
+    """
+    from newscenter.news import policy  # imports models
+
+    if not policy.can(request.user, "site.settings"):
+        return None
+    configured = urlsplit(settings.NEWSCENTER_BASE_URL)
+    in_use = f"{request.scheme}://{request.get_host()}"
+    if _origin(configured.scheme, configured.netloc) == _origin(request.scheme, request.get_host()):
+        return None
+    only_scheme = _origin("", configured.netloc) == _origin("", request.get_host())
+    return {
+        "configured": settings.NEWSCENTER_BASE_URL,
+        "in_use": in_use,
+        "only_scheme": "yes" if only_scheme else "",
+    }

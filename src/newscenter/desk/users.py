@@ -15,11 +15,15 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation, update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newscenter.news import policy
@@ -71,14 +75,87 @@ class RoleFormMixin(forms.Form):
         return value
 
 
+# Plain words for Django's field labels and help texts, on every user form.
+LABELS = {
+    "username": ("Username", "What they type to sign in: letters, digits and @ . + - _ only."),
+    "email": ("Email address", "Where a forgotten password's link goes."),
+    "is_active": (
+        "May sign in",
+        "Untick to stop this person signing in; their articles and history stay.",
+    ),
+}
+
+
+def plain_labels(form: forms.BaseForm) -> None:
+    for name, (label, help_text) in LABELS.items():
+        if name in form.fields:
+            form.fields[name].label, form.fields[name].help_text = label, help_text
+
+
+class PasswordFields(forms.Form):
+    """A new password, typed twice: the person it is for may be at the administrator's side."""
+
+    password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters; not a common password, not only digits, and not "
+        "like their name or email address.",
+    )
+    password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="The same again, to catch a typo.",
+    )
+
+    def check_passwords(self, user) -> None:
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ: type the same one twice.")
+        elif first:
+            try:
+                password_validation.validate_password(first, user)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+
+
 class UserForm(RoleFormMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
-        fields = ("username", "password", "first_name", "last_name", "email", "is_active")
+        fields = ("username", "first_name", "last_name", "email", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("password", None)  # its hash is nobody's business: see "Password"
+        plain_labels(self)
 
 
-class UserCreateForm(RoleFormMixin, AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
+class UserCreateForm(RoleFormMixin, PasswordFields, forms.ModelForm):
+    class Meta:
+        model = User
         fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "Password"
+        self.fields["password2"].label = "Password again"
+        plain_labels(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_passwords(self.instance)
+        return cleaned
+
+
+class SetPasswordForm(PasswordFields):
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_passwords(self.user)
+        return cleaned
 
 
 @admin.register(User)
@@ -87,7 +164,7 @@ class NewsroomUserAdmin(DjangoUserAdmin):
     add_form = UserCreateForm
     add_fieldsets = (
         (None, {"fields": ("username", "email", "role")}),
-        ("Password", {"fields": ("usable_password", "password1", "password2")}),
+        ("Password", {"fields": ("password1", "password2")}),
     )
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("is_active", "groups")
@@ -98,19 +175,46 @@ class NewsroomUserAdmin(DjangoUserAdmin):
         if obj is None:
             return self.add_fieldsets
         manages = self._manages(request.user, obj)
+        signing_in = ("username", "password_status", "second_factor") if manages else ("username",)
         return (
-            (None, {"fields": ("username", "password") if manages else ("username",)}),
-            ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+            (None, {"fields": signing_in}),
+            ("Name and email", {"fields": ("first_name", "last_name", "email")}),
             ("Newsroom", {"fields": ("role", "is_active")}),
-            ("Important dates", {"fields": ("last_login", "date_joined")}),
+            ("History", {"fields": ("last_signed_in", "account_created")}),
         )
 
     def get_readonly_fields(self, request, obj=None):
-        dates = ("last_login", "date_joined")
-        if obj is None or self._manages(request.user, obj):
+        dates = ("last_signed_in", "account_created")
+        if obj is None:
             return dates
+        if self._manages(request.user, obj):
+            return ("password_status", "second_factor", *dates)
         # An editor sets roles; the rest of the account is the administrators' business.
         return ("username", "first_name", "last_name", "email", "is_active", *dates)
+
+    @admin.display(description="Last signed in")
+    def last_signed_in(self, obj):
+        return obj.last_login or "Never"
+
+    @admin.display(description="Account created")
+    def account_created(self, obj):
+        return obj.date_joined
+
+    @admin.display(description="Authenticator")
+    def second_factor(self, obj) -> str:
+        if accounts.second_factor_device(obj) is None:
+            return "Not set up yet: they set one up at their next sign-in."
+        left = accounts.recovery_codes_left(obj)
+        return f"Set up, with {left} unused recovery code{'s' if left != 1 else ''}."
+
+    @admin.display(description="Password")
+    def password_status(self, obj) -> str:
+        url = reverse("admin:auth_user_password_change", args=[obj.pk])
+        if obj.has_usable_password():
+            state = "Set. Nobody can read it, administrators included."
+        else:
+            state = "Not set: they cannot sign in until they have one."
+        return format_html('{} <a href="{}" class="button">Set a new password</a>', state, url)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -155,11 +259,10 @@ class NewsroomUserAdmin(DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         role, superuser = accounts.parse_role(form.cleaned_data["role"])
         if not change:
-            usable = form.cleaned_data.get("set_usable_password")
             created = accounts.user_create(
                 username=obj.username,
                 email=obj.email,
-                password=form.cleaned_data["password1"] if usable else None,
+                password=form.cleaned_data["password1"],
                 role=role,
                 superuser=superuser,
                 acting_user=request.user,
@@ -186,11 +289,30 @@ class NewsroomUserAdmin(DjangoUserAdmin):
             accounts.user_delete(user=user, acting_user=request.user)
 
     def user_change_password(self, request, id, form_url=""):
-        # Django lets anyone who may change a user set their password; here, administrators.
+        """Set a new password: administrators only (Django lets anyone who may change a user),
+        in plain words, through ``accounts.user_set_password``."""
         user = self.get_object(request, unquote(id))
-        if user is not None and not self._manages(request.user, user):
+        if user is None:
+            raise Http404("No such user.")
+        if not self._manages(request.user, user):
             raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            accounts.user_set_password(
+                user=user, password=form.cleaned_data["password1"], acting_user=request.user
+            )
+            if user.pk == request.user.pk:
+                update_session_auth_hash(request, user)  # stay signed in here
+            messages.success(request, f"New password set for {user.get_username()}.")
+            return HttpResponseRedirect(reverse("admin:auth_user_change", args=[user.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Set a new password for {user.get_username()}",
+            "form": form,
+            "opts": self.opts,
+            "original": user,
+        }
+        return TemplateResponse(request, "admin/auth/user/set_password.html", context)
 
     @admin.action(
         description="Reset the authenticator (set up again at the next sign-in)",

@@ -10,6 +10,7 @@ from newscenter.news.services.accounts import (
     user_create,
     user_delete,
     user_reset_second_factor,
+    user_set_password,
     user_set_role,
     user_update,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "user_create",
     "user_delete",
     "user_reset_second_factor",
+    "user_set_password",
     "user_set_role",
     "user_update",
 ]

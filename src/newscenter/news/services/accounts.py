@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newscenter.news import policy
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 # is_staff or is_superuser, which follow from the role alone.
 PROFILE_FIELDS = frozenset({"username", "first_name", "last_name", "email", "is_active"})
 SUPERUSER = "superuser"  # how the CLI and the admin name a superuser "role"
+RECOVERY_CODES = 10  # one-time codes for a sign-in without the phone
 
 
 def held_role(user: User) -> Role | None:
@@ -152,6 +154,19 @@ def user_update(*, user: User, acting_user: Actor, changed: dict[str, Any]) -> U
     return user
 
 
+def user_set_password(*, user: User, password: str, acting_user: Actor) -> User:
+    """A new password set by an administrator: checked by the password validators, which
+    raise ValidationError with the reasons. The person's sessions and trusted devices
+    (accounts/trust.py) end with the old password."""
+    _require_manage(acting_user, user)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        _audit(acting_user, "user.set_password", user)
+    return user
+
+
 def user_delete(*, user: User, acting_user: Actor) -> None:
     _require_manage(acting_user, user)
     with transaction.atomic():
@@ -166,6 +181,9 @@ def user_reset_second_factor(*, user: User, acting_user: Actor) -> int:
     _require_manage(acting_user, user)
     with transaction.atomic():
         removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+        # Recovery codes belong to the authenticator they stand in for: new ones come with
+        # the next enrolment.
+        StaticDevice.objects.filter(user=user).delete()
         _audit(acting_user, "user.reset_second_factor", user, devices=removed)
     return removed
 
@@ -202,6 +220,47 @@ def second_factor_confirm(*, device: TOTPDevice, code: str) -> bool:
         device.save(update_fields=["confirmed"])
         _audit(device.user, "user.enrol_second_factor", device.user)
     return True
+
+
+def recovery_codes_make(*, user: User, acting_user: Actor) -> list[str]:
+    """Ten new one-time recovery codes for ``user``, replacing any earlier ones, returned
+    once as ``abcd-efgh`` (only their owner or an administrator over them may ask). Making
+    new codes also ends every device the person trusted (accounts/trust.py)."""
+    if acting_user is not user:
+        _require_manage(acting_user, user)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        _audit(acting_user, "user.recovery_codes", user)
+    return [f"{code[:4]}-{code[4:]}" for code in codes]
+
+
+def recovery_codes_left(user: User) -> int:
+    left: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return left
+
+
+def recovery_device(user: User) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_code_use(*, user: User, code: str) -> StaticDevice | None:
+    """The device of ``user``'s recovery code ``code`` (spaces, dashes and case ignored), which
+    is then used up; None if it is not one of theirs. One DELETE decides, so two sign-ins
+    racing with the same code cannot both win."""
+    token = "".join(code.split()).replace("-", "").lower()
+    device = recovery_device(user)
+    if device is None or not token:
+        return None
+    with transaction.atomic():
+        used = StaticToken.objects.filter(device=device, token=token).delete()[0]
+        if not used:
+            return None
+        device.set_last_used_timestamp(commit=True)
+        _audit(user, "user.recovery_code_used", user, left=recovery_codes_left(user))
+    return device
 
 
 def _require_manage(acting_user: Actor, user: User) -> None:
