@@ -136,7 +136,7 @@ def test_atom_feed_and_entries_carry_what_atom_requires(client, newsroom):
     article = newsroom["article"]
     feed = xml(client.get(feed_path("atom")))
     assert feed.findtext(f"{ATOM}id") == f"tag:testserver,{FEED_ID_DATE}:feed"
-    assert dt.datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == article.updated
+    assert dt.datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == article.modified
     links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
     assert links == {
         "self": "https://testserver/news/feed/atom/",
@@ -148,7 +148,7 @@ def test_atom_feed_and_entries_carry_what_atom_requires(client, newsroom):
         == f"tag:testserver,{article.created:%Y-%m-%d}:article-{article.pk}"
     )
     assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}published")) == article.pub_date
-    assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == article.updated
+    assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == article.modified
     assert entry.find(f"{ATOM}author/{ATOM}name").text == "Jana Oster"
     assert entry.find(f"{ATOM}content").get("type") == "html"
     assert entry.findtext(f"{ATOM}summary") == "A second line for gate valves starts in May."
@@ -169,7 +169,7 @@ def test_json_feed_has_the_fields_of_version_1_1(client, newsroom):
     assert item["summary"] == "A second line for gate valves starts in May."
     assert item["content_html"].startswith("<p>See <a href=")
     assert dt.datetime.fromisoformat(item["date_published"]) == article.pub_date
-    assert dt.datetime.fromisoformat(item["date_modified"]) == article.updated
+    assert dt.datetime.fromisoformat(item["date_modified"]) == article.modified
     assert item["authors"] == [
         {"name": "Jana Oster", "url": "https://testserver/news/author/jana-oster/"}
     ]

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_safe
 from newscenter import addresses
 from newscenter.conf import site_url
 from newscenter.feeds.jsonfeed import JsonFeed
-from newscenter.news import selectors
+from newscenter.news import publishing, selectors
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 from newscenter.news.rendering import text_of
 
@@ -245,8 +245,9 @@ class ArticleFeed(Feed):
     def item_pubdate(self, article: Article) -> dt.datetime | None:
         return article.pub_date
 
-    def item_updateddate(self, article: Article) -> dt.datetime:
-        return article.updated
+    def item_updateddate(self, article: Article) -> dt.datetime | None:
+        # What readers are told of its last change: an import keeps the source's own date.
+        return publishing.last_change(article)
 
     def item_categories(self, article: Article) -> list[str]:
         section = [article.section.name] if article.section else []

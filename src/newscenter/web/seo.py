@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 
 from newscenter.conf import site_url
 from newscenter.news import models as library
+from newscenter.news import publishing
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 
 DESCRIPTION_MAX_LENGTH = 300
@@ -203,10 +204,7 @@ def og_locale(language: str) -> str:
 
 
 def date_modified(article: Article) -> dt.datetime | None:
-    # An article written ahead and scheduled was last saved before its publication date.
-    if article.pub_date is None:
-        return article.updated
-    return max(article.pub_date, article.updated)
+    return publishing.last_change(article)
 
 
 def iso_datetime(value: dt.datetime | None) -> str:
