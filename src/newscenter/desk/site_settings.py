@@ -3,23 +3,50 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
 from newscenter.desk import embeds
+from newscenter.desk.addresses import AddressLinesField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import SiteSettings
 from newscenter.news.services import site_settings_update
 
 
+class SiteSettingsForm(forms.ModelForm):
+    social_links = AddressLinesField(
+        label="Social profiles",
+        help_text="The company's profiles (LinkedIn, X, YouTube ...), one a line: linked "
+        "under the press contact on every page.",
+    )
+
+    class Meta:
+        model = SiteSettings
+        fields = ("social_links",)  # the admin's fieldsets name the others
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(ValidHtmlAdmin):
-    autocomplete_fields = ("banner_image",)
+    form = SiteSettingsForm
+    autocomplete_fields = ("banner_image", "share_image")
     fieldsets = (
         (None, {"fields": ("site_name", "section_title", "tagline")}),
         ("Banner", {"fields": ("banner_image", "banner_alt")}),
+        ("Icons and sharing", {"fields": ("logo", "favicon", "share_image")}),
+        (
+            "Press contact",
+            {
+                "fields": (
+                    "press_contact_name",
+                    "press_contact_email",
+                    "press_contact_phone",
+                    "social_links",
+                )
+            },
+        ),
         ("Locale", {"fields": ("language", "time_zone")}),
     )
 
