@@ -52,10 +52,15 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         with _server(env, port, log):
             pages = _pages(base)
+            if args.pages:
+                pages = {name: pages[name] for name in args.pages.split(",")}
+            reports = Path(args.reports or work)
+            reports.mkdir(parents=True, exist_ok=True)
             rows = []
             for preset in ("mobile", "desktop"):
                 for name, path in pages.items():
-                    scores = _lighthouse(base + path, preset, Path(work))
+                    report = reports / f"{name}-{preset}.json"
+                    scores = _lighthouse(base + path, preset, report)
                     rows.append({"page": name, "path": path, "device": preset, **scores})
                     print(_line(rows[-1]), file=sys.stderr, flush=True)
     print(_table(rows))
@@ -69,6 +74,10 @@ def main() -> int:
 def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", help="also write the scores to this file")
+    parser.add_argument("--reports", help="keep each page's full Lighthouse report in this folder")
+    parser.add_argument(
+        "--pages", help="only these page types, comma-separated (index,article,...)"
+    )
     parser.add_argument(
         "--min",
         type=int,
@@ -123,7 +132,8 @@ def _server(env: dict, port: int, log: Path):
             process.wait()
 
 
-def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
+    # Generous: `serve` collects the static files first, and a shared machine may be busy.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -135,7 +145,7 @@ def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float =
             if answer.status == 200:
                 return
         time.sleep(0.5)
-    sys.exit(f"the server did not answer {url} within {timeout:.0f} s")
+    sys.exit(f"the server did not answer {url} within {timeout:.0f} s\n{log.read_text()[-2000:]}")
 
 
 def _first_loc(base: str, sitemap: str) -> str:
@@ -157,8 +167,7 @@ def _pages(base: str) -> dict[str, str]:
     }
 
 
-def _lighthouse(url: str, preset: str, work: Path) -> dict[str, int | None]:
-    report = work / "report.json"
+def _lighthouse(url: str, preset: str, report: Path) -> dict[str, int | None]:
     command = [
         str(LIGHTHOUSE),
         url,

@@ -115,12 +115,16 @@ def test_without_a_press_contact_there_is_no_empty_block(client):
 # Icons and the web manifest
 
 
-def test_without_an_icon_the_icon_addresses_answer_no_content(client):
-    for path in ("/favicon.ico", "/apple-touch-icon.png", "/news/icons/192.png"):
-        assert client.get(path).status_code == 204, path
+def test_without_an_icon_or_logo_every_icon_address_gives_a_plain_square(client):
+    for path, size in (("/apple-touch-icon.png", 180), ("/news/icons/192.png", 192)):
+        response = client.get(path)
+        assert response["Content-Type"] == "image/png"
+        with Image.open(io.BytesIO(response.content)) as picture:
+            assert picture.size == (size, size)
+    assert client.get("/favicon.ico")["Content-Type"] == "image/x-icon"
     manifest = json.loads(client.get("/news/manifest.webmanifest").content)
-    assert manifest["icons"] == []
     assert manifest["start_url"] == "/news/"
+    assert [icon["sizes"] for icon in manifest["icons"]] == ["192x192", "512x512"]
 
 
 def test_the_favicon_from_the_site_settings_in_every_size(client):

@@ -1,7 +1,7 @@
 """The site's icons and web manifest, from the site settings: ``/favicon.ico``, the touch
 icon a phone's home screen asks for, PNG icons in the sizes a manifest names, and the
-manifest itself. The icon is the favicon uploaded in the desk, else the logo; with neither
-the icon addresses answer ``204 No Content``, so that no browser logs a missing file."""
+manifest itself. The icon is the favicon uploaded in the desk, else the logo, else a plain
+square in the site's accent colour: every address answers, so no browser logs a missing file."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ SIZES = (32, 180, 192, 512)  # the tab, the touch icon, and the manifest's two
 ICO_SIZES = [(16, 16), (32, 32), (48, 48)]
 MAX_AGE = 86400  # a day: the icon changes rarely, and its address stays the same
 MAX_PIXELS = 4096 * 4096
+PLAIN = (11, 92, 173, 255)  # the stylesheet's --accent, for a site without icon or logo
 
 
 def _site(request) -> SiteSettings:
@@ -30,8 +31,17 @@ def icon_file(site: SiteSettings):
     return site.favicon or site.logo or None
 
 
-def _square(site: SiteSettings, size: int) -> Image.Image | None:
+def _square(site: SiteSettings, size: int) -> Image.Image:
     """The icon as a ``size`` square (transparent margins keep a wide logo whole)."""
+    picture = _uploaded(site, size)
+    if picture is None:
+        return Image.new("RGBA", (size, size), PLAIN)
+    square = Image.new("RGBA", (size, size))
+    square.paste(picture, ((size - picture.width) // 2, (size - picture.height) // 2))
+    return square
+
+
+def _uploaded(site: SiteSettings, size: int) -> Image.Image | None:
     field = icon_file(site)
     if field is None:
         return None
@@ -42,18 +52,13 @@ def _square(site: SiteSettings, size: int) -> Image.Image | None:
             picture = opened.convert("RGBA")
             picture.thumbnail((size, size), Image.Resampling.LANCZOS)
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
-        return None  # the file is gone from storage or unreadable: no icon, not an error
-    square = Image.new("RGBA", (size, size))
-    square.paste(picture, ((size - picture.width) // 2, (size - picture.height) // 2))
-    return square
+        return None  # the file is gone from storage or unreadable: the plain icon instead
+    return picture
 
 
-def _answer(request, data: bytes | None, content_type: str) -> HttpResponse:
-    if data is None:
-        response = HttpResponse(status=204)
-    else:
-        response = HttpResponse(data, content_type=content_type)
-        response["ETag"] = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+def _answer(request, data: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["ETag"] = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
     response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
 
@@ -62,24 +67,16 @@ def _answer(request, data: bytes | None, content_type: str) -> HttpResponse:
 def icon_png(request, size: int):
     if size not in SIZES:
         raise Http404("No icon of that size")
-    square = _square(_site(request), size)
-    data = None
-    if square is not None:
-        out = io.BytesIO()
-        square.save(out, format="PNG", optimize=True)
-        data = out.getvalue()
-    return _answer(request, data, "image/png")
+    out = io.BytesIO()
+    _square(_site(request), size).save(out, format="PNG", optimize=True)
+    return _answer(request, out.getvalue(), "image/png")
 
 
 @require_safe
 def favicon_ico(request):
-    square = _square(_site(request), 48)
-    data = None
-    if square is not None:
-        out = io.BytesIO()
-        square.save(out, format="ICO", sizes=ICO_SIZES)
-        data = out.getvalue()
-    return _answer(request, data, "image/x-icon")
+    out = io.BytesIO()
+    _square(_site(request), 48).save(out, format="ICO", sizes=ICO_SIZES)
+    return _answer(request, out.getvalue(), "image/x-icon")
 
 
 @require_safe
@@ -104,9 +101,7 @@ def web_manifest(request):
                 "type": "image/png",
             }
             for size in (192, 512)
-        ]
-        if icon_file(site)
-        else [],
+        ],
     }
     data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
     return _answer(request, data, "application/manifest+json")
