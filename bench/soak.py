@@ -176,17 +176,21 @@ class Stats:
             self.codes[code] += 1
 
 
+START_SECONDS = 600
+
+
 def _serve(env: dict, port: int, log) -> subprocess.Popen:
     process = subprocess.Popen(
         [NEWSCENTER, "serve", "--port", str(port), "--no-access-log"],
         env=env, stdout=log, stderr=log, start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + START_SECONDS  # a busy machine starts slowly
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/news/", timeout=5).read()
             return process
         time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGKILL)  # never leave a half-started server behind
     raise RuntimeError("the server did not start")
 
 
