@@ -66,6 +66,13 @@ else
 		$(PYTEST) -m "not browser and not slow and not validator"
 endif
 
+# Lighthouse 12 (npm, Debian's chromium) over a throwaway demo site: index, article, section,
+# tag, author and search, mobile and desktop, the four scores as a table (docs/public-site.md).
+# e.g. LIGHTHOUSE_ARGS="--min 100 --json artifacts/lighthouse.json".
+.PHONY: lighthouse
+lighthouse: install node-tools
+	$(VENV)/bin/python scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
+
 # The serving benchmark's table (bench/README.md); e.g. BENCH_ARGS="--db-sizes 1000000".
 .PHONY: bench
 bench: install

@@ -67,6 +67,7 @@ def sample_urls() -> dict[str, str]:
         "news:tag-feed": {"slug": tag.slug, "format": "json"},
         "news:author-feed": {"slug": author.slug, "format": "rss"},
         "news:sitemap-section": {"section": "articles"},
+        "news:icon": {"size": 192},
         "accounts:password-reset-confirm": {"uidb64": "MQ", "token": "expired-token"},
         "news:review": {"token": review_token},
     }  # fmt: skip

@@ -136,7 +136,7 @@ def test_atom_feed_and_entries_carry_what_atom_requires(client, newsroom):
     article = newsroom["article"]
     feed = xml(client.get(feed_path("atom")))
     assert feed.findtext(f"{ATOM}id") == f"tag:testserver,{FEED_ID_DATE}:feed"
-    assert dt.datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == article.updated
+    assert dt.datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == article.modified
     links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
     assert links == {
         "self": "https://testserver/news/feed/atom/",
@@ -148,7 +148,7 @@ def test_atom_feed_and_entries_carry_what_atom_requires(client, newsroom):
         == f"tag:testserver,{article.created:%Y-%m-%d}:article-{article.pk}"
     )
     assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}published")) == article.pub_date
-    assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == article.updated
+    assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == article.modified
     assert entry.find(f"{ATOM}author/{ATOM}name").text == "Jana Oster"
     assert entry.find(f"{ATOM}content").get("type") == "html"
     assert entry.findtext(f"{ATOM}summary") == "A second line for gate valves starts in May."
@@ -169,7 +169,7 @@ def test_json_feed_has_the_fields_of_version_1_1(client, newsroom):
     assert item["summary"] == "A second line for gate valves starts in May."
     assert item["content_html"].startswith("<p>See <a href=")
     assert dt.datetime.fromisoformat(item["date_published"]) == article.pub_date
-    assert dt.datetime.fromisoformat(item["date_modified"]) == article.updated
+    assert dt.datetime.fromisoformat(item["date_modified"]) == article.modified
     assert item["authors"] == [
         {"name": "Jana Oster", "url": "https://testserver/news/author/jana-oster/"}
     ]
@@ -177,6 +177,49 @@ def test_json_feed_has_the_fields_of_version_1_1(client, newsroom):
     assert item["language"] == "en"
     assert "image" not in item
     assert "attachments" not in item
+
+
+def test_a_republished_item_names_its_source_in_every_format(client):
+    make_article(
+        headline="Valve maker wins port contract",
+        source_name="Harbour Trade Weekly",
+        source_url="https://harbour-trade.example/2023/valves",
+    )
+    rss = feedparser.parse(client.get(feed_path("rss")).content)
+    assert not rss.bozo, rss.get("bozo_exception")
+    assert rss.entries[0].source == {
+        "href": "https://harbour-trade.example/2023/valves",
+        "title": "Harbour Trade Weekly",
+    }
+    atom = feedparser.parse(client.get(feed_path("atom")).content)
+    assert not atom.bozo, atom.get("bozo_exception")
+    (entry,) = atom.entries
+    via = [link.href for link in entry.links if link.rel == "via"]
+    assert via == ["https://harbour-trade.example/2023/valves"]
+    assert entry.link != via[0]  # the entry's own address stays ours
+    assert entry.source.title == "Harbour Trade Weekly"
+    assert entry.source.link == "https://harbour-trade.example/2023/valves"
+    (item,) = json_feed(client.get(feed_path("json")))["items"]
+    assert item["external_url"] == "https://harbour-trade.example/2023/valves"
+    assert item["url"].startswith("https://testserver/news/")
+
+
+def test_an_item_of_our_own_names_no_source(client):
+    make_article(headline="Canteen reopens")
+    assert "source" not in feedparser.parse(client.get(feed_path("rss")).content).entries[0]
+    entry = feedparser.parse(client.get(feed_path("atom")).content).entries[0]
+    assert "source" not in entry
+    assert [link.rel for link in entry.links] == ["alternate"]
+    assert "external_url" not in json_feed(client.get(feed_path("json")))["items"][0]
+
+
+def test_a_source_named_without_an_address_is_named_where_the_format_allows(client):
+    make_article(headline="Trade fair report", source_name="Pump Journal")
+    # RSS 2.0's <source> needs an address: none rather than an invalid element.
+    assert "source" not in feedparser.parse(client.get(feed_path("rss")).content).entries[0]
+    entry = feedparser.parse(client.get(feed_path("atom")).content).entries[0]
+    assert entry.source.title == "Pump Journal"
+    assert "external_url" not in json_feed(client.get(feed_path("json")))["items"][0]
 
 
 def test_an_unsigned_article_is_credited_to_the_publisher(client):

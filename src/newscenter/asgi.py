@@ -41,6 +41,7 @@ def _cached(scope: dict):
             if_none_match=headers.get("if-none-match"),
             if_modified_since=headers.get("if-modified-since"),
             origin=headers.get("origin"),
+            accept_encoding=headers.get("accept-encoding"),
         )
     )
     if response is not None:

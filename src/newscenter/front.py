@@ -186,7 +186,9 @@ def _content_length(scope: Scope) -> int | None:
 async def _respond(send: Send, response: Any, *, head: bool) -> None:
     """A Django ``HttpResponse`` (not streaming) as ASGI messages."""
     headers = [
-        (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.items()
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in response.items()
+        if name.lower() != "content-length"  # written below, from the body itself
     ]
     headers.append((b"content-length", str(len(response.content)).encode()))
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})

@@ -370,6 +370,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+        "manifest-src": [SELF],  # the web manifest (web.icons), which names the icons
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

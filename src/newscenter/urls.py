@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from newscenter.analytics import views as analytics
 from newscenter.api.api import api, docs_view
 from newscenter.embed.oembed import oembed
-from newscenter.web import robots, views
+from newscenter.web import icons, robots, views
 
 # admin.site is desk.site.NewsroomAdminSite (titles, and the second factor).
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("embed/", include("newscenter.embed.urls")),
     path("oembed", oembed, name="oembed"),
     path("robots.txt", robots.robots_txt, name="robots"),
+    path("favicon.ico", icons.favicon_ico, name="favicon"),
+    path("apple-touch-icon.png", icons.touch_icon, name="touch-icon"),
     path("analytics/count", analytics.count, name="analytics-count"),
 ]
 

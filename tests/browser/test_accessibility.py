@@ -29,10 +29,10 @@ def public_paths() -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_public_pages_have_no_wcag_aa_violations(chromium, http_site, width):
+@pytest.mark.parametrize(("width", "scheme"), [(390, "light"), (1280, "light"), (390, "dark")])
+def test_public_pages_have_no_wcag_aa_violations(chromium, http_site, width, scheme):
     call_command("demo", verbosity=0)
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     axe = Axe()
     problems = {}

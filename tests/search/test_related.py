@@ -50,3 +50,12 @@ def test_the_article_page_links_its_related_articles(client, publish):
     assert not BeautifulSoup(client.get(lonely.get_absolute_url()).content, "html.parser").select(
         ".related"
     )
+
+
+def test_one_word_in_common_is_no_relation_and_then_nothing_is_shown(client, publish):
+    article = publish(headline="Ebersfurt foundry doubles its casting capacity", standfirst="")
+    publish(headline="Ebersfurt choir sings at the summer party", standfirst="")
+    publish(headline="Canteen menu", standfirst="Soup on Fridays, with news from the kitchen.")
+    assert related_articles(article) == []
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert not page.select(".related")

@@ -17,15 +17,16 @@ from tests.builders import make_article, make_image
 pytestmark = pytest.mark.django_db
 
 # The site settings row, then what each page reads: its subject (section, tag, author), the
-# anchor of an older page, one page of articles, their authors (and tags or lead images).
+# anchor of an older page and its number, one page of articles, their authors (and tags or
+# lead images), and the sections for the header's menu.
 QUERIES = {
-    "index": 4,
-    "index-older": 6,
-    "section": 6,
-    "section-older": 8,
-    "tag": 5,
-    "author": 5,
-    "article": 10,
+    "index": 5,
+    "index-older": 8,
+    "section": 7,
+    "section-older": 10,
+    "tag": 6,
+    "author": 6,
+    "article": 11,
     "rss": 5,
     "json": 5,
 }

@@ -47,7 +47,7 @@ def srcset_urls(srcset: str) -> list[str]:
 )
 def test_renditions_come_in_each_width_in_webp_and_jpeg(settings, size, widths):
     image = make_image(*size)
-    made = {(r.format, r.width): r for r in image.renditions.all()}
+    made = {(r.format, r.width): r for r in image.renditions.all() if not r.crop}
     assert set(made) == {(kind, w) for kind in ("webp", "jpeg") for w in widths}
     for (kind, width), rendition in made.items():
         assert width <= image.width
@@ -213,3 +213,24 @@ def test_listing_queries_do_not_grow_with_pictures(client):
     for _ in range(4):
         make_article(lead_image=make_image(400, 300))
     assert queries() == one
+
+
+@pytest.mark.parametrize(
+    ("size", "crops"),
+    [
+        ((2400, 1600), {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}),
+        ((1200, 800), {"16x9": (1200, 675)}),  # too low for 4x3 and 1x1 without enlarging
+        ((1000, 1000), {}),
+    ],
+)
+def test_wide_pictures_are_also_cut_to_the_ratios_search_engines_ask_for(settings, size, crops):
+    image = make_image(*size)
+    made = {r.crop: r for r in image.renditions.all() if r.crop}
+    assert {name: (r.width, r.height) for name, r in made.items()} == crops
+    for rendition in made.values():
+        assert rendition.format == "jpeg"
+        with Pillow.open(settings.MEDIA_ROOT / rendition.file.name) as stored:
+            assert stored.size == (rendition.width, rendition.height)
+    # Never offered in srcset: a cut picture is not the picture the article shows.
+    html = str(renditions.picture_html(image, alt="x"))
+    assert all(r.file.url not in html for r in made.values())

@@ -160,6 +160,7 @@ def test_every_url_carries_the_headers_of_its_kind(admin_client, client):
                 "application/rss+xml", "application/atom+xml", "application/feed+json",
                 "application/xml", "application/json", "text/plain",
                 "image/gif",  # the analytics beacon
+                "image/png", "image/x-icon", "application/manifest+json",  # web.icons
             }, (name, response["Content-Type"])  # fmt: skip
 
 

@@ -102,7 +102,8 @@ def test_article_page_describes_a_news_article(client, full_article):
         "name": SiteSettings.load().site_name,
         "url": f"{HOST}/news/",
     }
-    image = data["image"]
+    # 1200 x 630 is too small to cut 1200-wide crops from: the picture itself.
+    (image,) = data["image"]
     assert image["@type"] == "ImageObject"
     assert image["url"] == HOST + full_article.lead_image.file.url
     assert (image["width"], image["height"]) == (1200, 630)
@@ -194,7 +195,7 @@ def test_article_page_has_description_opengraph_and_twitter_tags(client, full_ar
     assert meta(page, "og:description") == full_article.standfirst
     assert meta(page, "og:url") == HOST + full_article.get_absolute_url()
     assert meta(page, "og:site_name") == "newscenter"
-    assert meta(page, "og:locale") == "en"
+    assert meta(page, "og:locale") == "en_US"
     assert meta(page, "og:image") == image_url
     assert (meta(page, "og:image:width"), meta(page, "og:image:height")) == ("1200", "630")
     assert meta(page, "og:image:alt") == "Glowing metal poured into a sand mould"
@@ -228,10 +229,85 @@ def test_og_locale_follows_the_language(client):
 
 @pytest.mark.parametrize(
     ("language", "locale"),
-    [("en", "en"), ("de-CH", "de_CH"), ("pt_br", "pt_BR"), ("zh-Hant-TW", "zh_TW"), ("", "")],
+    [
+        ("en", "en_US"),
+        ("de", "de_DE"),
+        ("de-CH", "de_CH"),
+        ("pt_br", "pt_BR"),
+        ("zh-Hant", "zh_TW"),
+        ("zh-Hant-TW", "zh_TW"),
+        ("", ""),
+    ],
 )
 def test_og_locale_writes_language_and_region_with_an_underscore(language, locale):
     assert seo.og_locale(language) == locale
+
+
+def crops_of(client, data: dict) -> dict[str, tuple[int, int]]:
+    """The pictures of ``NewsArticle.image`` as search engines fetch them: ratio name -> size."""
+    sizes = {}
+    for image in data["image"]:
+        response = client.get(image["url"].removeprefix(HOST))
+        assert response.status_code == 200
+        with Image.open(io.BytesIO(b"".join(response.streaming_content))) as picture:
+            assert picture.size == (image["width"], image["height"])
+        ratio = picture.width / picture.height
+        name = {16 / 9: "16x9", 4 / 3: "4x3", 1.0: "1x1"}[ratio]
+        sizes[name] = picture.size
+    return sizes
+
+
+def test_a_large_lead_image_is_given_in_the_three_ratios_google_asks_for(client):
+    article = make_article(lead_image=make_image(2400, 1600, alt="The foundry hall"))
+    data = one_of_type(soup(client.get(article.get_absolute_url())), "NewsArticle")
+    assert crops_of(client, data) == {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
+
+
+def test_an_article_without_a_picture_shows_the_sites_share_image(client):
+    site = SiteSettings.load()
+    share = make_image(1600, 1600, alt="The Kesselmark logo on the works gate")
+    services.site_settings_update(acting_user=SYSTEM, share_image=share)
+    article = make_article()
+    page = soup(client.get(article.get_absolute_url()))
+    data = one_of_type(page, "NewsArticle")
+    assert crops_of(client, data) == {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
+    # Link previews get the share image whole, before the logo.
+    site.refresh_from_db()
+    assert meta(page, "og:image") == HOST + share.file.url
+
+
+def test_the_index_is_a_collection_page_listing_its_articles(client):
+    older = make_article(pub_date=timezone.now() - dt.timedelta(days=2))
+    newer = make_article()
+    data = one_of_type(soup(client.get("/news/")), "CollectionPage")
+    assert data["url"] == f"{HOST}/news/"
+    assert data["name"] == "News center"
+    items = data["mainEntity"]["itemListElement"]
+    assert [(item["position"], item["url"]) for item in items] == [
+        (1, HOST + newer.get_absolute_url()),
+        (2, HOST + older.get_absolute_url()),
+    ]
+
+
+def test_an_author_page_is_a_profile_page_of_a_person(client):
+    author = services.author_get_or_create(name="Jana Oster", acting_user=SYSTEM)
+    author.job_title = "Head of Communications"
+    author.bio = "Jana writes about the plants."
+    author.photo = make_image(600, 600, alt="Jana Oster")
+    author.links = ["https://www.linkedin.com/in/jana-oster-example"]
+    services.taxonomy_save(obj=author, acting_user=SYSTEM)
+    make_article(authors=[author])
+    page = soup(client.get(author.get_absolute_url()))
+    data = one_of_type(page, "ProfilePage")
+    person = data["mainEntity"]
+    assert person["@type"] == "Person"
+    assert person["name"] == "Jana Oster"
+    assert person["jobTitle"] == "Head of Communications"
+    assert person["image"]["url"] == HOST + author.photo.file.url
+    assert person["sameAs"] == ["https://www.linkedin.com/in/jana-oster-example"]
+    assert person["url"] == HOST + author.get_absolute_url()
+    assert meta(page, "og:image") == HOST + author.photo.file.url
+    assert not [d for d in structured_data(page) if d["@type"] == "CollectionPage"]
 
 
 # Escaping
@@ -293,7 +369,7 @@ def test_index_page_tells_the_sites_tagline(client):
     assert meta(page, "og:title") == "News center"
     assert meta(page, "twitter:card") == "summary"
     # A trail of the index alone is no breadcrumb, and a listing is no article.
-    assert structured_data(page) == []
+    assert [data["@type"] for data in structured_data(page)] == ["CollectionPage"]
 
 
 def test_section_page_uses_the_section_description_and_breadcrumb(client):

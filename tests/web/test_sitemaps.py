@@ -93,7 +93,7 @@ def test_the_index_lists_each_sitemap_with_an_absolute_url(fetch):
     assert root.tag == f"{{{NS['sm']}}}sitemapindex"
     assert locs(root) == [f"{ORIGIN}/news/sitemap-{name}.xml" for name in SECTIONS]
     article.refresh_from_db()
-    assert lastmods(root)[f"{ORIGIN}/news/sitemap-articles.xml"] == article.updated
+    assert lastmods(root)[f"{ORIGIN}/news/sitemap-articles.xml"] == article.modified
 
 
 def test_a_site_without_articles_has_valid_sitemaps(fetch):
@@ -129,7 +129,7 @@ def test_an_article_lastmod_is_its_last_update(fetch):
     article = make_article(pub_date=timezone.now() - dt.timedelta(days=3))
     article = services.article_update(article=article, acting_user=SYSTEM, headline="Corrected")
     article.refresh_from_db()
-    assert lastmods(fetch(section_url("articles"))) == {absolute(article): article.updated}
+    assert lastmods(fetch(section_url("articles"))) == {absolute(article): article.modified}
 
 
 def test_a_listing_lastmod_is_when_its_newest_article_appeared(fetch, time_machine):

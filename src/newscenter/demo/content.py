@@ -51,6 +51,21 @@ SITE = {
     "time_zone": "Europe/Berlin",
     "banner_alt": "Decorative banner: diagonal copper bands across a gradient "
     "from deep navy to teal, the Kesselmark colours.",
+    "press_contact_name": "Miriam Achterberg, Corporate Communications",
+    "press_contact_email": "press@kesselmark.example",
+    "press_contact_phone": "+49 5521 7700-120",
+    "social_links": [
+        "https://www.linkedin.com/company/kesselmark-example",
+        "https://www.youtube.com/@kesselmark-example",
+    ],
+}
+# Shown where an article without a picture is shared; large enough for every crop.
+SHARE_SIZE = (1600, 1200)
+SHARE_ALT = "The Kesselmark rings in copper on deep navy."
+AUTHOR_TITLES = {
+    "Miriam Achterberg": "Head of Corporate Communications",
+    "Clara Ovenden": "Product Communications Manager",
+    "Tomasz Heller": "Editor, Industry News",
 }
 BANNER = Picture(NAVY, TEAL, COPPER, "stripes")
 LOGO = Picture(NAVY, NAVY, COPPER, "rings")

@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 
 from newscenter.demo.content import (
     ARTICLES,
+    AUTHOR_TITLES,
     BANNER,
     BANNER_SIZE,
     LEAD_IMAGE_SIZE,
@@ -27,6 +28,8 @@ from newscenter.demo.content import (
     LOGO_SIZE,
     RGB,
     SECTIONS,
+    SHARE_ALT,
+    SHARE_SIZE,
     SITE,
     DemoArticle,
     Picture,
@@ -41,6 +44,7 @@ from newscenter.news.services import (
     section_get_or_create,
     site_settings_update,
     tag_get_or_create,
+    taxonomy_save,
 )
 
 
@@ -63,7 +67,7 @@ def load_demo(*, acting_user: Any) -> int:
 
 
 def _site_settings_update(
-    *, banner: Picture, logo: Picture, acting_user: Any, **fields: str
+    *, banner: Picture, logo: Picture, acting_user: Any, **fields: Any
 ) -> SiteSettings:
     # The banner is a library image, described there; banner_alt stays empty (no override).
     banner_image = image_create(
@@ -71,13 +75,26 @@ def _site_settings_update(
         alt=fields.pop("banner_alt", ""),
         acting_user=acting_user,
     )
+    share_image = image_create(
+        file_or_bytes=_render(logo, SHARE_SIZE, "JPEG"), alt=SHARE_ALT, acting_user=acting_user
+    )
     return site_settings_update(
         acting_user=acting_user,
         banner_image=banner_image,
         banner_alt="",
         logo=ContentFile(_render(logo, LOGO_SIZE, "PNG"), name="demo-logo.png"),
+        share_image=share_image,
         **fields,
     )
+
+
+def _author(name: str, *, acting_user: Any):
+    author = author_get_or_create(name=name, acting_user=acting_user)
+    title = AUTHOR_TITLES.get(name, "")
+    if title and author.job_title != title:
+        author.job_title = title
+        taxonomy_save(obj=author, acting_user=acting_user)
+    return author
 
 
 def _article_load(item: DemoArticle, *, acting_user: Any, now: dt.datetime) -> Article:
@@ -88,7 +105,7 @@ def _article_load(item: DemoArticle, *, acting_user: Any, now: dt.datetime) -> A
         body=" ".join(item.body.split()),
         section=section_get_or_create(name=item.section, acting_user=acting_user),
         tags=[tag_get_or_create(name=name, acting_user=acting_user) for name in item.tags],
-        authors=[author_get_or_create(name=name, acting_user=acting_user) for name in item.authors],
+        authors=[_author(name, acting_user=acting_user) for name in item.authors],
         source_name=item.source_name,
         source_url=item.source_url,
         lead_image=_lead_image(item, acting_user=acting_user),

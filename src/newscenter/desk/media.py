@@ -280,7 +280,8 @@ def lead_card(image: Image | None) -> str:
 def _img(image: Image, *, width: int) -> str:
     """A plain ``<img>`` of the narrowest rendition at least ``width`` wide, else the original."""
     candidates = sorted(
-        (r for r in image.renditions.all() if r.format != "webp"), key=lambda r: r.width
+        (r for r in image.renditions.all() if r.format != "webp" and not r.crop),
+        key=lambda r: r.width,
     )
     wide_enough = [r for r in candidates if r.width >= min(width, image.width or width)]
     url = wide_enough[0].file.url if wide_enough else image.file.url

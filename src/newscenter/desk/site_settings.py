@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from newscenter.desk import embeds
 from newscenter.desk.choices import LanguageField, TimeZoneField
 from newscenter.desk.media import ACCEPT, checked_upload
+from newscenter.desk.addresses import AddressLinesField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import SiteSettings
@@ -66,6 +67,18 @@ class SiteSettingsForm(forms.ModelForm):
         return cleaned
 
 
+class SiteSettingsForm(forms.ModelForm):
+    social_links = AddressLinesField(
+        label="Social profiles",
+        help_text="The company's profiles (LinkedIn, X, YouTube ...), one a line: linked "
+        "under the press contact on every page.",
+    )
+
+    class Meta:
+        model = SiteSettings
+        fields = ("social_links",)  # the admin's fieldsets name the others
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(ValidHtmlAdmin):
     form = SiteSettingsForm
@@ -74,8 +87,19 @@ class SiteSettingsAdmin(ValidHtmlAdmin):
         (None, {"fields": ("site_name", "section_title", "tagline")}),
         ("Banner", {"fields": ("banner_image", "banner_alt")}),
         (
-            "Logo and link previews",
-            {"fields": ("logo", "share_image", "share_upload", "share_upload_alt")},
+            "Logo, icons and link previews",
+            {"fields": ("logo", "favicon", "share_image", "share_upload", "share_upload_alt")},
+        ),
+        (
+            "Press contact",
+            {
+                "fields": (
+                    "press_contact_name",
+                    "press_contact_email",
+                    "press_contact_phone",
+                    "social_links",
+                )
+            },
         ),
         ("Language and time", {"fields": ("language", "time_zone")}),
     )

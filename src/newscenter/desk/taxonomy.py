@@ -3,8 +3,10 @@ and every write through ``services.taxonomy`` (policy, audit entry, change signa
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
+from newscenter.desk.addresses import AddressLinesField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import Author, Section, Tag
@@ -48,8 +50,22 @@ class TagAdmin(TaxonomyAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class AuthorForm(forms.ModelForm):
+    links = AddressLinesField(
+        label="Profiles elsewhere",
+        help_text="Addresses of the author's profiles (LinkedIn, a personal site ...), one a "
+        "line: search engines read them as the same person (sameAs).",
+    )
+
+    class Meta:
+        model = Author
+        fields = ("name", "slug", "job_title", "photo", "bio", "links", "user")
+
+
 @admin.register(Author)
 class AuthorAdmin(TaxonomyAdmin):
-    list_display = ("name", "user")
+    form = AuthorForm
+    list_display = ("name", "job_title", "user")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("photo",)

@@ -10,6 +10,7 @@ from newscenter.export.files import file_for
 from newscenter.export.snapshot import Snapshot, fingerprint
 from newscenter.export.urls import article_url
 from newscenter.feeds.syndication import FEED_LENGTH, FEED_TYPES
+from newscenter.web import icons
 from newscenter.web.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from newscenter.web.views import PAGE_SIZE
 
@@ -66,6 +67,7 @@ def plan(snapshot: Snapshot, related: dict[int, list[int]], site_fp: str) -> lis
     sections = [_subject_parts(snapshot.sections[s]) for s in in_use]
     pages += [
         Page("robots.txt", "/robots.txt", "view", (), fingerprint(site_fp, "robots")),
+        *_icons(site_fp),
         Page(
             file_for(reverse("news:search")),
             reverse("news:search"),
@@ -106,10 +108,18 @@ def _listing_pages(kind, pk, base: str, ids: list[int], digests, context) -> lis
         url = base if n == 0 else f"{base}older/{chunks[n - 1][-1]}/"
         older = f"{base}older/{chunk[-1]}/" if n + 1 < len(chunks) else ""
         newer = "" if n == 0 else (base if n == 1 else f"{base}older/{chunks[n - 2][-1]}/")
-        fp = fingerprint(context, older, newer, [(a, digests[a]) for a in chunk])
-        args = (kind, pk, tuple(chunk), older, newer)
+        fp = fingerprint(context, older, newer, n, [(a, digests[a]) for a in chunk])
+        args = (kind, pk, tuple(chunk), older, newer, n + 1)
         pages.append(Page(file_for(url), url, "listing", args, fp, tuple(chunk)))
     return pages
+
+
+def _icons(site_fp: str) -> list[Page]:
+    """The favicon, touch icon, the manifest's icons and the manifest (web.icons), rendered
+    by their views: every page links them."""
+    urls = [reverse("favicon"), reverse("touch-icon"), reverse("news:manifest")]
+    urls += [reverse("news:icon", args=[size]) for size in icons.SIZES]
+    return [Page(file_for(url), url, "view", (), fingerprint(site_fp, url)) for url in urls]
 
 
 def _feed_url(kind: str, subject, format_: str) -> str:

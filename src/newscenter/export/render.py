@@ -73,11 +73,12 @@ class Renderer:
         return article
 
     def _listing(self, page: Page) -> bytes:
-        kind, pk, ids, older, newer = page.args
+        kind, pk, ids, older, newer, number = page.args
         context = {
             "articles": [self.articles[a] for a in ids],
             "older_url": older,
             "newer_url": newer,
+            "page_number": number,
         }
         if pk is not None:
             subject = self.snapshot.subject(kind, pk)

@@ -1,8 +1,9 @@
 """JSON Feed 1.1 as one more Django feed generator, so that one ``Feed`` class serves all formats.
 
 Besides Django's item fields the generator reads ``content_html``, ``summary`` (plain text; the
-``description`` is HTML for RSS and Atom), ``authors`` (``{"name", "url"}`` dicts) and
-``language`` from each item, and ``logo`` from the feed.
+``description`` is HTML for RSS and Atom), ``authors`` (``{"name", "url"}`` dicts),
+``language`` and ``source`` (a ``syndication.Source`` or None) from each item, and ``logo``
+from the feed.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class JsonFeed(SyndicationFeed):
         document = {
             "id": item["unique_id"],
             "url": item["link"],
+            # A republished item links to the original it came from (JSON Feed 1.1).
+            "external_url": item["source"].url if item.get("source") else "",
             "title": item["title"],
             "content_html": item["content_html"],
             "summary": item["summary"],

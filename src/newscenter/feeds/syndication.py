@@ -32,7 +32,7 @@ from django.views.decorators.http import require_safe
 from newscenter import addresses
 from newscenter.conf import site_url
 from newscenter.feeds.jsonfeed import JsonFeed
-from newscenter.news import selectors
+from newscenter.news import publishing, selectors
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 from newscenter.news.rendering import text_of
 
@@ -69,6 +69,9 @@ class RssFeed(feedgenerator.Rss201rev2Feed):
         super().add_item_elements(handler, item)
         for author in item["authors"]:
             handler.addQuickElement("dc:creator", author["name"])
+        source = item["source"]
+        if source and source.url:  # RSS 2.0's <source> needs the address
+            handler.addQuickElement("source", source.name, {"url": source.url})
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
@@ -90,7 +93,35 @@ class AtomFeed(feedgenerator.Atom1Feed):
             handler.addQuickElement("name", author["name"])
             handler.addQuickElement("uri", author["url"])
             handler.endElement("author")
+        source = item["source"]
+        if source:
+            self.add_source(handler, source)
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+    def add_source(self, handler, source: Source) -> None:
+        """The original as ``rel="via"`` (RFC 4287 4.2.7.2) and as the entry's ``<source>``."""
+        if source.url:
+            handler.addQuickElement("link", "", {"rel": "via", "href": source.url})
+        handler.startElement("source", {})
+        handler.addQuickElement("title", source.name)
+        if source.url:
+            handler.addQuickElement("link", "", {"rel": "alternate", "href": source.url})
+        handler.endElement("source")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a republished item comes from: the outlet's name and the original's address."""
+
+    name: str
+    url: str
+
+    @classmethod
+    def of(cls, article: Article) -> Source | None:
+        if not article.is_republished:
+            return None
+        url = article.source_url
+        return cls(name=article.source_name or urlsplit(url).hostname or url, url=url)
 
 
 FEED_TYPES = {"rss": RssFeed, "atom": AtomFeed, "json": JsonFeed}
@@ -214,8 +245,9 @@ class ArticleFeed(Feed):
     def item_pubdate(self, article: Article) -> dt.datetime | None:
         return article.pub_date
 
-    def item_updateddate(self, article: Article) -> dt.datetime:
-        return article.updated
+    def item_updateddate(self, article: Article) -> dt.datetime | None:
+        # What readers are told of its last change: an import keeps the source's own date.
+        return publishing.last_change(article)
 
     def item_categories(self, article: Article) -> list[str]:
         section = [article.section.name] if article.section else []
@@ -242,6 +274,7 @@ class ArticleFeed(Feed):
                 for author in article.authors.all()
             ],
             "language": article.language or self.language,
+            "source": Source.of(article),
         }
 
 

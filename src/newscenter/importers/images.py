@@ -56,6 +56,9 @@ def _attach(record: ImportRecord, acting_user) -> None:
             alt=record.lead_image_alt or article.headline,
             acting_user=acting_user,
         )
-        services.article_update(article=article, acting_user=acting_user, lead_image=image)
+        # The image completes the import: readers' "last changed" stays the source's.
+        services.article_update(
+            article=article, acting_user=acting_user, lead_image=image, modified=article.modified
+        )
         # The image completes the import: it is not an editor's change to protect.
         ImportRecord.objects.filter(pk=record.pk).update(imported_at=timezone.now())

@@ -7,6 +7,7 @@ a failure anywhere in a source rolls the whole source back.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -335,6 +336,9 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
         "standfirst": item.standfirst,
         "body": item.body_html,
         "pub_date": item.pub_date,
+        # What readers are told of its last change: the source's own, else its publication;
+        # never the moment of the import (services.article_update stamps editors' saves).
+        "modified": last_change(item.pub_date, item.modified),
         "status": status,
         "source_name": item.source_name or options.source_name,
         "source_url": item.source_url,
@@ -342,6 +346,12 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
         "import_key": item.source_key,
     }
     return fields | ({"language": item.language} if item.language else {})
+
+
+def last_change(pub_date: dt.datetime | None, modified: dt.datetime | None) -> dt.datetime | None:
+    """The later of the two dates the source gives (a modified date before the publication
+    date is a source's slip)."""
+    return max(filter(None, (pub_date, modified)), default=None)
 
 
 def _provenance(article: Article, item: ImportedArticle, format_name: str) -> ImportRecord:
@@ -381,5 +391,6 @@ def as_json(report: ImportReport) -> dict:
 def _item_json(item: ImportedArticle) -> dict:
     data = dataclasses.asdict(item)
     data["pub_date"] = item.pub_date.isoformat() if item.pub_date else None
+    data["modified"] = item.modified.isoformat() if item.modified else None
     data.pop("original")  # the whole source again: too much for a preview
     return data

@@ -90,7 +90,8 @@ class Image(models.Model):
 
 
 class Rendition(models.Model):
-    """The image resized to one width in one format, for ``srcset``."""
+    """The image resized to one width in one format, for ``srcset``; or, with ``crop``, cut
+    to one of the aspect ratios search engines ask for (structured data, link previews)."""
 
     class Format(models.TextChoices):
         # AVIF is a choice so that switching news.pictures.MODERN needs no migration.
@@ -104,12 +105,15 @@ class Rendition(models.Model):
     height = models.PositiveIntegerField()
     format = models.CharField(max_length=10, choices=Format.choices)
     file = models.ImageField(upload_to="images/%Y/%m/")
+    # "16x9", "4x3" or "1x1": cut from the middle of the picture; empty: the whole picture.
+    crop = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["image", "format", "width"]
         constraints = [
             models.UniqueConstraint(
-                fields=["image", "width", "format"], name="rendition_unique_per_width_format"
+                fields=["image", "width", "format", "crop"],
+                name="rendition_unique_per_width_format_crop",
             )
         ]
 

@@ -35,6 +35,10 @@ WIDTHS = (320, 640, 960, 1280, 1920)
 MODERN = Rendition.Format.WEBP
 MODERN_TYPE = f"image/{MODERN.value}"
 FALLBACKS = (Rendition.Format.JPEG, Rendition.Format.PNG)
+# The aspect ratios search engines ask for (Google's Article structured data: 16x9, 4x3 and
+# 1x1, at least 1200 pixels wide), cut from the middle of any picture wide enough for them.
+CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
+CROP_WIDTH = 1200
 # The article column (web/static/newscenter/site.css: 42rem less its padding).
 COLUMN_SIZES = "(min-width: 42rem) 39rem, calc(100vw - 2rem)"
 
@@ -87,7 +91,13 @@ def _available(image: Image) -> list[Rendition]:
     file system this is one ``stat`` per rendition.
     """
     renditions = sorted(image.renditions.all(), key=lambda r: (r.format, r.width))
-    return [r for r in renditions if r.file and _stored(r.file)]
+    return [r for r in renditions if not r.crop and r.file and _stored(r.file)]
+
+
+def crops(image: Image) -> list[Rendition]:
+    """The image cut to each of :data:`CROPS` (widest first), as far as it was wide enough."""
+    made = {r.crop: r for r in image.renditions.all() if r.crop}
+    return [made[name] for name in CROPS if name in made]
 
 
 def _stored(file: FieldFile) -> bool:

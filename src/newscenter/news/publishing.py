@@ -41,6 +41,16 @@ def state(article: Article, *, at: dt.datetime | None = None) -> str:
     return stored_status(article.status, article.pub_date, at=at)
 
 
+def last_change(article: Article) -> dt.datetime | None:
+    """When readers are told the article last changed (JSON-LD, feeds, sitemaps): its
+    ``modified`` stamp, never before its publication (an article written ahead and scheduled
+    was saved before it appeared). Rows older than the stamp fall back to their last write."""
+    changed = article.modified or article.updated
+    if article.pub_date is None:
+        return changed
+    return max(article.pub_date, changed) if changed else article.pub_date
+
+
 def stored_status(
     status: str, pub_date: dt.datetime | None, *, at: dt.datetime | None = None
 ) -> str:

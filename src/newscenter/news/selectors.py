@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from newscenter.news.models import Article, ArticleQuerySet, Author, Section, Tag
@@ -56,6 +56,7 @@ class KeysetPage:
     articles: list[Article]
     older: int | bool
     newer: int | bool | None
+    number: int = 1  # the page's number, counted from the newest
 
 
 def listing_page(
@@ -90,7 +91,10 @@ def listing_page(
     if not rows:
         return None
     newer = _newer(public_articles(**subject), pub_date, after, size)
-    return KeysetPage(rows[:size], _older(rows, size), newer)
+    # Counted along the listing's index, up to the anchor: readers see "Page 7", and what it
+    # costs grows with the page's depth only as an index range, never as a table scan.
+    before = public_articles(**subject).filter(_not_after(pub_date, after)).count()
+    return KeysetPage(rows[:size], _older(rows, size), newer, before // size + 1)
 
 
 def _after(pub_date: dt.datetime, pk: int) -> Q:
@@ -137,3 +141,13 @@ def article_for_preview(*, pk: int) -> Article:
 
 def sections_in_use() -> QuerySet[Section]:
     return Section.objects.filter(articles__in=Article.objects.published()).distinct()
+
+
+def sections_for_menu() -> QuerySet[Section]:
+    """The sections with public articles, in the desk's order (position, then name).
+
+    EXISTS per section rather than a join and DISTINCT: each probe stops at the first public
+    article found along the section's listing index, however many articles there are.
+    """
+    public = Article.objects.published().filter(section=OuterRef("pk"))
+    return Section.objects.filter(Exists(public)).order_by("position", "name")

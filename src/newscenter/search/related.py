@@ -15,7 +15,7 @@ lists (tests/export compares every one).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -37,6 +37,19 @@ _MIN_WORD_CHARS = 4
 # A shared tag says more than a shared section; either says more than shared words, whose
 # score is scaled to at most 1.
 _TAG_POINTS, _SECTION_POINTS = 2, 1
+# An article that shares neither section nor tag is related only when its headline and
+# standfirst share at least this many of the article's words (of four letters or more, not
+# among the commonest): one shared word ("valves", "Ebersfurt") is a coincidence, and the
+# backends' relevance cannot say so (it is relative, and not comparable between them).
+MIN_SHARED_WORDS = 2
+_COMMON = frozenset(
+    {
+        "about", "after", "also", "been", "before", "from", "have", "into", "more", "most",
+        "news", "only", "other", "over", "some", "than", "that", "their", "them", "then",
+        "there", "these", "they", "this", "were", "what", "when", "which", "while", "will",
+        "with", "year", "years",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -57,9 +70,26 @@ def query_words(headline: str, standfirst: str) -> list[str]:
     return list(seen)[:_QUERY_WORDS]
 
 
-def _ranked(*, neighbours: Sequence[Neighbour], matches: Sequence[Match], limit: int) -> list[int]:
+def telling_words(headline: str, standfirst: str) -> frozenset[str]:
+    return frozenset(
+        word
+        for word in words(f"{headline} {standfirst}")
+        if len(word) >= _MIN_WORD_CHARS and not word.isdigit() and word not in _COMMON
+    )
+
+
+def _ranked(
+    *,
+    neighbours: Sequence[Neighbour],
+    matches: Sequence[Match],
+    limit: int,
+    wanted: Sequence[str],
+    texts: Callable[[list[int]], dict[int, tuple[str, str]]],
+) -> list[int]:
     """The ``limit`` best of ``neighbours`` (the newest sharing the section or a tag, newest
-    first) and ``matches`` (the newest sharing words, newest first)."""
+    first) and ``matches`` (the newest sharing words, newest first); a match that is no
+    neighbour only when it shares :data:`MIN_SHARED_WORDS` telling words (``texts`` gives the
+    headline and standfirst of the ids asked for)."""
     rows = []
     for position, other in enumerate(neighbours):
         same = int(other.same_section)
@@ -70,11 +100,27 @@ def _ranked(*, neighbours: Sequence[Neighbour], matches: Sequence[Match], limit:
         scores[pk] = float(shared_tags * _TAG_POINTS + same * _SECTION_POINTS)
     # sorted() keeps equal relevance in the backend's order: newest first.
     best_matches = sorted(matches, key=lambda m: m.relevance, reverse=True)[:_POOL]
+    best_matches = _alike(best_matches, scores, wanted, texts)
     best = max((m.relevance for m in best_matches), default=0.0)
     if best > 0:
         for match in best_matches:
             scores[match.article_id] = scores.get(match.article_id, 0.0) + match.relevance / best
     return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
+
+
+def _alike(matches: list[Match], neighbours, wanted: Sequence[str], texts) -> list[Match]:
+    own = {word for word in wanted if word not in _COMMON}
+    strangers = [m.article_id for m in matches if m.article_id not in neighbours]
+    if not strangers:
+        return matches
+    found = texts(strangers)
+
+    def shared(pk: int) -> int:
+        return len(own & telling_words(*found.get(pk, ("", ""))))
+
+    return [
+        m for m in matches if m.article_id in neighbours or shared(m.article_id) >= MIN_SHARED_WORDS
+    ]
 
 
 # --- One article, from the database --------------------------------------------------------
@@ -95,7 +141,14 @@ def related_ids(article: Article, *, limit: int = RELATED_COUNT) -> list[int]:
         neighbours=_neighbours(article.section_id, tag_ids, others),
         matches=backend().related(wanted, candidates=others.order_by(), limit=_WINDOW),
         limit=limit,
+        wanted=wanted,
+        texts=_texts_from_database,
     )
+
+
+def _texts_from_database(ids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = Article.objects.filter(pk__in=ids).values_list("pk", "headline", "standfirst")
+    return {pk: (headline, standfirst) for pk, headline, standfirst in rows}
 
 
 def _neighbours(section_id: int | None, tag_ids: frozenset[int], others) -> list[Neighbour]:
@@ -161,6 +214,8 @@ class Ranker:
             neighbours=self._neighbours(pk, section, tag_ids),
             matches=self.matcher.matches(self.query[pk], exclude=pk, limit=_WINDOW),
             limit=limit,
+            wanted=self.query[pk],
+            texts=lambda ids: {i: self.corpus.texts[i] for i in ids if i in self.corpus.texts},
         )
 
     def _neighbours(self, pk: int, section: int | None, tag_ids: frozenset[int]) -> list[Neighbour]:

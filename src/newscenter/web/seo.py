@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from babel.core import get_global as babel_global
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import ImageFieldFile
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.text import Truncator
 
 from newscenter.conf import site_url
 from newscenter.news import models as library
+from newscenter.news import pictures, publishing
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 
 DESCRIPTION_MAX_LENGTH = 300
@@ -93,15 +95,24 @@ def listing_page(
     title: str = "",
     subject: Section | Tag | Author | None = None,
     description: str = "",
+    articles: list[Article] | tuple[Article, ...] = (),
 ) -> PageMeta:
-    """The index, or the articles of one section, tag or author (``subject``)."""
+    """The index, or the articles of one section, tag or author (``subject``): a
+    ``CollectionPage`` listing ``articles``, or an author's ``ProfilePage``."""
     canonical = listing_canonical_url(request)
     trail = [index_crumb(site)]
     if subject is not None:
         trail.append((subject.name, site_url(subject.get_absolute_url())))
+    page_title = title or site.section_title
+    if isinstance(subject, Author):
+        page = profile_page(subject, url=canonical)
+    else:
+        page = collection_page(page_title, url=canonical, articles=articles)
+    # A trail of one (the index alone) is no breadcrumb: search engines ask for two.
+    crumbs = (breadcrumb_list(trail),) if len(trail) > 1 else ()
     return PageMeta(
         og_type="website",
-        title=title or site.section_title,
+        title=page_title,
         description=plain_description(
             listing_description(site, subject=subject, shown=description)
         ),
@@ -109,9 +120,8 @@ def listing_page(
         canonical_url=canonical,
         site_name=site.site_name,
         locale=og_locale(site.language),
-        image=site_image(site),
-        # A trail of one (the index alone) is no breadcrumb: search engines ask for two.
-        structured_data=(breadcrumb_list(trail),) if len(trail) > 1 else (),
+        image=author_image(subject) if isinstance(subject, Author) else site_image(site),
+        structured_data=(page, *crumbs),
     )
 
 
@@ -192,21 +202,29 @@ def article_language(article: Article, site: SiteSettings) -> str:
 
 
 def og_locale(language: str) -> str:
-    """``de-CH`` becomes ``de_CH`` and ``en`` stays ``en``: OpenGraph joins with an underscore."""
+    """OpenGraph's ``language_TERRITORY``: ``de-CH`` becomes ``de_CH``, and a language named
+    without a region gets its likeliest one from CLDR (``en`` -> ``en_US``, ``de`` -> ``de_DE``,
+    ``zh-Hant`` -> ``zh_TW``), as OpenGraph has no form without one."""
     subtags = language.replace("_", "-").split("-")
     primary = subtags[0].lower()
     region = next((tag.upper() for tag in subtags[1:] if len(tag) == 2 and tag.isalpha()), "")
+    if primary and not region:
+        region = _likely_region("_".join([primary, *subtags[1:]])) or _likely_region(primary)
     return f"{primary}_{region}" if region and primary else primary
+
+
+def _likely_region(tag: str) -> str:
+    # CLDR's likely subtags, from Babel (installed with trafilatura, through courlan).
+    likely = str(babel_global("likely_subtags").get(tag, ""))
+    parts = likely.split("_")
+    return next((part for part in parts[1:] if len(part) == 2 and part.isupper()), "")
 
 
 # Dates
 
 
 def date_modified(article: Article) -> dt.datetime | None:
-    # An article written ahead and scheduled was last saved before its publication date.
-    if article.pub_date is None:
-        return article.updated
-    return max(article.pub_date, article.updated)
+    return publishing.last_change(article)
 
 
 def iso_datetime(value: dt.datetime | None) -> str:
@@ -244,12 +262,34 @@ def lead_image(article: Article) -> Image | None:
 
 
 def site_image(site: SiteSettings) -> Image | None:
-    """The picture for a page without one of its own: the logo, else the banner."""
+    """The picture for a page without one of its own: the share image, else the logo, else
+    the banner."""
+    if site.share_image is not None:
+        return image_from_library(site.share_image, alt=site.share_image.alt or site.site_name)
     if site.logo:
         return image_from_field(site.logo, alt=site.site_name, wide=False)
     if site.banner_image is not None:
         return image_from_library(site.banner_image, alt=site.banner_alt_text)
     return None
+
+
+def author_image(author: Author) -> Image | None:
+    return image_from_library(author.photo, alt=author.name) if author.photo else None
+
+
+def structured_images(article: Article, site: SiteSettings) -> list[dict]:
+    """``NewsArticle.image``: the lead image, else the site's share image, cut to 16x9, 4x3
+    and 1x1 when it is wide enough (as Google asks), else whole; else the logo or banner."""
+    library_image = article.lead_image or site.share_image
+    if library_image is not None:
+        cut = pictures.crops(library_image)
+        if cut:
+            return [
+                image_object(Image(site_url(r.file.url), r.width, r.height, alt="")) for r in cut
+            ]
+        return [image_object(image_from_library(library_image, alt=""))]
+    fallback = site_image(site)
+    return [image_object(fallback)] if fallback else []
 
 
 def image_object(image: Image) -> dict:
@@ -273,11 +313,51 @@ def organization(site: SiteSettings) -> dict:
     return data
 
 
-def person(author: Author) -> dict:
-    return {
+def person(author: Author, *, full: bool = False) -> dict:
+    """An author; ``full`` adds what the profile page shows (job title, photo, profiles)."""
+    data: dict[str, Any] = {
         "@type": "Person",
         "name": author.name,
         "url": site_url(author.get_absolute_url()),
+    }
+    if not full:
+        return data
+    photo = author_image(author)
+    optional = {
+        "jobTitle": author.job_title,
+        "description": plain_description(author.bio),
+        "image": image_object(photo) if photo else None,
+        "sameAs": [link for link in author.links if isinstance(link, str)],
+    }
+    return data | {key: value for key, value in optional.items() if value}
+
+
+def item_list(articles: list[Article] | tuple[Article, ...]) -> dict:
+    return {
+        "@type": "ItemList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "url": article_canonical_url(article)}
+            for position, article in enumerate(articles, start=1)
+        ],
+    }
+
+
+def collection_page(name: str, *, url: str, articles: list[Article] | tuple[Article, ...]) -> dict:
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "CollectionPage",
+        "name": name,
+        "url": url,
+        "mainEntity": item_list(articles),
+    }
+
+
+def profile_page(author: Author, *, url: str) -> dict:
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ProfilePage",
+        "url": url,
+        "mainEntity": person(author, full=True),
     }
 
 
@@ -290,7 +370,6 @@ def news_article(
 ) -> dict:
     publisher = organization(site)
     authors = [person(author) for author in article.authors.all()]
-    image = lead_image(article)
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "NewsArticle",
@@ -306,7 +385,7 @@ def news_article(
     }
     optional = {
         "description": plain_description(article.standfirst),
-        "image": image_object(image) if image else None,
+        "image": structured_images(article, site),
         "isBasedOn": article.source_url,
         "articleSection": article.section.name if article.section else "",
         "keywords": list(keywords),

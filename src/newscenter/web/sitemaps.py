@@ -14,11 +14,12 @@ from urllib.parse import urljoin, urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import F, Max
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from newscenter.conf import site_url
+from newscenter.news import publishing
 from newscenter.news.models import Article, SiteSettings
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
@@ -31,6 +32,8 @@ NEWS_MAX_ARTICLES = 1_000
 # A listing page changes when one of its articles is edited or when a scheduled one goes
 # live; the later of the two times says when either last happened.
 _LAST_CHANGE = Max(Greatest("updated", "pub_date"))
+# An article's own last change as readers are told it (publishing.last_change, in SQL).
+_ARTICLE_CHANGE = Greatest("pub_date", Coalesce("modified", "updated"))
 
 
 class SiteSitemap(Sitemap):
@@ -63,16 +66,16 @@ class ArticleSitemap(SiteSitemap):
         return (
             Article.objects.published()
             .select_related("lead_image")
-            .only("slug", "pub_day", "updated", "lead_image__file")
+            .only("slug", "pub_day", "pub_date", "modified", "updated", "lead_image__file")
             .order_by("pub_date", "id")
         )
 
-    def lastmod(self, article: Article) -> dt.datetime:
-        return article.updated
+    def lastmod(self, article: Article) -> dt.datetime | None:
+        return publishing.last_change(article)
 
     def get_latest_lastmod(self) -> dt.datetime | None:
         # One aggregate instead of the base class's walk over every article.
-        return Article.objects.published().aggregate(latest=Max("updated"))["latest"]
+        return Article.objects.published().aggregate(latest=Max(_ARTICLE_CHANGE))["latest"]
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from newscenter.feeds import syndication as feeds
-from newscenter.web import converters, review, search, sitemaps, views
+from newscenter.web import converters, icons, review, search, sitemaps, views
 
 register_converter(converters.FourDigitConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "nn")
@@ -25,6 +25,8 @@ urlpatterns = [
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path("review/<str:token>/", review.review_article, name="review"),
     path("search/", search.search_page, name="search"),
+    path("manifest.webmanifest", icons.web_manifest, name="manifest"),
+    path("icons/<int:size>.png", icons.icon_png, name="icon"),
     path("search.json", search.search_json, name="search-json"),
     path("feed/<feed_format:format>/", feeds.article_feed, name="feed"),
     path(

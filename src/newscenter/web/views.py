@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import mimetypes
+import re
 import sys
 
 from django.conf import settings
@@ -53,6 +54,7 @@ class ArticleIndexView(TemplateView):
             articles=page.articles,
             older_url=page.older and f"{base}older/{page.older}/",
             newer_url=_newer_url(base, page.newer),
+            page_number=page.number,
             **self.listing_context(),
             **kwargs,
         )
@@ -188,11 +190,23 @@ def serve_media(request, path: str):
         raise Http404("No such file") from None
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "public, max-age=86400"
+    # Library images are stored under names the server drew at random (services.images), and
+    # a name is never given to other content: a browser may keep them for a year unasked.
+    immutable = _LIBRARY_FILE.fullmatch(path)
+    response.headers["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if immutable else "public, max-age=86400"
+    )
     content_type = mimetypes.guess_type(path)[0] or ""
     if not content_type.startswith("image/") or content_type == "image/svg+xml":
         response.headers["Content-Disposition"] = "attachment"
     return response
+
+
+# images/2026/12/<24 hex digits>[-320w | -16x9].webp, each part perhaps with the 7 characters
+# storage adds when a name is taken.
+_LIBRARY_FILE = re.compile(
+    r"images/\d{4}/\d{2}/[0-9a-f]{24}(_[A-Za-z0-9]{7})?(-[0-9a-z]+(_[A-Za-z0-9]{7})?)?\.[a-z]+"
+)
 
 
 def media_urlpattern():

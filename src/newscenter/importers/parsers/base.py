@@ -51,6 +51,8 @@ class ImportedArticle:
     headline: str
     source_key: str  # stable identity in the source: post id, guid, entry id, content hash
     pub_date: dt.datetime | None = None  # always timezone-aware when set
+    # When the source last changed it, as the source says (timezone-aware); None: not said.
+    modified: dt.datetime | None = None
     standfirst: str = ""
     body_html: str = ""
     source_name: str = ""
@@ -74,6 +76,8 @@ class ImportedArticle:
     def __post_init__(self) -> None:
         if self.pub_date is not None and self.pub_date.tzinfo is None:
             raise ValueError("ImportedArticle.pub_date must be timezone-aware")
+        if self.modified is not None and self.modified.tzinfo is None:
+            raise ValueError("ImportedArticle.modified must be timezone-aware")
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,7 @@ def entry_article(entry: Any, number: int, info: FeedInfo) -> ImportedArticle | 
         headline=headline,
         source_key=_source_key(entry, entry_id, info, headline, body),
         pub_date=_pub_date(entry),
+        modified=_moment(dict.get(entry, "updated_parsed")),
         standfirst=_standfirst(entry, body) if has_content else "",
         body_html=body,
         source_name=info.title,
@@ -220,7 +221,10 @@ def _standfirst(entry: Any, body: str) -> str:
 def _pub_date(entry: Any) -> dt.datetime | None:
     # feedparser normalises every date it understands to a UTC struct_time.
     # dict.get: FeedParserDict.get maps a missing "updated" to "published" with a warning.
-    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+    return _moment(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed"))
+
+
+def _moment(parsed: Any) -> dt.datetime | None:
     if not parsed:
         return None
     try:

@@ -413,6 +413,7 @@ def read_page(data: bytes, *, origin: str, options: ParseOptions) -> ImportedArt
         headline=meta.headline,
         source_key=_source_key(meta.canonical_url, data),
         pub_date=meta.pub_date,
+        modified=meta.modified,
         standfirst=standfirst,
         body_html=body,
         source_name=meta.source_name,

@@ -55,6 +55,7 @@ _TIME_PATHS = ("//*[@itemprop='datePublished']", "//time[@pubdate]", "//article/
 class PageMeta:
     headline: str = ""
     pub_date: dt.datetime | None = None
+    modified: dt.datetime | None = None
     standfirst: str = ""
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -77,12 +78,14 @@ def read_meta(doc: HtmlElement, *, zone: ZoneInfo) -> PageMeta:
     site = social["site"] or layers[0].get("site") or ""  # the name readers know the site by
     published = _first(layers, "published") or _time_element_date(doc, dates)
     published = published or _date_after_headline(doc, dates)
-    if published is None and (modified := _first(layers, "modified")):
+    modified = _first(layers, "modified")
+    if published is None and modified:
         notes.append(f"the page gives only a modification date ({modified:%Y-%m-%d}); left undated")
     image_url, image_alt = _first(layers, "image") or ("", "")
     return PageMeta(
         headline=_headline(layers, doc, site, notes),
         pub_date=published,
+        modified=modified if published else None,
         standfirst=standfirst_from(_first(layers, "description") or ""),
         authors=(_first(layers, "authors") or [])[:MAX_AUTHORS],
         tags=(_first(layers, "tags") or [])[:MAX_TAGS],

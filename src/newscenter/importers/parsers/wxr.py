@@ -320,6 +320,10 @@ def _article(
 ) -> ImportedArticle:
     headline, notes = content.headline(item.fields.get("title", ""))
     date, date_note = content.pub_date(item.get("wp:post_date_gmt"), item.get("wp:post_date"), zone)
+    # WordPress exports its last edit too; a draft's zero date or a bad one is simply unknown.
+    modified = content.pub_date(
+        item.get("wp:post_modified_gmt"), item.get("wp:post_modified"), zone
+    )[0]
     body, body_notes = content.body_html(item.fields.get("content:encoded", ""))
     section, tags = content.section_and_tags(item.categories)
     login = item.get("dc:creator").strip("<>")  # stray brackets occur; logins never have them
@@ -327,6 +331,7 @@ def _article(
         headline=headline,
         source_key=f"wxr:{channel.site}:{item.post_id}",
         pub_date=date,
+        modified=modified,
         standfirst=content.plain_line(item.fields.get("excerpt:encoded", "")),
         body_html=body,
         section=section,

@@ -28,6 +28,7 @@ from newscenter.news.services.saving import (
     check_fields,
     derive,
     revisions_record_new,
+    stamp_modified,
     unique_slug,
 )
 
@@ -58,6 +59,7 @@ def article_create(
     check_fields(fields)
     policy.require(acting_user, "article.create")
     article = Article(headline=headline, created_by=actor_of(acting_user), **fields)
+    stamp_modified(article, fields)
     _require_initial_status(acting_user, publishing.stored_status(article.status, article.pub_date))
     article_persist(
         article=article, acting_user=acting_user, url_is_fixed=False, tags=tags, authors=authors
@@ -91,6 +93,7 @@ def article_update(
     policy.require(acting_user, "article.edit", article=previous)
     for name, value in changes.items():
         setattr(article, name, value)
+    stamp_modified(article, changes)
     if acting_user is not SYSTEM:
         _refuse_moves_outside_workflow(previous, article)
     article_persist(
@@ -102,7 +105,9 @@ def article_update(
         authors=authors,
     )
     changed = sorted(
-        name for name in ARTICLE_FIELDS if getattr(previous, name) != getattr(article, name)
+        name
+        for name in ARTICLE_FIELDS - {"modified"}
+        if getattr(previous, name) != getattr(article, name)
     )
     moved = previous.status != article.status
     action = _action(previous, article)
@@ -210,6 +215,7 @@ def article_bulk_create(*, acting_user: Actor, new: Sequence[NewArticle]) -> lis
 def _new_article(row: NewArticle, site: SiteSettings) -> Article:
     check_fields(row.fields)
     article = Article(**row.fields)
+    stamp_modified(article, row.fields)
     derive(article, site=site, url_is_fixed=False)
     # Field values and clean() here; unique slugs below, unique import keys by the caller.
     # The section is an object the caller has just fetched or created: no query to check it.

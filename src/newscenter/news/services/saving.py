@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Max, Model
+from django.utils import timezone
 
 from newscenter.news import publishing
 from newscenter.news.changes import announce
@@ -24,7 +25,7 @@ ARTICLE_FIELDS = frozenset(
     {
         "headline", "slug", "standfirst", "body", "status", "pub_date", "section",
         "lead_image", "lead_image_alt", "source_name", "source_url", "canonical_url",
-        "language", "import_key",
+        "language", "import_key", "modified",
     }
 )  # fmt: skip
 NOTE_CHARS = 300  # Revision.note
@@ -56,6 +57,12 @@ def article_persist(
 def article_changed(article_id: int, action: str) -> None:
     """Announce a change to one article, named as its audit entry names it ("publish")."""
     announce(articles=[article_id], events=[(f"article.{action}", article_id)])
+
+
+def stamp_modified(article: Article, fields: dict[str, Any]) -> None:
+    """What readers are told of the article's last change: now, for a save by a person;
+    the date an import names (the source's own) when it names one."""
+    article.modified = fields.get("modified") or timezone.now()
 
 
 def check_fields(fields: dict[str, Any]) -> None:

@@ -20,8 +20,10 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from newscenter.web.pagecache import compression
 from newscenter.web.pagecache.generation import generation, next_publication
 from newscenter.web.paths import url_prefix
 
@@ -40,6 +42,7 @@ class Ask:
     if_modified_since: str | None
     # Part of the key: the widgets' answers name the asking origin in their CORS headers.
     origin: str | None = None
+    accept_encoding: str | None = None  # picks a compressed copy; not part of the key
 
     @classmethod
     def of(cls, request) -> Ask:
@@ -59,6 +62,7 @@ class Ask:
             if_none_match=request.headers.get("If-None-Match"),
             if_modified_since=request.headers.get("If-Modified-Since"),
             origin=request.headers.get("Origin"),
+            accept_encoding=request.headers.get("Accept-Encoding"),
         )
 
 
@@ -83,6 +87,7 @@ class Entry:
     last_modified: float | None
     expires: float
     max_age: int = 0  # what browsers may keep without asking (the view's max-age)
+    encoded: tuple[tuple[str, bytes], ...] = ()  # compressed copies ("br", "gzip"), best first
 
 
 class PageCacheMiddleware:
@@ -142,14 +147,20 @@ def _entry(response, now: float, seconds: int) -> Entry | None:
     )
     etag, last_modified = _validators_of(response, now)
     expires = min(now + seconds, next_publication())
+    body = response.content
+    lowered = {name.lower(): value for name, value in headers}
+    encoded: tuple[tuple[str, bytes], ...] = ()
+    if compression.compressible(lowered.get("content-type", ""), body, lowered):
+        encoded = compression.encodings(body)
     return Entry(
         response.status_code,
         headers,
-        response.content,
+        body,
         etag,
         last_modified,
         expires,
         _browser_max_age(response),
+        encoded,
     )
 
 
@@ -175,30 +186,58 @@ def _private(response) -> bool:
 
 def _answer(ask: Ask, entry: Entry, now: float, *, state: str) -> HttpResponse:
     response: HttpResponse
-    if _not_modified(ask, entry.etag, entry.last_modified):
+    available = getattr(entry, "encoded", ())  # entries stored before compression have none
+    copy = compression.chosen(ask.accept_encoding, available)
+    etag = compression.etag_for(entry.etag, copy[0]) if copy else entry.etag
+    if _not_modified(ask, etag, entry.last_modified):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(entry.body, status=entry.status)
+        response = HttpResponse(copy[1] if copy else entry.body, status=entry.status)
         for name, value in entry.headers:
             response[name] = value
-    _validators(response, entry.etag, entry.last_modified)
+        if copy:
+            response["Content-Encoding"] = copy[0]
+            response["Content-Length"] = str(len(copy[1]))
+    if available:
+        patch_vary_headers(response, ["Accept-Encoding"])
+    _validators(response, etag, entry.last_modified)
     _cache_control(response, entry.expires - now, getattr(entry, "max_age", 0))
     response["X-Page-Cache"] = state
     return response
 
 
 def _finish(ask: Ask, response, now: float, *, state: str):
-    """A response served without the cache: the same validators and CDN headers, when it
-    may be shared at all."""
+    """A response served without the cache: the same validators and CDN headers, and the
+    same compression, when it may be shared at all."""
     if _shareable(response):
         etag, last_modified = _validators_of(response, now)
+        name = _compress(ask, response)
+        if name:
+            etag = compression.etag_for(etag, name)
         if _not_modified(ask, etag, last_modified):
             response = HttpResponseNotModified()
+            if name:
+                patch_vary_headers(response, ["Accept-Encoding"])
         _validators(response, etag, last_modified)
         ttl = min(settings.NEWSCENTER_SHARED_MAX_AGE, next_publication() - now)
         _cache_control(response, ttl, _browser_max_age(response))
     response["X-Page-Cache"] = state
     return response
+
+
+def _compress(ask: Ask, response) -> str | None:
+    """Compress a shareable response as the browser accepts; the encoding's name, or None."""
+    headers = {name.lower(): value for name, value in response.items()}
+    if not compression.compressible(headers.get("content-type", ""), response.content, headers):
+        return None
+    patch_vary_headers(response, ["Accept-Encoding"])
+    name = compression.accepted_name(ask.accept_encoding)
+    if name is None:
+        return None
+    response.content = compression.encode(name, response.content)
+    response["Content-Encoding"] = name
+    response["Content-Length"] = str(len(response.content))
+    return name
 
 
 def _shareable(response) -> bool:

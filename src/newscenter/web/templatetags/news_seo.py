@@ -48,6 +48,7 @@ def listing_seo(context) -> seo.PageMeta:
         title=context.get("listing_title", ""),
         subject=subject,
         description=context.get("listing_description", ""),
+        articles=context.get("articles", ()),
     )
     return _indexable(context, meta)
 
