@@ -79,6 +79,9 @@ MIDDLEWARE = [
     # Inside CSPMiddleware, so that its per-response policy updates are applied.
     "newscenter.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language the address names (/de/news/ ...), and the site settings for the rest of
+    # the stack; outside CommonMiddleware, whose slash redirect resolves addresses.
+    "newscenter.web.languages.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

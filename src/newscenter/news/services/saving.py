@@ -24,7 +24,8 @@ ARTICLE_FIELDS = frozenset(
     {
         "headline", "slug", "standfirst", "body", "status", "pub_date", "section",
         "lead_image", "lead_image_alt", "source_name", "source_url", "canonical_url",
-        "language", "import_key",
+        "language", "import_key", "translation_group", "translated_from",
+        "translated_from_revision",
     }
 )  # fmt: skip
 NOTE_CHARS = 300  # Revision.note
