@@ -13,6 +13,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
 from newscenter.desk import autosave, imports, publish_panel, review_links, revisions
+from newscenter.desk import translations as translation_pages
 from newscenter.desk import workflow as workflow_pages
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
@@ -161,6 +162,7 @@ class ArticleAdmin(NonceMediaMixin):
             *workflow_pages.urls(self),
             *revisions.urls(self),
             *review_links.urls(self),
+            *translation_pages.urls(self),
             *super().get_urls(),
         ]
 
