@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import re_path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
@@ -89,7 +90,7 @@ class TagView(ArticleIndexView):
         return self.tag.get_absolute_url()
 
     def listing_context(self) -> dict:
-        return {"tag": self.tag, "listing_title": f"Tagged “{self.tag.name}”"}
+        return {"tag": self.tag, "listing_title": _("Tagged “%(tag)s”") % {"tag": self.tag.name}}
 
 
 class AuthorView(ArticleIndexView):
