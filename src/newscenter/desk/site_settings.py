@@ -20,7 +20,7 @@ class SiteSettingsAdmin(ValidHtmlAdmin):
     fieldsets = (
         (None, {"fields": ("site_name", "section_title", "tagline")}),
         ("Banner", {"fields": ("banner_image", "banner_alt")}),
-        ("Locale", {"fields": ("language", "time_zone")}),
+        ("Locale", {"fields": ("language", "languages", "x_default", "time_zone")}),
     )
 
     def get_urls(self):

@@ -172,7 +172,7 @@ class SiteSettings(models.Model):
         default=list,
         blank=True,
         validators=[langs.validate_language_list],
-        help_text="BCP 47 codes of the site's other editions (de, fr, zh-Hans), one a line: "
+        help_text='BCP 47 codes of the site\'s other editions, as a list: ["de", "zh-Hans"]; '
         "each is served under /<code>/.",
     )
     x_default = models.CharField(
