@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test test-fast test-sqlite test-postgres suite-sqlite suite-postgres install \
-	install-dev test-packages node-tools lint format clean
+	install-dev test-packages node-tools lint format clean messages
 
 # `make run` serves plain HTTP on loopback; production (the default) assumes HTTPS.
 run: export NEWSCENTER_HTTPS ?= false
@@ -112,6 +112,16 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports
 	NEWSCENTER_DATA_DIR=$$(mktemp -d) $(VENV)/bin/mypy
+
+# The public pages' translations (docs/languages.md): after changing a translatable string or a
+# .po file under src/newscenter/web/locale/, refresh the catalogues and compile the .mo files.
+# The .mo files are committed, so that installing newscenter never needs gettext; a test fails
+# when one lags behind its .po. This target needs Debian's gettext (msgfmt, xgettext).
+messages: install-dev
+	cd src/newscenter/web && DJANGO_SETTINGS_MODULE=newscenter.settings NEWSCENTER_DATA_DIR=$$(mktemp -d) \
+		../../../$(VENV)/bin/django-admin makemessages --no-obsolete -l de -l fr -l es -l zh_Hans -l ar
+	cd src/newscenter/web && DJANGO_SETTINGS_MODULE=newscenter.settings NEWSCENTER_DATA_DIR=$$(mktemp -d) \
+		../../../$(VENV)/bin/django-admin compilemessages
 
 format:
 	$(VENV)/bin/ruff format src tests bench

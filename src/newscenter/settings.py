@@ -81,6 +81,9 @@ MIDDLEWARE = [
     # Inside CSPMiddleware, so that its per-response policy updates are applied.
     "newscenter.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language the address names (/de/news/ ...), and the site settings for the rest of
+    # the stack; outside CommonMiddleware, whose slash redirect resolves addresses.
+    "newscenter.web.languages.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -271,6 +274,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="en")
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
+# The public pages' dates per language ("DATE_FORMAT" in templates): Django's formats, except
+# English, which keeps the short month the pages always showed (web/formats/en).
+FORMAT_MODULE_PATH = ["newscenter.web.formats"]
+# The public pages' own translations, first: apps listed earlier (the admin) carry other
+# wordings of the same strings ("Page not found"), and LOCALE_PATHS win over every app.
+LOCALE_PATHS = [Path(__file__).resolve().parent / "web" / "locale"]
 USE_TZ = True
 
 STATIC_URL = env.str("DJANGO_STATIC_URL", default="/static/")

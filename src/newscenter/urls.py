@@ -7,11 +7,11 @@ from newscenter.analytics import views as analytics
 from newscenter.api.api import api, docs_view
 from newscenter.embed.oembed import oembed
 from newscenter.web import icons, robots, views
+from newscenter.web.languages import site_language_patterns
 
 # admin.site is desk.site.NewsroomAdminSite (titles, and the second factor).
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="news:index", permanent=False)),
-    path("news/", include("newscenter.web.urls")),
     path("accounts/", include("newscenter.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/docs", docs_view, name="api-docs"),
@@ -23,6 +23,8 @@ urlpatterns = [
     path("apple-touch-icon.png", icons.touch_icon, name="touch-icon"),
     path("analytics/count", analytics.count, name="analytics-count"),
 ]
+# /news/ in the site's default language, /de/news/, /zh-hans/news/ ... in the others.
+urlpatterns += site_language_patterns(path("news/", include("newscenter.web.urls")))
 
 if settings.MEDIA_URL.startswith("/"):
     # Media served by the app itself (one machine); with object storage MEDIA_URL is absolute.

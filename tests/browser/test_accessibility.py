@@ -26,6 +26,9 @@ def public_paths() -> list[str]:
         "/news/search/?q=zzyzx&section=company-news",
         "/news/search/?q=x&page=abc",
         "/news/no-such-page/",
+        # The demo's German and Chinese editions (docs/languages.md).
+        "/de/news/",
+        *(a.get_absolute_url() for a in Article.objects.published().exclude(translated_from=None)),
     ]
 
 
@@ -42,6 +45,38 @@ def test_public_pages_have_no_wcag_aa_violations(chromium, http_site, width, sch
         if violations:
             problems[path] = [(v["id"], v["help"], len(v["nodes"])) for v in violations]
     context.close()
+    assert not problems
+
+
+def test_a_right_to_left_page_has_no_wcag_aa_violations_and_reads_right_to_left(
+    chromium, http_site
+):
+    from newscenter.news import services
+    from newscenter.news.policy import SYSTEM
+    from tests.builders import make_article
+
+    call_command("demo", verbosity=0)
+    services.site_settings_update(acting_user=SYSTEM, languages=["de", "zh-Hans", "ar"])
+    arabic = make_article(
+        headline="كيسلمارك تفتتح قاعة تجميع جديدة في إبرسفورت",
+        standfirst="قاعة مساحتها 4200 متر مربع تجمع تجميع الصمامات واختبارها تحت سقف واحد.",
+        body="<p>افتتحت كيسلمارك قاعة التجميع الجديدة على الطرف الشرقي من مصنع إبرسفورت.</p>",
+        language="ar",
+    )
+    page = chromium.new_page()
+    problems = {}
+    for path in ("/ar/news/", arabic.get_absolute_url(), "/ar/news/no-such-page/"):
+        page.goto(f"{http_site}{path}")
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+        violations = Axe().run(page, options=WCAG_AA).response["violations"]
+        if violations:
+            problems[path] = [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+    # The masthead's start edge is the right one: the site name sits right of the search box's
+    # start, as a right-to-left reader expects.
+    name = page.locator(".site-name").bounding_box()
+    assert name is not None
+    assert name["x"] + name["width"] > page.viewport_size["width"] / 2
+    page.close()
     assert not problems
 
 

@@ -34,17 +34,25 @@ from newscenter.demo.content import (
     DemoArticle,
     Picture,
 )
+from newscenter.demo.translations import (
+    LANGUAGES,
+    SOURCE_EDITS,
+    TRANSLATIONS,
+    DemoTranslation,
+)
 from newscenter.news.models import Article, SiteSettings
 from newscenter.news.models import Image as LibraryImage
 from newscenter.news.services import (
     article_create,
     article_publish_or_schedule,
+    article_update,
     author_get_or_create,
     image_create,
     section_get_or_create,
     site_settings_update,
     tag_get_or_create,
     taxonomy_save,
+    translation_create,
 )
 
 
@@ -61,8 +69,16 @@ def load_demo(*, acting_user: Any) -> int:
     for position, name in enumerate(SECTIONS):
         section_get_or_create(name=name, position=position, acting_user=acting_user)
     now = timezone.now()
-    for item in ARTICLES:
-        _article_load(item, acting_user=acting_user, now=now)
+    loaded = {
+        item.headline: _article_load(item, acting_user=acting_user, now=now) for item in ARTICLES
+    }
+    site_settings_update(acting_user=acting_user, languages=LANGUAGES)
+    for translation in TRANSLATIONS:
+        _translation_load(translation, source=loaded[translation.source], acting_user=acting_user)
+    for headline, addition in SOURCE_EDITS:
+        source = loaded[headline]
+        source.refresh_from_db()
+        article_update(article=source, acting_user=acting_user, body=source.body + addition)
     return len(ARTICLES)
 
 
@@ -113,6 +129,23 @@ def _article_load(item: DemoArticle, *, acting_user: Any, now: dt.datetime) -> A
     if item.days_ago is None:
         return article
     at = now - dt.timedelta(days=item.days_ago)
+    return article_publish_or_schedule(article=article, acting_user=acting_user, at=at)
+
+
+def _translation_load(item: DemoTranslation, *, source: Article, acting_user: Any) -> Article:
+    article = translation_create(acting_user=acting_user, source=source, language=item.language)
+    article = article_update(
+        article=article,
+        acting_user=acting_user,
+        headline=item.headline,
+        slug=item.slug,
+        standfirst=item.standfirst,
+        body=" ".join(item.body.split()),
+        lead_image_alt=item.lead_image_alt,
+    )
+    if item.after_hours is None or source.pub_date is None:
+        return article
+    at = source.pub_date + dt.timedelta(hours=item.after_hours)
     return article_publish_or_schedule(article=article, acting_user=acting_user, at=at)
 
 

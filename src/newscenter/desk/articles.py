@@ -22,6 +22,7 @@ from newscenter.desk import (
     review_links,
     revisions,
 )
+from newscenter.desk import translations as translation_pages
 from newscenter.desk import workflow as workflow_pages
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
@@ -176,6 +177,7 @@ class ArticleAdmin(NonceMediaMixin):
             *workflow_pages.urls(self),
             *revisions.urls(self),
             *review_links.urls(self),
+            *translation_pages.urls(self),
             *super().get_urls(),
         ]
 

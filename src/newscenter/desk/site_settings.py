@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from newscenter.desk import embeds
+from newscenter.desk.addresses import AddressLinesField
 from newscenter.desk.choices import LanguageField, TimeZoneField
 from newscenter.desk.media import ACCEPT, checked_upload
-from newscenter.desk.addresses import AddressLinesField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import SiteSettings
@@ -28,6 +28,11 @@ UPLOAD_FIELDS = ("share_upload", "share_upload_alt")
 class SiteSettingsForm(forms.ModelForm):
     language = LanguageField()
     time_zone = TimeZoneField()
+    social_links = AddressLinesField(
+        label="Social profiles",
+        help_text="The company's profiles (LinkedIn, X, YouTube ...), one a line: linked "
+        "under the press contact on every page.",
+    )
     share_upload = forms.FileField(
         label="Or upload a new one",
         required=False,
@@ -44,7 +49,7 @@ class SiteSettingsForm(forms.ModelForm):
 
     class Meta:
         model = SiteSettings
-        fields = ("language", "time_zone")  # the admin adds the others from its fieldsets
+        fields = ("language", "time_zone", "social_links")  # the fieldsets add the others
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,18 +70,6 @@ class SiteSettingsForm(forms.ModelForm):
                 "Describe the new image in a few words: readers who cannot see it hear this.",
             )
         return cleaned
-
-
-class SiteSettingsForm(forms.ModelForm):
-    social_links = AddressLinesField(
-        label="Social profiles",
-        help_text="The company's profiles (LinkedIn, X, YouTube ...), one a line: linked "
-        "under the press contact on every page.",
-    )
-
-    class Meta:
-        model = SiteSettings
-        fields = ("social_links",)  # the admin's fieldsets name the others
 
 
 @admin.register(SiteSettings)
@@ -101,7 +94,7 @@ class SiteSettingsAdmin(ValidHtmlAdmin):
                 )
             },
         ),
-        ("Language and time", {"fields": ("language", "time_zone")}),
+        ("Language and time", {"fields": ("language", "languages", "x_default", "time_zone")}),
     )
 
     def get_urls(self):

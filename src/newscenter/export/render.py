@@ -28,6 +28,7 @@ from newscenter.export.snapshot import Snapshot
 from newscenter.export.urls import article_url
 from newscenter.feeds.syndication import FEED_TYPES, ArticleFeed, Scope
 from newscenter.news import selectors
+from newscenter.news.languages import SiteLanguages
 from newscenter.news.models import Article
 from newscenter.web import views
 from newscenter.web.search import SearchForm
@@ -48,6 +49,8 @@ class Renderer:
         request = self.factory.get(url, secure=self.secure)
         request.user = AnonymousUser()
         request.site_settings = self.snapshot.site  # type: ignore[attr-defined]  # as SiteTimezoneMiddleware leaves it
+        # The export writes the default language's edition (docs/languages.md).
+        request.language_tag = SiteLanguages.of(self.snapshot.site).default  # type: ignore[attr-defined]
         return request
 
     def render(self, page: Page) -> bytes:

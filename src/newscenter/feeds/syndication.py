@@ -33,6 +33,7 @@ from newscenter import addresses
 from newscenter.conf import site_url
 from newscenter.feeds.jsonfeed import JsonFeed
 from newscenter.news import publishing, selectors
+from newscenter.news.languages import SiteLanguages
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 from newscenter.news.rendering import text_of
 
@@ -146,16 +147,21 @@ class Scope:
     site: SiteSettings
     kind: str = "site"  # or the selector's keyword: "section", "tag", "author"
     subject: Section | Tag | Author | None = None
+    edition: str = ""  # the site language whose articles it carries; "" the default
 
     @classmethod
-    def find(cls, site: SiteSettings, kind: str, slug: str | None) -> Scope:
+    def find(cls, site: SiteSettings, kind: str, slug: str | None, edition: str = "") -> Scope:
         if kind == "site":
-            return cls(site)
+            return cls(site, edition=edition)
         if kind == "section":
-            return cls(site, kind, get_object_or_404(Section, slug=slug))
+            return cls(site, kind, get_object_or_404(Section, slug=slug), edition)
         if kind == "tag":
-            return cls(site, kind, get_object_or_404(Tag, slug=slug))
-        return cls(site, kind, get_object_or_404(Author, slug=slug))
+            return cls(site, kind, get_object_or_404(Tag, slug=slug), edition)
+        return cls(site, kind, get_object_or_404(Author, slug=slug), edition)
+
+    @property
+    def language(self) -> str:
+        return self.edition or SiteLanguages.of(self.site).default
 
     @property
     def title(self) -> str:
@@ -168,11 +174,16 @@ class Scope:
 
     @property
     def key(self) -> str:
-        """Names the feed in its id by primary key: slugs can be edited."""
-        return f"feed/{self.kind}-{self.subject.pk}" if self.subject else "feed"
+        """Names the feed in its id by primary key: slugs can be edited. The default
+        language's feeds keep the ids they had before the site had other languages."""
+        key = f"feed/{self.kind}-{self.subject.pk}" if self.subject else "feed"
+        default = SiteLanguages.of(self.site).default
+        return key if not self.edition or self.edition == default else f"{key}/{self.edition}"
 
     def articles(self) -> list[Article]:
         filters: dict[str, Any] = {self.kind: self.subject} if self.subject else {}
+        if self.edition:
+            filters["edition"] = self.edition
         return list(selectors.public_articles(**filters).prefetch_related("tags")[:FEED_LENGTH])
 
 
@@ -186,7 +197,7 @@ class ArticleFeed(Feed):
         self.scope = scope
         self.articles = articles
         self.request = request
-        self.language = scope.site.language
+        self.language = scope.language
 
     def get_feed(self, obj, request):
         generator = super().get_feed(obj, request)
@@ -282,7 +293,7 @@ class ArticleFeed(Feed):
 def article_feed(request, format: str, kind: str = "site", slug: str | None = None):
     """One feed; ``304 Not Modified`` when the reader's copy is still current."""
     site = getattr(request, "site_settings", None) or SiteSettings.load()
-    scope = Scope.find(site, kind, slug)
+    scope = Scope.find(site, kind, slug, getattr(request, "language_tag", ""))
     articles = scope.articles()
     etag = quote_etag(fingerprint(format, scope, articles))
     last_modified = newest_change(articles)
@@ -322,7 +333,7 @@ def newest_change(articles: list[Article]) -> dt.datetime | None:
 def fingerprint(feed_format: str, scope: Scope, articles: list[Article]) -> str:
     """Changes whenever anything the feed shows may have changed, without building the feed."""
     site = scope.site
-    parts = [feed_format, scope.title, site.tagline, site.language, site.logo.name]
+    parts = [feed_format, scope.title, site.tagline, scope.language, site.logo.name]
     for article in articles:
         names = [a.name for a in article.authors.all()] + [t.name for t in article.tags.all()]
         section = article.section.name if article.section else ""

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from newscenter.news import languages as langs
 from newscenter.news import publishing
 
 LANGUAGE_MAX_LENGTH = 35  # BCP 47 tags such as "zh-Hant-TW" fit easily
@@ -163,7 +164,28 @@ class SiteSettings(models.Model):
         blank=True,
         help_text="Addresses of the company's profiles (LinkedIn, X, YouTube ...), one a line.",
     )
-    language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, default="en")
+    language = models.CharField(
+        "default language",
+        max_length=LANGUAGE_MAX_LENGTH,
+        default="en",
+        validators=[langs.validate_language_tag],
+        help_text="BCP 47 code (en, de, zh-Hans): its pages keep addresses without a prefix.",
+    )
+    languages = models.JSONField(
+        "other languages",
+        default=list,
+        blank=True,
+        validators=[langs.validate_language_list],
+        help_text='BCP 47 codes of the site\'s other editions, as a list: ["de", "zh-Hans"]; '
+        "each is served under /<code>/.",
+    )
+    x_default = models.CharField(
+        "x-default language",
+        max_length=LANGUAGE_MAX_LENGTH,
+        blank=True,
+        help_text="The edition search engines show readers whose language the site lacks: "
+        "empty for the default language, a code from the languages, or “none”.",
+    )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     embed_origins = models.JSONField(
         "embed origins",
@@ -181,6 +203,12 @@ class SiteSettings(models.Model):
         return self.site_name
 
     def clean(self) -> None:
+        if self.x_default and self.x_default != "none":
+            codes = {langs.url_code(code) for code in [self.language, *(self.languages or [])]}
+            if langs.url_code(self.x_default) not in codes:
+                raise ValidationError(
+                    {"x_default": f"{self.x_default!r} is not one of the site's languages."}
+                )
         if self.banner_image_id and not self.banner_alt_text:
             raise ValidationError(
                 {"banner_alt": "A banner image needs alternative text (here or in the library)."}
@@ -321,6 +349,19 @@ class Article(models.Model):
     source_url = models.URLField(max_length=1000, blank=True)
     canonical_url = models.URLField(max_length=1000, blank=True)
     language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, blank=True)
+    # Translations: every article of a group tells the same news in another language, one
+    # article per language. A translation names the article it was translated from and the
+    # number of that article's revision it follows (news.translations says when it is behind).
+    translation_group = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    translated_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        editable=False,
+    )
+    translated_from_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Identifies an imported item (WordPress id, feed entry id, content hash) so that a
     # second import updates or skips it instead of duplicating it.
     import_key = models.CharField(
@@ -352,6 +393,11 @@ class Article(models.Model):
                 | Q(pub_date__isnull=False),
                 name="article_timed_has_pub_date",
             ),
+            models.UniqueConstraint(
+                fields=["translation_group", "language"],
+                condition=Q(translation_group__isnull=False),
+                name="article_one_per_language_in_group",
+            ),
         ]
         # The public listings walk these newest first and stop after a page; status rides
         # along so that skipping a draft needs no table read. Not partial indexes: SQLite
@@ -374,10 +420,21 @@ class Article(models.Model):
         day = self.pub_day
         if day is None:
             return reverse("news:preview", kwargs={"pk": self.pk})
-        return reverse(
-            "news:article",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-        )
+        # Under its edition's prefix (none for the default language), whatever the page's.
+        site = langs.site_languages()
+        with (
+            langs.using(site),
+            translation.override(langs.url_code(site.edition_of(self.language))),
+        ):
+            return reverse(
+                "news:article",
+                kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+            )
+
+    @property
+    def edition(self) -> str:
+        """The site language this article is published in (news.languages)."""
+        return langs.site_languages().edition_of(self.language)
 
     def clean(self) -> None:
         # Alternative text is required before publishing (news.services.workflow checks it), not on

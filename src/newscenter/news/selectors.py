@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from newscenter.news.languages import site_languages
 from newscenter.news.models import Article, ArticleQuerySet, Author, Section, Tag
 
 
@@ -18,11 +19,13 @@ def public_articles(
     tag: Tag | None = None,
     author: Author | None = None,
     at: dt.datetime | None = None,
+    edition: str | None = None,
 ) -> ArticleQuerySet:
     """Public articles, newest first, with what a listing shows in a fixed number of queries.
 
     ``at`` (never later than now) gives those public at that moment, for the older pages of
-    a listing: see listing_page."""
+    a listing: see listing_page. ``edition`` (a site language) keeps that language's
+    articles (news.languages); None keeps every language."""
     articles = (
         Article.objects.published(at=at)
         .select_related("section", "lead_image")
@@ -41,6 +44,8 @@ def public_articles(
         articles = articles.filter(tags=tag)
     if author is not None:
         articles = articles.filter(authors=author)
+    if edition is not None:
+        articles = articles.filter(site_languages().edition_filter(edition))
     return articles.order_by("-pub_date", "-id")
 
 
@@ -66,6 +71,7 @@ def listing_page(
     section: Section | None = None,
     tag: Tag | None = None,
     author: Author | None = None,
+    edition: str | None = None,
 ) -> KeysetPage | None:
     """The ``size`` public articles that follow article ``after`` (newest first) in the index
     or in one section, tag or author's listing.
@@ -75,7 +81,12 @@ def listing_page(
     is not a public article of the listing or nothing follows it, so that no address shows
     an empty page.
     """
-    subject: dict[str, Any] = {"section": section, "tag": tag, "author": author}
+    subject: dict[str, Any] = {
+        "section": section,
+        "tag": tag,
+        "author": author,
+        "edition": edition,
+    }
     if after is None:
         rows = list(public_articles(**subject).defer("body")[: size + 1])
         return KeysetPage(rows[:size], _older(rows, size), False)
@@ -127,6 +138,19 @@ def public_article(*, day: dt.date, slug: str) -> Article:
     articles = public_articles().prefetch_related("tags")
     found: Article = get_object_or_404(articles, pub_day=day, slug=slug)
     return found
+
+
+def public_translations(article: Article) -> list[Article]:
+    """The public articles of the article's translation group (itself included when public),
+    in the order of the site's languages: what hreflang links, the language switcher and
+    the structured data may point at. One query; none for an article with no group."""
+    if article.translation_group is None:
+        return [article] if article.is_public else []
+    site = site_languages()
+    members = Article.objects.published().filter(translation_group=article.translation_group)
+    found = list(members.only("slug", "pub_day", "language", "translated_from", "headline"))
+    order = {tag: n for n, tag in enumerate(site.all)}
+    return sorted(found, key=lambda a: order.get(a.edition, len(order)))
 
 
 def article_for_preview(*, pk: int) -> Article:

@@ -82,7 +82,8 @@ class SiteTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.site_settings = SiteSettings.load()
+        if getattr(request, "site_settings", None) is None:
+            request.site_settings = SiteSettings.load()
         timezone.activate(zoneinfo.ZoneInfo(request.site_settings.time_zone))
         try:
             return self.get_response(request)

@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 
 from newscenter.conf import site_url
 from newscenter.news import models as library
-from newscenter.news import pictures, publishing
+from newscenter.news import pictures, publishing, selectors
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 
 DESCRIPTION_MAX_LENGTH = 300
@@ -51,6 +51,7 @@ class PageMeta:
     site_name: str
     locale: str
     image: Image | None
+    locale_alternates: tuple[str, ...] = ()  # og:locale:alternate: published translations
     published: str = ""
     modified: str = ""
     section: str = ""
@@ -68,6 +69,7 @@ class PageMeta:
 def article_page(request, article: Article, site: SiteSettings) -> PageMeta:
     canonical = article_canonical_url(article)
     tags = tuple(tag.name for tag in article.tags.all())
+    others = [a for a in selectors.public_translations(article) if a.pk != article.pk]
     return PageMeta(
         og_type="article",
         title=article.headline,
@@ -76,13 +78,16 @@ def article_page(request, article: Article, site: SiteSettings) -> PageMeta:
         canonical_url=canonical,
         site_name=site.site_name,
         locale=og_locale(article_language(article, site)),
+        locale_alternates=tuple(og_locale(a.edition) for a in others),
         image=lead_image(article) or site_image(site),
         published=iso_datetime(article.pub_date),
         modified=iso_datetime(date_modified(article)),
         section=article.section.name if article.section else "",
         tags=tags,
         structured_data=(
-            news_article(article, site, canonical_url=canonical, keywords=tags),
+            news_article(
+                article, site, canonical_url=canonical, keywords=tags, translations=others
+            ),
             breadcrumb_list(article_trail(article, site)),
         ),
     )
@@ -367,6 +372,7 @@ def news_article(
     *,
     canonical_url: str,
     keywords: tuple[str, ...] = (),
+    translations: list[Article] | None = None,
 ) -> dict:
     publisher = organization(site)
     authors = [person(author) for author in article.authors.all()]
@@ -389,8 +395,26 @@ def news_article(
         "isBasedOn": article.source_url,
         "articleSection": article.section.name if article.section else "",
         "keywords": list(keywords),
+        **translation_links(article, translations or []),
     }
     return data | {key: value for key, value in optional.items() if value}
+
+
+def translation_links(article: Article, translations: list[Article]) -> dict:
+    """schema.org's links between a work and its translations, to published ones only:
+    ``translationOfWork`` on a translation whose source is public, ``workTranslation`` on
+    an article listing those published that were translated from it."""
+
+    def work(other: Article) -> dict:
+        url = site_url(other.get_absolute_url())
+        return {"@type": "NewsArticle", "@id": url, "url": url, "inLanguage": other.edition}
+
+    source = next((a for a in translations if a.pk == article.translated_from_id), None)
+    made_from_it = [work(a) for a in translations if a.translated_from_id == article.pk]
+    return {
+        "translationOfWork": work(source) if source else None,
+        "workTranslation": made_from_it,
+    }
 
 
 def breadcrumb_list(trail: list[tuple[str, str]]) -> dict:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from newscenter.conf import site_url
 from newscenter.news import publishing
+from newscenter.news.languages import site_languages
 from newscenter.news.models import Article, SiteSettings
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
@@ -66,7 +67,16 @@ class ArticleSitemap(SiteSitemap):
         return (
             Article.objects.published()
             .select_related("lead_image")
-            .only("slug", "pub_day", "pub_date", "modified", "updated", "lead_image__file")
+            .only(
+                "slug",
+                "pub_day",
+                "pub_date",
+                "modified",
+                "updated",
+                "language",
+                "translation_group",
+                "lead_image__file",
+            )
             .order_by("pub_date", "id")
         )
 
@@ -85,7 +95,35 @@ class ArticleSitemap(SiteSitemap):
             # The original (JPEG or PNG, as search engines index best). Media served by the
             # app gives a path; object storage gives an absolute URL.
             url["image"] = urljoin(origin, image.file.url) if image is not None else ""
+        add_alternates(urls, origin)
         return urls
+
+
+def add_alternates(urls: list[dict], origin: str) -> None:
+    """Each article's published translations as ``xhtml:link`` alternates (itself included,
+    and x-default as the site settings say), read in one query for the page; an article with
+    no published translation has none. Django's own ``i18n``/``alternates`` would claim every
+    article exists in every language."""
+    groups = {url["item"].translation_group for url in urls} - {None}
+    if not groups:
+        return
+    members: dict[object, list[Article]] = {}
+    public = Article.objects.published().filter(translation_group__in=groups)
+    for member in public.only("slug", "pub_day", "language", "translation_group"):
+        members.setdefault(member.translation_group, []).append(member)
+    fallback = site_languages().x_default_language()
+    for url in urls:
+        group = members.get(url["item"].translation_group, [])
+        if len(group) < 2:
+            continue
+        alternates = [
+            {"lang_code": m.edition, "location": urljoin(origin, m.get_absolute_url())}
+            for m in group
+        ]
+        default = next((a for a in alternates if a["lang_code"] == fallback), None)
+        if default is not None:
+            alternates.append({"lang_code": "x-default", "location": default["location"]})
+        url["alternates"] = alternates
 
 
 class IndexPageSitemap(SiteSitemap):

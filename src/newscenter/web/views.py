@@ -12,9 +12,10 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError, IntegrityError
 from django.http import Http404, HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import re_path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
@@ -22,6 +23,7 @@ from django.views.static import serve
 from newscenter.news import selectors
 from newscenter.news.models import Article, Author, Section, Tag
 from newscenter.search.related import related_articles
+from newscenter.web.languages import page_edition
 
 PAGE_SIZE = 20
 
@@ -45,7 +47,10 @@ class ArticleIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         page = selectors.listing_page(
-            after=self.kwargs.get("after"), size=PAGE_SIZE, **self.subject()
+            after=self.kwargs.get("after"),
+            size=PAGE_SIZE,
+            edition=page_edition(self.request),
+            **self.subject(),
         )
         if page is None:
             raise Http404("No such page")
@@ -87,7 +92,7 @@ class TagView(ArticleIndexView):
         return self.tag.get_absolute_url()
 
     def listing_context(self) -> dict:
-        return {"tag": self.tag, "listing_title": f"Tagged “{self.tag.name}”"}
+        return {"tag": self.tag, "listing_title": _("Tagged “%(tag)s”") % {"tag": self.tag.name}}
 
 
 class AuthorView(ArticleIndexView):
@@ -117,6 +122,9 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
         if _withdrawn(pub_day, slug):
             return article_gone(request)
         raise
+    if article.edition != page_edition(request):
+        # The address of another edition's article: its own address has the right prefix.
+        return redirect(article.get_absolute_url(), permanent=True)
     context = {"article": article, "related": related_articles(article)}
     return render(request, "web/article_detail.html", context)
 

@@ -42,6 +42,7 @@ from newscenter.news.services.taxonomy import (
     taxonomy_delete,
     taxonomy_save,
 )
+from newscenter.news.services.translations import translation_create, translation_mark_current
 from newscenter.news.services.workflow import (
     article_archive,
     article_embargo,
@@ -91,6 +92,8 @@ __all__ = [
     "tag_get_or_create",
     "taxonomy_delete",
     "taxonomy_save",
+    "translation_create",
+    "translation_mark_current",
     "user_create",
     "user_delete",
     "user_reset_second_factor",

@@ -40,6 +40,9 @@ _INITIAL_STATUS_ACTION = {
     for verb, move in publishing.TRANSITIONS.items()
     if move.target != Article.Status.DRAFT
 }
+TRANSLATION_FIELDS = frozenset(
+    {"translation_group", "translated_from_id", "translated_from_revision"}
+)
 STATUS_BY_WORKFLOW = (
     "The status changes only through the workflow (submit, publish, schedule, embargo, "
     "unpublish, archive, reopen), never by editing the article."
@@ -94,6 +97,11 @@ def article_update(
     for name, value in changes.items():
         setattr(article, name, value)
     stamp_modified(article, changes)
+    given = {"translated_from_id" if n == "translated_from" else n for n in changes}
+    for name in TRANSLATION_FIELDS - given:
+        # Group membership is the stored row's (services.translations), whatever the
+        # caller's copy of the article held when it was loaded.
+        setattr(article, name, getattr(previous, name))
     if acting_user is not SYSTEM:
         _refuse_moves_outside_workflow(previous, article)
     article_persist(

@@ -25,7 +25,8 @@ ARTICLE_FIELDS = frozenset(
     {
         "headline", "slug", "standfirst", "body", "status", "pub_date", "section",
         "lead_image", "lead_image_alt", "source_name", "source_url", "canonical_url",
-        "language", "import_key", "modified",
+        "language", "import_key", "modified", "translation_group", "translated_from",
+        "translated_from_revision",
     }
 )  # fmt: skip
 NOTE_CHARS = 300  # Revision.note

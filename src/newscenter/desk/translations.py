@@ -1,0 +1,144 @@
+"""The desk's translation pages: the matrix of articles x languages, "translate", the word
+diff of a source since the revision a translation follows, and "mark as current"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from newscenter.desk.diff import FieldDiff, body_text, word_diff
+from newscenter.desk.revisions import article_for_admin
+from newscenter.news import policy, translations
+from newscenter.news.languages import site_languages
+from newscenter.news.revisions import LABELS, TEXT_FIELDS
+from newscenter.news.services import translation_create, translation_mark_current
+from newscenter.news.translations import Status
+
+MATRIX_ROWS = 200  # the newest originals the matrix reads; filters apply within them
+
+
+def urls(model_admin) -> list:
+    """URL patterns added to ArticleAdmin's own."""
+
+    def view(function):
+        return model_admin.admin_site.admin_view(
+            lambda request, *args, **kwargs: function(model_admin, request, *args, **kwargs)
+        )
+
+    return [
+        path("translations/", view(matrix_view), name="news_article_translations"),
+        path(
+            "<path:object_id>/translate/<str:language>/",
+            view(translate_view),
+            name="news_article_translate",
+        ),
+        path(
+            "<path:object_id>/translation/changes/",
+            view(source_changes_view),
+            name="news_article_source_changes",
+        ),
+        path(
+            "<path:object_id>/translation/current/",
+            view(mark_current_view),
+            name="news_article_translation_current",
+        ),
+    ]
+
+
+def matrix_view(model_admin, request):
+    """Every original article against the site's languages, each cell with its status;
+    ``?status=outdated`` or ``?status=missing`` keeps the rows that have one."""
+    wanted = request.GET.get("status", "")
+    statuses = {s.value for s in Status}
+    if wanted and wanted not in statuses:
+        messages.error(request, f"No status “{wanted}”: choose {', '.join(sorted(statuses))}.")
+        wanted = ""
+    originals = translations.originals().order_by("-created", "-id")[:MATRIX_ROWS]
+    rows = translations.matrix(list(originals))
+    if wanted:
+        rows = [row for row in rows if row.has(Status(wanted))]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Translations",
+        "languages": site_languages().all,
+        "rows": rows,
+        "status": wanted,
+        "statuses": [(s.value, s.label) for s in Status],
+        "can_translate": policy.can(request.user, "article.create"),
+        "limit": MATRIX_ROWS,
+    }
+    return TemplateResponse(request, "admin/news/article/translations.html", context)
+
+
+def translate_view(model_admin, request, object_id: str, language: str):
+    """POST: a draft in ``language`` prefilled from the article, opened for editing."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    source = article_for_admin(model_admin, request, object_id)
+    try:
+        draft = translation_create(acting_user=request.user, source=source, language=language)
+    except policy.PolicyDenied as exc:
+        messages.error(request, f"Not translated: {exc}.")
+        return redirect("admin:news_article_translations")
+    except ValidationError as exc:
+        messages.error(request, f"Not translated: {' '.join(exc.messages)}")
+        return redirect("admin:news_article_translations")
+    messages.success(
+        request, f"A {draft.language} draft was made from “{source.headline}”: translate it here."
+    )
+    return redirect("admin:news_article_change", draft.pk)
+
+
+def source_changes_view(model_admin, request, object_id: str):
+    """What changed in the source's text since the revision the translation follows."""
+    article = article_for_admin(model_admin, request, object_id)
+    source = article.translated_from
+    if source is None:
+        messages.error(request, "This article is not a translation of another.")
+        return redirect("admin:news_article_change", article.pk)
+    revision = translations.translated_revision(article)
+    old = revision.content if revision is not None else {}
+    diffs = [
+        _field_diff(name, str(old.get(name) or ""), str(getattr(source, name) or ""))
+        for name in TEXT_FIELDS
+    ]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": article,
+        "source": source,
+        "revision": revision,
+        "latest": translations.latest_revision_number(source),
+        "diffs": [diff for diff in diffs if diff.old != diff.new],
+        "status": translations.status(article),
+        "can_mark": policy.can(request.user, "article.edit", article=article),
+        "title": f"Changes to the source since revision {article.translated_from_revision}",
+    }
+    return TemplateResponse(request, "admin/news/article/translation_changes.html", context)
+
+
+def mark_current_view(model_admin, request, object_id: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = article_for_admin(model_admin, request, object_id)
+    try:
+        translation_mark_current(acting_user=request.user, translation=article)
+    except policy.PolicyDenied as exc:
+        messages.error(request, f"Not marked: {exc}.")
+    except ValidationError as exc:
+        messages.error(request, f"Not marked: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, "Marked as following the source's latest revision.")
+    return redirect(reverse("admin:news_article_change", args=[article.pk]))
+
+
+def _field_diff(name: str, old: str, new: str) -> FieldDiff:
+    def plain(text: str) -> str:
+        return body_text(text) if name == "body" else text
+
+    return FieldDiff(name, LABELS[name], old, new, word_diff(plain(old), plain(new)))
