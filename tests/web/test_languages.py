@@ -110,7 +110,7 @@ def test_a_new_default_language_moves_the_unprefixed_addresses(client):
     assert page(client, "/news/").get("lang") == "de"
 
 
-@pytest.mark.parametrize("bad", ["german", "de_DE_x", "", "d", "zh-Hans-CN-1901x"])
+@pytest.mark.parametrize("bad", ["german", "de_DE_x", "", "d", "zh-Hans-CN-19"])
 def test_bad_language_codes_are_refused_with_a_reason(bad):
     site = SiteSettings.load()
     site.languages = [bad]

@@ -28,9 +28,12 @@ from django.urls import clear_url_caches
 if TYPE_CHECKING:
     from newscenter.news.models import SiteSettings
 
-# Language, optional script, optional region: what a News center's editions need. Variants and
-# extensions (de-CH-1901, en-u-ca-...) are well-formed BCP 47 but name no separate edition.
-_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?", re.IGNORECASE)
+# Language, optional script, optional region and variants (de-CH-1996): what a News center's
+# editions need. Extensions and private use (en-u-ca-..., x-...) name no edition of their own.
+_TAG = re.compile(
+    r"[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?(?:-(?:[0-9][a-z0-9]{3}|[a-z0-9]{5,8}))*",
+    re.IGNORECASE,
+)
 
 # Scripts and languages written from right to left (the primary subtag, or the script).
 _RTL_LANGUAGES = frozenset(
