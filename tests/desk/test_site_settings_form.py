@@ -107,4 +107,3 @@ def test_the_link_preview_image_is_uploaded_in_place(admin):
     assert (image.width, image.height) == (1200, 630)
     assert SiteSettings.load().share_image == image
     assert AuditEntry.objects.filter(action="image.create").exists()
-
