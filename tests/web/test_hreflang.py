@@ -103,8 +103,8 @@ def test_a_site_with_one_language_has_no_switcher_and_no_hreflang(client):
 def test_opengraph_and_structured_data_link_the_translations(client, group):
     english, german, _ = group
     tree = tree_of(client, english.get_absolute_url())
-    assert tree.xpath("//meta[@property='og:locale']/@content") == ["en"]
-    assert tree.xpath("//meta[@property='og:locale:alternate']/@content") == ["de"]
+    assert tree.xpath("//meta[@property='og:locale']/@content") == ["en_US"]
+    assert tree.xpath("//meta[@property='og:locale:alternate']/@content") == ["de_DE"]
     data = [json.loads(s.text) for s in tree.xpath("//script[@type='application/ld+json']")]
     article = next(d for d in data if d["@type"] == "NewsArticle")
     assert article["inLanguage"] == "en"

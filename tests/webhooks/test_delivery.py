@@ -174,13 +174,15 @@ def test_a_receiver_down_for_48_hours_gets_every_event_with_the_same_ids(
     assert len(delivered) == 4  # and each once
     by_type = sorted(json.loads(r.body)["type"] for r in delivered)
     assert by_type == ["article.published"] * 3 + ["article.unpublished"]
-    # The attempts followed the schedule: eight in 48 hours, the ninth after it.
+    # The attempts followed the schedule.
     row = Delivery.objects.first()
     times = list(row.log.values_list("at", flat=True))
     gaps = [b - a for a, b in itertools.pairwise(times)]
     for gap, planned in zip(gaps, delivery.SCHEDULE[1:], strict=False):
         assert planned * 0.9 <= gap <= planned * 1.1 + dt.timedelta(seconds=1)
-    assert len(times) == 9
+    # Eight or nine attempts fall within the 48 hours (the jitter may bring the ninth, planned
+    # at 51.6 hours, to 46.4), then the first after the receiver is back succeeds.
+    assert len(times) in (9, 10)
 
 
 def _run_next_due(clock) -> None:

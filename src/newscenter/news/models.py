@@ -177,7 +177,7 @@ class SiteSettings(models.Model):
         blank=True,
         validators=[langs.validate_language_list],
         help_text='BCP 47 codes of the site\'s other editions, as a list: ["de", "zh-Hans"]; '
-        "each is served under /<code>/.",
+        "each is served under its own prefix, such as /de/.",
     )
     x_default = models.CharField(
         "x-default language",

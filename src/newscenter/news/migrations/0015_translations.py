@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sitesettings',
             name='languages',
-            field=models.JSONField(blank=True, default=list, help_text='BCP 47 codes of the site\'s other editions, as a list: ["de", "zh-Hans"]; each is served under /<code>/.', validators=[newscenter.news.languages.validate_language_list], verbose_name='other languages'),
+            field=models.JSONField(blank=True, default=list, help_text='BCP 47 codes of the site\'s other editions, as a list: ["de", "zh-Hans"]; each is served under its own prefix, such as /de/.', validators=[newscenter.news.languages.validate_language_list], verbose_name='other languages'),
         ),
         migrations.AddField(
             model_name='sitesettings',
