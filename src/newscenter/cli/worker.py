@@ -16,7 +16,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 
 from newscenter.analytics import rollup
@@ -24,6 +25,15 @@ from newscenter.news import changes
 from newscenter.webhooks import delivery
 
 logger = logging.getLogger(__name__)
+
+
+def _release(**kwargs: object) -> None:
+    """Give back a connection that is broken or past its age, between rounds. Never inside a
+    transaction (`worker --once` called where one is open, as the tests do): closing there
+    would leave the rest of the round without a connection."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
 
 PRUNE_EVERY = 24 * 60 * 60  # seconds
 
@@ -33,7 +43,7 @@ def catch_up() -> dict[str, int]:
     try:
         return changes.catch_up_all()
     finally:
-        close_old_connections()
+        _release()
 
 
 class OutboxLoop(threading.Thread):
@@ -57,7 +67,7 @@ class OutboxLoop(threading.Thread):
                     changes.prune()
             except Exception:  # the database may be gone for a moment: try again later
                 logger.exception("catching up the outbox failed")
-                close_old_connections()
+                _release()
 
 
 def run_tasks(*, interval: float, once: bool) -> None:
@@ -73,10 +83,18 @@ def run_tasks(*, interval: float, once: bool) -> None:
         excluded_queue_names=[],
     )
     worker.configure_signals()
+    # django-tasks closes "old" connections each round, which inside a transaction (`worker
+    # --once` where one is open, as in the tests) means the transaction's own connection: the
+    # rest of the caller's work would then have none. There, the round checks nothing.
+    inside = connection.in_atomic_block
+    if inside:
+        db_worker.close_old_connections = _release
     try:
         worker.run()
     finally:
         worker.reset_signals()
+        if inside:
+            db_worker.close_old_connections = close_old_connections
 
 
 class DeliveryLoop(threading.Thread):
@@ -100,7 +118,7 @@ class DeliveryLoop(threading.Thread):
                     delivery.prune()
             except Exception:
                 logger.exception("sending webhooks failed")
-                close_old_connections()
+                _release()
 
 
 def deliver() -> delivery.Round:
@@ -108,7 +126,7 @@ def deliver() -> delivery.Round:
     try:
         return delivery.run_due()
     finally:
-        close_old_connections()
+        _release()
 
 
 ANALYTICS_EVERY = 5 * 60  # seconds
@@ -119,7 +137,7 @@ def analytics_maintain() -> dict[str, int]:
     try:
         return rollup.maintain()
     finally:
-        close_old_connections()
+        _release()
 
 
 class AnalyticsLoop(threading.Thread):
@@ -139,4 +157,4 @@ class AnalyticsLoop(threading.Thread):
                     self.report(done)
             except Exception:
                 logger.exception("analytics rollup failed")
-                close_old_connections()
+                _release()
