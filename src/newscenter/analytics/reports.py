@@ -115,24 +115,9 @@ class Figures:
 
 def totals(dimension: str, span: Period, figures: Figures | None = None) -> dict[str, list[int]]:
     """value -> [views, visitors] over the period: stored totals plus live ones."""
-    if figures is not None and dimension in figures.by:
-        return dict(figures.by[dimension])
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    stored = (
-        DailyTotal.objects.filter(dimension=dimension, day__gte=span.start, day__lte=span.end)
-        .values("value")
-        .annotate(views_=Sum("views"), visitors_=Sum("visitors"))
-        .order_by()
-    )
-    for row in stored:
-        pair = out[row["value"]]
-        pair[0] += row["views_"]
-        pair[1] += row["visitors_"]
-    for total in _live(span, [dimension]):
-        pair = out[total.value]
-        pair[0] += total.views
-        pair[1] += total.visitors
-    return dict(out)
+    if figures is None or dimension not in figures.by:
+        figures = Figures(span, [dimension])
+    return dict(figures.by[dimension])
 
 
 def _live(span: Period, dimensions: list[str]) -> list[DailyTotal]:
