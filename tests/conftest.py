@@ -123,11 +123,16 @@ def _empty_cache():
 
     for alias in settings.CACHES:
         caches[alias].clear()
-    # Analytics remembers which article a path is for five minutes: another test's article
-    # at the same address would take this test's views.
-    from newscenter.analytics import classify
+    # Analytics keeps state in the process: which article a path is for (five minutes: another
+    # test's article at the same address would take this test's views), the hits waiting, and
+    # whether the site counts (a test that switches counting off must not leave it off for the
+    # next test in the same worker, a browser test's server thread included).
+    from newscenter.analytics import buffer, classify
 
     classify.page_of.cache_clear()
+    classify.forget_cached_secrets()
+    buffer._hits.clear()
+    buffer.set_counting(True)
 
 
 REPO = Path(__file__).resolve().parents[1]

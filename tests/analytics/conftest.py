@@ -1,10 +1,9 @@
-"""Analytics tests start with an empty buffer, counting on, and no daily secret in memory."""
+"""Analytics tests' helpers (tests/conftest.py empties the buffer and switches counting on
+before every test)."""
 
 from __future__ import annotations
 
-import pytest
-
-from newscenter.analytics import buffer, classify
+from newscenter.analytics import buffer
 from newscenter.analytics.models import Event
 
 BROWSER = (
@@ -15,17 +14,6 @@ IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_buffer():
-    buffer._hits.clear()
-    buffer.set_counting(True)
-    classify.forget_cached_secrets()
-    classify.page_of.cache_clear()
-    yield
-    buffer._hits.clear()
-    buffer.set_counting(True)
 
 
 def reader(client, path: str, *, ua: str = BROWSER, ip: str = "81.2.69.142", **headers):

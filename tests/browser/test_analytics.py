@@ -17,7 +17,6 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"
 
 
 def test_an_editor_sees_what_a_reader_read_without_a_cookie(chromium, http_site):
-    buffer._hits.clear()
     article = make_article(headline="Ebersfurt plant opens")
     # Headless Chromium says so in its user agent, which crawlerdetect rightly calls a bot.
     reader = chromium.new_context(user_agent=BROWSER)
