@@ -52,11 +52,17 @@ class Newsroom(Corpus):
     def prepare(self) -> None:
         """Sections, tags, authors and library images, through the services."""
         from newscenter.news import services
+        from newscenter.news.policy import SYSTEM
 
-        self.sections = [services.section_get_or_create(name=name) for name in SECTIONS]
+        self.sections = [
+            services.section_get_or_create(name=name, acting_user=SYSTEM) for name in SECTIONS
+        ]
         names = [w.capitalize() for w in self.words[20 : 20 + TAGS]]
-        self.tags = [services.tag_get_or_create(name=name) for name in names]
-        self.authors = [services.author_get_or_create(name=self._person()) for _ in range(AUTHORS)]
+        self.tags = [services.tag_get_or_create(name=name, acting_user=SYSTEM) for name in names]
+        self.authors = [
+            services.author_get_or_create(name=self._person(), acting_user=SYSTEM)
+            for _ in range(AUTHORS)
+        ]
         self.images = [_image(n) for n in range(IMAGES)]
 
     def _person(self) -> str:

@@ -49,7 +49,7 @@ def _fill(count: int):
     from newscenter.news import services
     from newscenter.news.policy import SYSTEM
 
-    section = services.section_get_or_create(name="Company news")
+    section = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
     start = timezone.now() - dt.timedelta(days=count)
     with transaction.atomic():
         for n in range(count):

@@ -25,7 +25,7 @@ QUERIES = {
     "section-older": 8,
     "tag": 5,
     "author": 5,
-    "article": 10,
+    "article": 6,
     "rss": 5,
     "json": 5,
 }

@@ -397,6 +397,25 @@ class Article(models.Model):
         return _alt_text(self.lead_image_alt, self.lead_image if self.lead_image_id else None)
 
 
+class RelatedArticle(models.Model):
+    """One of an article's related articles at its rank (0 first): stored by
+    ``search.related`` after each change, so that a page reads its list in one query instead of
+    ranking it per view."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="listed_in")
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["article", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "rank"], name="related_article_rank_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} -> {self.related_id} at {self.rank}"
+
+
 def _alt_text(override: str, image: Image | None) -> str:
     if image is None:
         return ""
