@@ -121,8 +121,11 @@ def _empty_cache():
     from django.conf import settings
     from django.core.cache import caches
 
+    from newscenter.web import sitecache
+
     for alias in settings.CACHES:
         caches[alias].clear()
+    sitecache.forget()  # the settings kept in memory came from another test's database
 
 
 REPO = Path(__file__).resolve().parents[1]
