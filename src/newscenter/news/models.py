@@ -361,6 +361,9 @@ class Article(models.Model):
                 fields=["section", "-pub_date", "-id", "status"],
                 name="article_section_listing_idx",
             ),
+            # The sitemaps' "last changed": walked newest first, it stops at the first public
+            # article instead of reading every article for a MAX().
+            models.Index(fields=["-updated", "status", "pub_date"], name="article_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -414,6 +417,17 @@ class RelatedArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} -> {self.related_id} at {self.rank}"
+
+
+class Tally(models.Model):
+    """A count kept up to date after each change, so that no page counts a large table:
+    ``timed_articles`` (public, scheduled and embargoed articles) for the sitemaps."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"
 
 
 def _alt_text(override: str, image: Image | None) -> str:

@@ -11,6 +11,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0001_index"), ("news", "0016_related_articles")]
+    dependencies = [("search", "0001_index"), ("news", "0016_stored_lists_and_counts")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
