@@ -134,8 +134,12 @@ SEED = REPO.parent / "shared" / "seeds" / "000_954d7fd58fde2234.txt"
 
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
-    """Uploads go to a temporary folder; static files resolve without collectstatic."""
+    """Uploads and the data folder are the test's own; static files resolve without
+    collectstatic. One data folder per test: the page cache's generation is a file there, and
+    tests running beside it (xdist workers, another run) would renew it mid-test."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

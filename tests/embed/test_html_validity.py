@@ -11,7 +11,7 @@ import pytest
 from tests.builders import make_article, make_image
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.validator, pytest.mark.django_db]
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
