@@ -41,7 +41,10 @@ def main() -> None:
     print(f"{args.clients} clients at once on {path}, {args.rounds} rounds (server log {log})")
     print(f"{'round':<12} {'rendered':>8} {'stale':>6} {'waited':>6} {'other':>6} "
           f"{'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")  # fmt: skip
-    with loadgen.app_server(env, port, log):
+    command = [loadgen.NEWSCENTER, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    ready = f"http://127.0.0.1:{port}/news/"
+    # A busy machine may take minutes to start the server.
+    with loadgen.running(command, env=env, log=log, ready=ready, timeout=600):
         url = f"http://127.0.0.1:{port}{path}"
         for n in range(args.rounds):
             _renew(args.data_dir)
@@ -54,6 +57,9 @@ def main() -> None:
                 f"{statistics.median(timings):>8.0f} {timings[int(len(timings) * 0.99) - 1]:>8.0f} "
                 f"{timings[-1]:>8.0f}"
             )
+            others = {k: v for k, v in states.items() if k not in ("miss", "stale", "hit")}
+            if others:
+                print(f"{'':<12} other answers: {others}")
             time.sleep(1)
 
 
