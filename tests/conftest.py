@@ -121,6 +121,8 @@ def _empty_cache():
     from django.conf import settings
     from django.core.cache import caches
 
+    from newscenter.web import sitecache
+
     for alias in settings.CACHES:
         caches[alias].clear()
     # Analytics keeps state in the process: which article a path is for (five minutes: another
@@ -133,6 +135,7 @@ def _empty_cache():
     classify.forget_cached_secrets()
     buffer._hits.clear()
     buffer.set_counting(True)
+    sitecache.forget()  # the settings kept in memory came from another test's database
 
 
 REPO = Path(__file__).resolve().parents[1]

@@ -189,3 +189,32 @@ def test_the_docs_page_is_for_staff(api, admin_client):
     assert page.status_code == 200
     assert "openapi.json" in page.text
     assert make_user  # the admin fixture made a superuser
+
+
+def test_related_articles_only_when_asked_for_by_name(api, django_capture_on_commit_callbacks):
+    fairs = services.tag_get_or_create(name="Trade fairs", acting_user=SYSTEM)
+    with django_capture_on_commit_callbacks(execute=True):  # the lists are stored after commit
+        article = make_article(headline="Kesselmark at the exhibition", tags=[fairs])
+    with django_capture_on_commit_callbacks(execute=True):
+        other = make_article(headline="Calendar of dates", tags=[fairs])
+    assert "related" not in body(api.get(f"/api/v1/articles/{article.pk}"))
+    data = body(api.get(f"/api/v1/articles/{article.pk}", {"fields": "headline,related"}))
+    own = body(api.get(f"/api/v1/articles/{other.pk}", {"fields": "pub_date"}))["pub_date"]
+    assert data["related"][0].pop("pub_date") == own  # dated as the API dates articles
+    assert data == {
+        "headline": "Kesselmark at the exhibition",
+        "related": [
+            {
+                "id": other.pk,
+                "headline": "Calendar of dates",
+                "url": f"{settings.NEWSCENTER_BASE_URL}{other.get_absolute_url()}",
+                "path": other.get_absolute_url(),
+            }
+        ],
+    }
+    by_path = api.get(
+        "/api/v1/articles/by-path", {"path": other.get_absolute_url(), "fields": "related"}
+    )
+    assert [a["id"] for a in body(by_path)["related"]] == [article.pk]
+    listed = api.get("/api/v1/articles", {"fields": "related"})  # not on lists
+    assert listed.status_code == 400

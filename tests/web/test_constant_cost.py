@@ -26,7 +26,7 @@ QUERIES = {
     "section-older": 10,
     "tag": 6,
     "author": 6,
-    "article": 11,
+    "article": 7,
     "rss": 5,
     "json": 5,
 }

@@ -19,7 +19,7 @@ from newscenter.news import services
 from newscenter.news.models import Article
 from newscenter.news.policy import SYSTEM
 from tests.builders import make_article
-from tests.conftest import REPO
+from tests.conftest import REPO, https_client
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +303,54 @@ def _wait_for(condition, seconds: float = 10) -> None:
     deadline = timezone.now() + dt.timedelta(seconds=seconds)
     while not condition() and timezone.now() < deadline:
         threading.Event().wait(0.05)
+
+
+@pytest.mark.django_db(transaction=True)  # the threads' own connections see the articles
+def test_simultaneous_misses_render_a_page_once(site):
+    """A cold page asked for by many readers at once is rendered by one of them; the others
+    wait for it. After a change the page is rendered once again, the others meanwhile get the
+    copy from before the change (stale) or the new one."""
+    from django.test.signals import template_rendered
+
+    url = site["first"].get_absolute_url()
+    renders: list[str] = []
+
+    def rendered(sender, template, **kwargs):
+        if template.name == "web/article_detail.html":
+            renders.append(template.name)
+
+    def together(count: int) -> list:
+        start = threading.Barrier(count)
+        answers: list = [None] * count
+
+        def ask(n: int) -> None:
+            start.wait()
+            answers[n] = https_client().get(url)
+
+        threads = [threading.Thread(target=ask, args=(n,)) for n in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return answers
+
+    template_rendered.connect(rendered)
+    try:
+        cold = together(12)
+        assert len(renders) == 1
+        assert {a.status_code for a in cold} == {200}
+        assert len({a.content for a in cold}) == 1
+        assert sorted(a["X-Page-Cache"] for a in cold).count("miss") == 1
+
+        services.article_update(article=site["first"], acting_user=SYSTEM, headline="Reopened")
+        renewed = together(12)
+        assert len(renders) == 2
+        states = {a["X-Page-Cache"] for a in renewed}
+        assert states <= {"miss", "stale", "hit"}
+        for answer in renewed:
+            fresh = b"Reopened" in answer.content
+            assert fresh == (answer["X-Page-Cache"] != "stale")
+            if not fresh:  # no shared cache keeps a stale copy
+                assert "s-maxage=0" in answer["Cache-Control"]
+    finally:
+        template_rendered.disconnect(rendered)

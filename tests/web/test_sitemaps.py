@@ -185,6 +185,31 @@ def test_a_sitemap_past_its_limit_continues_on_further_pages(fetch, client, monk
         assert client.get(f"{section_url('articles')}?p={page}").status_code == 404, page
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the count is kept after each one
+def test_the_index_pages_by_the_kept_count_and_a_scheduled_article_joins_at_its_time(
+    fetch, monkeypatch, time_machine
+):
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 3)
+    now = timezone.now()
+    for n in (3, 2, 1):
+        make_article(pub_date=now - dt.timedelta(hours=n))
+    make_article(pub_date=now + dt.timedelta(hours=1))  # scheduled
+    make_article(status="draft", pub_date=None)
+    second_page = f"{ORIGIN}{section_url('articles', page=2)}"
+    with CaptureQueriesContext(connection) as queries:
+        assert second_page not in locs(fetch(reverse("news:sitemap-index")))
+    # No page of the index counts the public articles: the kept count, less those to come.
+    counted = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'COUNT(*) AS "__count" FROM "news_article"' in q["sql"]
+    ]
+    assert not counted, counted
+    time_machine.move_to(now + dt.timedelta(hours=2))
+    assert second_page in locs(fetch(reverse("news:sitemap-index")))  # no write in between
+    assert len(locs(fetch(section_url("articles", page=2)))) == 1
+
+
 def test_an_unknown_sitemap_is_not_found(client):
     assert client.get(section_url("drafts")).status_code == 404
 

@@ -31,8 +31,9 @@ from newscenter.api.schemas import (
 )
 from newscenter.news import policy, publishing, selectors, services
 from newscenter.news.models import Article, Author, Image, Section, Tag
-from newscenter.news.representation import article_data, article_path_parts
+from newscenter.news.representation import absolute, article_data, article_path_parts
 from newscenter.news.services import review_links, workflow
+from newscenter.search.related import related_articles
 
 router = Router(tags=["articles"])
 PUBLIC = TokenAuth(optional=True)
@@ -124,7 +125,7 @@ def article_by_path(
     articles = selectors.public_articles().prefetch_related("tags")
     article = get_object_or_404(articles, pub_day=day, slug=slug)
     request.api_last_modified = article.modified or article.updated
-    return article_data(article, fields=listing.fields_asked(fields))
+    return _one_article(article, fields)
 
 
 @router.get(
@@ -138,7 +139,27 @@ def article_by_path(
 def article_detail(request, article_id: int, fields: str | None = Query(None, max_length=400)):
     article = _readable(_caller(request), article_id)
     request.api_last_modified = article.modified or article.updated
-    return article_data(article, fields=listing.fields_asked(fields))
+    return _one_article(article, fields)
+
+
+def _one_article(article: Article, fields: str | None) -> dict[str, Any]:
+    """One article's data, with its related articles when ``fields`` names them (one query:
+    the lists the article page reads)."""
+    wanted = listing.fields_asked(fields, extra=("related",))
+    if wanted is None or "related" not in wanted:
+        return article_data(article, fields=wanted)
+    data = article_data(article, fields=wanted - {"related"}) if wanted - {"related"} else {}
+    data["related"] = [
+        {
+            "id": other.pk,
+            "headline": other.headline,
+            "url": absolute(other.get_absolute_url()),
+            "path": other.get_absolute_url(),
+            "pub_date": other.pub_date.isoformat() if other.pub_date else None,
+        }
+        for other in related_articles(article)
+    ]
+    return data
 
 
 @router.post("/articles", response={201: ArticleOut}, auth=TOKEN, summary="Write a new draft")

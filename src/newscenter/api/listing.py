@@ -78,17 +78,19 @@ def next_url(request, cursor: str) -> str:
     return absolute(request.path) + "?" + urlencode(sorted(params.items()))
 
 
-def fields_asked(fields: str | None) -> frozenset[str] | None:
-    """``fields=headline,url``: the fields named, checked; None for all of them."""
+def fields_asked(fields: str | None, *, extra: tuple[str, ...] = ()) -> frozenset[str] | None:
+    """``fields=headline,url``: the fields named, checked; None for all of them. ``extra``
+    names fields given only when asked for by name (``related`` on one article)."""
     if not fields:
         return None
     names = {name.strip() for name in fields.split(",") if name.strip()}
-    unknown = sorted(names - set(ARTICLE_FIELDS))
+    known = (*ARTICLE_FIELDS, *extra)
+    unknown = sorted(names - set(known))
     if unknown:
         raise Problem(
             "validation-error",
             f"unknown field(s): {', '.join(unknown)}",
-            errors=[{"field": "fields", "message": f"known: {', '.join(ARTICLE_FIELDS)}"}],
+            errors=[{"field": "fields", "message": f"known: {', '.join(known)}"}],
         )
     return frozenset(names)
 

@@ -46,6 +46,14 @@ class ImageOut(Schema):
     renditions: list[Rendition]
 
 
+class RelatedOut(Schema):
+    id: int
+    headline: str
+    url: str
+    path: str
+    pub_date: dt.datetime
+
+
 class ArticleOut(Schema):
     """Every field is optional in the schema only because ``fields=`` may leave it out."""
 
@@ -68,6 +76,11 @@ class ArticleOut(Schema):
     source_name: str | None = None
     source_url: str | None = None
     canonical_url: str | None = None
+    related: list[RelatedOut] | None = Field(
+        None,
+        description="The public articles to read next, best first, as the article page lists "
+        "them: only on one article, and only when asked for by name (`fields=...,related`).",
+    )
 
 
 class ArticleList(Schema):

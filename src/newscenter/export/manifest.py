@@ -22,8 +22,6 @@ VERSION = 1
 class Manifest:
     pages: dict[str, list] = field(default_factory=dict)
     files: dict[str, list] = field(default_factory=dict)
-    related: dict[str, list[int]] = field(default_factory=dict)
-    related_inputs: str = ""
 
     @classmethod
     def load(cls, root: Path) -> Manifest:
@@ -36,8 +34,6 @@ class Manifest:
         return cls(
             pages=data.get("pages", {}),
             files=data.get("files", {}),
-            related=data.get("related", {}),
-            related_inputs=data.get("related_inputs", ""),
         )
 
     def save(self, root: Path) -> None:
@@ -45,8 +41,6 @@ class Manifest:
             "version": VERSION,
             "pages": self.pages,
             "files": self.files,
-            "related": self.related,
-            "related_inputs": self.related_inputs,
         }
         content = json.dumps(data, separators=(",", ":")).encode()
         try:

@@ -31,7 +31,7 @@ class Page:
 def plan(snapshot: Snapshot, related: dict[int, list[int]], site_fp: str) -> list[Page]:
     """Every file of the export. ``site_fp`` changes with settings, templates and code."""
     digests = snapshot.digests
-    pages = [_article(snapshot, pk, related[pk], site_fp) for pk in snapshot.order]
+    pages = [_article(snapshot, pk, related.get(pk, []), site_fp) for pk in snapshot.order]
     listings = [("index", None)] + [
         (kind, pk)
         for kind, objects in (

@@ -63,11 +63,11 @@ def export_site(
     site_settings_tz = zoneinfo.ZoneInfo(data.site.time_zone)
     with timezone.override(site_settings_tz):  # as SiteTimezoneMiddleware does per request
         workers = workers or os.cpu_count() or 1
-        ranked, inputs = _related(data, Manifest() if full else previous, workers)
+        ranked = related.public_lists(at=now)
         pages = plan(data, ranked, site_fingerprint(data))
         todo = [page for page in pages if full or _stale(page, previous, root)]
         results = _render(root, data, todo, previous, workers, progress)
-    manifest = Manifest(related={str(pk): ids for pk, ids in ranked.items()}, related_inputs=inputs)
+    manifest = Manifest()
     for page in pages:
         record = results.get(page.path)
         manifest.pages[page.path] = record[:4] if record else previous.pages[page.path]
@@ -154,42 +154,6 @@ def _source_digest() -> str:
         if path.suffix in {".py", ".html", ".txt", ".xml", ".js"} and path.is_file():
             parts.append((path.relative_to(package).as_posix(), files.digest(path.read_bytes())))
     return snapshot.fingerprint(parts)
-
-
-_RANKED_BY = ("pub_date", "section_id", "headline", "standfirst")
-
-
-def _related(data: snapshot.Snapshot, previous: Manifest, workers: int) -> tuple[dict, str]:
-    """Each public article's related articles: kept from the last run when nothing they are
-    ranked from changed (dates, sections, tags, headlines, standfirsts), else ranked again."""
-    inputs = snapshot.fingerprint(
-        [
-            [pk, *(row[name] for name in _RANKED_BY), data.article_tags.get(pk)]
-            for pk, row in data.rows.items()
-        ]
-    )
-    if inputs == previous.related_inputs and len(previous.related) == len(data.order):
-        return {pk: previous.related[str(pk)] for pk in data.order}, inputs
-    corpus = related.Corpus(
-        order=data.order,
-        sections={pk: row["section_id"] for pk, row in data.rows.items()},
-        tags=data.article_tags,
-        texts={pk: (row["headline"], row["standfirst"]) for pk, row in data.rows.items()},
-    )
-    _job["related"] = related.Ranker(corpus)
-    chunks = [data.order[i : i + 500] for i in range(0, len(data.order), 500)]
-    ranked = {}
-    try:
-        for done in _map(_rank_chunk, chunks, workers, len(data.order)):
-            ranked.update(done)
-    finally:
-        _job.clear()
-    return ranked, inputs
-
-
-def _rank_chunk(ids: list[int]) -> dict[int, list[int]]:
-    index = _job["related"]
-    return {pk: index.ids(pk) for pk in ids}
 
 
 def _stale(page: Page, previous: Manifest, root: Path) -> bool:

@@ -58,6 +58,7 @@ class Stage(enum.IntEnum):
     """When a consumer runs, relative to the others."""
 
     INDEX = 10  # data the pages read: the search index
+    RELATED = 15  # data ranked from the index: the stored related articles
     PAGES = 20  # the cached pages that show it
     NOTIFY = 30  # the world outside: CDN purge, webhooks
 

@@ -411,6 +411,9 @@ class Article(models.Model):
                 fields=["section", "-pub_date", "-id", "status"],
                 name="article_section_listing_idx",
             ),
+            # The sitemaps' "last changed": walked newest first, it stops at the first public
+            # article instead of reading every article for a MAX().
+            models.Index(fields=["-updated", "status", "pub_date"], name="article_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -456,6 +459,36 @@ class Article(models.Model):
     def lead_image_alt_text(self) -> str:
         """The article's own description of its lead image, else the library image's."""
         return _alt_text(self.lead_image_alt, self.lead_image if self.lead_image_id else None)
+
+
+class RelatedArticle(models.Model):
+    """One of an article's related articles at its rank (0 first): stored by
+    ``search.related`` after each change, so that a page reads its list in one query instead of
+    ranking it per view."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="listed_in")
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["article", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "rank"], name="related_article_rank_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} -> {self.related_id} at {self.rank}"
+
+
+class Tally(models.Model):
+    """A count kept up to date after each change, so that no page counts a large table:
+    ``timed_articles`` (public, scheduled and embargoed articles) for the sitemaps."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"
 
 
 def _alt_text(override: str, image: Image | None) -> str:

@@ -10,6 +10,12 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from newscenter.news.changes import Stage, content_changed
-        from newscenter.search.indexing import follow_change
+        from newscenter.search import indexing, related
 
-        content_changed.connect(follow_change, stage=Stage.INDEX, uid="newscenter.search.index")
+        content_changed.connect(
+            indexing.follow_change, stage=Stage.INDEX, uid="newscenter.search.index"
+        )
+        # Ranked from the index, so after it: a new article's words are found.
+        content_changed.connect(
+            related.follow_change, stage=Stage.RELATED, uid="newscenter.search.related"
+        )

@@ -19,7 +19,8 @@ from django.utils import translation
 
 from newscenter.news import languages, selectors
 from newscenter.news.languages import SiteLanguages
-from newscenter.news.models import Article, SiteSettings
+from newscenter.news.models import Article
+from newscenter.web.sitecache import site_settings
 
 
 class SiteLanguagePrefix(LocalePrefixPattern):
@@ -75,7 +76,7 @@ class SiteLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.site_settings = SiteSettings.load()
+        request.site_settings = site_settings()
         site = SiteLanguages.of(request.site_settings)
         language = path_language(request.path_info, site)
         request.site_languages = site

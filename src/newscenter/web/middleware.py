@@ -8,7 +8,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from newscenter.news.models import SiteSettings
+from newscenter.web.sitecache import site_settings
 
 # The editor (Tiptap) injects one fixed <style> element of base styles. Allowing exactly that
 # stylesheet by its hash keeps style-src free of 'unsafe-inline'. The browser test fails on any
@@ -83,7 +83,7 @@ class SiteTimezoneMiddleware:
 
     def __call__(self, request):
         if getattr(request, "site_settings", None) is None:
-            request.site_settings = SiteSettings.load()
+            request.site_settings = site_settings()
         timezone.activate(zoneinfo.ZoneInfo(request.site_settings.time_zone))
         try:
             return self.get_response(request)

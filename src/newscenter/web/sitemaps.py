@@ -3,6 +3,12 @@
 Every class starts from ``Article.objects.published()``, so drafts and scheduled articles
 never appear, and reads only the columns its URLs need: a sitemap page costs the same few
 queries whether it lists five URLs or fifty thousand.
+
+The index costs the same at a million articles as at ten: it counts no table. The number of
+public articles comes from a count kept after each change (:func:`recount`, the ``Tally`` of
+timed articles) less the scheduled ones still to come; the number of section, tag and author
+pages from one lookup per listing; each "last changed" from walking an index newest first to
+the first public article (``article_updated_idx``, ``article_listing_idx``).
 """
 
 from __future__ import annotations
@@ -13,15 +19,18 @@ from urllib.parse import urljoin, urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import F, Max
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, F, Func, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from newscenter.conf import site_url
 from newscenter.news import publishing
+from newscenter.news.changes import Change
 from newscenter.news.languages import site_languages
-from newscenter.news.models import Article, SiteSettings
+from newscenter.news.models import Article, Author, Section, SiteSettings, Tag, Tally
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
 URLS_PER_FILE = 50_000
@@ -33,8 +42,66 @@ NEWS_MAX_ARTICLES = 1_000
 # A listing page changes when one of its articles is edited or when a scheduled one goes
 # live; the later of the two times says when either last happened.
 _LAST_CHANGE = Max(Greatest("updated", "pub_date"))
-# An article's own last change as readers are told it (publishing.last_change, in SQL).
-_ARTICLE_CHANGE = Greatest("pub_date", Coalesce("modified", "updated"))
+TIMED_TALLY = "timed_articles"
+
+
+# --- what the index reads instead of counting ------------------------------------------------
+
+
+def recount(change: Change) -> None:
+    """Listener of the change signal: the count of timed articles, after each change."""
+    if change.articles:
+        timed = Article.objects.filter(status__in=Article.TIMED).count()
+        Tally.objects.update_or_create(name=TIMED_TALLY, defaults={"value": timed})
+
+
+def public_count() -> int:
+    """How many articles are public now, without counting them: the timed articles kept by
+    :func:`recount`, less those whose time has not come (few, found by the listing index).
+
+    Inside a transaction that may have changed articles (a test, a write's request) the kept
+    count may not be this transaction's: the articles are counted then.
+    """
+    if connection.in_atomic_block:
+        return Article.objects.published().count()
+    waiting = Article.objects.filter(status__in=Article.TIMED, pub_date__gt=timezone.now())
+    waiting_count = waiting.order_by().values(n=Func(F("pk"), function="COUNT"))
+    row = (
+        Tally.objects.filter(name=TIMED_TALLY)
+        .annotate(waiting=Subquery(waiting_count))
+        .values_list("value", "waiting")
+        .first()
+    )
+    if row is None:  # not counted yet
+        return Article.objects.published().count()
+    timed, waiting_now = row
+    return timed - (waiting_now or 0)
+
+
+def _latest(articles: QuerySet[Article], field: str) -> dt.datetime | None:
+    """The newest ``field`` among ``articles``: an index walked newest first, not a MAX()."""
+    return articles.order_by(f"-{field}").values_list(field, flat=True).first()
+
+
+def _last_change(articles: QuerySet[Article]) -> dt.datetime | None:
+    """Max(Greatest(updated, pub_date)) over ``articles``, as the greater of two index walks
+    (the newest ``updated`` and the newest ``pub_date``) in one query."""
+    newest_pub = articles.order_by("-pub_date").values("pub_date")[:1]
+    row = (
+        articles.order_by("-updated")
+        .annotate(newest_pub=Subquery(newest_pub))
+        .values_list("updated", "newest_pub")
+        .first()
+    )
+    return max(row) if row is not None else None
+
+
+class _KnownCount(Paginator):
+    """A paginator told its count instead of asking the database for it."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # the cached_property, filled in advance
 
 
 class SiteSitemap(Sitemap):
@@ -84,8 +151,21 @@ class ArticleSitemap(SiteSitemap):
         return publishing.last_change(article)
 
     def get_latest_lastmod(self) -> dt.datetime | None:
-        # One aggregate instead of the base class's walk over every article.
-        return Article.objects.published().aggregate(latest=Max(_ARTICLE_CHANGE))["latest"]
+        # The newest publishing.last_change without reading every article: an article's own
+        # change is never later than its `updated`, so only those updated after the newest
+        # publication date (a range of the index on `updated`, few rows) can beat that date.
+        published = Article.objects.published()
+        newest_pub = _latest(published, "pub_date")
+        if newest_pub is None:
+            return None
+        later = published.filter(updated__gt=newest_pub).aggregate(
+            latest=Max(Coalesce("modified", "updated"))
+        )["latest"]
+        return max(newest_pub, later) if later is not None else newest_pub
+
+    @property
+    def paginator(self) -> Paginator:
+        return _KnownCount(self._items(), self.limit, public_count())  # type: ignore[attr-defined]
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
@@ -138,7 +218,7 @@ class IndexPageSitemap(SiteSitemap):
         return reverse(name)
 
     def lastmod(self, name: str) -> dt.datetime | None:
-        return Article.objects.published().aggregate(latest=_LAST_CHANGE)["latest"]
+        return _last_change(Article.objects.published())
 
     def get_latest_lastmod(self) -> dt.datetime | None:
         return self.lastmod("news:index")
@@ -154,6 +234,7 @@ class _ListingSitemap(SiteSitemap):
     limit = URLS_PER_FILE
     relation: str  # the Article field that leads to the listing's section, tag or author
     url_name: str
+    model: type[Section] | type[Tag] | type[Author]
 
     def items(self):
         return (
@@ -171,26 +252,60 @@ class _ListingSitemap(SiteSitemap):
         return item["last_change"]
 
     def get_latest_lastmod(self) -> dt.datetime | None:
-        return (
-            Article.objects.published()
-            .filter(**{f"{self.relation}__isnull": False})
-            .aggregate(latest=_LAST_CHANGE)["latest"]
-        )
+        return _last_change(Article.objects.published().filter(self._listed()))
+
+    def _listed(self) -> Exists:
+        """Articles on at least one tag or author (EXISTS: no duplicate rows, so a walk
+        newest first stops at the first)."""
+        links = getattr(Article, self.relation).through.objects
+        return Exists(links.filter(article_id=OuterRef("pk")))
+
+    @property
+    def paginator(self) -> Paginator:
+        # Listings with a public article: one lookup per section, tag or author, not a
+        # grouping of every article.
+        public = Article.objects.published().filter(**{self.relation: OuterRef("pk")})
+        count = self.model.objects.filter(Exists(public)).count()
+        return _KnownCount(self._items(), self.limit, count)  # type: ignore[attr-defined]
 
 
 class SectionSitemap(_ListingSitemap):
     relation = "section"
     url_name = "news:section"
+    model = Section
+
+    def get_latest_lastmod(self) -> dt.datetime | None:
+        # A filter on section_id makes SQLite read the section's index and sort the whole
+        # table; the newest public articles nearly always have a section: look at those.
+        public = Article.objects.published()
+        found = [_first_in_a_section(public, "updated"), _first_in_a_section(public, "pub_date")]
+        return max((moment for moment in found if moment is not None), default=None)
+
+
+_PEEK = 50
+
+
+def _first_in_a_section(articles: QuerySet[Article], field: str) -> dt.datetime | None:
+    newest = articles.order_by(f"-{field}").values_list(field, "section_id")[:_PEEK]
+    for moment, section in newest:
+        if section is not None:
+            return moment
+    if len(newest) < _PEEK:
+        return None
+    # Rare: the newest _PEEK have no section; then the slow filter, once.
+    return _latest(articles.filter(section__isnull=False), field)
 
 
 class TagSitemap(_ListingSitemap):
     relation = "tags"
     url_name = "news:tag"
+    model = Tag
 
 
 class AuthorSitemap(_ListingSitemap):
     relation = "authors"
     url_name = "news:author"
+    model = Author
 
 
 class NewsSitemap(SiteSitemap):

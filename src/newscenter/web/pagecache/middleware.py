@@ -110,12 +110,65 @@ class PageCacheMiddleware:
         entry = cache.get(key)
         if entry is not None and entry.expires > now:
             return _answer(ask, entry, now, state="hit")
-        response = self.get_response(request)
-        entry = _entry(response, now, seconds)
-        if entry is None:
-            return _finish(ask, response, now, state="miss")
-        cache.set(key, entry, timeout=max(1, int(entry.expires - now)))
-        return _answer(ask, entry, now, state="miss")
+        return self._miss(request, ask, key, now, seconds)
+
+    def _miss(self, request, ask: Ask, key: str, now: float, seconds: int):
+        """One request renders the page; those arriving meanwhile get the page it replaces
+        (stale, from before the last change) or, for a page never cached, wait for it."""
+        lock, stale_key = _lock_key(key), _stale_key(ask)
+        if not cache.add(lock, True, timeout=RENDER_LOCK_SECONDS):
+            waited = _waited(key, stale_key)
+            if waited is not None:
+                ready, state = waited
+                return _answer(ask, ready, time.time(), state=state)
+            # The renderer took too long (or failed): render too, rather than keep waiting.
+        try:
+            response = self.get_response(request)
+            entry = _entry(response, now, seconds)
+            if entry is None:
+                return _finish(ask, response, now, state="miss")
+            timeout = max(1, int(entry.expires - now))
+            cache.set_many({key: entry, stale_key: entry}, timeout=timeout + STALE_SECONDS)
+            return _answer(ask, entry, now, state="miss")
+        finally:
+            cache.delete(lock)
+
+
+# How long a renderer holds a page's lock at most (it is released as soon as it is done), and
+# how long the others wait for a page that has no stale copy before rendering it themselves.
+RENDER_LOCK_SECONDS = 10
+WAIT_SECONDS = 5
+_POLL = 0.01
+# How long the last copy of a page stays available as "stale" past its expiry: the page a
+# reader gets while the fresh one is being rendered after a change.
+STALE_SECONDS = 3600
+
+
+def _waited(key: str, stale_key: str) -> tuple[Entry, str] | None:
+    """While another request renders the page: its stale copy at once, else the fresh one
+    when it is stored; None when the wait runs out or the lock goes without a page."""
+    stale = cache.get(stale_key)
+    if stale is not None:
+        return stale, "stale"
+    deadline = time.monotonic() + WAIT_SECONDS
+    lock = _lock_key(key)
+    while time.monotonic() < deadline:
+        time.sleep(_POLL)
+        entry = cache.get(key)
+        if entry is not None:
+            return entry, "hit"
+        if cache.get(lock) is None:  # done without storing a page (not shareable, failed)
+            return None
+    return None
+
+
+def _lock_key(key: str) -> str:
+    return key.replace("newscenter:page:", "newscenter:page-lock:", 1)
+
+
+def _stale_key(ask: Ask) -> str:
+    """The last copy of a page whatever its generation: keyed by the address alone."""
+    return f"newscenter:page-stale:{_digest(ask)}"
 
 
 def cacheable(ask: Ask) -> bool:
@@ -131,9 +184,12 @@ def cacheable(ask: Ask) -> bool:
 
 
 def _key(ask: Ask) -> str:
+    return f"newscenter:page:{generation()}:{_digest(ask)}"
+
+
+def _digest(ask: Ask) -> str:
     assert ask.url is not None
-    digest = hashlib.blake2b(f"{ask.url} {ask.origin or ''}".encode(), digest_size=16).hexdigest()
-    return f"newscenter:page:{generation()}:{digest}"
+    return hashlib.blake2b(f"{ask.url} {ask.origin or ''}".encode(), digest_size=16).hexdigest()
 
 
 def _entry(response, now: float, seconds: int) -> Entry | None:
@@ -201,7 +257,10 @@ def _answer(ask: Ask, entry: Entry, now: float, *, state: str) -> HttpResponse:
     if available:
         patch_vary_headers(response, ["Accept-Encoding"])
     _validators(response, etag, entry.last_modified)
-    _cache_control(response, entry.expires - now, getattr(entry, "max_age", 0))
+    if state == "stale":  # for this reader alone, while the fresh page is being made
+        _cache_control(response, 0)
+    else:
+        _cache_control(response, entry.expires - now, getattr(entry, "max_age", 0))
     response["X-Page-Cache"] = state
     return response
 

@@ -1,4 +1,4 @@
-"""``newscenter reindex``: rebuild the search index from the published articles."""
+"""``newscenter reindex``: rebuild the search index and the related articles from the articles."""
 
 import time
 
@@ -7,13 +7,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newscenter.cli.database import require_migrated
+from newscenter.search import related
 from newscenter.search.indexing import published_count, reindex
 
 
 class Command(BaseCommand):
     help = (
         "Rebuild the search index from the published articles, in one transaction: searches "
-        "keep answering from the old index until the new one is complete."
+        "keep answering from the old index until the new one is complete. Then rank every "
+        "article's related articles again."
     )
 
     def handle(self, *args, **options):
@@ -35,4 +37,10 @@ class Command(BaseCommand):
         noun = "article" if count == 1 else "articles"
         self.stdout.write(
             self.style.SUCCESS(f"Indexed {count} published {noun} in {seconds:.1f} s.")
+        )
+        started = time.monotonic()
+        ranked = related.rebuild()
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Ranked the related articles of {ranked} in {seconds:.1f} s.")
         )
