@@ -199,12 +199,14 @@ def _cell(right: int, counted: int) -> str:
     return f"{right}/{counted} {100 * right / counted:5.1f}%" if counted else "-"
 
 
-def print_table(results: list[PageResult]) -> None:
+def print_table(results: list[PageResult], *, tuning_only: bool = False) -> None:
     parts = {
         "tuning": [r for r in results if not r.held_out],
         "held-out": [r for r in results if r.held_out],
         "all": results,
     }
+    if tuning_only:
+        parts = {"tuning": parts["tuning"]}
     figures = {part: shares(rows) for part, rows in parts.items()}
     print(f"{'field':<12}" + "".join(f"{f'{p} ({len(parts[p])})':>18}" for p in parts) + "  target")
     for name in FIELDS:
@@ -226,6 +228,11 @@ def main() -> None:
     arguments.add_argument("--held-out-misses", action="store_true", help="list them there too")
     arguments.add_argument("--json", action="store_true", help="per-page results as JSON")
     arguments.add_argument(
+        "--tuning-only",
+        action="store_true",
+        help="score the tuning part alone, so that the held-out part stays unseen while tuning",
+    )
+    arguments.add_argument(
         "--hand", action="store_true", help="choose headlines by the hand-written weights"
     )
     args = arguments.parse_args()
@@ -234,12 +241,14 @@ def main() -> None:
     if not args.folder.is_dir():
         sys.exit(f"{args.folder}: not a folder of NNN.txt and NNN.json pairs")
     results = score_folder(args.folder)
+    if args.tuning_only:
+        results = [r for r in results if not r.held_out]
     if not results:
         sys.exit(f"{args.folder}: no NNN.txt with an NNN.json annotation")
     if args.json:
         print(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=1))
         return
-    print_table(results)
+    print_table(results, tuning_only=args.tuning_only)
     print(f"\nparse speed: {parse_speed(args.folder):,.0f} pages/s (target 1,000)")
     if args.misses or args.held_out_misses:
         print()

@@ -91,7 +91,7 @@ _SHAPES = tuple(
         r"(?:de\s+)?" + _YEAR,
     )
 )
-_YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:(?!\d)|(?=\d{1,2}\s?min))")  # as _YEAR
 _TODAY = re.compile(r"(?i)\b(?:today|heute|aujourd'hui|hoy|oggi|vandaag)\b|今天|今日")
 _LABEL = re.compile(
     r"(?i)(?:first |last )?(?:posted|published|released|issued|created|updated|modified)"

@@ -78,8 +78,19 @@ def page_units(text: str) -> list[str]:
     return units
 
 
+# An image's file name left as its alt text: "IMG_2041.jpg", "PlantOpeningCrowd", "DSC01234".
+_FILE_NAME = re.compile(
+    r"[\w.-]{3,80}\.(?i:jpe?g|png|gif|webp|svg|tiff?|avif)"
+    r"|(?=\w*\d)(?=\w*[A-Za-z])[A-Za-z0-9_-]*_[A-Za-z0-9_-]*|[A-Z]{2,}\d{3,}\w*"
+    r"|(?=[A-Za-z]{8,}$)(?=[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}[a-z]))[A-Z][A-Za-z]+"
+)
+
+
 def _block_units(block: str) -> list[str]:
     lines = [" ".join(line.split()) for line in block.split("\n") if line.strip()]
+    if lines and _FILE_NAME.fullmatch(lines[0]):
+        # An image: its file name, then on the very next line its caption; neither is text.
+        lines = lines[2:] if len(lines) > 1 and _is_caption(lines[1]) else lines[1:]
     if _is_hard_wrapped(lines):
         return [" ".join(lines)]
     units: list[str] = []
@@ -99,6 +110,11 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     if not all(45 <= len(line) <= 100 for line in inner):
         return False
     return sum(not ends_sentence(line) for line in inner) * 2 > len(inner)
+
+
+def _is_caption(line: str) -> bool:
+    """One sentence, or a short label: what sits under a photo."""
+    return len(line) <= 300 and len(re.findall(r"[.!?](?:\s|$)", line)) <= 1
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -262,13 +278,18 @@ def article_units(units: list[str], top: Reading) -> list[str]:
         unit = units[at]
         if at == top.date_at and not is_prose(unit):
             continue
-        if unit == top.headline or is_chrome(unit):
+        if unit == top.headline or is_chrome(unit) or _is_byline_line(unit):
             continue
         if is_stop(unit) or (content and _is_unlabelled_date(unit)):
             break  # a dated line after the text starts the related-news list
         if content or _starts_text(unit):
             content.append(unit)
     return content
+
+
+def _is_byline_line(unit: str) -> bool:
+    """ "By Jane Roe, Senior Editor" between standfirst and body; not "By then, it was sold."."""
+    return is_byline(unit) and not ends_sentence(unit)
 
 
 def _starts_text(unit: str) -> bool:

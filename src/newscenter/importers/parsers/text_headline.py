@@ -38,6 +38,7 @@ _CLOSERS = "\"'“”‘’»«)」』】"
 _CATEGORY_PREFIX = re.compile(r"^[^\s:：]{1,12}[:：](?=\S)")  # "國內英語新聞:Headline"
 _KEY_VALUE = re.compile(r"^[^\W\d_][\w .()/-]{0,24}[:：]\s*\S")
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?!\w)")  # three letters or more, no digit in it
 
 FEATURES = (
     "date_next", "date_after", "date_before", "byline_after", "gap", "between", "echo",
@@ -101,7 +102,8 @@ def is_meta(unit: str) -> bool:
     if is_byline(unit) or (not is_prose(unit) and len(unit) <= 220 and dates_in(unit)):
         return True
     short = len(unit) <= 40 and len(unit.split()) <= 5
-    return short and any(ch.isdigit() for ch in unit)
+    # "0 959", "3 min read", "Nov 28"; not "ITMA 2019: Expansive & Diverse", a headline.
+    return short and any(ch.isdigit() for ch in unit) and len(_WORD.findall(unit)) < 3
 
 
 def candidates(units: list[str]) -> list[Candidate]:

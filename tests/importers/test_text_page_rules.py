@@ -1,0 +1,91 @@
+"""General rules the text importer learned from real pages, each shown on a page written here
+(the real pages stay in ``../shared/fixtures/pages``; ``bench/fidelity.py`` scores them).
+
+Pure parser tests: no database and no Django settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+
+from newscenter.importers.parsers.base import ImportedArticle, ImportParseError, ParseOptions
+from newscenter.importers.parsers.text import parser
+
+UTC = ParseOptions(time_zone="UTC")
+HEADLINE = "Marrow Gears doubles its gearbox test capacity"
+BODY = (
+    "Marrow Gears has commissioned a second endurance rig at its plant outside Ellesby this "
+    "week, doubling the hours of testing it can offer customers.\n\n"
+    "The rig runs gearboxes under load for up to six weeks and records every vibration.\n\n"
+    "Engineers expect the first customer programmes to start in the autumn.\n"
+)
+
+
+def parse(text: str, options: ParseOptions = UTC) -> ImportedArticle:
+    [article] = parser.parse(text.encode(), origin="page.txt", options=options)
+    return article
+
+
+def refusal(text: str) -> str:
+    with pytest.raises(ImportParseError) as refused:
+        parser.parse(text.encode(), origin="page.txt", options=UTC)
+    return refused.value.message
+
+
+def reader_text(article: ImportedArticle) -> str:
+    body = " ".join(html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", article.body_html))
+    return f"{article.standfirst} {body}"
+
+
+def day(article: ImportedArticle) -> dt.date | None:
+    return article.pub_date.date() if article.pub_date else None
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def test_a_date_glued_to_a_reading_time_is_read():
+    article = parse(f"{HEADLINE}\n\n7 March 20243 min reading\n\n{BODY}")
+    assert article.headline == HEADLINE
+    assert day(article) == dt.date(2024, 3, 7)
+
+
+# --- headlines --------------------------------------------------------------------------------
+
+
+def test_a_short_headline_with_a_year_in_it_is_a_headline():
+    # "0 959" or "3 min read" are counters; three real words make a headline.
+    article = parse(f"Menu\n\nPackExpo 2025: Lines and Robots\n\n{BODY}")
+    assert article.headline == "PackExpo 2025: Lines and Robots"
+
+
+# --- what is not the article's text ----------------------------------------------------------
+
+
+def test_an_image_file_name_and_its_caption_are_left_out():
+    standfirst = "The new rig tests gearboxes for six weeks at a time under full load."
+    text = (
+        f"{HEADLINE}\n\nEnduranceRigHall\nThe rig hall seen from the gallery on opening day.\n\n"
+        f"{standfirst}\n\nIMG_2041.jpg\n\n{BODY}"
+    )
+    article = parse(text)
+    assert article.standfirst == standfirst
+    assert "EnduranceRigHall" not in reader_text(article)
+    assert "gallery" not in reader_text(article)
+    assert "IMG_2041" not in reader_text(article)
+
+
+def test_a_byline_between_standfirst_and_body_is_left_out_but_a_sentence_starting_with_by_stays():
+    standfirst = "The new rig tests gearboxes for six weeks at a time under full load."
+    text = (
+        f"{HEADLINE}\n\n{standfirst}\n\nBy Ada Quill, Plant Editor\n\n{BODY}\n"
+        "By then, the old rig will be retired.\n"
+    )
+    article = parse(text)
+    assert article.standfirst == standfirst
+    assert "Ada Quill" not in reader_text(article)
+    assert "By then, the old rig will be retired." in reader_text(article)
