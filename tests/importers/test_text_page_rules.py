@@ -54,6 +54,43 @@ def test_a_date_glued_to_a_reading_time_is_read():
     assert day(article) == dt.date(2024, 3, 7)
 
 
+def test_a_digest_whose_items_end_with_a_source_and_date_is_one_article_with_its_own_date():
+    items = "\n".join(
+        f"• {shop} opened in {town}. {paper}, {when}"
+        for shop, town, paper, when in [
+            ("Pell & Wick", "Hartsby", "Hartsby Herald", "12/30/2021"),
+            ("Quarry Lane Bakery", "north Ellesby", "Ellesby Post", "1/2/2022"),
+            ("Tamsin Tiles", "Orford", "Orford Courier", "1/3/2022"),
+            ("Bramble Books", "east Hartsby", "Hartsby Herald", "12/28/2021"),
+        ]
+    )
+    text = (
+        f"Tuesday, January 4, 2022\n\nNew Shops Around the County\n\n"
+        f"This week's openings include a few unusual stores, listed below with their sources:\n"
+        f"{items}\n\nRead the full list of this week's openings on our county page, "
+        f"updated every Tuesday.\n"
+    )
+    article = parse(text)
+    assert article.headline == "New Shops Around the County"
+    assert day(article) == dt.date(2022, 1, 4)
+
+
+def test_a_listing_whose_titles_are_questions_is_refused():
+    titles = [
+        "Can a gearbox in a wind turbine really run for ten years without any service?",
+        "Marrow Gears opens its test hall",
+        "What does an endurance rig actually measure, and why do our customers care so much?",
+        "Apprentices build their first gearbox",
+    ]
+    days = ["Monday 3 June", "Friday 31 May", "Tuesday 28 May", "Monday 20 May"]
+    teaser = "Our engineers explain in a few lines what the week brought to the plant and its staff."
+    text = "News archive 2024\n\n" + "\n\n".join(
+        f"{title}\n\nPosted on {when} 2024\n\n{teaser}"
+        for title, when in zip(titles, days, strict=True)
+    )
+    assert "listing" in refusal(text)
+
+
 # --- headlines --------------------------------------------------------------------------------
 
 

@@ -106,6 +106,11 @@ _LABEL = re.compile(
 _META_SUFFIX = re.compile(
     r"(?i)[|·•/–—,(-].*|[^\W\d_]{1,15}\s?[:：].*|uhr|[a-z]{2,5}|\d{1,2}:\d{2}(?::\d{2})?"
 )
+# A full stop after a word that is not an abbreviation, then a capital: two sentences.
+_SENTENCE_BREAK = re.compile(
+    r"(?<![^\W\d_])(?!(?i:inc|ltd|corp|co|dr|mr|mrs|ms|st|jr|sr|no|vs|bros|gov|mt|ave|dept)\.)"
+    r"[^\W\d_]*[a-z]{2}\.\s+[A-Z]"
+)
 _PREPOSITION_END = re.compile(
     r"(?i)\b(?:on|at|in|from|until|till|by|since|before|after|of|am|im|vom|bis|ab|seit|zum"
     r"|le|du|el|il|op)$|[于在至到从]$"
@@ -146,6 +151,8 @@ def _short_date_line(unit: str) -> DateLine | None:
     headline = unit[: match.start()].rstrip(" -–—|·•:：,")
     if unit[match.end() :].strip() or _PREPOSITION_END.search(headline):
         return None  # "... takes place on 12 May 2025." is a sentence, not a dated headline
+    if _SENTENCE_BREAK.search(headline):
+        return None  # "Shop opened in Newport. Daily Courier, 1/4/2012": a sentence and its source
     return DateLine(match, headline=headline) if is_headline(headline) else None
 
 

@@ -321,11 +321,13 @@ _NUMBERED_QUESTION = re.compile(r"^(?:Q\s?)?\d{1,2}\s?[.)、:：]\s*\S.{3,200}[?
 def listing_reason(units: list[str]) -> str | None:
     """Why the page is an index of news rather than news, or None."""
     prose_between = [0]
-    for unit in units:
-        if date_line(unit) is not None:
+    for at, unit in enumerate(units):
+        if is_prose(unit):
+            # A long headline or a question right above the next date line is that item's title.
+            following = units[at + 1] if at + 1 < len(units) else ""
+            prose_between[-1] += date_line(following) is None or is_prose(following)
+        elif date_line(unit) is not None:
             prose_between.append(0)
-        elif is_prose(unit):
-            prose_between[-1] += 1
     if len(prose_between) > 3 and max(prose_between) < 2:
         return f"a listing of {len(prose_between) - 1} dated lines with at most a teaser under each"
     teasers = _teaser_blocks(units)
