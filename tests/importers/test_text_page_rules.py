@@ -83,7 +83,7 @@ def test_a_listing_whose_titles_are_questions_is_refused():
         "Apprentices build their first gearbox",
     ]
     days = ["Monday 3 June", "Friday 31 May", "Tuesday 28 May", "Monday 20 May"]
-    teaser = "Our engineers explain in a few lines what the week brought to the plant and its staff."
+    teaser = "Our engineers explain in a few lines what the week brought to the plant and staff."
     text = "News archive 2024\n\n" + "\n\n".join(
         f"{title}\n\nPosted on {when} 2024\n\n{teaser}"
         for title, when in zip(titles, days, strict=True)
