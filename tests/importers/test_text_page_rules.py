@@ -126,3 +126,36 @@ def test_a_byline_between_standfirst_and_body_is_left_out_but_a_sentence_startin
     assert article.standfirst == standfirst
     assert "Ada Quill" not in reader_text(article)
     assert "By then, the old rig will be retired." in reader_text(article)
+
+
+def test_the_headline_echoed_in_a_label_under_it_is_left_out():
+    text = f"{HEADLINE}\n\nMay 14, 2024\nWhat our plant floor team wrote about {HEADLINE}\n\n{BODY}"
+    article = parse(text)
+    assert article.headline == HEADLINE
+    assert "plant floor" not in reader_text(article)
+    assert reader_text(article).startswith("Marrow Gears has commissioned")
+
+
+def test_a_paragraph_that_starts_with_the_headline_words_stays():
+    sentence = f"{HEADLINE} for the second time in four years, the company said on Monday."
+    article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{BODY}\n{sentence}\n")
+    assert sentence in reader_text(article)
+
+
+def test_a_line_led_by_an_icon_does_not_start_the_text():
+    standfirst = "The new rig tests gearboxes for six weeks at a time under full load."
+    text = (
+        f"{HEADLINE}\n\n✪ This story was written by our partner desk and reviewed by the editors "
+        f"before it was published here\n{standfirst}\n\n{BODY}"
+    )
+    article = parse(text)
+    assert article.standfirst == standfirst
+    assert "partner desk" not in reader_text(article)
+
+
+def test_alt_text_between_paragraphs_is_left_out():
+    paragraphs = BODY.split("\n\n")
+    text = f"{HEADLINE}\n\n{paragraphs[0]}\n\nyellow test rig\n{paragraphs[1]}\n\n{paragraphs[2]}"
+    article = parse(text)
+    assert "yellow test rig" not in reader_text(article)
+    assert paragraphs[2].strip() in reader_text(article)

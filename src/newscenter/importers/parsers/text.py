@@ -278,7 +278,12 @@ def article_units(units: list[str], top: Reading) -> list[str]:
         unit = units[at]
         if at == top.date_at and not is_prose(unit):
             continue
-        if unit == top.headline or is_chrome(unit) or _is_byline_line(unit):
+        if (
+            _echoes(unit, top.headline)
+            or is_chrome(unit)
+            or _is_byline_line(unit)
+            or _is_alt_text(unit)
+        ):
             continue
         if is_stop(unit) or (content and _is_unlabelled_date(unit)):
             break  # a dated line after the text starts the related-news list
@@ -287,13 +292,33 @@ def article_units(units: list[str], top: Reading) -> list[str]:
     return content
 
 
+def _echoes(unit: str, headline: str) -> bool:
+    """The headline again, perhaps inside a crumb or a label: "Latest news about <headline>"."""
+    if unit == headline:
+        return True
+    if len(headline) < 20 or len(unit) - len(headline) > 60:
+        return False
+    return unit.endswith(headline) or (unit.startswith(headline) and not ends_sentence(unit))
+
+
+def _is_alt_text(unit: str) -> bool:
+    """An image's alt text left among the paragraphs: "orange path", "crane at dusk"."""
+    return unit[0].islower() and len(unit.split()) <= 4 and not ends_sentence(unit)
+
+
 def _is_byline_line(unit: str) -> bool:
     """ "By Jane Roe, Senior Editor" between standfirst and body; not "By then, it was sold."."""
     return is_byline(unit) and not ends_sentence(unit)
 
 
+_TEXT_OPENERS = "\"'“‘„«»‹›「『（([¿¡—–-"
+
+
 def _starts_text(unit: str) -> bool:
-    """Prose, or a sentence or long line; not a date line, byline or photo caption."""
+    """Prose, or a sentence or long line; not a date line, byline or photo caption, nor a line
+    led by an icon or a symbol ("🞛 This publication is a summary ...")."""
+    if not (unit[0].isalnum() or unit[0] in _TEXT_OPENERS):
+        return False
     if is_prose(unit):
         return True
     if is_meta(unit):
