@@ -108,6 +108,13 @@ def test_a_short_headline_with_a_year_in_it_is_a_headline():
     assert article.headline == "PackExpo 2025: Lines and Robots"
 
 
+def test_a_breadcrumb_without_separators_gives_its_last_crumb_and_a_bracketed_date_is_no_pub_date():
+    text = f"Home News Gear Test Hall Closed (14th March 2024)\n\n12 48\n\n{BODY}"
+    article = parse(text)
+    assert article.headline == "Gear Test Hall Closed (14th March 2024)"
+    assert article.pub_date is None  # the day of the closure, not of the news
+
+
 # --- what is not the article's text ----------------------------------------------------------
 
 

@@ -107,6 +107,13 @@ _CRUMB_START = re.compile(
     r"(?i)(?:home|start|startseite|accueil|you are here|sie sind hier"
     r"|首页|主页|当前位置|您的位置)\b"
 )
+# A breadcrumb whose separators were lost: "Home Articles Road Closure on the A6".
+_BARE_CRUMBS = re.compile(
+    r"(?i)(?:home|start|startseite|accueil|inicio)\s+"
+    r"(?:(?:news|articles?|blog|posts?|press(?: releases)?|media(?: centre| center)?|newsroom"
+    r"|updates|stories|events|announcements|aktuelles|neuigkeiten|presse|actualités|noticias)"
+    r"\s+){1,2}(?=[A-Z0-9\"'“‘])"
+)
 _MENU_SEPARATOR = re.compile(r"[|•·]")
 _CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, hangul
 
@@ -166,6 +173,12 @@ def is_stop(unit: str) -> bool:
     # Links and labels carry no full stop; a short sentence of the article does.
     bare = unit.lstrip("←→<>«‹-–—·• ")
     return len(unit) <= 100 and not ends_sentence(unit) and bool(_STOP.match(bare))
+
+
+def without_bare_crumbs(unit: str) -> str:
+    """The last crumb of a breadcrumb scraped without its separators, else the unit itself."""
+    match = _BARE_CRUMBS.match(unit)
+    return unit[match.end() :] if match else unit
 
 
 def _is_breadcrumb(unit: str) -> bool:

@@ -29,6 +29,7 @@ from newscenter.importers.parsers.lines import (
     is_footer,
     is_prose,
     is_stop,
+    without_bare_crumbs,
 )
 
 SCAN_UNITS = 80  # the headline sits near the top of the page
@@ -99,11 +100,22 @@ def title_shaped(text: str) -> bool:
 @functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_meta(unit: str) -> bool:
     """A date line, a byline, "Nov 28", "10:30", "3 min read": between headline and text."""
-    if is_byline(unit) or (not is_prose(unit) and len(unit) <= 220 and dates_in(unit)):
+    if is_byline(unit):
         return True
+    if not is_prose(unit) and len(unit) <= 220 and (found := dates_in(unit)):
+        return not all(_in_brackets(unit, match) for match in found)
     short = len(unit) <= 40 and len(unit.split()) <= 5
     # "0 959", "3 min read", "Nov 28"; not "ITMA 2019: Expansive & Diverse", a headline.
     return short and any(ch.isdigit() for ch in unit) and len(_WORD.findall(unit)) < 3
+
+
+def _in_brackets(unit: str, match: re.Match[str]) -> bool:
+    """ "Road Closure on New Road (6th October 2018)": an event's date inside a headline."""
+    return (
+        unit[: match.start()].rstrip().endswith("(")
+        and unit[match.end() :].lstrip().startswith(")")
+        and len(_WORD.findall(unit[: match.start()])) >= 3
+    )
 
 
 def candidates(units: list[str]) -> list[Candidate]:
@@ -132,7 +144,7 @@ def _candidate_text(unit: str) -> tuple[str | None, bool]:
         )
     if is_prose(unit) or is_meta(unit):
         return None, False
-    text = _CATEGORY_PREFIX.sub("", unit, count=1)
+    text = _CATEGORY_PREFIX.sub("", without_bare_crumbs(unit), count=1)
     return (text, False) if title_shaped(text) else (None, False)
 
 
