@@ -62,6 +62,42 @@ def test_a_date_glued_to_a_reading_time_is_read():
     assert day(article) == dt.date(2024, 3, 7)
 
 
+DATE_LINES = [
+    "7-Mar-2024",
+    "7March2024",
+    "7th of March 2024",
+    "Time of issue\uff1a2024-03-07 10:22",  # a full-width colon
+    "Date Published: Thursday, March 7, 2024",
+    "Issued at: 07.03.2024",
+    "Release Time: 2024-03-07 Posted by: Admin",
+    "Modified: 19 March 2024 | Published: 7 March 2024",
+]
+
+
+@pytest.mark.parametrize("line", DATE_LINES)
+def test_labelled_and_run_together_date_lines(line):
+    article = parse(f"Marrow Gears Ltd\n\nHome > News\n\n{HEADLINE}\n\n{line}\n\n{BODY}")
+    assert (article.headline, day(article)) == (HEADLINE, dt.date(2024, 3, 7))
+
+
+@pytest.mark.parametrize(
+    "glued",
+    [
+        "Posted on March 7, 2024 by Admin",
+        "Date: 7 March 2024",
+        "AdminMarch 7, 2024",
+        "By Ada Quill | March 7, 2024",
+        "Thursday, 7 March 2024 10:00",
+        "2024-03-07Admin",
+        "Mar 7, 2024 | News",
+        "7-Mar-2024",
+    ],
+)
+def test_a_date_line_glued_to_the_headline_is_split_off(glued):
+    article = parse(f"Marrow Gears Ltd\n\nHome > News\n\n{HEADLINE}{glued}\n\n{BODY}")
+    assert (article.headline, day(article)) == (HEADLINE, dt.date(2024, 3, 7))
+
+
 def test_a_digest_whose_items_end_with_a_source_and_date_is_one_article_with_its_own_date():
     items = "\n".join(
         f"• {shop} opened in {town}. {paper}, {when}"

@@ -87,8 +87,8 @@ _SHAPES = tuple(
         _WORD_START
         + rf"(?P<name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)"
         + _YEAR,
-        rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s?(?:de\s+)?(?P<name>{_MONTH})\.?,?\s+"
-        r"(?:de\s+)?" + _YEAR,
+        rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?[\s-]?(?:(?:de|of)\s+)?(?P<name>{_MONTH})"
+        r"\.?(?:,?\s*|-)(?:de\s+)?" + _YEAR,
     )
 )
 _YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:(?!\d)|(?=\d{1,2}\s?min))")  # as _YEAR
@@ -104,13 +104,17 @@ _LABEL = re.compile(
     r"|发布时间|发布日期|发布于|发表于|发表时间|更新时间|日期|时间"
 )
 _META_SUFFIX = re.compile(
-    r"(?i)[|·•/–—,(-].*|[^\W\d_]{1,15}\s?[:：].*|uhr|[a-z]{2,5}|\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?i)[|·•/–—,(-].*|(?:[^\W\d_]{1,15}\s){0,2}[^\W\d_]{1,15}\s?[:：].*|uhr|[a-z]{2,5}"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
 )
 # A full stop after a word that is not an abbreviation, then a capital: two sentences.
 _SENTENCE_BREAK = re.compile(
     r"(?<![^\W\d_])(?!(?i:inc|ltd|corp|co|dr|mr|mrs|ms|st|jr|sr|no|vs|bros|gov|mt|ave|dept)\.)"
     r"[^\W\d_]*[a-z]{2}\.\s+[A-Z]"
 )
+# Where a scraper glued two lines: a lower-case letter, digit or full stop, then a capital.
+_GLUE = re.compile(r"(?<=[a-z0-9.!?)])(?=[A-Z])")
+_ROLES = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "redaktion"})
 _PREPOSITION_END = re.compile(
     r"(?i)\b(?:on|at|in|from|until|till|by|since|before|after|of|am|im|vom|bis|ab|seit|zum"
     r"|le|du|el|il|op)$|[于在至到从]$"
@@ -145,15 +149,30 @@ def _short_date_line(unit: str) -> DateLine | None:
     match = _find_date(unit)
     if match is None or not _is_meta_suffix(unit[match.end() :]):
         return None
-    kind = _prefix_kind(unit[: match.start()])
+    prefix = unit[: match.start()]
+    kind = _prefix_kind(prefix)
     if kind is not None:
         return DateLine(match, labelled=kind == "labelled")
-    headline = unit[: match.start()].rstrip(" -–—|·•:：,")
-    if unit[match.end() :].strip() or _PREPOSITION_END.search(headline):
+    headline, kind = _glued_label(prefix)
+    headline = headline.rstrip(" -–—|·•:：,/\\")
+    glued = kind is not None or prefix[-1:].isalpha()
+    if (unit[match.end() :].strip() and not glued) or _PREPOSITION_END.search(headline):
         return None  # "... takes place on 12 May 2025." is a sentence, not a dated headline
     if _SENTENCE_BREAK.search(headline):
         return None  # "Shop opened in Newport. Daily Courier, 1/4/2012": a sentence and its source
-    return DateLine(match, headline=headline) if is_headline(headline) else None
+    if not is_headline(headline):
+        return None
+    return DateLine(match, headline=headline, labelled=kind == "labelled")
+
+
+def _glued_label(prefix: str) -> tuple[str, str | None]:
+    """ "Headline textPosted on " -> ("Headline text", "labelled"): a label glued to a headline
+    by a scraper that dropped the line break; the prefix and None when there is none."""
+    for glue in _GLUE.finditer(prefix):
+        kind = _prefix_kind(prefix[glue.start() :])
+        if kind is not None:
+            return prefix[: glue.start()], kind
+    return prefix, None
 
 
 def _find_date(unit: str) -> re.Match[str] | None:
@@ -187,6 +206,9 @@ def _segment_kind(segment: str) -> str | None:
     words = segment.strip(" ,.:：-").split()
     if words and _is_weekday(words[-1]):
         words.pop()
+        segment = segment[: segment.rfind(words[-1]) + len(words[-1])] if words else ""
+    if segment.rstrip(" ,").endswith((":", "：")) and 0 < len(words) <= 4:
+        return "labelled"  # "Time of issue: 2024-03-12", "Date Published: ..."; weighed later
     rest = " ".join(words).strip(" ,:：")
     if not rest:
         return "bare"
@@ -201,7 +223,9 @@ def _is_weekday(word: str) -> bool:
 
 
 def _is_name(text: str) -> bool:
-    """An author or desk named before the date: "Jane Doe | Nov 28, 2023"."""
+    """An author or desk named before the date: "Jane Doe | Nov 28, 2023", "admin"."""
+    if text.lower() in _ROLES:
+        return True
     words = text.split()
     return len(text) <= 40 and 2 <= len(words) <= 3 and all(w[0].isupper() for w in words)
 

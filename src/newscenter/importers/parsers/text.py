@@ -139,12 +139,12 @@ _KEY_VALUE = re.compile(r"[^\W\d_][\w .()/-]{0,30}[:：]\s?\S")
 
 
 _OWN_LABEL = re.compile(
-    r"(?i)(?:publish\w*|posted(?: on)?|post time|releas\w*|issued|dated?|time|on|am|le|el"
-    r"|veröffentlicht|erstellt|datum|stand|发布\w*|日期|时间)\W{0,3}$"
+    r"(?i)(?<![^\W\d_])(?:publish\w*|posted(?: on)?|post time|releas\w*|issued|dated?|time|on"
+    r"|am|le|el|veröffentlicht|erstellt|datum|stand|发布\w*|日期|时间)\W{0,3}$"
 )
 _OTHER_LABEL = re.compile(
-    r"(?i)(?:updated|modified|last edited|event|when|deadline|closing|expires|until|from|to"
-    r"|photo\w*|taken|born|today is|aktualisiert|bis|vom)\W{0,3}$"
+    r"(?i)(?<![^\W\d_])(?:updated|modified|last edited|event|when|deadline|closing|expires|until"
+    r"|from|to|photo\w*|taken|born|today is|aktualisiert|bis|vom)\W{0,3}$"
 )
 _TODAY_LINE = re.compile(r"(?i)\btoday\b|\bheute\b|今天")
 _DATELINE_AT = 60  # a wire dateline opens the first paragraph: "SHANGHAI, Sept. 19 (Xinhua) --"
