@@ -151,6 +151,64 @@ def test_a_breadcrumb_without_separators_gives_its_last_crumb_and_a_bracketed_da
     assert article.pub_date is None  # the day of the closure, not of the news
 
 
+# Page tops as sites lay them out: the site's name, menus, section labels and a date line
+# around the headline. Also training pages for bench/headline_model.py (own text, not fixtures).
+PARAGRAPH = (
+    "The company said on Tuesday that the work had been finished ahead of plan and within the "
+    "budget agreed with the town council last spring.\n\n"
+    "Further details will be given at the open day in the summer.\n"
+)
+LAYOUTS = [
+    (
+        "Fenwick Brothers Ltd\n\nHome > News\n\n4 June 2024\n\n"
+        "Fenwick opens its rebuilt dye house in Carlow",
+        "Fenwick opens its rebuilt dye house in Carlow",
+    ),
+    (
+        "ORRIN VALVES GMBH\n\nNews | Events | Careers\n\nPosted on 11.06.2024\n\n"
+        "New test bench for high-pressure valves",
+        "New test bench for high-pressure valves",
+    ),
+    (
+        "Kessel & Daughters\nBoilers since 1921\n\nCompany News\n\n"
+        "Kessel wins its first district heating contract\n\nJune 20, 2024",
+        "Kessel wins its first district heating contract",
+    ),
+    (
+        "Linmoor Group\n\nMedia Centre\n\nPress Release\n\n"
+        "Linmoor to build a training school for welders\nDate: 2024-06-21",
+        "Linmoor to build a training school for welders",
+    ),
+    (
+        "Skip to main content\n\nPadgett Farm Machinery Inc.\n\nAbout\nProducts\nNews\n"
+        "Contact\n\nPadgett Tractors Reach the Arctic Circle\n\nBy Ola Berg | 3 July 2024",
+        "Padgett Tractors Reach the Arctic Circle",
+    ),
+    (
+        "Tuesday, 9 July 2024\n\nThe Wyvern Gazette\n\nLocal\n\n"
+        "Bridge on Mill Lane to reopen after repairs\n\nBy Staff Reporter | 8 July 2024",
+        "Bridge on Mill Lane to reopen after repairs",
+    ),
+    (
+        "Quillon Paper Company\n\nYou are here: Home / Newsroom / Stories\n\n"
+        "2024-07-10 | Stories\n\nQuillon recycles its millionth tonne",
+        "Quillon recycles its millionth tonne",
+    ),
+    (
+        "Dunmere Borough Council\n\nNews and Updates\n\n"
+        "Council approves new cycle lanes for the town centre\n\nPublished: 12th July 2024",
+        "Council approves new cycle lanes for the town centre",
+    ),
+]
+
+
+@pytest.mark.parametrize(("top", "headline"), LAYOUTS, ids=[h for _, h in LAYOUTS])
+def test_the_headline_is_told_from_site_names_menus_and_section_labels(top, headline):
+    article = parse(f"{top}\n\n{PARAGRAPH}")
+    assert article.headline == headline
+    assert article.pub_date is not None
+
+
 # --- what is not the article's text ----------------------------------------------------------
 
 

@@ -38,6 +38,11 @@ MAX_PROSE_ABOVE = 6  # past this much prose we are inside the text, not above it
 _CLOSERS = "\"'“”‘’»«)」』】"
 _CATEGORY_PREFIX = re.compile(r"^[^\s:：]{1,12}[:：](?=\S)")  # "國內英語新聞:Headline"
 _KEY_VALUE = re.compile(r"^[^\W\d_][\w .()/-]{0,24}[:：]\s*\S")
+# A company's name, as a site's banner gives it: "Harbour Mills Ltd", "ACME GmbH".
+_COMPANY = re.compile(
+    r"(?i)\b(?:ltd|limited|inc|incorporated|llc|llp|plc|gmbh|ag|kg|sa|s\.a|sas|srl|s\.r\.l|spa|bv"
+    r"|nv|oy|ab|as|a/s|pty|pte|co|corp|corporation|company|group|holdings?|industries)\.?$"
+)
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?!\w)")  # three letters or more, no digit in it
 
@@ -45,14 +50,14 @@ FEATURES = (
     "date_next", "date_after", "date_before", "byline_after", "gap", "between", "echo",
     "prose_before",
     "symbol_start", "title_case", "key_value", "digits", "first", "exclaims", "glued_date",
-    "long", "short",
+    "long", "short", "company", "words",
 )  # fmt: skip
 HAND_WEIGHTS = {
     "date_next": 1.0, "date_after": 2.5, "date_before": 1.0, "byline_after": 1.0, "gap": -0.8,
     "between": -0.6,
     "echo": 1.5, "prose_before": -1.0, "symbol_start": -3.0, "title_case": 0.8,
     "key_value": -2.0, "digits": -3.0, "first": 0.3, "exclaims": 0.0, "glued_date": 1.0,
-    "long": -1.0, "short": -0.5,
+    "long": -1.0, "short": -0.5, "company": -1.0, "words": 0.5,
 }  # fmt: skip
 WEIGHTS_FILE = Path(__file__).with_name("text_headline_weights.json")
 
@@ -181,6 +186,8 @@ def _described(
         "glued_date": float(candidate.glued_date),
         "long": float(len(text.split()) > 20),
         "short": float(len(text.split()) < 3 and cjk_chars(text) < 4),
+        "company": float(bool(_COMPANY.search(text)) and len(words) <= 6),
+        "words": min(len(words), 12) / 12,
     }
     return Candidate(at, text, body_at, features, candidate.glued_date)
 
