@@ -257,3 +257,47 @@ def test_alt_text_between_paragraphs_is_left_out():
     article = parse(text)
     assert "yellow test rig" not in reader_text(article)
     assert paragraphs[2].strip() in reader_text(article)
+
+
+WIDGET_LINES = [
+    "We use cookies so that the site works well for you. By browsing on you accept them.",
+    "This website uses cookies",
+    "Accept all cookies",
+    "Tweet",
+    "Pin it",
+    "Email this page",
+    "Download (PDF, 1.2 MB)",
+    "Click to enlarge",
+    "Image 2 of 6",
+    "(Photo courtesy of Marrow Gears)",
+    "Posted in Plant News",
+    "Last updated: 19 March 2024",
+    "Like this: Like Loading...",
+    "Reply",
+]
+
+
+@pytest.mark.parametrize("line", WIDGET_LINES)
+def test_widget_and_banner_lines_between_paragraphs_are_left_out(line):
+    first, second, third = BODY.strip().split("\n\n")
+    article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{first}\n\n{line}\n\n{second}\n\n{third}")
+    assert line not in reader_text(article)
+    assert third in reader_text(article)
+
+
+@pytest.mark.parametrize(
+    "closer",
+    [
+        "Comments are closed.",
+        "Your email address will not be published. Required fields are marked *",
+        "-ENDS-",
+        "###",
+        "About the author",
+        "For more information, please contact:",
+    ],
+)
+def test_the_article_ends_where_comments_or_an_end_mark_start(closer):
+    after = "Read how our sister plant in Tarnby tested its own rigs during the long winter."
+    article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{BODY}\n{closer}\n\n{after}\n")
+    assert after not in reader_text(article)
+    assert "first customer programmes" in reader_text(article)

@@ -75,6 +75,23 @@ _SOFT_CHROME = re.compile(
     r"|\d+\s*min(?:ute)?s? read|(?:lesezeit|reading time)\b.*"
     r"|(?:views?|hits|aufrufe|comments?|kommentare)\s*[:：]?\s*\d+|\d+\s*(?:views?|comments?)"
     r"|分享.*|打印|阅读(?:更多|全文)|更多|查看更多|返回顶部|(?:浏览|阅读|点击)(?:次数|量)?[:：]?\s*\d+\s*次?"
+    # Share, print and download buttons, gallery and image controls, widgets' leftovers.
+    r"|tweet|pin it|e-?mail this(?: page| article| story| post)?|print this\b[^.]*"
+    r"|download\b.{0,40}(?<![.!?])|(?:view|open) (?:the )?(?:pdf|file|document|attachment)\b[^.]*"
+    r"|click (?:here )?to (?:enlarge|view|zoom|download|read more)\b[^.]*"
+    r"|enlarge(?: image| photo| picture)?|view (?:gallery|slideshow|larger|image|photo)s?"
+    r"|(?:image|photo|picture|slide) \d+ (?:of|/) \d+|loading\W*|like this:.*"
+    r"|\(?(?:photo|image|picture|foto|bild)s?:? (?:credit|courtesy|by|source)\b[^)]*\)?"
+    r"|(?:accept|reject|allow|decline|deny)(?: all)?(?: cookies)?"
+    r"|(?:manage )?cookies?(?: settings)?|manage (?:cookies|settings|preferences)"
+    r"|search(?: for)?\s*[:：]?|sponsored(?: content)?"
+    r"|trending(?: now)?|reply|posted in [^.!?]{1,60}|(?:read|reading) time\s*[:：].*"
+    r"|(?:last updated|last modified|page last (?:reviewed|updated))\s*[:：]?.*"
+)
+# A cookie banner, whatever it says: "We use cookies to give you the best experience...".
+_COOKIES = re.compile(
+    r"(?i)^(?=.*\bcookies?\b)(?=.*\b(?:website|site|browser|consent|accept|preferences|settings"
+    r"|policy|privacy|experience|browsing)\b)"
 )
 _STOP = re.compile(
     r"(?i)(?:(?:previous|next|prev)(?: (?:article|post|story|news|item|page))?\s*(?:[:：>»›]|$)"
@@ -92,7 +109,17 @@ _STOP = re.compile(
     r"|follow us|folgen sie uns|subscribe|newsletter|sign up|impressum|imprint|privacy"
     r"|datenschutz|terms (?:of|and)\b|cookie|sitemap|contact us|about us|über uns"
     r"|leave a (?:comment|reply)|(?:media|press) contacts?\b|(?:presse|press)kontakt"
-    r"|(?:contact|kontakt|comments?|kommentare|评论)\s*[:：]?$)"
+    r"|(?:contact|kontakt|comments?|kommentare|评论)\s*[:：]?$"
+    r"|about the author|(?:see also|tagged(?: with| as)?)\s*[:：]"
+    r"|(?:older|newer) (?:posts?|entries)|join our (?:mailing list|newsletter)"
+    r"|for (?:more|further) information,? (?:please )?contact)"
+)
+# Where the article has ended even when the line ends like a sentence.
+_FINAL = re.compile(
+    r"(?i)(?:comments are closed|no comments(?: yet)?|be the first to comment"
+    r"|your email address will not be published|please enable javascript"
+    r"|was this (?:page|article|information) (?:helpful|useful)|report a (?:problem|mistake)"
+    r"|-+ ?ends? ?-+|[–—] ?ends? ?[–—]|#{3,}$)"
 )
 _FOOTER = re.compile(
     r"(?i)©|\(c\)\s*\d{4}|^copyright\b|all rights reserved|alle rechte vorbehalten|版权所有"
@@ -158,6 +185,8 @@ def is_chrome(unit: str) -> bool:
     bare = unit.strip(" :：|•·-–—>»").lower()
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
+    if len(unit) <= 400 and _COOKIES.search(unit):
+        return True
     if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
         return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."
     return _is_breadcrumb(unit) or _is_menu(unit)
@@ -171,7 +200,10 @@ def is_stop(unit: str) -> bool:
     if _FOOTER.search(unit):
         return True
     # Links and labels carry no full stop; a short sentence of the article does.
-    bare = unit.lstrip("←→<>«‹-–—·• ")
+    bare = unit.lstrip("←→<>«‹·• ")
+    if len(unit) <= 100 and _FINAL.match(bare):
+        return True
+    bare = bare.lstrip("-–—")
     return len(unit) <= 100 and not ends_sentence(unit) and bool(_STOP.match(bare))
 
 
