@@ -81,6 +81,24 @@ def test_labelled_and_run_together_date_lines(line):
 
 
 @pytest.mark.parametrize(
+    ("line", "zone", "expected", "other"),
+    [
+        ("12/1/2004 | 2 MINUTE READ", "UTC", dt.date(2004, 12, 1), ""),  # unpadded: American
+        ("01/12/2004", "UTC", dt.date(2004, 12, 1), ""),  # zero-padded: European
+        ("12/1/2004", "Europe/Dublin", dt.date(2004, 1, 12), ""),  # the site's region decides
+        ("3/4/2024", "UTC", dt.date(2024, 4, 3), "28/03/2024"),
+        ("3/4/2024", "Europe/Dublin", dt.date(2024, 3, 4), "03/28/2024"),
+    ],
+)
+def test_the_order_of_a_numeric_date_comes_from_the_page_then_the_zone(line, zone, expected, other):
+    body = BODY
+    if other:  # another date on the page, whose order is plain: 28/03 or 03/28
+        body += f"The last open day, on {other}, drew a large crowd of families from the town.\n"
+    article = parse(f"{HEADLINE}\n\n{line}\n\n{body}", ParseOptions(time_zone=zone))
+    assert day(article) == expected
+
+
+@pytest.mark.parametrize(
     "glued",
     [
         "Posted on March 7, 2024 by Admin",

@@ -233,9 +233,9 @@ def _is_name(text: str) -> bool:
 class DateReader:
     """Turns a date line's match into an aware datetime; numbers, and month names from a table."""
 
-    def __init__(self, zone: ZoneInfo) -> None:
+    def __init__(self, zone: ZoneInfo, units: list[str] | tuple[str, ...] = ()) -> None:
         self.zone = zone
-        self.month_first = zone.key.startswith(("America/", "US/"))  # 03/04/2024 is March there
+        self.month_first = _month_first(zone, units)
 
     def read(self, match: re.Match[str]) -> dt.datetime | None:
         parts = match.groupdict()
@@ -265,6 +265,34 @@ class DateReader:
         del match
         month = _MONTH_NUMBERS[(parts["name"] or "").lower().rstrip(".")]
         return dt.date(int(parts["year"] or 0), month, int(parts["day"] or 0))
+
+
+def _month_first(zone: ZoneInfo, units: list[str] | tuple[str, ...]) -> bool:
+    """Whether 03/04/2024 is in March: the page's own dates tell when one has a part over 12
+    (12/31/2011 is month first, 31/12/2011 day first); else the site's zone (America/ writes
+    month first); a site on UTC has no region, and there unpadded slashed dates (12/1/2004,
+    3/24/2017) are the American habit, zero-padded ones (01/12/2004) the European."""
+    numeric = [
+        match
+        for unit in units[:400]
+        for match in dates_in(unit)
+        if "first" in match.re.groupindex and match.group("sep") in ("/", "-")
+    ]
+    seen = {
+        "day": any(int(m.group("first")) > 12 for m in numeric),
+        "month": any(int(m.group("second")) > 12 for m in numeric),
+    }
+    if seen["day"] != seen["month"]:
+        return seen["month"]
+    if zone.key.startswith(("America/", "US/")):
+        return True
+    if zone.key not in ("UTC", "Etc/UTC", "GMT", "Etc/GMT") or not numeric:
+        return False
+    return all(
+        m.group("sep") == "/" and not m.group("first").startswith("0")
+        and not m.group("second").startswith("0") and len(m.group("first") + m.group("second")) < 4
+        for m in numeric
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=8192)  # asked many times per line

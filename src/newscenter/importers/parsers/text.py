@@ -396,7 +396,7 @@ def _form_lines(content: list[str]) -> int:
 
 
 def read_article(data: bytes, *, origin: str, options: ParseOptions) -> ImportedArticle:
-    reader = DateReader(_zone(options.time_zone, origin))
+    zone = _zone(options.time_zone, origin)
     if not data:
         raise ImportParseError("the input is empty", where=origin)
     text = normalise(_decode_or_refuse(data, origin))
@@ -408,6 +408,7 @@ def read_article(data: bytes, *, origin: str, options: ParseOptions) -> Imported
             f"the page has more than {MAX_UNITS} paragraphs and lines: not one article",
             where=origin,
         )
+    reader = DateReader(zone, units)
     doubts: list[str] = []
     refuse = _refuser(origin, options, doubts)
     if not any(is_prose(unit) for unit in units):
