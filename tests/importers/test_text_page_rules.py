@@ -71,6 +71,9 @@ DATE_LINES = [
     "Issued at: 07.03.2024",
     "Release Time: 2024-03-07 Posted by: Admin",
     "Modified: 19 March 2024 | Published: 7 March 2024",
+    "2024 March 7",
+    "2024-Mar-07",
+    "2024. 3. 7.",
 ]
 
 
@@ -96,6 +99,13 @@ def test_the_order_of_a_numeric_date_comes_from_the_page_then_the_zone(line, zon
         body += f"The last open day, on {other}, drew a large crowd of families from the town.\n"
     article = parse(f"{HEADLINE}\n\n{line}\n\n{body}", ParseOptions(time_zone=zone))
     assert day(article) == expected
+
+
+@pytest.mark.parametrize("label", ["Issued", "Time of issue", "Date of publication"])
+def test_a_publication_date_printed_at_the_foot_twice_is_the_date(label):
+    foot = f"{label}: 07/03/2024"
+    article = parse(f"{HEADLINE}\n\n{BODY}\n{foot}\n\nShare\n\n{foot}\n")
+    assert day(article) == dt.date(2024, 3, 7)
 
 
 @pytest.mark.parametrize(

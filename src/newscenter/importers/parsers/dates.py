@@ -89,6 +89,11 @@ _SHAPES = tuple(
         + _YEAR,
         rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?[\s-]?(?:(?:de|of)\s+)?(?P<name>{_MONTH})"
         r"\.?(?:,?\s*|-)(?:de\s+)?" + _YEAR,
+        # Year first with a month's name: "2024 March 12", "2024-Mar-12", "2024, March 12".
+        rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})(?:,?\s+|-)(?P<name>{_MONTH})\.?(?:\s+|-)"
+        r"(?P<day>\d{1,2})(?!\d)",
+        # Spaced dots, as Korean pages write them: "2024. 3. 12."
+        r"(?<!\d)(?P<year>(?:19|20)\d{2})\.\s(?P<month>\d{1,2})\.\s(?P<day>\d{1,2})(?!\d)\.?",
     )
 )
 _YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:(?!\d)|(?=\d{1,2}\s?min))")  # as _YEAR

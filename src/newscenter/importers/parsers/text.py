@@ -214,7 +214,9 @@ def find_date(
 
 
 _PUBLISHED = re.compile(
-    r"(?i)^(?:first )?(?:published|posted|released|release date|publication date|date published"
+    r"(?i)^(?:first )?(?:published|posted|released|issued|release (?:date|time)|publication date"
+    r"|date (?:published|posted|of (?:publication|issue|release))|publish(?:ed)? (?:date|time)"
+    r"|post(?:ed)? (?:date|time)|time of (?:issue|release|publication)"
     r"|veröffentlicht|publié|publicado|pubblicato|发布时间|发布日期)"
     r"(?: on| am| le| el| il)?\s*[:：]?\s*"
 )
@@ -223,19 +225,20 @@ _PUBLISHED = re.compile(
 def _published_line(
     units: list[str], reader: DateReader
 ) -> tuple[dt.datetime | None, int | None, float]:
-    """Nothing near the headline: one line labelled as the publication date, anywhere."""
+    """Nothing near the headline: lines labelled as the publication date, anywhere, that
+    agree on the day (a page may print it at the top and again at the foot)."""
     found = [
-        (at, match)
+        (at, pub_date)
         for at, unit in enumerate(units)
         if len(unit) <= 80
         and _PUBLISHED.match(unit)
         and (match := next(iter(dates_in(unit)), None))
+        and (pub_date := reader.read(match))
     ]
-    if len(found) != 1:
+    if len({pub_date.date() for _, pub_date in found}) != 1:
         return None, None, 0.8 if not found else 0.5
-    at, match = found[0]
-    pub_date = reader.read(match)
-    return (pub_date, at, 0.8) if pub_date else (None, None, 0.6)
+    at, pub_date = found[0]
+    return pub_date, at, 0.8
 
 
 def _is_dateline(unit: str, match: re.Match[str]) -> bool:
