@@ -227,6 +227,20 @@ LAYOUTS = [
         "Council approves new cycle lanes for the town centre\n\nPublished: 12th July 2024",
         "Council approves new cycle lanes for the town centre",
     ),
+    (
+        "We use cookies to make this site work and to see how you use it, so that we can improve "
+        "the experience for every visitor.\n\nAccept\n\nBrackwater Foods Ltd\n\n"
+        "Will the last diesel forklift leave our warehouse before the end of next year?\n\n"
+        "14 May 2024",
+        "Will the last diesel forklift leave our warehouse before the end of next year?",
+    ),
+    (
+        "Tollan Weekly is part of the Harbour Division of Fenmark Holdings PLC\n\n"
+        "This site is operated by a business owned by Fenmark Holdings PLC, which holds all the "
+        "copyright. Registered in England and Wales. Number 1234567.\n\nFood News\n\n"
+        "Brackwater Adds a Second Bakery Line\n\nPublished 2 May 2024",
+        "Brackwater Adds a Second Bakery Line",
+    ),
 ]
 
 

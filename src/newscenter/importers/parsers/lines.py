@@ -88,6 +88,14 @@ _SOFT_CHROME = re.compile(
     r"|trending(?: now)?|reply|posted in [^.!?]{1,60}|(?:read|reading) time\s*[:：].*"
     r"|(?:last updated|last modified|page last (?:reviewed|updated))\s*[:：]?.*"
 )
+# A site's legal notice: who owns and runs it, where the company is registered.
+_LEGAL = re.compile(
+    r"(?i)\bregistered (?:office|in england|in scotland|in ireland|address|number)\b"
+    r"|\bcompany (?:registration )?(?:number|no\.?)\s*[:：]?\s*\d"
+    r"|\b(?:is|are) (?:a )?(?:part|division|subsidiary|trading name) of\b.{0,80}"
+    r"\b(?:plc|ltd|limited|inc|llc|group|gmbh|ag|holdings)\b"
+    r"|\bthis (?:web)?site is (?:operated|owned|run|published) by\b|\ball copyright resides\b"
+)
 # A cookie banner, whatever it says: "We use cookies to give you the best experience...".
 _COOKIES = re.compile(
     r"(?i)^(?=.*\bcookies?\b)(?=.*\b(?:website|site|browser|consent|accept|preferences|settings"
@@ -164,6 +172,12 @@ def is_prose(unit: str) -> bool:
 
 
 @functools.lru_cache(maxsize=8192)  # asked many times per line
+def is_text(unit: str) -> bool:
+    """Prose that is the page's own: not a cookie banner or a legal notice."""
+    return is_prose(unit) and not is_chrome(unit)
+
+
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_headline(unit: str) -> bool:
     """Short, substantial and unpunctuated, and not one of the page's furniture lines."""
     if not 8 <= len(unit) <= 200 or unit.rstrip(_CLOSERS).endswith((".", "。", ":", "：", ",")):
@@ -185,7 +199,7 @@ def is_chrome(unit: str) -> bool:
     bare = unit.strip(" :：|•·-–—>»").lower()
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
-    if len(unit) <= 400 and _COOKIES.search(unit):
+    if len(unit) <= 400 and (_COOKIES.search(unit) or _LEGAL.search(unit)):
         return True
     if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
         return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."

@@ -29,6 +29,7 @@ from newscenter.importers.parsers.lines import (
     is_footer,
     is_prose,
     is_stop,
+    is_text,
     without_bare_crumbs,
 )
 
@@ -129,7 +130,7 @@ def candidates(units: list[str]) -> list[Candidate]:
     for at, unit in enumerate(units[:SCAN_UNITS]):
         if prose_seen > MAX_PROSE_ABOVE:
             break
-        prose_seen += is_prose(unit)
+        prose_seen += is_text(unit)
         text, glued = _candidate_text(unit)
         if text is None:
             continue
@@ -147,15 +148,25 @@ def _candidate_text(unit: str) -> tuple[str | None, bool]:
             if line.headline and title_shaped(line.headline)
             else (None, False)
         )
-    if is_prose(unit) or is_meta(unit):
+    if (is_prose(unit) and not _asks(unit)) or is_meta(unit):
         return None, False
     text = _CATEGORY_PREFIX.sub("", without_bare_crumbs(unit), count=1)
     return (text, False) if title_shaped(text) else (None, False)
 
 
+def _asks(unit: str) -> bool:
+    """A headline that asks or exclaims in ten words or more reads like a sentence of prose:
+    "What will the factory floor look like when the last diesel forklift has gone?"."""
+    return (
+        len(unit) <= 160
+        and unit.rstrip(_CLOSERS).endswith(("?", "!", "？", "！"))
+        and not re.search(r"[.!?。！？]\s", unit)
+    )
+
+
 def _prose_below(units: list[str], at: int) -> int | None:
     for below in range(at + 1, min(at + 1 + PROSE_AHEAD, len(units))):
-        if is_prose(units[below]):
+        if is_text(units[below]):
             return below
         if is_stop(units[below]):
             return None
@@ -176,7 +187,7 @@ def _described(
         "gap": float(min(sum(not (is_meta(u) or is_chrome(u)) for u in between), 5)),
         "between": float(sum(c.at > at and c.at < body_at for c in all_)),
         "echo": float(_echoed(text, units, at)),
-        "prose_before": float(any(is_prose(u) for u in units[:at])),
+        "prose_before": float(any(is_text(u) for u in units[:at])),
         "symbol_start": float(not (text[0].isalnum() or text[0] in "\"'“‘¿¡(")),
         "title_case": sum(w[0].isupper() for w in words) / len(words) if words else 0.0,
         "key_value": float(bool(_KEY_VALUE.match(text))),
