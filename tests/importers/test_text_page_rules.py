@@ -262,6 +262,11 @@ def test_an_image_file_name_and_its_caption_are_left_out():
     assert_standfirst_and_none_of(text, "EnduranceRigHall", "gallery", "IMG_2041")
 
 
+def test_a_headline_under_a_camel_case_site_name_is_no_caption():
+    article = parse(f"PlantFloorNews\n{HEADLINE}\n\nMay 14, 2024\n\n{BODY}")
+    assert article.headline == HEADLINE
+
+
 def test_a_byline_between_standfirst_and_body_is_left_out_but_a_sentence_starting_with_by_stays():
     text = (
         f"{HEADLINE}\n\n{STANDFIRST}\n\nBy Ada Quill, Plant Editor\n\n{BODY}\n"

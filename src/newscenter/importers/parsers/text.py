@@ -113,8 +113,9 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
 
 
 def _is_caption(line: str) -> bool:
-    """One sentence, or a short label: what sits under a photo."""
-    return len(line) <= 300 and len(re.findall(r"[.!?](?:\s|$)", line)) <= 1
+    """One sentence: what sits under a photo. (A line without a full stop may be a headline
+    under a site's CamelCase name, and stays.)"""
+    return len(line) <= 300 and ends_sentence(line) and len(re.findall(r"[.!?](?:\s|$)", line)) <= 1
 
 
 def _continues(previous: str, line: str) -> bool:
