@@ -267,6 +267,12 @@ def test_a_headline_under_a_camel_case_site_name_is_no_caption():
     assert article.headline == HEADLINE
 
 
+def test_a_subtitle_in_sentence_case_without_a_full_stop_is_the_standfirst():
+    subtitle = "A second endurance rig doubles the hours of testing on offer"
+    article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{subtitle}\n\n{BODY}")
+    assert article.standfirst == subtitle
+
+
 def test_a_byline_between_standfirst_and_body_is_left_out_but_a_sentence_starting_with_by_stays():
     text = (
         f"{HEADLINE}\n\n{STANDFIRST}\n\nBy Ada Quill, Plant Editor\n\n{BODY}\n"

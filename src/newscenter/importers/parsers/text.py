@@ -327,8 +327,12 @@ def _starts_text(unit: str) -> bool:
         return True
     if is_meta(unit):
         return False
-    words = len(unit.split())
-    return words >= 12 or (words >= 6 and ends_sentence(unit)) or cjk_chars(unit) >= 20
+    words = unit.split()
+    if len(words) >= 12 or (len(words) >= 6 and ends_sentence(unit)) or cjk_chars(unit) >= 20:
+        return True
+    # A subtitle in sentence case, without a full stop: "Forty new silos on the east quay".
+    capitals = sum(word[0].isupper() for word in words[1:])
+    return len(words) >= 8 and capitals * 3 <= len(words) - 1
 
 
 def _is_unlabelled_date(unit: str) -> bool:
