@@ -272,20 +272,21 @@ class DateReader:
         return dt.date(int(parts["year"] or 0), month, int(parts["day"] or 0))
 
 
+# Day and month in either order, with a four-digit year: 12/1/2004, 03-04-2024.
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([/-])(\d{1,2})\2(?:19|20)\d{2}(?!\d)")
+
+
 def _month_first(zone: ZoneInfo, units: list[str] | tuple[str, ...]) -> bool:
     """Whether 03/04/2024 is in March: the page's own dates tell when one has a part over 12
     (12/31/2011 is month first, 31/12/2011 day first); else the site's zone (America/ writes
     month first); a site on UTC has no region, and there unpadded slashed dates (12/1/2004,
     3/24/2017) are the American habit, zero-padded ones (01/12/2004) the European."""
     numeric = [
-        match
-        for unit in units[:400]
-        for match in dates_in(unit)
-        if "first" in match.re.groupindex and match.group("sep") in ("/", "-")
+        found for unit in units[:400] if _YEAR_HINT.search(unit) for found in _NUMERIC.findall(unit)
     ]
     seen = {
-        "day": any(int(m.group("first")) > 12 for m in numeric),
-        "month": any(int(m.group("second")) > 12 for m in numeric),
+        "day": any(int(first) > 12 for first, _, _ in numeric),
+        "month": any(int(second) > 12 for _, _, second in numeric),
     }
     if seen["day"] != seen["month"]:
         return seen["month"]
@@ -294,9 +295,9 @@ def _month_first(zone: ZoneInfo, units: list[str] | tuple[str, ...]) -> bool:
     if zone.key not in ("UTC", "Etc/UTC", "GMT", "Etc/GMT") or not numeric:
         return False
     return all(
-        m.group("sep") == "/" and not m.group("first").startswith("0")
-        and not m.group("second").startswith("0") and len(m.group("first") + m.group("second")) < 4
-        for m in numeric
+        separator == "/" and not first.startswith("0") and not second.startswith("0")
+        and len(first + second) < 4
+        for first, separator, second in numeric
     )  # fmt: skip
 
 

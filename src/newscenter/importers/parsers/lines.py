@@ -199,7 +199,7 @@ def is_chrome(unit: str) -> bool:
     bare = unit.strip(" :：|•·-–—>»").lower()
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
-    if len(unit) <= 400 and (_COOKIES.search(unit) or _LEGAL.search(unit)):
+    if len(unit) <= 400 and _is_notice(unit.lower()):
         return True
     if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
         return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."
@@ -225,6 +225,19 @@ def without_bare_crumbs(unit: str) -> str:
     """The last crumb of a breadcrumb scraped without its separators, else the unit itself."""
     match = _BARE_CRUMBS.match(unit)
     return unit[match.end() :] if match else unit
+
+
+_NOTICE_WORDS = (
+    "cookie", "registered", "company", "part of", "division of", "subsidiary", "trading name",
+    "site is", "copyright resides",
+)  # fmt: skip
+
+
+def _is_notice(low: str) -> bool:
+    """A cookie banner or a legal notice; cheap words first, the patterns only when one is in."""
+    if not any(word in low for word in _NOTICE_WORDS):
+        return False
+    return bool(_COOKIES.search(low) or _LEGAL.search(low))
 
 
 def _is_breadcrumb(unit: str) -> bool:
