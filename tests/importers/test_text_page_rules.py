@@ -163,6 +163,28 @@ def test_a_listing_whose_titles_are_questions_is_refused():
     assert "listing" in refusal(text)
 
 
+def test_a_page_of_documents_to_download_is_refused():
+    issues = "\n".join(f"{day} May (PDF, {size}KB)" for day, size in [(3, 412), (10, 388),
+                       (17, 530), (24, 297), (31, 610)])  # fmt: skip
+    text = (
+        "Parish Newsletter\n\nThe parish newsletter tells you what the council decided and what "
+        f"is on in the villages each week.\n\nSubscribe to the newsletter\n\n{issues}\n"
+    )
+    assert "documents to download" in refusal(text)
+
+
+def test_a_social_profile_with_its_posts_is_refused():
+    post = f"{HEADLINE}\n\n{BODY}"
+    text = f"Marrow Gears\n1,204 followers\nAbout\nPosts\n\n5/14/24\n{post}\n\n5/2/24\n{post}"
+    assert "social media profile" in refusal(text)
+
+
+def test_an_article_with_two_attachments_is_imported():
+    files = "Test report (PDF, 1.1MB)\nRig drawing (PDF, 640KB)"
+    article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{BODY}\n{files}\n")
+    assert article.headline == HEADLINE
+
+
 # --- headlines --------------------------------------------------------------------------------
 
 

@@ -369,7 +369,20 @@ def listing_reason(units: list[str]) -> str | None:
     questions = sum(bool(_NUMBERED_QUESTION.match(unit)) for unit in units)
     if questions >= 3:
         return f"a list of {questions} numbered questions (a FAQ), not an article"
+    files = sum(len(unit) <= 120 and bool(_FILE_LINK.search(unit)) for unit in units)
+    if files >= 5 and files > sum(is_prose(unit) for unit in units):
+        return f"a list of {files} documents to download, not an article"
+    if any(_FOLLOWERS.match(unit) for unit in units[:30]):
+        return "a social media profile and its feed of posts, not one article"
     return None
+
+
+# "5 June (PDF, 985KB)", "Annual report 2023.pdf", "Minutes [DOCX 45 kB]"
+_FILE_LINK = re.compile(
+    r"(?i)[(\[]\s*(?:pdf|docx?|xlsx?|pptx?|odt|zip)\b[^)\]]{0,20}\d\s?[kmg]i?b\s*[)\]]"
+    r"|\.(?:pdf|docx?|xlsx?|pptx?|odt|zip)\s*(?:[(\[][^)\]]{0,20}[)\]])?$"
+)
+_FOLLOWERS = re.compile(r"(?i)^[\d.,]+\s?[km]?\s+(?:followers|subscribers|fans)\b\W*$")
 
 
 def _teaser_blocks(units: list[str]) -> int:
