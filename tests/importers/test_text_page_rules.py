@@ -101,6 +101,12 @@ def test_the_order_of_a_numeric_date_comes_from_the_page_then_the_zone(line, zon
     assert day(article) == expected
 
 
+@pytest.mark.parametrize("badge", ["07\nMar\n2024", "Mar\n7\n2024", "7 Mar\n2024"])
+def test_a_date_badge_one_part_a_line_is_read(badge):
+    article = parse(f"{HEADLINE}\n\n{badge}\n\n{BODY}")
+    assert (article.headline, day(article)) == (HEADLINE, dt.date(2024, 3, 7))
+
+
 @pytest.mark.parametrize("label", ["Issued", "Time of issue", "Date of publication"])
 def test_a_publication_date_printed_at_the_foot_twice_is_the_date(label):
     foot = f"{label}: 07/03/2024"

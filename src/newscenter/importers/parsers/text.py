@@ -87,7 +87,9 @@ _FILE_NAME = re.compile(
 
 
 def _block_units(block: str) -> list[str]:
-    lines = [" ".join(line.split()) for line in block.split("\n") if line.strip()]
+    lines = _join_split_dates(
+        [" ".join(line.split()) for line in block.split("\n") if line.strip()]
+    )
     if lines and _FILE_NAME.fullmatch(lines[0]):
         # An image: its file name, then on the very next line its caption; neither is text.
         lines = lines[2:] if len(lines) > 1 and _is_caption(lines[1]) else lines[1:]
@@ -110,6 +112,26 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     if not all(45 <= len(line) <= 100 for line in inner):
         return False
     return sum(not ends_sentence(line) for line in inner) * 2 > len(inner)
+
+
+def _join_split_dates(lines: list[str]) -> list[str]:
+    """A date badge, one part a line ("12" / "Mar" / "2024"), as one date line."""
+    joined: list[str] = []
+    at = 0
+    while at < len(lines):
+        for size in (3, 2):
+            parts = lines[at : at + size]
+            if len(parts) == size and all(len(part) <= 12 for part in parts):
+                text = " ".join(parts)
+                found = dates_in(text)
+                if found and found[0].group(0) == text.rstrip("."):
+                    joined.append(text)
+                    at += size
+                    break
+        else:
+            joined.append(lines[at])
+            at += 1
+    return joined
 
 
 def _is_caption(line: str) -> bool:
