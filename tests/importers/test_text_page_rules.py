@@ -301,6 +301,29 @@ def test_a_subtitle_in_sentence_case_without_a_full_stop_is_the_standfirst():
     assert article.standfirst == subtitle
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["< Back to News", "Tags: gears, testing", "Leave a comment", "Subscribe", "Previous article"],
+)
+def test_a_link_line_between_headline_and_text_is_skipped_not_the_end(line):
+    article = parse(f"Marrow Gears\n\n{HEADLINE}\n\nMay 14, 2024\n\n{line}\n\n{BODY}")
+    assert article.headline == HEADLINE
+    assert reader_text(article).startswith("Marrow Gears has commissioned")
+    assert line not in reader_text(article)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "The rig hall seen from the gallery on opening day (Photo: Marrow Gears).",
+        "Pictured: the rig hall seen from the gallery on opening day.",
+    ],
+)
+def test_a_photo_caption_under_the_headline_is_no_standfirst(caption):
+    text = f"{HEADLINE}\n\nMay 14, 2024\n\n{caption}\n\n{STANDFIRST}\n\n{BODY}"
+    assert_standfirst_and_none_of(text, "gallery")
+
+
 def test_a_byline_between_standfirst_and_body_is_left_out_but_a_sentence_starting_with_by_stays():
     text = (
         f"{HEADLINE}\n\n{STANDFIRST}\n\nBy Ada Quill, Plant Editor\n\n{BODY}\n"

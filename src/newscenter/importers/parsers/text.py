@@ -34,6 +34,7 @@ from newscenter.importers.parsers.lines import (
     ends_sentence,
     is_byline,
     is_chrome,
+    is_footer,
     is_prose,
     is_stop,
     normalise,
@@ -309,8 +310,11 @@ def article_units(units: list[str], top: Reading) -> list[str]:
             or is_chrome(unit)
             or _is_byline_line(unit)
             or _is_alt_text(unit)
+            or _PHOTO_CAPTION.search(unit)
         ):
             continue
+        if is_stop(unit) and not content and not is_footer(unit):
+            continue  # "Back to news", "Tags: ..." between the headline and the text
         if is_stop(unit) or (content and _is_unlabelled_date(unit)):
             break  # a dated line after the text starts the related-news list
         if content or _starts_text(unit):
@@ -325,6 +329,14 @@ def _echoes(unit: str, headline: str) -> bool:
     if len(headline) < 20 or len(unit) - len(headline) > 60:
         return False
     return unit.endswith(headline) or (unit.startswith(headline) and not ends_sentence(unit))
+
+
+# A photo's caption: "Pictured: ...", "... at dusk (Photo: Harbour Mills)."
+_PHOTO_CAPTION = re.compile(
+    r"(?i)^(?:pictured|above|below|main (?:image|photo)|(?:photo|image|picture) caption)\s*[:：]"
+    r"|^.{0,300}[(\[](?:photos?|images?|pictures?|fotos?|bild|credit|source)\b[^)\]]{0,80}"
+    r"[)\]]\.?$"
+)
 
 
 def _is_alt_text(unit: str) -> bool:

@@ -168,8 +168,8 @@ def _prose_below(units: list[str], at: int) -> int | None:
     for below in range(at + 1, min(at + 1 + PROSE_AHEAD, len(units))):
         if is_text(units[below]):
             return below
-        if is_stop(units[below]):
-            return None
+        if is_footer(units[below]):
+            return None  # the page has ended; "Back to news" or "Tags:" may sit above the text
     return None
 
 
