@@ -279,6 +279,21 @@ def test_the_headline_is_told_from_site_names_menus_and_section_labels(top, head
     assert article.pub_date is not None
 
 
+@pytest.mark.parametrize(
+    "headline",
+    ["Marrow Gears buys Tarnby Castings Inc.", "$12m gearbox test hall opens in Ellesby"],
+)
+def test_headlines_ending_in_an_abbreviation_or_starting_with_a_currency(headline):
+    article = parse(f"Marrow Gears\n\n{headline}\n\nMay 14, 2024\n\n{BODY}")
+    assert article.headline == headline
+
+
+def test_a_headline_above_a_long_run_of_share_buttons_is_found():
+    buttons = "\n".join(["Share", "Facebook", "X", "LinkedIn", "WhatsApp", "Email", "Print"] * 2)
+    article = parse(f"Marrow Gears\n\n{HEADLINE}\n\nMay 14, 2024\n{buttons}\n\n{BODY}")
+    assert (article.headline, day(article)) == (HEADLINE, dt.date(2024, 5, 14))
+
+
 # --- what is not the article's text ----------------------------------------------------------
 
 

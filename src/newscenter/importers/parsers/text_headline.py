@@ -40,6 +40,10 @@ _CLOSERS = "\"'“”‘’»«)」』】"
 _CATEGORY_PREFIX = re.compile(r"^[^\s:：]{1,12}[:：](?=\S)")  # "國內英語新聞:Headline"
 _KEY_VALUE = re.compile(r"^[^\W\d_][\w .()/-]{0,24}[:：]\s*\S")
 # A company's name, as a site's banner gives it: "Harbour Mills Ltd", "ACME GmbH".
+# A full stop that ends an abbreviation, not a sentence: "Inc.", "Corp.", "U.S.", "Jr.".
+_ABBREVIATION_END = re.compile(
+    r"(?i)(?:\b(?:inc|ltd|corp|co|plc|llc|jr|sr|bros|dept|st|ave)|\b(?:[a-z]\.)+[a-z])\.$"
+)
 _COMPANY = re.compile(
     r"(?i)\b(?:ltd|limited|inc|incorporated|llc|llp|plc|gmbh|ag|kg|sa|s\.a|sas|srl|s\.r\.l|spa|bv"
     r"|nv|oy|ab|as|a/s|pty|pte|co|corp|corporation|company|group|holdings?|industries)\.?$"
@@ -93,10 +97,11 @@ class Choice:
 @functools.lru_cache(maxsize=8192)  # asked many times per line
 def title_shaped(text: str) -> bool:
     """Short, substantial, not ending like a sentence or a label; not furniture."""
-    if not 4 <= len(text) <= 200 or text.rstrip(_CLOSERS).endswith(
-        (".", "。", ":", "：", ",", ";")
-    ):
+    end = text.rstrip(_CLOSERS)
+    if not 4 <= len(text) <= 200 or end.endswith(("。", ":", "：", ",", ";")):
         return False
+    if end.endswith(".") and not _ABBREVIATION_END.search(end):
+        return False  # a sentence; but "Acme Corp. buys Widget Inc." is a headline
     words = len(text.split())
     if words > 30 or (words < 2 and cjk_chars(text) < 4):
         return False
@@ -165,11 +170,18 @@ def _asks(unit: str) -> bool:
 
 
 def _prose_below(units: list[str], at: int) -> int | None:
-    for below in range(at + 1, min(at + 1 + PROSE_AHEAD, len(units))):
-        if is_text(units[below]):
+    """The first paragraph of text under ``at``, past share buttons and date lines (which do
+    not count towards how far the text may be) but not past a footer."""
+    seen = 0
+    for below in range(at + 1, min(at + 1 + 3 * PROSE_AHEAD, len(units))):
+        unit = units[below]
+        if is_text(unit):
             return below
-        if is_footer(units[below]):
+        if is_footer(unit):
             return None  # the page has ended; "Back to news" or "Tags:" may sit above the text
+        seen += not (is_chrome(unit) or is_meta(unit))
+        if seen >= PROSE_AHEAD:
+            return None
     return None
 
 
@@ -188,7 +200,7 @@ def _described(
         "between": float(sum(c.at > at and c.at < body_at for c in all_)),
         "echo": float(_echoed(text, units, at)),
         "prose_before": float(any(is_text(u) for u in units[:at])),
-        "symbol_start": float(not (text[0].isalnum() or text[0] in "\"'“‘¿¡(")),
+        "symbol_start": float(not (text[0].isalnum() or text[0] in "\"'“‘¿¡($€£¥#")),
         "title_case": sum(w[0].isupper() for w in words) / len(words) if words else 0.0,
         "key_value": float(bool(_KEY_VALUE.match(text))),
         "digits": sum(ch.isdigit() for ch in text) / len(text),
