@@ -185,6 +185,23 @@ def test_a_social_profile_with_its_posts_is_refused():
     assert "social media profile" in refusal(text)
 
 
+def test_a_catalogue_record_with_a_blurb_and_form_messages_is_refused():
+    text = (
+        "Gearbox Endurance Handbook 2024\n\nA Practical Guide for Test Engineers\n\n"
+        "This handbook explains how endurance rigs load a gearbox and what the readings mean. "
+        "It draws on ten years of tests. Each chapter ends with worked examples.\n\n"
+        "Subjects: Engineering\nThis is a required field\nPlease enter a valid email address\n"
+        "Invalid data\nAn error occurred\nLog in to save this title"
+    )
+    assert "form lines" in refusal(text)
+
+
+def test_an_article_with_a_newsletter_form_under_it_is_imported():
+    form = "Sign up to our newsletter\nPlease enter a valid email address\nThis is a required field"
+    article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{BODY}\n{form}\n")
+    assert article.headline == HEADLINE
+
+
 def test_an_article_with_two_attachments_is_imported():
     files = "Test report (PDF, 1.1MB)\nRig drawing (PDF, 640KB)"
     article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{BODY}\n{files}\n")

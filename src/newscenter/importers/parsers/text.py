@@ -160,6 +160,12 @@ _SHOP = re.compile(
     r"|型号|规格|价格|加入购物车|立即购买|询价"
 )
 _KEY_VALUE = re.compile(r"[^\W\d_][\w .()/-]{0,30}[:：]\s?\S")
+# A web form's own words: "This is a required field", "Please enter a valid email address".
+_FORM_UI = re.compile(
+    r"(?i)\brequired field\b|\bfield is required\b|please (?:enter|select|choose|fill)\b"
+    r"|\binvalid (?:data|input|email|value)\b|\ban error (?:has )?occurred\b|\bwas a success\b"
+    r"|\b(?:log|sign) (?:in|out)\b|\bforgot (?:your )?password\b|\bcaptcha\b"
+)
 
 
 _OWN_LABEL = re.compile(
@@ -437,13 +443,19 @@ def _teaser_blocks(units: list[str]) -> int:
 
 
 def _form_lines(content: list[str]) -> int:
-    """Addresses, phone numbers, prices and specifications: what contact and product pages are."""
+    """Addresses, phone numbers, prices, specifications and form messages: what contact,
+    product and catalogue pages are."""
     return sum(
         1
         for unit in content
         if len(unit) <= 100
         and not is_prose(unit)
-        and (_CONTACT.search(unit) or _SHOP.search(unit) or _KEY_VALUE.match(unit))
+        and (
+            _CONTACT.search(unit)
+            or _SHOP.search(unit)
+            or _KEY_VALUE.match(unit)
+            or _FORM_UI.search(unit)
+        )
     )
 
 
@@ -532,8 +544,8 @@ def _refuse_thin_article(content: list[str], top: Reading, refuse: Callable[[str
     forms = _form_lines(content)
     if forms >= 3 and forms >= prose:
         refuse(
-            f"more address, price or specification lines ({forms}) than paragraphs of prose "
-            f"({prose}): this looks like a contact or product page"
+            f"more address, price, specification or form lines ({forms}) than paragraphs of "
+            f"prose ({prose}): this looks like a contact or product page"
         )
     elif prose == 0:
         refuse("no paragraph of prose under the headline")
