@@ -101,6 +101,16 @@ def test_the_order_of_a_numeric_date_comes_from_the_page_then_the_zone(line, zon
     assert day(article) == expected
 
 
+def test_a_date_above_the_site_name_is_the_header_clock_not_the_article_date():
+    article = parse(f"Tuesday, 14 May 2024\n\nThe Ellesby Courier\n\n{HEADLINE}\n\n{BODY}")
+    assert (article.headline, article.pub_date) == (HEADLINE, None)
+
+
+def test_a_date_right_above_the_headline_is_its_date():
+    article = parse(f"The Ellesby Courier\n\nTuesday, 14 May 2024\n\n{HEADLINE}\n\n{BODY}")
+    assert (article.headline, day(article)) == (HEADLINE, dt.date(2024, 5, 14))
+
+
 @pytest.mark.parametrize("badge", ["07\nMar\n2024", "Mar\n7\n2024", "7 Mar\n2024"])
 def test_a_date_badge_one_part_a_line_is_read(badge):
     article = parse(f"{HEADLINE}\n\n{badge}\n\n{BODY}")

@@ -218,7 +218,7 @@ def find_date(
     """The article's own date: labelled or right under the headline wins over a dateline."""
     best: tuple[float, dt.datetime, int] | None = None
     distinct: set[dt.date] = set()
-    for at in _date_zone(found, len(units)):
+    for at in _date_zone(units, found):
         unit = units[at]
         if at != found.at and at != found.body_at and (is_prose(unit) or len(unit) > 220):
             if at > found.body_at:
@@ -279,10 +279,14 @@ def _is_dateline(unit: str, match: re.Match[str]) -> bool:
     return bool(_DATELINE_MARK.match(unit, match.end()))
 
 
-def _date_zone(found: Candidate, size: int) -> list[int]:
-    above = range(max(found.at - 2, 0), found.at)
+def _date_zone(units: list[str], found: Candidate) -> list[int]:
+    # Right above the headline, or two above past a byline or a share line; a date above the
+    # site's name or a menu is the header's clock.
+    above = [found.at - 1] if found.at >= 1 else []
+    if found.at >= 2 and (is_meta(units[found.at - 1]) or is_chrome(units[found.at - 1])):
+        above.insert(0, found.at - 2)
     # A standfirst may sit above the date line: look a little past the first paragraph.
-    zone = [*above, *range(found.at + 1, min(found.body_at + 3, size))]
+    zone = [*above, *range(found.at + 1, min(found.body_at + 3, len(units)))]
     return [found.at, *zone] if found.glued_date else zone
 
 
