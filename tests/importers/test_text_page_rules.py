@@ -283,6 +283,15 @@ LAYOUTS = [
         "Council approves new cycle lanes for the town centre",
     ),
     (
+        "The Harrowgate Messenger\n\nFriday, 19 July 2024\n\n"
+        "Swimming pool to close for six weeks of repairs",
+        "Swimming pool to close for six weeks of repairs",
+    ),
+    (
+        "Orford Tile Works\n\n22.07.2024\n\nNew kiln halves the gas we burn",
+        "New kiln halves the gas we burn",
+    ),
+    (
         "We use cookies to make this site work and to see how you use it, so that we can improve "
         "the experience for every visitor.\n\nAccept\n\nBrackwater Foods Ltd\n\n"
         "Will the last diesel forklift leave our warehouse before the end of next year?\n\n"
