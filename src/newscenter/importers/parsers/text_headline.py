@@ -116,8 +116,9 @@ def is_meta(unit: str) -> bool:
     if not is_prose(unit) and len(unit) <= 220 and (found := dates_in(unit)):
         return not all(_in_brackets(unit, match) for match in found)
     short = len(unit) <= 40 and len(unit.split()) <= 5
-    # "0 959", "3 min read", "Nov 28"; not "ITMA 2019: Expansive & Diverse", a headline.
-    return short and any(ch.isdigit() for ch in unit) and len(_WORD.findall(unit)) < 3
+    # "0 959", "Nov 28", "10:30"; not "Annual Report 2023" nor "ITMA 2019: Expansive & Diverse",
+    # headlines ("3 min read" and "12 comments" are chrome already).
+    return short and any(ch.isdigit() for ch in unit) and len(_WORD.findall(unit)) < 2
 
 
 def _in_brackets(unit: str, match: re.Match[str]) -> bool:
