@@ -282,7 +282,10 @@ def _month_first(zone: ZoneInfo, units: list[str] | tuple[str, ...]) -> bool:
     month first); a site on UTC has no region, and there unpadded slashed dates (12/1/2004,
     3/24/2017) are the American habit, zero-padded ones (01/12/2004) the European."""
     numeric = [
-        found for unit in units[:400] if _YEAR_HINT.search(unit) for found in _NUMERIC.findall(unit)
+        found
+        for unit in units[:400]
+        if ("/" in unit or "-" in unit) and _YEAR_HINT.search(unit)
+        for found in _NUMERIC.findall(unit)
     ]
     seen = {
         "day": any(int(first) > 12 for first, _, _ in numeric),

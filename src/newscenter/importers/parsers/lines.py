@@ -227,15 +227,15 @@ def without_bare_crumbs(unit: str) -> str:
     return unit[match.end() :] if match else unit
 
 
-_NOTICE_WORDS = (
-    "cookie", "registered", "company", "part of", "division of", "subsidiary", "trading name",
-    "site is", "copyright resides",
-)  # fmt: skip
+_NOTICE_WORDS = re.compile(
+    "cookie|registered|company|part of|division of|subsidiary|trading name|site is"
+    "|copyright resides"
+)
 
 
 def _is_notice(low: str) -> bool:
     """A cookie banner or a legal notice; cheap words first, the patterns only when one is in."""
-    if not any(word in low for word in _NOTICE_WORDS):
+    if not _NOTICE_WORDS.search(low):
         return False
     return bool(_COOKIES.search(low) or _LEGAL.search(low))
 
@@ -254,6 +254,7 @@ def _is_menu(unit: str) -> bool:
     return len(items) >= 3 and all(len(item.split()) <= 4 for item in items)
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_footer(unit: str) -> bool:
     """A copyright or licence line: the page's footer has started."""
     return bool(_FOOTER.search(unit))

@@ -122,7 +122,11 @@ def _join_split_dates(lines: list[str]) -> list[str]:
     while at < len(lines):
         for size in (3, 2):
             parts = lines[at : at + size]
-            if len(parts) == size and all(len(part) <= 12 for part in parts):
+            if (
+                len(parts) == size
+                and all(len(part) <= 12 for part in parts)
+                and any(len(part) == 4 and part.isdigit() for part in parts)  # a year alone
+            ):
                 text = " ".join(parts)
                 found = dates_in(text)
                 if found and found[0].group(0) == text.rstrip("."):
@@ -320,7 +324,7 @@ def article_units(units: list[str], top: Reading) -> list[str]:
             or is_chrome(unit)
             or _is_byline_line(unit)
             or _is_alt_text(unit)
-            or _PHOTO_CAPTION.search(unit)
+            or _is_photo_caption(unit)
         ):
             continue
         if is_stop(unit) and not content and not is_footer(unit):
@@ -342,11 +346,22 @@ def _echoes(unit: str, headline: str) -> bool:
 
 
 # A photo's caption: "Pictured: ...", "... at dusk (Photo: Harbour Mills)."
-_PHOTO_CAPTION = re.compile(
-    r"(?i)^(?:pictured|above|below|main (?:image|photo)|(?:photo|image|picture) caption)\s*[:：]"
-    r"|^.{0,300}[(\[](?:photos?|images?|pictures?|fotos?|bild|credit|source)\b[^)\]]{0,80}"
-    r"[)\]]\.?$"
+_CAPTION_LABEL = re.compile(
+    r"(?i)(?:pictured|above|below|main (?:image|photo)|(?:photo|image|picture) caption)\s*[:：]"
 )
+_CREDIT_END = re.compile(
+    r"(?i)[(\[](?:photos?|images?|pictures?|fotos?|bild|credit|source)\b[^)\]]{0,80}[)\]]\.?$"
+)
+
+
+def _is_photo_caption(unit: str) -> bool:
+    if _CAPTION_LABEL.match(unit):
+        return True
+    return (
+        len(unit) <= 400
+        and unit.rstrip(".").endswith((")", "]"))
+        and bool(_CREDIT_END.search(unit[-100:]))
+    )
 
 
 def _is_alt_text(unit: str) -> bool:
@@ -413,7 +428,10 @@ def listing_reason(units: list[str]) -> str | None:
     questions = sum(bool(_NUMBERED_QUESTION.match(unit)) for unit in units)
     if questions >= 3:
         return f"a list of {questions} numbered questions (a FAQ), not an article"
-    files = sum(len(unit) <= 120 and bool(_FILE_LINK.search(unit)) for unit in units)
+    files = sum(
+        len(unit) <= 120 and bool(_FILE_HINT.search(unit)) and bool(_FILE_LINK.search(unit))
+        for unit in units
+    )
     if files >= 5 and files > sum(is_prose(unit) for unit in units):
         return f"a list of {files} documents to download, not an article"
     if any(_FOLLOWERS.match(unit) for unit in units[:30]):
@@ -426,6 +444,7 @@ _FILE_LINK = re.compile(
     r"(?i)[(\[]\s*(?:pdf|docx?|xlsx?|pptx?|odt|zip)\b[^)\]]{0,20}\d\s?[kmg]i?b\s*[)\]]"
     r"|\.(?:pdf|docx?|xlsx?|pptx?|odt|zip)\s*(?:[(\[][^)\]]{0,20}[)\]])?$"
 )
+_FILE_HINT = re.compile(r"(?i)pdf|doc|xls|ppt|odt|zip")
 _FOLLOWERS = re.compile(r"(?i)^[\d.,]+\s?[km]?\s+(?:followers|subscribers|fans)\b\W*$")
 
 

@@ -14,7 +14,9 @@ one small weights file read at import.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import json
 import math
 import re
@@ -143,7 +145,8 @@ def candidates(units: list[str]) -> list[Candidate]:
         body_at = _prose_below(units, at)
         if body_at is not None:
             found.append(Candidate(at, text, body_at, {}, glued))
-    return [_described(c, units, index, found) for index, c in enumerate(found)]
+    echoes = _Echoes(units[:SCAN_UNITS]) if found else None
+    return [_described(c, units, index, found, echoes) for index, c in enumerate(found)]
 
 
 def _candidate_text(unit: str) -> tuple[str | None, bool]:
@@ -187,7 +190,11 @@ def _prose_below(units: list[str], at: int) -> int | None:
 
 
 def _described(
-    candidate: Candidate, units: list[str], index: int, all_: list[Candidate]
+    candidate: Candidate,
+    units: list[str],
+    index: int,
+    all_: list[Candidate],
+    echoes: _Echoes | None = None,
 ) -> Candidate:
     at, text, body_at = candidate.at, candidate.text, candidate.body_at
     between = units[at + 1 : body_at]
@@ -199,7 +206,7 @@ def _described(
         "byline_after": float(any(is_byline(u) for u in between[:4])),
         "gap": float(min(sum(not (is_meta(u) or is_chrome(u)) for u in between), 5)),
         "between": float(sum(c.at > at and c.at < body_at for c in all_)),
-        "echo": float(_echoed(text, units, at)),
+        "echo": float(echoes is not None and echoes.elsewhere(text, at)),
         "prose_before": float(any(is_text(u) for u in units[:at])),
         "symbol_start": float(not (text[0].isalnum() or text[0] in "\"'“‘¿¡($€£¥#")),
         "title_case": sum(w[0].isupper() for w in words) / len(words) if words else 0.0,
@@ -233,14 +240,26 @@ def _dated(unit: str) -> bool:
     )
 
 
-def _echoed(text: str, units: list[str], at: int) -> bool:
-    """The same words elsewhere on a short line: a breadcrumb's last crumb, the page title."""
-    if len(text) < 8:
+class _Echoes:
+    """The page's short lines joined once, so that finding a candidate's words again elsewhere
+    (a breadcrumb's last crumb, the page title) is one search, not one per line."""
+
+    def __init__(self, units: list[str]) -> None:
+        picked = [(at, unit) for at, unit in enumerate(units) if len(unit) <= 300]
+        picked = [(at, unit) for at, unit in picked if not is_prose(unit)]
+        self.ids = [at for at, _ in picked]
+        self.starts = list(itertools.accumulate((len(unit) + 1 for _, unit in picked), initial=0))
+        self.joined = "\n".join(unit for _, unit in picked)
+
+    def elsewhere(self, text: str, at: int) -> bool:
+        if len(text) < 8:
+            return False
+        found = self.joined.find(text)
+        while found != -1:  # the text has no line break: a match lies within one line
+            if self.ids[bisect.bisect_right(self.starts, found) - 1] != at:
+                return True
+            found = self.joined.find(text, found + 1)
         return False
-    return any(
-        index != at and len(unit) <= 300 and not is_prose(unit) and text in unit
-        for index, unit in enumerate(units[:SCAN_UNITS])
-    )
 
 
 def score(candidate: Candidate, weights: dict[str, float]) -> float:
