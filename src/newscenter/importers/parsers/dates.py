@@ -96,6 +96,16 @@ _SHAPES = tuple(
         r"(?<!\d)(?P<year>(?:19|20)\d{2})\.\s(?P<month>\d{1,2})\.\s(?P<day>\d{1,2})(?!\d)\.?",
     )
 )
+# The rarer year-first shapes (2024 March 7, 2024. 3. 7.) are tried only where a year is
+# followed by a word or a spaced dot.
+_YEAR_FIRST_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:,?\s+[^\W\d_]|-[^\W\d_]|\.\s\d)")
+_COMMON_SHAPES, _YEAR_FIRST_SHAPES = _SHAPES[:5], _SHAPES[5:]
+
+
+def _shapes(unit: str) -> tuple[re.Pattern[str], ...]:
+    return _SHAPES if _YEAR_FIRST_HINT.search(unit) else _COMMON_SHAPES
+
+
 _YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:(?!\d)|(?=\d{1,2}\s?min))")  # as _YEAR
 _TODAY = re.compile(r"(?i)\b(?:today|heute|aujourd'hui|hoy|oggi|vandaag)\b|今天|今日")
 _LABEL = re.compile(
@@ -181,7 +191,7 @@ def _glued_label(prefix: str) -> tuple[str, str | None]:
 
 
 def _find_date(unit: str) -> re.Match[str] | None:
-    found = [match for shape in _SHAPES if (match := _first_word_start(shape, unit))]
+    found = [match for shape in _shapes(unit) if (match := _first_word_start(shape, unit))]
     return min(found, key=lambda match: (match.start(), -match.end()), default=None)
 
 
@@ -310,7 +320,7 @@ def dates_in(unit: str) -> tuple[re.Match[str], ...]:
     if not _YEAR_HINT.search(unit):
         return ()
     found = sorted(
-        (m for shape in _SHAPES for m in shape.finditer(unit) if _word_start_ok(unit, m)),
+        (m for shape in _shapes(unit) for m in shape.finditer(unit) if _word_start_ok(unit, m)),
         key=lambda m: (m.start(), -m.end()),
     )
     kept: list[re.Match[str]] = []
