@@ -325,6 +325,12 @@ def test_headlines_ending_in_an_abbreviation_or_starting_with_a_currency(headlin
     assert article.headline == headline
 
 
+def test_a_salutation_is_not_the_headline():
+    notice = "Spring Holiday Notice"
+    text = f"Marrow Gears\n\n{notice}\n\nDear Valued Customers\n\n{BODY}"
+    assert parse(text).headline == notice
+
+
 def test_a_headline_above_a_long_run_of_share_buttons_is_found():
     buttons = "\n".join(["Share", "Facebook", "X", "LinkedIn", "WhatsApp", "Email", "Print"] * 2)
     article = parse(f"Marrow Gears\n\n{HEADLINE}\n\nMay 14, 2024\n{buttons}\n\n{BODY}")

@@ -42,6 +42,10 @@ _CLOSERS = "\"'“”‘’»«)」』】"
 _CATEGORY_PREFIX = re.compile(r"^[^\s:：]{1,12}[:：](?=\S)")  # "國內英語新聞:Headline"
 _KEY_VALUE = re.compile(r"^[^\W\d_][\w .()/-]{0,24}[:：]\s*\S")
 # A company's name, as a site's banner gives it: "Harbour Mills Ltd", "ACME GmbH".
+_SALUTATION = re.compile(
+    r"(?i)(?:dear|hello|hi|greetings|to whom it may concern|liebe|lieber|sehr geehrte|chers?"
+    r"|estimad[oa]s?|尊敬的|亲爱的)\b"
+)
 # A full stop that ends an abbreviation, not a sentence: "Inc.", "Corp.", "U.S.", "Jr.".
 _ABBREVIATION_END = re.compile(
     r"(?i)(?:\b(?:inc|ltd|corp|co|plc|llc|jr|sr|bros|dept|st|ave)|\b(?:[a-z]\.)+[a-z])\.$"
@@ -107,6 +111,8 @@ def title_shaped(text: str) -> bool:
     words = len(text.split())
     if words > 30 or (words < 2 and cjk_chars(text) < 4):
         return False
+    if _SALUTATION.match(text):
+        return False  # "Dear valued customers" opens a letter; it is not its headline
     return not (is_chrome(text) or is_byline(text) or is_stop(text) or is_footer(text))
 
 
