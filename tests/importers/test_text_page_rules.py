@@ -325,6 +325,16 @@ def test_headlines_ending_in_an_abbreviation_or_starting_with_a_currency(headlin
     assert article.headline == headline
 
 
+def test_the_site_name_after_a_page_title_is_left_out_of_the_headline():
+    article = parse(f"Marrow Gears\n\n{HEADLINE} | Marrow Gears\n\nMay 14, 2024\n\n{BODY}")
+    assert article.headline == HEADLINE
+
+
+def test_a_headline_with_a_dash_keeps_its_second_half():
+    headline = "Open day at the plant - tours for families"
+    assert parse(f"Marrow Gears\n\n{headline}\n\nMay 14, 2024\n\n{BODY}").headline == headline
+
+
 def test_a_salutation_is_not_the_headline():
     notice = "Spring Holiday Notice"
     text = f"Marrow Gears\n\n{notice}\n\nDear Valued Customers\n\n{BODY}"

@@ -42,6 +42,7 @@ _CLOSERS = "\"'“”‘’»«)」』】"
 _CATEGORY_PREFIX = re.compile(r"^[^\s:：]{1,12}[:：](?=\S)")  # "國內英語新聞:Headline"
 _KEY_VALUE = re.compile(r"^[^\W\d_][\w .()/-]{0,24}[:：]\s*\S")
 # A company's name, as a site's banner gives it: "Harbour Mills Ltd", "ACME GmbH".
+_SITE_SUFFIX = re.compile(r"(?P<headline>.{12,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})")
 _SALUTATION = re.compile(
     r"(?i)(?:dear|hello|hi|greetings|to whom it may concern|liebe|lieber|sehr geehrte|chers?"
     r"|estimad[oa]s?|尊敬的|亲爱的)\b"
@@ -150,9 +151,21 @@ def candidates(units: list[str]) -> list[Candidate]:
             continue
         body_at = _prose_below(units, at)
         if body_at is not None:
-            found.append(Candidate(at, text, body_at, {}, glued))
+            found.append(Candidate(at, _without_site_name(text, units), body_at, {}, glued))
     echoes = _Echoes(units[:SCAN_UNITS]) if found else None
     return [_described(c, units, index, found, echoes) for index, c in enumerate(found)]
+
+
+def _without_site_name(text: str, units: list[str]) -> str:
+    """ "Headline | Acme Foods" as a page's title gives it: the headline, when the site's name
+    stands on a line of its own near the top."""
+    match = _SITE_SUFFIX.match(text)
+    if match is None:
+        return text
+    site = match.group("site").casefold()
+    if any(unit.casefold() == site for unit in units[:SCAN_UNITS]):
+        return match.group("headline")
+    return text
 
 
 def _candidate_text(unit: str) -> tuple[str | None, bool]:
