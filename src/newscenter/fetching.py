@@ -125,7 +125,9 @@ def post(
                 finally:
                     response.close()
         except FetchError:
-            if watchdog.fired:
+            # The watchdog's timer or the socket's own timeout may be first to end a wait at
+            # the deadline (on a busy machine either can): past it, the cause is the deadline.
+            if watchdog.fired or time.monotonic() >= deadline:
                 raise FetchError(f"{url} did not answer within {timeout:g} seconds") from None
             raise
 
