@@ -52,6 +52,8 @@ EDITOR_EXTENSIONS = {
     "Figure": {"pickerUrl": reverse_lazy("admin:news_image_pick")},
     "Image": True,
     "Caption": True,
+    # An image file pasted or dropped: uploaded to the library (alt text asked), then a figure.
+    "PastedImages": {"uploadUrl": reverse_lazy("admin:news_image_upload")},
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Table": True,
