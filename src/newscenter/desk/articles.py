@@ -15,6 +15,7 @@ from js_asset import Media
 
 from newscenter.desk import (
     autosave,
+    body_check,
     dashboard,
     imports,
     media,
@@ -54,6 +55,8 @@ EDITOR_EXTENSIONS = {
     "Caption": True,
     # An image file pasted or dropped: uploaded to the library (alt text asked), then a figure.
     "PastedImages": {"uploadUrl": reverse_lazy("admin:news_image_upload")},
+    # The HTML view and a formatted paste name what the allow-list would drop (body_check).
+    "DiscardNotice": {"checkUrl": reverse_lazy("admin:news_article_discarded")},
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Table": True,
@@ -176,6 +179,7 @@ class ArticleAdmin(NonceMediaMixin):
             path("import/", view, name="news_article_import"),
             path("import/<int:run_id>/", run, name="news_article_import_run"),
             *autosave.urls(self),
+            *body_check.urls(self),
             *workflow_pages.urls(self),
             *revisions.urls(self),
             *review_links.urls(self),
