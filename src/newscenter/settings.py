@@ -297,6 +297,10 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("desk/body-check.js")],
         "extensions": {"DiscardNotice": html_tags([])},
     },
+    {
+        "js": [static_lazy("desk/body-embeds.js")],
+        "extensions": {"VideoEmbed": html_tags([]), "PullQuote": html_tags([])},
+    },
 ]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static")))
 MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")

@@ -3,12 +3,9 @@
 import pytest
 
 from newscenter.news.models import Article
-from tests.browser.signin import sign_in
-from tests.builders import make_user
+from tests.browser.signin import EDITABLE, new_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"  # tests.builders.make_user's
-EDITABLE = ".ProseMirror[contenteditable=true]"
 
 PASTE_HTML = """([selector, markup]) => {
   const transfer = new DataTransfer();
@@ -20,11 +17,7 @@ PASTE_HTML = """([selector, markup]) => {
 
 
 def test_the_html_view_names_what_it_would_remove_and_applies_when_asked_again(page, http_site):
-    editor = make_user(role="editor")
-    sign_in(page, http_site, editor.username, PASSWORD, next="/admin/news/article/add/")
-    page.fill("#id_headline", "Open day at the plant")
-    page.locator(EDITABLE).click()
-    page.keyboard.type("First words.")
+    new_article(page, http_site, headline="Open day at the plant", words="First words.")
 
     # Clean markup applies at the first click, as before.
     page.click(".prose-menubar [title='edit HTML']")

@@ -3,12 +3,11 @@
 import pytest
 
 from newscenter.news.models import Article, Image
-from tests.browser.signin import sign_in
+from tests.browser.signin import EDITABLE, new_article, sign_in
 from tests.builders import make_image, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"  # tests.builders.make_user's
-EDITABLE = ".ProseMirror[contenteditable=true]"
 
 
 def test_insert_image_from_the_media_library_and_paste_one(page, http_site):
@@ -79,12 +78,10 @@ PUT_FILE = """async ([kind, selector]) => {
 
 
 def test_an_image_file_pasted_or_dropped_is_uploaded_with_its_alt_text(page, http_site):
-    editor = make_user(role="editor")
-    sign_in(page, http_site, editor.username, PASSWORD, next="/admin/news/article/add/")
-    page.fill("#id_headline", "Pictures from the open day")
-    body = page.locator(".ProseMirror[contenteditable=true]")
-    body.click()
-    page.keyboard.type("Visitors toured the plant.")
+    editor = new_article(
+        page, http_site, headline="Pictures from the open day", words="Visitors toured the plant."
+    )
+    body = page.locator(EDITABLE)
 
     # Pasted: the editor is asked for the alternative text first; without it nothing is sent.
     page.evaluate(PUT_FILE, ["paste", EDITABLE])

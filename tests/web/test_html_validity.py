@@ -20,6 +20,7 @@ from newscenter.demo.loader import load_demo
 from newscenter.news.models import Article, Author, Image, Section, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM
 from newscenter.news.services.review_links import review_link_create
+from tests.builders import make_article
 from tests.conftest import REPO, https_client, staff_login
 
 pytestmark = [pytest.mark.validator, pytest.mark.django_db]
@@ -30,6 +31,16 @@ JAVA = "/usr/bin/java"
 # (screen, message) pairs the desk may still show, each from Django's admin rather than from
 # our templates. The list may only shrink: an entry no longer reported fails the test too.
 KNOWN_DESK_ERRORS: set[tuple[str, str]] = set()
+
+# Every kind of body block the desk inserts (news.blocks), as the allow-list stores them.
+BLOCKS = (
+    "<p>The line started.</p>"
+    '<figure class="video-embed"><a href="https://youtu.be/dQw4w9WgXcQ">Line 4 runs</a></figure>'
+    '<figure class="pull-quote"><blockquote><p>We doubled it.</p></blockquote>'
+    "<figcaption>Ann Example</figcaption></figure>"
+    "<table><tbody><tr><th><p>Quarter</p></th><th>Units</th></tr>"
+    "<tr><th>Q1</th><td>4,200</td></tr></tbody></table>"
+)
 
 PLANTED = '<!doctype html><html lang="en"><title>x</title><p><div>x</div></p><time datetime="no">'
 
@@ -64,6 +75,7 @@ def public_pages() -> dict[str, str]:
     }
     if plain is not None:
         pages["article-plain"] = plain.get_absolute_url()
+    pages["article-with-blocks"] = make_article(body=BLOCKS).get_absolute_url()
     return pages
 
 

@@ -57,6 +57,9 @@ EDITOR_EXTENSIONS = {
     "PastedImages": {"uploadUrl": reverse_lazy("admin:news_image_upload")},
     # The HTML view and a formatted paste name what the allow-list would drop (body_check).
     "DiscardNotice": {"checkUrl": reverse_lazy("admin:news_article_discarded")},
+    # Blocks (news.blocks): a click-to-load video and a pull quote, each a figure by class.
+    "VideoEmbed": True,
+    "PullQuote": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Table": True,

@@ -1,0 +1,71 @@
+"""An editor inserts a video and a pull quote; the reader's page asks nothing of YouTube until
+play is pressed, and then frames the privacy-enhanced player."""
+
+import pytest
+
+from newscenter.news.models import Article
+from tests.browser.signin import EDITABLE, new_article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_insert_a_video_and_a_pull_quote_then_play_the_video(page, http_site):
+    new_article(page, http_site, headline="Line 4 starts", words="The new line started on Monday.")
+
+    page.click(".prose-menubar [title=video]")
+    dialog = page.locator("dialog[open]")
+    address = dialog.get_by_label("Video address (YouTube or Vimeo)")
+    address.fill("https://videos.example/watch/1")
+    dialog.get_by_label("Title (names the video for readers and screen readers)").fill(
+        "Line 4 runs"
+    )
+    dialog.get_by_role("button", name="Insert").click()
+    assert "YouTube or Vimeo" in address.evaluate("field => field.validationMessage")
+    address.fill("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    dialog.get_by_role("button", name="Insert").click()
+    page.locator(f"{EDITABLE} figure.video-embed").wait_for()
+
+    page.click(".prose-menubar [title='pull quote']")
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Quotation").fill("We doubled the output.")
+    dialog.get_by_label("Who said it (name, role)").fill("Ann Example, plant manager")
+    dialog.get_by_role("button", name="Insert").click()
+    page.locator(f"{EDITABLE} figure.pull-quote").wait_for()
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/news/article/")
+    article = Article.objects.get()
+    assert (
+        '<figure class="video-embed"><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ" '
+        'rel="noopener noreferrer nofollow">Line 4 runs</a></figure>'
+    ) in article.body
+    assert (
+        '<figure class="pull-quote"><blockquote><p>We doubled the output.</p></blockquote>'
+        "<figcaption>Ann Example, plant manager</figcaption></figure>"
+    ) in article.body
+
+    # The reader's page (the preview: the same template). Requests to other sites are caught.
+    outside = []
+    page.route(
+        "https://www.youtube-nocookie.com/**",
+        lambda route: (
+            outside.append(route.request.url),
+            route.fulfill(body="<title>player</title>", content_type="text/html"),
+        ),
+    )
+    page.on("request", lambda r: None if r.url.startswith(http_site) else outside.append(r.url))
+    page.goto(f"{http_site}/news/preview/{article.pk}/")
+    play = page.get_by_role("button", name="Play video: Line 4 runs")
+    play.wait_for()
+    assert page.locator("iframe").count() == 0
+    assert outside == []
+    play.click()
+    frame = page.locator("figure.video-embed iframe")
+    frame.wait_for()
+    assert frame.get_attribute("title") == "Line 4 runs"
+    assert frame.get_attribute("src") == (
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+    )
+    page.wait_for_timeout(300)
+    assert outside
+    assert all(url.startswith("https://www.youtube-nocookie.com/") for url in outside)
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
