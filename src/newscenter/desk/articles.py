@@ -25,6 +25,7 @@ from newscenter.desk import (
 )
 from newscenter.desk import translations as translation_pages
 from newscenter.desk import workflow as workflow_pages
+from newscenter.desk.choices import ArticleLanguageField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
 from newscenter.news.models import Article, Author
@@ -95,6 +96,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"] = ArticleLanguageField(current=self.instance.language or "")
         zone = timezone.get_current_timezone_name()
         if "pub_date" in self.fields:
             self.fields["pub_date"].label = f"Publication date ({zone})"
