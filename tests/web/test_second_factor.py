@@ -214,3 +214,32 @@ def test_a_cookie_from_before_does_not_work_once_trusting_is_off(jana, settings)
     settings.NEWSCENTER_TRUSTED_DEVICE_DAYS = 0
     _, response = returns(cookie)
     assert response["Location"] == VERIFY
+
+
+# --- Recovery codes made by the operator ------------------------------------------------
+
+
+def test_the_operator_makes_codes_printed_once_that_sign_in(jana):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    old = accounts.recovery_codes_make(user=jana, acting_user=jana)[0]
+    out, err = io.StringIO(), io.StringIO()
+    call_command("recovery-codes", "jana", stdout=out, stderr=err)
+    codes = out.getvalue().split()
+    assert len(codes) == len(set(codes)) == 10
+    assert all(len(code) == 9 and code[4] == "-" for code in codes)
+    assert "not shown again" in err.getvalue()
+    entry = AuditEntry.objects.filter(action="user.recovery_codes").latest("pk")
+    assert entry.actor is None  # the system: the operator at the shell
+    _, refused = signed_in_with(old)
+    assert refused.status_code == 200
+    _, response = signed_in_with(codes[0])
+    assert response["Location"] == "/admin/"
+
+    make_user(role="editor", username="omar")
+    with pytest.raises(CommandError, match="manage user accounts"):
+        call_command("recovery-codes", "jana", "--user", "omar", stdout=out, stderr=err)
+    with pytest.raises(CommandError, match="no user named 'nobody'"):
+        call_command("recovery-codes", "nobody", stdout=out, stderr=err)
