@@ -747,3 +747,24 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"import of {self.source_name} at {self.started:%Y-%m-%d %H:%M}"
+
+
+class TrustedDevice(models.Model):
+    """A browser a person trusted to skip the code step for some days (accounts/trust.py):
+    listed for them, so that they can end one (a shared or lost computer), and ended all at
+    once by an administrator. The browser's cookie names it by ``key``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trusted_devices"
+    )
+    key = models.CharField(max_length=43, unique=True)
+    label = models.CharField(max_length=200)  # "Firefox on Windows", from its User-Agent
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_used", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}, trusted {self.created:%Y-%m-%d}"
