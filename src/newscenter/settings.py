@@ -299,7 +299,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     },
     {
         "js": [static_lazy("desk/body-embeds.js")],
-        "extensions": {"VideoEmbed": html_tags([]), "PullQuote": html_tags([])},
+        "extensions": {
+            "VideoEmbed": html_tags([]),
+            "PullQuote": html_tags([]),
+            "FileAttachment": html_tags([]),
+        },
     },
 ]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static")))

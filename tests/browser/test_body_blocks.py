@@ -2,14 +2,15 @@
 play is pressed, and then frames the privacy-enhanced player."""
 
 import pytest
+from playwright.sync_api import expect
 
-from newscenter.news.models import Article
+from newscenter.news.models import Article, Attachment
 from tests.browser.signin import EDITABLE, new_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_insert_a_video_and_a_pull_quote_then_play_the_video(page, http_site):
+def test_insert_a_video_a_pull_quote_and_a_pdf_then_play_the_video(page, http_site, tmp_path):
     new_article(page, http_site, headline="Line 4 starts", words="The new line started on Monday.")
 
     page.click(".prose-menubar [title=video]")
@@ -31,6 +32,20 @@ def test_insert_a_video_and_a_pull_quote_then_play_the_video(page, http_site):
     dialog.get_by_label("Who said it (name, role)").fill("Ann Example, plant manager")
     dialog.get_by_role("button", name="Insert").click()
     page.locator(f"{EDITABLE} figure.pull-quote").wait_for()
+
+    # A PDF: chosen in the dialog, uploaded at once, linked with the text given.
+    pdf = tmp_path / "Annual report 2026.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\n%%EOF\n")
+    page.click(".prose-menubar [title='attach PDF']")
+    dialog = page.locator("dialog[open]")
+    with page.expect_file_chooser() as chooser:
+        dialog.get_by_role("button", name="Choose a PDF…").click()
+    chooser.value.set_files(str(pdf))
+    text = dialog.get_by_label("Link text (what the file is)")
+    expect(text).to_have_value("Annual report 2026")
+    text.fill("The annual report")
+    dialog.get_by_role("button", name="Insert").click()
+    page.locator(f"{EDITABLE} a[href*='/media/files/']").wait_for()
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/news/article/")
     article = Article.objects.get()
@@ -54,6 +69,8 @@ def test_insert_a_video_and_a_pull_quote_then_play_the_video(page, http_site):
     )
     page.on("request", lambda r: None if r.url.startswith(http_site) else outside.append(r.url))
     page.goto(f"{http_site}/news/preview/{article.pk}/")
+    report = page.get_by_role("link", name="The annual report (PDF, 5 KB)")
+    assert report.get_attribute("href") == Attachment.objects.get().file.url
     play = page.get_by_role("button", name="Play video: Line 4 runs")
     play.wait_for()
     assert page.locator("iframe").count() == 0

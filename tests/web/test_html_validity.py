@@ -19,6 +19,7 @@ from django.urls import reverse
 from newscenter.demo.loader import load_demo
 from newscenter.news.models import Article, Author, Image, Section, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM
+from newscenter.news.services import attachments
 from newscenter.news.services.review_links import review_link_create
 from tests.builders import make_article
 from tests.conftest import REPO, https_client, staff_login
@@ -75,7 +76,9 @@ def public_pages() -> dict[str, str]:
     }
     if plain is not None:
         pages["article-plain"] = plain.get_absolute_url()
-    pages["article-with-blocks"] = make_article(body=BLOCKS).get_absolute_url()
+    report = attachments.attachment_create(upload=b"%PDF-1.4\n%%EOF\n", acting_user=SYSTEM)
+    linked = f'<p><a href="{report.file.url}">The annual report</a></p>'
+    pages["article-with-blocks"] = make_article(body=BLOCKS + linked).get_absolute_url()
     return pages
 
 

@@ -61,6 +61,8 @@ EDITOR_EXTENSIONS = {
     # Blocks (news.blocks): a click-to-load video and a pull quote, each a figure by class.
     "VideoEmbed": True,
     "PullQuote": True,
+    # A PDF uploaded (news.services.attachments) and linked; readers see its kind and size.
+    "FileAttachment": {"uploadUrl": reverse_lazy("admin:news_attachment_upload")},
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Table": True,

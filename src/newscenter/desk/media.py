@@ -22,7 +22,8 @@ from django.utils.html import format_html, format_html_join
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy
 from newscenter.news.models import Image
-from newscenter.news.services import images
+from newscenter.news.policy import PolicyDenied
+from newscenter.news.services import attachments, images
 
 ACCEPT = "image/jpeg,image/png,image/gif,image/webp,image/avif"
 
@@ -93,7 +94,9 @@ class ImageAdmin(ValidHtmlAdmin):
         pick = self.admin_site.admin_view(self.pick_view)
         card = self.admin_site.admin_view(self.card_view)
         upload = self.admin_site.admin_view(self.upload_view)
+        attach = self.admin_site.admin_view(attach_view)
         return [
+            path("attach/", attach, name="news_attachment_upload"),
             path("pick/", pick, name="news_image_pick"),
             path("upload/", upload, name="news_image_upload"),
             path("<int:pk>/card/", card, name="news_image_card"),
@@ -277,6 +280,33 @@ class ImageAdmin(ValidHtmlAdmin):
         if not uses:
             return "nowhere yet"
         return format_html_join("", "<div>{}</div>", ((use,) for use in uses))
+
+
+def attach_view(request):
+    """A PDF for the body editor's "attach file" (static/desk/body-embeds.js): stored through
+    news.services.attachments, answered as JSON for the link it inserts."""
+    if request.method != "POST":
+        return JsonResponse({"error": "Send the file with POST."}, status=405)
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return JsonResponse({"error": "Choose a PDF file to attach."}, status=400)
+    try:
+        attachment = attachments.attachment_create(
+            upload=upload, title=request.POST.get("title", ""), acting_user=request.user
+        )
+    except attachments.AttachmentRejected as exc:
+        reason = str(exc)
+        return JsonResponse({"error": f"{reason[:1].upper()}{reason[1:]}."}, status=400)
+    except PolicyDenied as exc:
+        return JsonResponse({"error": f"Refused: {exc}."}, status=403)
+    return JsonResponse(
+        {
+            "url": attachment.file.url,
+            "title": attachment.title,
+            "size": attachments.size_text(attachment.size),
+        },
+        status=201,
+    )
 
 
 def _uploaded(form: PickerUploadForm, user) -> Image:

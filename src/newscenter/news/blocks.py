@@ -1,4 +1,4 @@
-"""Blocks inside article bodies as the public page shows them: videos and tables.
+"""Blocks inside article bodies as the public page shows them: videos, tables, attachments.
 
 A body stores what the allow-list (news.rendering) keeps, and no more: a video is a figure
 holding a link to it (``<figure class="video-embed"><a href="https://youtu.be/...">Title</a>
@@ -6,7 +6,8 @@ holding a link to it (``<figure class="video-embed"><a href="https://youtu.be/..
 article page the link becomes a poster with a play button: nothing is fetched from YouTube
 or Vimeo until the reader presses it, and then from their privacy-enhanced players
 (youtube-nocookie.com, Vimeo with ``dnt=1``). Tables get header scopes and a region that
-scrolls on narrow screens and takes the keyboard's focus.
+scrolls on narrow screens and takes the keyboard's focus. A link to an attached file (a PDF
+press release, news.services.attachments) says its kind and size in its text.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from newscenter.news.models import Attachment
 from newscenter.news.rendering import text_of
 
 VIDEO_CLASS = "video-embed"
@@ -116,7 +119,34 @@ def blocks_in_body(markup: str) -> SafeString:
     make ourselves from a video's id (never the body's address)."""
     markup = _VIDEO_FIGURE.sub(_video, markup or "")
     markup = _TABLE.sub(_table, markup)
-    return mark_safe(markup)  # noqa: S308 (see the docstring)
+    return mark_safe(_attachments(markup))  # noqa: S308 (see the docstring)
+
+
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
+
+
+def _attachments(markup: str) -> str:
+    prefix = f"{settings.MEDIA_URL}files/"
+    if f'href="{prefix}' not in markup:
+        return markup
+    hrefs = {match[1] for match in _LINK.finditer(markup)}
+    names = {href[len(settings.MEDIA_URL) :] for href in hrefs if href.startswith(prefix)}
+    found = {a.file.name: a for a in Attachment.objects.filter(file__in=names)}
+
+    def link(match: re.Match[str]) -> str:
+        attachment = found.get(match[1][len(settings.MEDIA_URL) :])
+        if attachment is None:
+            return str(match[0])
+        return format_html(
+            '<a href="{}"{} type="application/pdf">{}<span class="file-meta"> ({}, {})</span></a>',
+            mark_safe(match[1]),  # noqa: S308 (the sanitised body's own address, escaped)
+            mark_safe(match[2]),  # noqa: S308 (the sanitised body's own attributes)
+            mark_safe(match[3]),  # noqa: S308 (the sanitised body's own link text)
+            "PDF",
+            size_text(attachment.size),
+        )
+
+    return _LINK.sub(link, markup)
 
 
 def _video(match: re.Match[str]) -> str:
@@ -166,3 +196,12 @@ def _table(match: re.Match[str]) -> str:
 
 def _scoped(cells: str, scope: str) -> str:
     return re.sub(r"<th(?=[\s>])(?![^>]*\sscope=)", f'<th scope="{scope}"', cells)
+
+
+def size_text(size: int) -> str:
+    """A file's size as readers read it: 840 bytes, 240 KB, 3.4 MB."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / 2**20:.1f} MB"

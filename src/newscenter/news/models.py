@@ -768,3 +768,22 @@ class TrustedDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}, trusted {self.created:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    """A file linked from article bodies: a PDF press release, a fact sheet. Stored under a
+    name the server draws; the page shows its kind and size beside each link (news.blocks)."""
+
+    file = models.FileField(upload_to="files/%Y/%m/", max_length=200)
+    title = models.CharField(max_length=200)  # the uploaded file's name, or what it is
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

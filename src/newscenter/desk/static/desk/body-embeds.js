@@ -1,7 +1,8 @@
 // Blocks of the body beyond text and figures: a video (YouTube or Vimeo, shown to readers as
-// a click-to-load poster) and a pull quote. Each is stored as markup the allow-list keeps
+// a click-to-load poster), a pull quote, and a link to an attached PDF (its kind and size
+// shown to readers). Each is stored as markup the allow-list keeps
 // (news.rendering, news.blocks) and edited through a dialog: select it, press its button.
-import { Node, gettext, updateAttrsDialog } from "django-prose-editor/editor";
+import { Extension, Node, gettext, updateAttrsDialog } from "django-prose-editor/editor";
 
 const VIDEO_ADDRESS =
   /^https?:\/\/(?:(?:www\.|m\.)?youtube(?:-nocookie)?\.com\/(?:watch\?(?:.*&)?v=|embed\/|shorts\/|live\/)[\w-]{11}|youtu\.be\/[\w-]{11}|(?:www\.|player\.)?vimeo\.com\/(?:video\/)?\d+)/;
@@ -9,6 +10,13 @@ const VIDEO_ADDRESS =
 function selected(editor, name) {
   const node = editor.state.selection.node;
   return node?.type.name === name ? node : null;
+}
+
+// A new block goes after a selected one, not in its place.
+function insertBlock(editor, content) {
+  const { selection } = editor.state;
+  if (selection.node) editor.chain().focus().insertContentAt(selection.to, content).run();
+  else editor.chain().focus().insertContent(content).run();
 }
 
 // One command per block: insert a new one, or change the selected one.
@@ -25,10 +33,7 @@ function editCommand(name, properties, title) {
         const clean = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, v.trim()]));
         if (Object.entries(properties).some(([k, p]) => p.required && !clean[k])) return;
         if (node) editor.chain().focus().updateAttributes(name, clean).run();
-        // After a selected block, not in its place.
-        else if (editor.state.selection.node) {
-          editor.chain().focus().insertContentAt(editor.state.selection.to, { type: name, attrs: clean }).run();
-        } else editor.chain().focus().insertContent({ type: name, attrs: clean }).run();
+        else insertBlock(editor, { type: name, attrs: clean });
       });
       return true;
     };
@@ -143,6 +148,76 @@ export const PullQuote = Node.create({
   },
 
   addMenuItems: menuItem("pullQuote", "record_voice_over", "pull quote", "editPullQuote"),
+});
+
+// A PDF chosen in the dialog is uploaded at once (news.services.attachments checks it); the
+// dialog then holds its address, and the link text starts as the file's name.
+function choosePdf(url, input) {
+  const picker = document.createElement("input");
+  picker.type = "file";
+  picker.accept = "application/pdf,.pdf";
+  picker.addEventListener("change", async () => {
+    const file = picker.files[0];
+    if (!file) return;
+    const body = new FormData();
+    body.set("upload", file, file.name);
+    input.value = `${gettext("Uploading")} ${file.name}…`;
+    const token = document.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
+    const answer = await fetch(url, { method: "POST", body, credentials: "same-origin", headers: { "X-CSRFToken": token } });
+    const data = await answer.json().catch(() => ({ error: `The server answered ${answer.status}.` }));
+    if (!answer.ok) {
+      input.value = "";
+      input.setCustomValidity(`${gettext("Not attached")}: ${data.error}`);
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity("");
+    input.value = data.url;
+    const text = input.closest("form").querySelector("input[name=text]");
+    if (text && !text.value) text.value = data.title;
+  });
+  picker.click();
+}
+
+export const FileAttachment = Extension.create({
+  name: "fileAttachment",
+
+  addOptions() {
+    return { uploadUrl: null };
+  },
+
+  addCommands() {
+    const url = this.options.uploadUrl;
+    return {
+      attachFile:
+        () =>
+        ({ editor, dispatch }) => {
+          if (!url) return false;
+          if (!dispatch) return true;
+          updateAttrsDialog(
+            {
+              href: {
+                type: "string",
+                title: gettext("PDF file"),
+                description: gettext("Readers see its kind and size beside the link."),
+                required: true,
+                picker: { label: gettext("Choose a PDF…"), handler: ({ input }) => choosePdf(url, input) },
+              },
+              text: { type: "string", title: gettext("Link text (what the file is)"), required: true },
+            },
+            { title: gettext("Attach a PDF"), submitText: gettext("Insert") },
+          )(editor, {}).then((attrs) => {
+            if (!attrs?.href.trim() || !attrs.text.trim()) return;
+            const link = { type: "link", attrs: { href: attrs.href.trim() } };
+            const paragraph = { type: "paragraph", content: [{ type: "text", text: attrs.text.trim(), marks: [link] }] };
+            insertBlock(editor, paragraph);
+          });
+          return true;
+        },
+    };
+  },
+
+  addMenuItems: menuItem("fileAttachment", "attach_file", "attach PDF", "attachFile"),
 });
 
 // The dialog's video address is checked as it is typed: only YouTube and Vimeo play.
