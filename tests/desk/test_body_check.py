@@ -32,3 +32,12 @@ def test_the_check_answers_plainly_to_what_it_does_not_take(role_client, client)
     assert too_long.status_code == 413
     assert "characters" in too_long.json()["error"]
     assert client.post(URL, {"html": "<p>x</p>"}).status_code == 302  # signed out: sign in
+
+
+def test_a_pasted_player_is_named_with_the_way_to_keep_the_video(role_client):
+    player = '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>'
+    removed = role_client("editor").post(URL, {"html": player}).json()["removed"]
+    assert removed == [
+        "<iframe> from www.youtube.com (insert it with the video button: readers get it "
+        "click-to-load)"
+    ]

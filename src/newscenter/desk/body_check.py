@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.urls import path
 
 from newscenter.news import policy
+from newscenter.news.blocks import VIDEO_HOSTS
 from newscenter.news.rendering import discarded, sanitise_html
 
 # What the body editor writes by itself and the allow-list drops on purpose: not the
@@ -45,5 +46,12 @@ def discarded_view(request):
     markup = request.POST.get("html", "")
     if len(markup) > MAX_CHARS:
         return JsonResponse({"error": f"More than {MAX_CHARS:,} characters."}, status=413)
-    removed = discarded(markup, unreported=EDITOR_OWN)
+    removed = [_with_hint(words) for words in discarded(markup, unreported=EDITOR_OWN)]
     return JsonResponse({"removed": removed, "clean": sanitise_html(markup)})
+
+
+def _with_hint(words: str) -> str:
+    """A player pasted from YouTube or Vimeo goes, but the video need not: say how."""
+    if words.removeprefix("<iframe> from ") in VIDEO_HOSTS:
+        return f"{words} (insert it with the video button: readers get it click-to-load)"
+    return words

@@ -34,6 +34,7 @@ _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
                   "www.youtube-nocookie.com"}  # fmt: skip
 _VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
+VIDEO_HOSTS = frozenset({"youtu.be", *_YOUTUBE_HOSTS, *_VIMEO_HOSTS})
 
 
 @dataclass(frozen=True)
