@@ -2,10 +2,16 @@
 play is pressed, and then frames the privacy-enhanced player."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from newscenter.news.models import Article, Attachment
+from newscenter.news.policy import SYSTEM
+from newscenter.news.services import attachments
 from tests.browser.signin import EDITABLE, new_article
+from tests.browser.test_accessibility import WCAG_AA
+from tests.builders import make_article
+from tests.web.test_body_blocks import BODY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,3 +92,18 @@ def test_insert_a_video_a_pull_quote_and_a_pdf_then_play_the_video(page, http_si
     assert outside
     assert all(url.startswith("https://www.youtube-nocookie.com/") for url in outside)
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(390, "light"), (1280, "dark")])
+def test_every_block_on_the_page_passes_axe(chromium, http_site, width, scheme):
+    report = attachments.attachment_create(upload=b"%PDF-1.4\n%%EOF\n", acting_user=SYSTEM)
+    article = make_article(
+        body=BODY + f'<p>Read <a href="{report.file.url}">the annual report</a>.</p>'
+    )
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{http_site}{article.get_absolute_url()}")
+    page.get_by_role("button", name="Play video: Line 4 & its “first” run").wait_for()
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
+    context.close()
+    assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == []
