@@ -85,3 +85,27 @@ def test_deleting_an_attachment_takes_its_file_after_commit(django_capture_on_co
         attachments.attachment_delete(attachment=attachment, acting_user=SYSTEM)
     assert not Attachment.objects.exists()
     assert not storage.exists(name)
+
+
+def test_the_desk_lists_files_and_deletes_one_no_body_links(role_client):
+    kept = attachments.attachment_create(upload=pdf(), title="Linked", acting_user=SYSTEM)
+    loose = attachments.attachment_create(upload=pdf(), title="Loose", acting_user=SYSTEM)
+    make_article(headline="Results", body=f'<p><a href="{kept.file.url}">Report</a></p>')
+    editor = role_client("editor")
+    listing = BeautifulSoup(editor.get("/admin/news/attachment/").content, "html.parser")
+    rows = [row.get_text(" ", strip=True) for row in listing.select("#result_list tbody tr")]
+    assert len(rows) == 2
+    assert "Loose" in rows[0]
+    assert "3 KB" in rows[0]
+
+    refused = editor.get(f"/admin/news/attachment/{kept.pk}/delete/")
+    assert "Article “Results” links it in its body" in refused.text
+    done = editor.post(f"/admin/news/attachment/{loose.pk}/delete/", {"post": "yes"})
+    assert done.status_code == 302
+    assert list(Attachment.objects.values_list("title", flat=True)) == ["Linked"]
+    assert (
+        role_client("contributor")
+        .post(f"/admin/news/attachment/{kept.pk}/delete/", {"post": "yes"})
+        .status_code
+        == 403
+    )

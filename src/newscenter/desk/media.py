@@ -19,11 +19,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from newscenter.desk.valid_html import ValidHtmlAdmin
+from newscenter.desk.attachments import attach_view
+from newscenter.desk.deleting import UsedInBodies
 from newscenter.news import policy
 from newscenter.news.models import Image
-from newscenter.news.policy import PolicyDenied
-from newscenter.news.services import attachments, images
+from newscenter.news.services import images
 
 ACCEPT = "image/jpeg,image/png,image/gif,image/webp,image/avif"
 
@@ -79,7 +79,7 @@ def figure_caption(image: Image) -> str:
 
 
 @admin.register(Image)
-class ImageAdmin(ValidHtmlAdmin):
+class ImageAdmin(UsedInBodies):
     list_display = ("thumbnail", "__str__", "dimensions", "credit", "created")
     list_display_links = ("thumbnail", "__str__")
     search_fields = ("alt", "caption", "credit")
@@ -222,21 +222,15 @@ class ImageAdmin(ValidHtmlAdmin):
             setattr(obj, field.attname, getattr(created, field.attname))
         obj._state.adding = False
 
-    def delete_model(self, request, obj):
+    # Lead images and the banner are protected by their foreign keys; an image shown inside
+    # a body is not, so the confirmation page names those articles the same way.
+    used_words = "shows it in its body"
+
+    def delete_one(self, request, obj):
         images.image_delete(image=obj, acting_user=request.user)
 
-    def delete_queryset(self, request, queryset):
-        for image in queryset:
-            images.image_delete(image=image, acting_user=request.user)
-
-    def get_deleted_objects(self, objs, request):
-        # Lead images and the banner are protected by their foreign keys; an image shown
-        # inside a body is not, so the confirmation page names those articles the same way.
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for image in objs:
-            for headline in images.bodies_showing(image).values_list("headline", flat=True):
-                protected.append(f"Article “{headline}” shows it in its body")
-        return deleted, counts, perms_needed, protected
+    def bodies_using(self, obj):
+        return images.bodies_showing(obj)
 
     @admin.action(description="Make the renditions again", permissions=["change"])
     def renditions_remake(self, request, queryset):
@@ -280,33 +274,6 @@ class ImageAdmin(ValidHtmlAdmin):
         if not uses:
             return "nowhere yet"
         return format_html_join("", "<div>{}</div>", ((use,) for use in uses))
-
-
-def attach_view(request):
-    """A PDF for the body editor's "attach file" (static/desk/body-embeds.js): stored through
-    news.services.attachments, answered as JSON for the link it inserts."""
-    if request.method != "POST":
-        return JsonResponse({"error": "Send the file with POST."}, status=405)
-    upload = request.FILES.get("upload")
-    if upload is None:
-        return JsonResponse({"error": "Choose a PDF file to attach."}, status=400)
-    try:
-        attachment = attachments.attachment_create(
-            upload=upload, title=request.POST.get("title", ""), acting_user=request.user
-        )
-    except attachments.AttachmentRejected as exc:
-        reason = str(exc)
-        return JsonResponse({"error": f"{reason[:1].upper()}{reason[1:]}."}, status=400)
-    except PolicyDenied as exc:
-        return JsonResponse({"error": f"Refused: {exc}."}, status=403)
-    return JsonResponse(
-        {
-            "url": attachment.file.url,
-            "title": attachment.title,
-            "size": attachments.size_text(attachment.size),
-        },
-        status=201,
-    )
 
 
 def _uploaded(form: PickerUploadForm, user) -> Image:
