@@ -19,7 +19,7 @@ from django.urls import reverse
 from newscenter.demo.loader import load_demo
 from newscenter.news.models import Article, Author, Image, Section, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM
-from newscenter.news.services import attachments
+from newscenter.news.services import accounts, attachments
 from newscenter.news.services.review_links import review_link_create
 from tests.builders import make_article
 from tests.conftest import REPO, https_client, staff_login
@@ -104,7 +104,10 @@ def desk_pages(editor) -> dict[str, str]:
         "user-list": reverse("admin:auth_user_changelist"),
         "user-change": reverse("admin:auth_user_change", args=[editor.pk]),
         "audit": reverse("admin:news_auditentry_changelist"),
+        "attachment-list": reverse("admin:news_attachment_changelist"),
+        "trusted-devices": reverse("accounts:trusted-devices"),
     }
+    accounts.trusted_device_add(user=editor, label="Firefox on Windows", days=30)
     return pages
 
 
