@@ -242,3 +242,29 @@ def seed_text() -> str:
 @pytest.fixture
 def article(db) -> Article:
     return make_article()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _encoded_pictures_remembered():
+    """A rendition encoded once per test process is not encoded again from the same pixels.
+
+    The demo company's pictures are drawn the same in every test that loads the demo (some
+    forty), and encoding their WebP and JPEG renditions was most of a demo load. The bytes
+    handed back are the encoder's own, for exactly these pixels, format and options.
+    """
+    import hashlib
+
+    from newscenter.news.services import images
+
+    encode = images._encode
+    remembered: dict[tuple, tuple[bytes, str]] = {}
+
+    def remembering(pixels, kind):
+        key = (kind, pixels.mode, pixels.size, hashlib.blake2b(pixels.tobytes()).digest())
+        if key not in remembered:
+            remembered[key] = encode(pixels, kind)
+        return remembered[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(images, "_encode", remembering)
+        yield
