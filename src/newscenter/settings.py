@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 from whitenoise.compress import Compressor
 
 from newscenter.conf import data_dir, default_base_url, secret_key
@@ -283,6 +285,27 @@ LOCALE_PATHS = [Path(__file__).resolve().parent / "web" / "locale"]
 USE_TZ = True
 
 STATIC_URL = env.str("DJANGO_STATIC_URL", default="/static/")
+
+# The body editor's extensions of our own (the desk's static files): their modules load with
+# the editor. The body is cleaned by news.rendering's allow-list, not by these processors.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("desk/body-paste.js")],
+        "extensions": {"PastedImages": html_tags([])},
+    },
+    {
+        "js": [static_lazy("desk/body-check.js")],
+        "extensions": {"DiscardNotice": html_tags([])},
+    },
+    {
+        "js": [static_lazy("desk/body-embeds.js")],
+        "extensions": {
+            "VideoEmbed": html_tags([]),
+            "PullQuote": html_tags([]),
+            "FileAttachment": html_tags([]),
+        },
+    },
+]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static")))
 MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media")))

@@ -747,3 +747,43 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"import of {self.source_name} at {self.started:%Y-%m-%d %H:%M}"
+
+
+class TrustedDevice(models.Model):
+    """A browser a person trusted to skip the code step for some days (accounts/trust.py):
+    listed for them, so that they can end one (a shared or lost computer), and ended all at
+    once by an administrator. The browser's cookie names it by ``key``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trusted_devices"
+    )
+    key = models.CharField(max_length=43, unique=True)
+    label = models.CharField(max_length=200)  # "Firefox on Windows", from its User-Agent
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_used", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}, trusted {self.created:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    """A file linked from article bodies: a PDF press release, a fact sheet. Stored under a
+    name the server draws; the page shows its kind and size beside each link (news.blocks)."""
+
+    file = models.FileField(upload_to="files/%Y/%m/", max_length=200)
+    title = models.CharField(max_length=200)  # the uploaded file's name, or what it is
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
