@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,12 @@ def _arguments():
     parser.add_argument("--repetitions", type=int, default=200)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds per operation, at most")
     parser.add_argument("--events", type=int, default=1000, help="0: no webhook figures")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep each size's site in DIR/api-SIZE and "
+        "reuse it on the next run (1,000,000 articles take minutes to fill)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size, in this process
     return parser.parse_args()
 
@@ -55,6 +62,8 @@ def _in_process(size: int, args) -> dict:
     command = [sys.executable, __file__, "--one", str(size), "--repetitions",
                str(args.repetitions), "--budget", str(args.budget),
                "--events", str(args.events if size == min(args.sizes) else 0)]  # fmt: skip
+    if args.keep:
+        command += ["--keep", str(args.keep)]
     print(f"{size:,} articles: filling and measuring ...", file=sys.stderr, flush=True)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -71,20 +80,31 @@ def _one(size: int, args) -> dict:
     sys.path.insert(0, str(HERE))
     from throwaway import throwaway_site
 
-    data_dir = Path(tempfile.mkdtemp(prefix="newscenter-bench-api-"))
-    throwaway_site(data_dir)
-    started = time.perf_counter()
-    _fill(size)
-    filled = time.perf_counter() - started
-    import dbcost
+    kept = args.keep / f"api-{size}" if args.keep else None
+    data_dir = kept or Path(tempfile.mkdtemp(prefix="newscenter-bench-api-"))
+    try:
+        reused = kept is not None and (kept / "filled").exists()
+        if reused and args.events:
+            raise SystemExit("--events with a kept site would add articles to it: --events 0")
+        throwaway_site(data_dir)
+        started = time.perf_counter()
+        if not reused:
+            _fill(size)
+            if kept:
+                (kept / "filled").touch()
+        filled = time.perf_counter() - started
+        import dbcost
 
-    result = {
-        "fill_s": round(filled, 1),
-        "operations": dbcost.measure(_paths(), args.repetitions, args.budget),
-    }
-    if args.events:
-        result["webhooks"] = _webhooks(args.events)
-    return result
+        result = {
+            "fill": "reused" if reused else f"{filled:.1f} s",
+            "operations": dbcost.measure(_paths(), args.repetitions, args.budget),
+        }
+        if args.events:
+            result["webhooks"] = _webhooks(args.events)
+        return result
+    finally:
+        if kept is None:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _fill(size: int) -> None:
@@ -103,25 +123,43 @@ def _fill(size: int) -> None:
 
 
 def _paths() -> dict[str, str]:
-    """An address per operation, aimed at the middle of the corpus where it matters."""
-    from newscenter.api import listing
-    from newscenter.news.models import Article
+    """An address per operation, aimed at the middle of the corpus where it matters, and the
+    list's first page, 50th page and last page (all and one section's) side by side."""
+    from newscenter.news.models import Article, Section
 
     public = Article.objects.published().order_by("-pub_date", "-id")
     count = public.count()
     middle = public[count // 2]
     oldest = public.last()
-    return {
-        "list, page 1": "/api/v1/articles?limit=20",
+    section = Section.objects.get(slug="company-news")
+    in_section = public.filter(section=section)
+    paths = {}
+    for name, articles, query in (
+        ("list", public, "limit=20"),
+        ("list, a section", in_section, "limit=20&section=company-news"),
+    ):
+        total = articles.count()
+        paths[f"{name}, page 1"] = f"/api/v1/articles?{query}"
+        for page, position in (("page 50", 49 * 20), ("last page", (total - 1) // 20 * 20)):
+            anchor = articles[position - 1]
+            paths[f"{name}, {page}"] = f"/api/v1/articles?{query}&cursor={_cursor(anchor, total)}"
+    return paths | {
         "list, page 1, fields=": "/api/v1/articles?limit=20&fields=id,headline,url",
-        "list, mid-corpus page (cursor)": "/api/v1/articles?limit=20&cursor="
-        + listing.newest_cursor(middle),
-        "list, a section": "/api/v1/articles?limit=20&section=company-news",
         "detail, newest": f"/api/v1/articles/{public.first().pk}",
         "detail, mid-corpus": f"/api/v1/articles/{middle.pk}",
         "detail, oldest": f"/api/v1/articles/{oldest.pk}",
         "by path, mid-corpus": f"/api/v1/articles/by-path?path={middle.get_absolute_url()}",
     }
+
+
+def _cursor(article, total: int) -> str:
+    """The cursor of the page after ``article``; also as older checkouts spelt it (no total),
+    so that this script times the code before a change as well as after it."""
+    from newscenter.api import listing
+
+    if not hasattr(listing, "Anchor"):
+        return listing.newest_cursor(article)
+    return listing.Anchor(article.pub_date, article.pk, total).encode()
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -205,7 +243,7 @@ def _table(results: dict, args) -> None:
     print(f"\nJSON API through Django's test client, {args.repetitions} requests each "
           "(page cache not involved; SQLite)\n")  # fmt: skip
     head = "| operation | queries | " + " | ".join(
-        f"{size:,}: p50 / p99 ms (SQL p50)" for size in sizes
+        f"{size:,}: p50 / p99 ms (CPU p50, SQL p50)" for size in sizes
     )
     print(head + " |")
     print("|---|---|" + "---|" * len(sizes))
@@ -213,10 +251,25 @@ def _table(results: dict, args) -> None:
         cells = []
         for size in sizes:
             o = results[size]["operations"][name]
-            cells.append(f"{o['p50_ms']:.1f} / {o['p99_ms']:.1f} ({o['sql_p50_ms']:.1f})")
+            cells.append(
+                f"{o['p50_ms']:.1f} / {o['p99_ms']:.1f} "
+                f"({o['cpu_p50_ms']:.1f}, {o['sql_p50_ms']:.1f})"
+            )
         queries = results[sizes[0]]["operations"][name]["queries"]
         print(f"| {name} | {queries} | " + " | ".join(cells) + " |")
-    print("\nFill: " + ", ".join(f"{s:,} articles in {results[s]['fill_s']} s" for s in sizes))
+    print("\nDeep pages against the first (ratio of CPU p50, this process's own time whatever "
+          "the machine's load; 1.0 is flat):")  # fmt: skip
+    for name in ("list", "list, a section"):
+        cells = []
+        for size in sizes:
+            o = results[size]["operations"]
+            first = o[f"{name}, page 1"]["cpu_p50_ms"]
+            cells.append(
+                f"{size:,}: page 50 {o[f'{name}, page 50']['cpu_p50_ms'] / first:.2f}, "
+                f"last page {o[f'{name}, last page']['cpu_p50_ms'] / first:.2f}"
+            )
+        print(f"- {name}: " + "; ".join(cells))
+    print("\nFill: " + ", ".join(f"{s:,} articles: {results[s]['fill']}" for s in sizes))
     for size in sizes:
         hooks = results[size].get("webhooks")
         if hooks:
