@@ -5,8 +5,10 @@
 On a throw-away SQLite site (or DATABASE_URL's PostgreSQL). Prints one table:
 
 - warm page throughput (page cache hits through the whole Django stack, in process) with the
-  analytics middleware and without it, interleaved three times; with counting on, the buffer is
-  written inside the timed loop whenever a batch is full, so its cost is in the figure;
+  analytics middleware and without it, interleaved three times, in requests per second of the
+  process's CPU time (its own, whatever else the machine runs); with counting on, the buffer is
+  written inside the timed loop whenever a batch is full, so its cost is in the figure (the
+  writer thread shares the server's process), and once more without it: the page's side alone;
 - the request side of counting alone (``collect.count``): its p99 per view;
 - ingestion: hits of varied readers written by ``buffer.flush`` (classification included) in
   batches of NEWSCENTER_ANALYTICS_BATCH: events per second and p99 of one batch's write;
@@ -41,7 +43,10 @@ def p99(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
 
 
-def pages(requests: int, path: str) -> tuple[float, float]:
+def pages(requests: int, path: str) -> dict[str, float]:
+    """Warm page requests a second of this process's CPU (on a shared machine its own time,
+    whatever else runs): counting off, counting on with the buffer's writes timed (as the
+    writer thread shares the process), and counting on with only the page's side timed."""
     from django.conf import settings
     from django.test import Client, override_settings
 
@@ -50,25 +55,36 @@ def pages(requests: int, path: str) -> tuple[float, float]:
     full = list(settings.MIDDLEWARE)
     without = [m for m in full if "analytics" not in m]
 
-    def run(middleware: list[str]) -> float:
+    def run(middleware: list[str], *, writes_timed: bool) -> float:
         with override_settings(MIDDLEWARE=middleware):
             client = Client()
             client.get(path, HTTP_USER_AGENT=AGENTS[0])  # warm: the page is cached now
             buffer.flush()
-            start = time.perf_counter()
+            spent = 0.0
+            start = time.process_time()
             for n in range(requests):
                 client.get(path, HTTP_USER_AGENT=AGENTS[n % 3].format(n=n % 40),
                            REMOTE_ADDR=f"81.2.{n % 250}.{n % 200 + 1}")  # fmt: skip
                 if buffer.waiting() >= settings.NEWSCENTER_ANALYTICS_BATCH:
-                    buffer.flush()
-            buffer.flush()
-            return requests / (time.perf_counter() - start)
+                    spent += _flushed(writes_timed)
+            spent += _flushed(writes_timed)
+            return requests / (time.process_time() - start - spent)
 
-    on, off = [], []
+    figures: dict[str, list[float]] = {"off": [], "on": [], "page side": []}
     for _ in range(3):
-        on.append(run(full))
-        off.append(run(without))
-    return statistics.median(on), statistics.median(off)
+        figures["on"].append(run(full, writes_timed=True))
+        figures["off"].append(run(without, writes_timed=True))
+        figures["page side"].append(run(full, writes_timed=False))
+    return {name: statistics.median(values) for name, values in figures.items()}
+
+
+def _flushed(timed: bool) -> float:
+    """Write the buffer; the CPU time it took when it is not to be counted, else 0."""
+    from newscenter.analytics import buffer
+
+    start = time.process_time()
+    buffer.flush()
+    return 0.0 if timed else time.process_time() - start
 
 
 def request_side(n: int, path: str) -> float:
@@ -170,7 +186,8 @@ def main() -> None:
         for n in range(20)
     ]  # fmt: skip
     paths = [article.get_absolute_url() for article in articles]
-    on, off = pages(args.requests, paths[0])
+    throughput = pages(args.requests, paths[0])
+    on, off = throughput["on"], throughput["off"]
     append_us = request_side(20_000, paths[0])
     rate, batch_ms = ingestion(args.hits, paths)
     filled = year_of_events(args.events, [a.pk for a in articles])
@@ -180,10 +197,12 @@ def main() -> None:
         reports.report(reports.period("12m"))
         timings.append(time.perf_counter() - start)
     engine = connection.vendor
+    side = throughput["page side"]
     rows = [
-        ("warm page, counting off", f"{off:,.0f} req/s"),
-        ("warm page, counting on", f"{on:,.0f} req/s"),
+        ("warm page, counting off", f"{off:,.0f} req/CPU-s"),
+        ("warm page, counting on", f"{on:,.0f} req/CPU-s"),
         ("cost of counting", f"{(off - on) * 100 / off:.1f} %"),
+        ("  of which on the page's path", f"{(off - side) * 100 / off:.1f} %"),
         ("request side of a view, p99", f"{append_us:.1f} us"),
         ("ingestion", f"{rate:,.0f} events/s"),
         (
