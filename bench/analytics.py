@@ -5,10 +5,10 @@
 On a throw-away SQLite site (or DATABASE_URL's PostgreSQL). Prints one table:
 
 - warm page throughput (page cache hits through the whole Django stack, in process) with the
-  analytics middleware and without it, interleaved three times, in requests per second of the
-  process's CPU time (its own, whatever else the machine runs); with counting on, the buffer is
-  written inside the timed loop whenever a batch is full, so its cost is in the figure (the
-  writer thread shares the server's process), and once more without it: the page's side alone;
+  analytics middleware and without it, one request each in turn, in requests per second of the
+  process's CPU time (its own, whatever else the machine runs); with counting on, the buffer's
+  writes are added whenever a batch is full (the writer thread shares the server's process),
+  and the share of counting's cost on the page's own path is shown apart;
 - the request side of counting alone (``collect.count``): its p99 per view;
 - ingestion: hits of varied readers written by ``buffer.flush`` (classification included) in
   batches of NEWSCENTER_ANALYTICS_BATCH: events per second and p99 of one batch's write;
@@ -44,47 +44,48 @@ def p99(values: list[float]) -> float:
 
 
 def pages(requests: int, path: str) -> dict[str, float]:
-    """Warm page requests a second of this process's CPU (on a shared machine its own time,
-    whatever else runs): counting off, counting on with the buffer's writes timed (as the
-    writer thread shares the process), and counting on with only the page's side timed."""
+    """Warm page requests a second of this process's CPU time (its own, whatever else the
+    machine runs): the same page asked of two stacks, with the analytics middleware and
+    without it, one request each in turn, so that the machine's ups and downs fall on both
+    alike. With counting on, the buffer's writes are added (the writer thread shares the
+    server's process), and shown apart: "page side" is the pages' own time."""
     from django.conf import settings
     from django.test import Client, override_settings
 
     from newscenter.analytics import buffer
 
     full = list(settings.MIDDLEWARE)
-    without = [m for m in full if "analytics" not in m]
-
-    def run(middleware: list[str], *, writes_timed: bool) -> float:
+    stacks = {}
+    for name, middleware in (("on", full), ("off", [m for m in full if "analytics" not in m])):
         with override_settings(MIDDLEWARE=middleware):
-            client = Client()
-            client.get(path, HTTP_USER_AGENT=AGENTS[0])  # warm: the page is cached now
-            buffer.flush()
-            spent = 0.0
+            stacks[name] = Client()
+            stacks[name].get(path, HTTP_USER_AGENT=AGENTS[0])  # its middleware loaded; warm
+    buffer.flush()
+    spent = {"on": 0.0, "off": 0.0, "writes": 0.0}
+    for n in range(requests):
+        extra = {"HTTP_USER_AGENT": AGENTS[n % 3].format(n=n % 40),
+                 "REMOTE_ADDR": f"81.2.{n % 250}.{n % 200 + 1}"}  # fmt: skip
+        for name in ("on", "off") if n % 2 else ("off", "on"):
             start = time.process_time()
-            for n in range(requests):
-                client.get(path, HTTP_USER_AGENT=AGENTS[n % 3].format(n=n % 40),
-                           REMOTE_ADDR=f"81.2.{n % 250}.{n % 200 + 1}")  # fmt: skip
-                if buffer.waiting() >= settings.NEWSCENTER_ANALYTICS_BATCH:
-                    spent += _flushed(writes_timed)
-            spent += _flushed(writes_timed)
-            return requests / (time.process_time() - start - spent)
-
-    figures: dict[str, list[float]] = {"off": [], "on": [], "page side": []}
-    for _ in range(3):
-        figures["on"].append(run(full, writes_timed=True))
-        figures["off"].append(run(without, writes_timed=True))
-        figures["page side"].append(run(full, writes_timed=False))
-    return {name: statistics.median(values) for name, values in figures.items()}
+            stacks[name].get(path, **extra)
+            spent[name] += time.process_time() - start
+        if buffer.waiting() >= settings.NEWSCENTER_ANALYTICS_BATCH:
+            spent["writes"] += _flushed()
+    spent["writes"] += _flushed()
+    return {
+        "off": requests / spent["off"],
+        "on": requests / (spent["on"] + spent["writes"]),
+        "page side": requests / spent["on"],
+    }
 
 
-def _flushed(timed: bool) -> float:
-    """Write the buffer; the CPU time it took when it is not to be counted, else 0."""
+def _flushed() -> float:
+    """Write the buffer: the CPU time it took."""
     from newscenter.analytics import buffer
 
     start = time.process_time()
     buffer.flush()
-    return 0.0 if timed else time.process_time() - start
+    return time.process_time() - start
 
 
 def request_side(n: int, path: str) -> float:

@@ -26,9 +26,14 @@ _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 
 
+def is_ip_v4(text: str) -> bool:
+    """A dotted IPv4 address as ipaddress reads one (no leading zeros), by pattern."""
+    return _IPV4.fullmatch(text) is not None
+
+
 def is_ip(value: object) -> bool:
     text = str(value)
-    if _IPV4.fullmatch(text):
+    if is_ip_v4(text):
         return True
     try:
         ipaddress.ip_address(text)
