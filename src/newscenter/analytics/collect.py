@@ -72,8 +72,10 @@ def counts(*, method: str, path: str, headers: Mapping[str, str], status: int) -
         headers.get("dnt") == "1" or headers.get("sec-gpc") == "1"
     ):
         return False
-    purpose = (headers.get("sec-purpose") or headers.get("purpose") or "").lower()
-    return not any(word in purpose for word in PREFETCH) and "x-moz" not in headers
+    purpose = headers.get("sec-purpose") or headers.get("purpose")
+    if purpose and any(word in purpose.lower() for word in PREFETCH):
+        return False
+    return "x-moz" not in headers
 
 
 class AnalyticsMiddleware:
