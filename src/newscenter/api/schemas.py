@@ -85,7 +85,10 @@ class ArticleOut(Schema):
 
 class ArticleList(Schema):
     items: list[ArticleOut]
-    total: int = Field(description="How many match, on every page: never a silent cap.")
+    total: int = Field(
+        description="How many articles matched when the walk's first page was asked (never a "
+        "silent cap); later pages carry that figure in their cursor instead of counting again."
+    )
     next: str | None = Field(description="The next page's address, also in `Link: rel=next`.")
 
 

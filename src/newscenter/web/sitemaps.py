@@ -5,7 +5,7 @@ never appear, and reads only the columns its URLs need: a sitemap page costs the
 queries whether it lists five URLs or fifty thousand.
 
 The index costs the same at a million articles as at ten: it counts no table. The number of
-public articles comes from a count kept after each change (:func:`recount`, the ``Tally`` of
+public articles comes from a count kept after each change (``news.tallies``: the ``Tally`` of
 timed articles) less the scheduled ones still to come; the number of section, tag and author
 pages from one lookup per listing; each "last changed" from walking an index newest first to
 the first public article (``article_updated_idx``, ``article_listing_idx``).
@@ -20,17 +20,16 @@ from urllib.parse import urljoin, urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Exists, F, Func, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from newscenter.conf import site_url
 from newscenter.news import publishing
-from newscenter.news.changes import Change
 from newscenter.news.languages import site_languages
-from newscenter.news.models import Article, Author, Section, SiteSettings, Tag, Tally
+from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
+from newscenter.news.tallies import public_count
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
 URLS_PER_FILE = 50_000
@@ -42,40 +41,9 @@ NEWS_MAX_ARTICLES = 1_000
 # A listing page changes when one of its articles is edited or when a scheduled one goes
 # live; the later of the two times says when either last happened.
 _LAST_CHANGE = Max(Greatest("updated", "pub_date"))
-TIMED_TALLY = "timed_articles"
 
 
 # --- what the index reads instead of counting ------------------------------------------------
-
-
-def recount(change: Change) -> None:
-    """Listener of the change signal: the count of timed articles, after each change."""
-    if change.articles:
-        timed = Article.objects.filter(status__in=Article.TIMED).count()
-        Tally.objects.update_or_create(name=TIMED_TALLY, defaults={"value": timed})
-
-
-def public_count() -> int:
-    """How many articles are public now, without counting them: the timed articles kept by
-    :func:`recount`, less those whose time has not come (few, found by the listing index).
-
-    Inside a transaction that may have changed articles (a test, a write's request) the kept
-    count may not be this transaction's: the articles are counted then.
-    """
-    if connection.in_atomic_block:
-        return Article.objects.published().count()
-    waiting = Article.objects.filter(status__in=Article.TIMED, pub_date__gt=timezone.now())
-    waiting_count = waiting.order_by().values(n=Func(F("pk"), function="COUNT"))
-    row = (
-        Tally.objects.filter(name=TIMED_TALLY)
-        .annotate(waiting=Subquery(waiting_count))
-        .values_list("value", "waiting")
-        .first()
-    )
-    if row is None:  # not counted yet
-        return Article.objects.published().count()
-    timed, waiting_now = row
-    return timed - (waiting_now or 0)
 
 
 def _latest(articles: QuerySet[Article], field: str) -> dt.datetime | None:
