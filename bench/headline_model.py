@@ -50,18 +50,22 @@ def training_pages(folder: Path) -> tuple[list[tuple[list[dict[str, float]], int
 
 
 def own_pages() -> list[tuple[list[dict[str, float]], int]]:
-    """The repository's own text fixtures and the seed page, with their known headlines."""
+    """The repository's own text fixtures, page layouts written for the tests and the seed
+    page, with their known headlines."""
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
     from tests.importers.test_text import ARTICLES, FIXTURES, SEED
+    from tests.importers.test_text_page_rules import LAYOUTS, PARAGRAPH
 
     known = [(FIXTURES / name, headline) for name, headline, *_ in ARTICLES]
     if SEED.exists():
         lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
         known.append((SEED, [line for line in lines if line][3]))
+    texts = [(decode(path.read_bytes()) or "", headline) for path, headline in known]
+    texts += [(f"{top}\n\n{PARAGRAPH}", headline) for top, headline in LAYOUTS]
     pages = []
-    for path, headline in known:
-        found = text_headline.candidates(page_units(normalise(decode(path.read_bytes()) or "")))
+    for text, headline in texts:
+        found = text_headline.candidates(page_units(normalise(text)))
         right = [i for i, c in enumerate(found) if c.text == headline]
         if right:
             pages.append(([c.features for c in found], right[0]))

@@ -217,7 +217,7 @@ ARTICLES = [
 NON_ARTICLES = [
     ("refuse_listing_en.txt", "listing"),
     ("refuse_listing_zh.txt", "index page"),
-    ("refuse_contact_en.txt", "headline"),
+    ("refuse_contact_en.txt", "contact or product page"),
     ("refuse_product_en.txt", "product page"),
     ("refuse_product_de.txt", "product page"),
 ]

@@ -87,11 +87,26 @@ _SHAPES = tuple(
         _WORD_START
         + rf"(?P<name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)"
         + _YEAR,
-        rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s?(?:de\s+)?(?P<name>{_MONTH})\.?,?\s+"
-        r"(?:de\s+)?" + _YEAR,
+        rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?[\s-]?(?:(?:de|of)\s+)?(?P<name>{_MONTH})"
+        r"\.?(?:,?\s*|-)(?:de\s+)?" + _YEAR,
+        # Year first with a month's name: "2024 March 12", "2024-Mar-12", "2024, March 12".
+        rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})(?:,?\s+|-)(?P<name>{_MONTH})\.?(?:\s+|-)"
+        r"(?P<day>\d{1,2})(?!\d)",
+        # Spaced dots, as Korean pages write them: "2024. 3. 12."
+        r"(?<!\d)(?P<year>(?:19|20)\d{2})\.\s(?P<month>\d{1,2})\.\s(?P<day>\d{1,2})(?!\d)\.?",
     )
 )
-_YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# The rarer year-first shapes (2024 March 7, 2024. 3. 7.) are tried only where a year is
+# followed by a word or a spaced dot.
+_YEAR_FIRST_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:,?\s+[^\W\d_]|-[^\W\d_]|\.\s\d)")
+_COMMON_SHAPES, _YEAR_FIRST_SHAPES = _SHAPES[:5], _SHAPES[5:]
+
+
+def _shapes(unit: str) -> tuple[re.Pattern[str], ...]:
+    return _SHAPES if _YEAR_FIRST_HINT.search(unit) else _COMMON_SHAPES
+
+
+_YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:(?!\d)|(?=\d{1,2}\s?min))")  # as _YEAR
 _TODAY = re.compile(r"(?i)\b(?:today|heute|aujourd'hui|hoy|oggi|vandaag)\b|今天|今日")
 _LABEL = re.compile(
     r"(?i)(?:first |last )?(?:posted|published|released|issued|created|updated|modified)"
@@ -104,8 +119,17 @@ _LABEL = re.compile(
     r"|发布时间|发布日期|发布于|发表于|发表时间|更新时间|日期|时间"
 )
 _META_SUFFIX = re.compile(
-    r"(?i)[|·•/–—,(-].*|[^\W\d_]{1,15}\s?[:：].*|uhr|[a-z]{2,5}|\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?i)[|·•/–—,(-].*|(?:[^\W\d_]{1,15}\s){0,2}[^\W\d_]{1,15}\s?[:：].*|uhr|[a-z]{2,5}"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
 )
+# A full stop after a word that is not an abbreviation, then a capital: two sentences.
+_SENTENCE_BREAK = re.compile(
+    r"(?<![^\W\d_])(?!(?i:inc|ltd|corp|co|dr|mr|mrs|ms|st|jr|sr|no|vs|bros|gov|mt|ave|dept)\.)"
+    r"[^\W\d_]*[a-z]{2}\.\s+[A-Z]"
+)
+# Where a scraper glued two lines: a lower-case letter, digit or full stop, then a capital.
+_GLUE = re.compile(r"(?<=[a-z0-9.!?)])(?=[A-Z])")
+_ROLES = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "redaktion"})
 _PREPOSITION_END = re.compile(
     r"(?i)\b(?:on|at|in|from|until|till|by|since|before|after|of|am|im|vom|bis|ab|seit|zum"
     r"|le|du|el|il|op)$|[于在至到从]$"
@@ -140,17 +164,34 @@ def _short_date_line(unit: str) -> DateLine | None:
     match = _find_date(unit)
     if match is None or not _is_meta_suffix(unit[match.end() :]):
         return None
-    kind = _prefix_kind(unit[: match.start()])
+    prefix = unit[: match.start()]
+    kind = _prefix_kind(prefix)
     if kind is not None:
         return DateLine(match, labelled=kind == "labelled")
-    headline = unit[: match.start()].rstrip(" -–—|·•:：,")
-    if unit[match.end() :].strip() or _PREPOSITION_END.search(headline):
+    headline, kind = _glued_label(prefix)
+    headline = headline.rstrip(" -–—|·•:：,/\\")
+    glued = kind is not None or prefix[-1:].isalpha()
+    if (unit[match.end() :].strip() and not glued) or _PREPOSITION_END.search(headline):
         return None  # "... takes place on 12 May 2025." is a sentence, not a dated headline
-    return DateLine(match, headline=headline) if is_headline(headline) else None
+    if _SENTENCE_BREAK.search(headline):
+        return None  # "Shop opened in Newport. Daily Courier, 1/4/2012": a sentence and its source
+    if not is_headline(headline):
+        return None
+    return DateLine(match, headline=headline, labelled=kind == "labelled")
+
+
+def _glued_label(prefix: str) -> tuple[str, str | None]:
+    """ "Headline textPosted on " -> ("Headline text", "labelled"): a label glued to a headline
+    by a scraper that dropped the line break; the prefix and None when there is none."""
+    for glue in _GLUE.finditer(prefix):
+        kind = _prefix_kind(prefix[glue.start() :])
+        if kind is not None:
+            return prefix[: glue.start()], kind
+    return prefix, None
 
 
 def _find_date(unit: str) -> re.Match[str] | None:
-    found = [match for shape in _SHAPES if (match := _first_word_start(shape, unit))]
+    found = [match for shape in _shapes(unit) if (match := _first_word_start(shape, unit))]
     return min(found, key=lambda match: (match.start(), -match.end()), default=None)
 
 
@@ -180,6 +221,9 @@ def _segment_kind(segment: str) -> str | None:
     words = segment.strip(" ,.:：-").split()
     if words and _is_weekday(words[-1]):
         words.pop()
+        segment = segment[: segment.rfind(words[-1]) + len(words[-1])] if words else ""
+    if segment.rstrip(" ,").endswith((":", "：")) and 0 < len(words) <= 4:
+        return "labelled"  # "Time of issue: 2024-03-12", "Date Published: ..."; weighed later
     rest = " ".join(words).strip(" ,:：")
     if not rest:
         return "bare"
@@ -194,7 +238,9 @@ def _is_weekday(word: str) -> bool:
 
 
 def _is_name(text: str) -> bool:
-    """An author or desk named before the date: "Jane Doe | Nov 28, 2023"."""
+    """An author or desk named before the date: "Jane Doe | Nov 28, 2023", "admin"."""
+    if text.lower() in _ROLES:
+        return True
     words = text.split()
     return len(text) <= 40 and 2 <= len(words) <= 3 and all(w[0].isupper() for w in words)
 
@@ -202,9 +248,9 @@ def _is_name(text: str) -> bool:
 class DateReader:
     """Turns a date line's match into an aware datetime; numbers, and month names from a table."""
 
-    def __init__(self, zone: ZoneInfo) -> None:
+    def __init__(self, zone: ZoneInfo, units: list[str] | tuple[str, ...] = ()) -> None:
         self.zone = zone
-        self.month_first = zone.key.startswith(("America/", "US/"))  # 03/04/2024 is March there
+        self.month_first = _month_first(zone, units)
 
     def read(self, match: re.Match[str]) -> dt.datetime | None:
         parts = match.groupdict()
@@ -236,13 +282,45 @@ class DateReader:
         return dt.date(int(parts["year"] or 0), month, int(parts["day"] or 0))
 
 
+# Day and month in either order, with a four-digit year: 12/1/2004, 03-04-2024.
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})([/-])(\d{1,2})\2(?:19|20)\d{2}(?!\d)")
+
+
+def _month_first(zone: ZoneInfo, units: list[str] | tuple[str, ...]) -> bool:
+    """Whether 03/04/2024 is in March: the page's own dates tell when one has a part over 12
+    (12/31/2011 is month first, 31/12/2011 day first); else the site's zone (America/ writes
+    month first); a site on UTC has no region, and there unpadded slashed dates (12/1/2004,
+    3/24/2017) are the American habit, zero-padded ones (01/12/2004) the European."""
+    numeric = [
+        found
+        for unit in units[:400]
+        if ("/" in unit or "-" in unit) and _YEAR_HINT.search(unit)
+        for found in _NUMERIC.findall(unit)
+    ]
+    seen = {
+        "day": any(int(first) > 12 for first, _, _ in numeric),
+        "month": any(int(second) > 12 for _, _, second in numeric),
+    }
+    if seen["day"] != seen["month"]:
+        return seen["month"]
+    if zone.key.startswith(("America/", "US/")):
+        return True
+    if zone.key not in ("UTC", "Etc/UTC", "GMT", "Etc/GMT") or not numeric:
+        return False
+    return all(
+        separator == "/" and not first.startswith("0") and not second.startswith("0")
+        and len(first + second) < 4
+        for first, separator, second in numeric
+    )  # fmt: skip
+
+
 @functools.lru_cache(maxsize=8192)  # asked many times per line
 def dates_in(unit: str) -> tuple[re.Match[str], ...]:
     """Every date with a four-digit year in ``unit``, left to right, overlaps dropped."""
     if not _YEAR_HINT.search(unit):
         return ()
     found = sorted(
-        (m for shape in _SHAPES for m in shape.finditer(unit) if _word_start_ok(unit, m)),
+        (m for shape in _shapes(unit) for m in shape.finditer(unit) if _word_start_ok(unit, m)),
         key=lambda m: (m.start(), -m.end()),
     )
     kept: list[re.Match[str]] = []

@@ -75,6 +75,31 @@ _SOFT_CHROME = re.compile(
     r"|\d+\s*min(?:ute)?s? read|(?:lesezeit|reading time)\b.*"
     r"|(?:views?|hits|aufrufe|comments?|kommentare)\s*[:：]?\s*\d+|\d+\s*(?:views?|comments?)"
     r"|分享.*|打印|阅读(?:更多|全文)|更多|查看更多|返回顶部|(?:浏览|阅读|点击)(?:次数|量)?[:：]?\s*\d+\s*次?"
+    # Share, print and download buttons, gallery and image controls, widgets' leftovers.
+    r"|tweet|pin it|e-?mail this(?: page| article| story| post)?|print this\b[^.]*"
+    r"|download\b.{0,40}(?<![.!?])|(?:view|open) (?:the )?(?:pdf|file|document|attachment)\b[^.]*"
+    r"|click (?:here )?to (?:enlarge|view|zoom|download|read more)\b[^.]*"
+    r"|enlarge(?: image| photo| picture)?|view (?:gallery|slideshow|larger|image|photo)s?"
+    r"|(?:image|photo|picture|slide) \d+ (?:of|/) \d+|loading\W*|like this:.*"
+    r"|\(?(?:photo|image|picture|foto|bild)s?:? (?:credit|courtesy|by|source)\b[^)]*\)?"
+    r"|(?:accept|reject|allow|decline|deny)(?: all)?(?: cookies)?"
+    r"|(?:manage )?cookies?(?: settings)?|manage (?:cookies|settings|preferences)"
+    r"|search(?: for)?\s*[:：]?|sponsored(?: content)?"
+    r"|trending(?: now)?|reply|posted in [^.!?]{1,60}|(?:read|reading) time\s*[:：].*"
+    r"|(?:last updated|last modified|page last (?:reviewed|updated))\s*[:：]?.*"
+)
+# A site's legal notice: who owns and runs it, where the company is registered.
+_LEGAL = re.compile(
+    r"(?i)\bregistered (?:office|in england|in scotland|in ireland|address|number)\b"
+    r"|\bcompany (?:registration )?(?:number|no\.?)\s*[:：]?\s*\d"
+    r"|\b(?:is|are) (?:a )?(?:part|division|subsidiary|trading name) of\b.{0,80}"
+    r"\b(?:plc|ltd|limited|inc|llc|group|gmbh|ag|holdings)\b"
+    r"|\bthis (?:web)?site is (?:operated|owned|run|published) by\b|\ball copyright resides\b"
+)
+# A cookie banner, whatever it says: "We use cookies to give you the best experience...".
+_COOKIES = re.compile(
+    r"(?i)^(?=.*\bcookies?\b)(?=.*\b(?:website|site|browser|consent|accept|preferences|settings"
+    r"|policy|privacy|experience|browsing)\b)"
 )
 _STOP = re.compile(
     r"(?i)(?:(?:previous|next|prev)(?: (?:article|post|story|news|item|page))?\s*(?:[:：>»›]|$)"
@@ -92,7 +117,17 @@ _STOP = re.compile(
     r"|follow us|folgen sie uns|subscribe|newsletter|sign up|impressum|imprint|privacy"
     r"|datenschutz|terms (?:of|and)\b|cookie|sitemap|contact us|about us|über uns"
     r"|leave a (?:comment|reply)|(?:media|press) contacts?\b|(?:presse|press)kontakt"
-    r"|(?:contact|kontakt|comments?|kommentare|评论)\s*[:：]?$)"
+    r"|(?:contact|kontakt|comments?|kommentare|评论)\s*[:：]?$"
+    r"|about the author|(?:see also|tagged(?: with| as)?)\s*[:：]"
+    r"|(?:older|newer) (?:posts?|entries)|join our (?:mailing list|newsletter)"
+    r"|for (?:more|further) information,? (?:please )?contact)"
+)
+# Where the article has ended even when the line ends like a sentence.
+_FINAL = re.compile(
+    r"(?i)(?:comments are closed|no comments(?: yet)?|be the first to comment"
+    r"|your email address will not be published|please enable javascript"
+    r"|was this (?:page|article|information) (?:helpful|useful)|report a (?:problem|mistake)"
+    r"|-+ ?ends? ?-+|[–—] ?ends? ?[–—]|#{3,}$)"
 )
 _FOOTER = re.compile(
     r"(?i)©|\(c\)\s*\d{4}|^copyright\b|all rights reserved|alle rechte vorbehalten|版权所有"
@@ -106,6 +141,13 @@ _CRUMB_SEPARATOR = re.compile(r"\s*[>»›→]\s*|\s+/\s+")
 _CRUMB_START = re.compile(
     r"(?i)(?:home|start|startseite|accueil|you are here|sie sind hier"
     r"|首页|主页|当前位置|您的位置)\b"
+)
+# A breadcrumb whose separators were lost: "Home Articles Road Closure on the A6".
+_BARE_CRUMBS = re.compile(
+    r"(?i)(?:home|start|startseite|accueil|inicio)\s+"
+    r"(?:(?:news|articles?|blog|posts?|press(?: releases)?|media(?: centre| center)?|newsroom"
+    r"|updates|stories|events|announcements|aktuelles|neuigkeiten|presse|actualités|noticias)"
+    r"\s+){1,2}(?=[A-Z0-9\"'“‘])"
 )
 _MENU_SEPARATOR = re.compile(r"[|•·]")
 _CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, hangul
@@ -130,6 +172,12 @@ def is_prose(unit: str) -> bool:
 
 
 @functools.lru_cache(maxsize=8192)  # asked many times per line
+def is_text(unit: str) -> bool:
+    """Prose that is the page's own: not a cookie banner or a legal notice."""
+    return is_prose(unit) and not is_chrome(unit)
+
+
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_headline(unit: str) -> bool:
     """Short, substantial and unpunctuated, and not one of the page's furniture lines."""
     if not 8 <= len(unit) <= 200 or unit.rstrip(_CLOSERS).endswith((".", "。", ":", "：", ",")):
@@ -151,6 +199,8 @@ def is_chrome(unit: str) -> bool:
     bare = unit.strip(" :：|•·-–—>»").lower()
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
+    if len(unit) <= 400 and _is_notice(unit.lower()):
+        return True
     if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
         return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."
     return _is_breadcrumb(unit) or _is_menu(unit)
@@ -164,8 +214,30 @@ def is_stop(unit: str) -> bool:
     if _FOOTER.search(unit):
         return True
     # Links and labels carry no full stop; a short sentence of the article does.
-    bare = unit.lstrip("←→<>«‹-–—·• ")
+    bare = unit.lstrip("←→<>«‹·• ")
+    if len(unit) <= 100 and _FINAL.match(bare):
+        return True
+    bare = bare.lstrip("-–—")
     return len(unit) <= 100 and not ends_sentence(unit) and bool(_STOP.match(bare))
+
+
+def without_bare_crumbs(unit: str) -> str:
+    """The last crumb of a breadcrumb scraped without its separators, else the unit itself."""
+    match = _BARE_CRUMBS.match(unit)
+    return unit[match.end() :] if match else unit
+
+
+_NOTICE_WORDS = re.compile(
+    "cookie|registered|company|part of|division of|subsidiary|trading name|site is"
+    "|copyright resides"
+)
+
+
+def _is_notice(low: str) -> bool:
+    """A cookie banner or a legal notice; cheap words first, the patterns only when one is in."""
+    if not _NOTICE_WORDS.search(low):
+        return False
+    return bool(_COOKIES.search(low) or _LEGAL.search(low))
 
 
 def _is_breadcrumb(unit: str) -> bool:
@@ -182,6 +254,7 @@ def _is_menu(unit: str) -> bool:
     return len(items) >= 3 and all(len(item.split()) <= 4 for item in items)
 
 
+@functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_footer(unit: str) -> bool:
     """A copyright or licence line: the page's footer has started."""
     return bool(_FOOTER.search(unit))

@@ -34,6 +34,7 @@ from newscenter.importers.parsers.lines import (
     ends_sentence,
     is_byline,
     is_chrome,
+    is_footer,
     is_prose,
     is_stop,
     normalise,
@@ -78,8 +79,21 @@ def page_units(text: str) -> list[str]:
     return units
 
 
+# An image's file name left as its alt text: "IMG_2041.jpg", "PlantOpeningCrowd", "DSC01234".
+_FILE_NAME = re.compile(
+    r"[\w.-]{3,80}\.(?i:jpe?g|png|gif|webp|svg|tiff?|avif)"
+    r"|(?=\w*\d)(?=\w*[A-Za-z])[A-Za-z0-9_-]*_[A-Za-z0-9_-]*|[A-Z]{2,}\d{3,}\w*"
+    r"|(?=[A-Za-z]{8,}$)(?=[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}[a-z]))[A-Z][A-Za-z]+"
+)
+
+
 def _block_units(block: str) -> list[str]:
-    lines = [" ".join(line.split()) for line in block.split("\n") if line.strip()]
+    lines = _join_split_dates(
+        [" ".join(line.split()) for line in block.split("\n") if line.strip()]
+    )
+    if lines and _FILE_NAME.fullmatch(lines[0]):
+        # An image: its file name, then on the very next line its caption; neither is text.
+        lines = lines[2:] if len(lines) > 1 and _is_caption(lines[1]) else lines[1:]
     if _is_hard_wrapped(lines):
         return [" ".join(lines)]
     units: list[str] = []
@@ -101,6 +115,36 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     return sum(not ends_sentence(line) for line in inner) * 2 > len(inner)
 
 
+def _join_split_dates(lines: list[str]) -> list[str]:
+    """A date badge, one part a line ("12" / "Mar" / "2024"), as one date line."""
+    joined: list[str] = []
+    at = 0
+    while at < len(lines):
+        for size in (3, 2):
+            parts = lines[at : at + size]
+            if (
+                len(parts) == size
+                and all(len(part) <= 12 for part in parts)
+                and any(len(part) == 4 and part.isdigit() for part in parts)  # a year alone
+            ):
+                text = " ".join(parts)
+                found = dates_in(text)
+                if found and found[0].group(0) == text.rstrip("."):
+                    joined.append(text)
+                    at += size
+                    break
+        else:
+            joined.append(lines[at])
+            at += 1
+    return joined
+
+
+def _is_caption(line: str) -> bool:
+    """One sentence: what sits under a photo. (A line without a full stop may be a headline
+    under a site's CamelCase name, and stays.)"""
+    return len(line) <= 300 and ends_sentence(line) and len(re.findall(r"[.!?](?:\s|$)", line)) <= 1
+
+
 def _continues(previous: str, line: str) -> bool:
     # A long line cut mid-sentence, followed by a lower-case word.
     return len(previous) >= 40 and not ends_sentence(previous) and line[0].islower()
@@ -120,15 +164,21 @@ _SHOP = re.compile(
     r"|型号|规格|价格|加入购物车|立即购买|询价"
 )
 _KEY_VALUE = re.compile(r"[^\W\d_][\w .()/-]{0,30}[:：]\s?\S")
+# A web form's own words: "This is a required field", "Please enter a valid email address".
+_FORM_UI = re.compile(
+    r"(?i)\brequired field\b|\bfield is required\b|please (?:enter|select|choose|fill)\b"
+    r"|\binvalid (?:data|input|email|value)\b|\ban error (?:has )?occurred\b|\bwas a success\b"
+    r"|\b(?:log|sign) (?:in|out)\b|\bforgot (?:your )?password\b|\bcaptcha\b"
+)
 
 
 _OWN_LABEL = re.compile(
-    r"(?i)(?:publish\w*|posted(?: on)?|post time|releas\w*|issued|dated?|time|on|am|le|el"
-    r"|veröffentlicht|erstellt|datum|stand|发布\w*|日期|时间)\W{0,3}$"
+    r"(?i)(?<![^\W\d_])(?:publish\w*|posted(?: on)?|post time|releas\w*|issued|dated?|time|on"
+    r"|am|le|el|veröffentlicht|erstellt|datum|stand|发布\w*|日期|时间)\W{0,3}$"
 )
 _OTHER_LABEL = re.compile(
-    r"(?i)(?:updated|modified|last edited|event|when|deadline|closing|expires|until|from|to"
-    r"|photo\w*|taken|born|today is|aktualisiert|bis|vom)\W{0,3}$"
+    r"(?i)(?<![^\W\d_])(?:updated|modified|last edited|event|when|deadline|closing|expires|until"
+    r"|from|to|photo\w*|taken|born|today is|aktualisiert|bis|vom)\W{0,3}$"
 )
 _TODAY_LINE = re.compile(r"(?i)\btoday\b|\bheute\b|今天")
 _DATELINE_AT = 60  # a wire dateline opens the first paragraph: "SHANGHAI, Sept. 19 (Xinhua) --"
@@ -172,7 +222,7 @@ def find_date(
     """The article's own date: labelled or right under the headline wins over a dateline."""
     best: tuple[float, dt.datetime, int] | None = None
     distinct: set[dt.date] = set()
-    for at in _date_zone(found, len(units)):
+    for at in _date_zone(units, found):
         unit = units[at]
         if at != found.at and at != found.body_at and (is_prose(unit) or len(unit) > 220):
             if at > found.body_at:
@@ -198,7 +248,9 @@ def find_date(
 
 
 _PUBLISHED = re.compile(
-    r"(?i)^(?:first )?(?:published|posted|released|release date|publication date|date published"
+    r"(?i)^(?:first )?(?:published|posted|released|issued|release (?:date|time)|publication date"
+    r"|date (?:published|posted|of (?:publication|issue|release))|publish(?:ed)? (?:date|time)"
+    r"|post(?:ed)? (?:date|time)|time of (?:issue|release|publication)"
     r"|veröffentlicht|publié|publicado|pubblicato|发布时间|发布日期)"
     r"(?: on| am| le| el| il)?\s*[:：]?\s*"
 )
@@ -207,19 +259,20 @@ _PUBLISHED = re.compile(
 def _published_line(
     units: list[str], reader: DateReader
 ) -> tuple[dt.datetime | None, int | None, float]:
-    """Nothing near the headline: one line labelled as the publication date, anywhere."""
+    """Nothing near the headline: lines labelled as the publication date, anywhere, that
+    agree on the day (a page may print it at the top and again at the foot)."""
     found = [
-        (at, match)
+        (at, pub_date)
         for at, unit in enumerate(units)
         if len(unit) <= 80
         and _PUBLISHED.match(unit)
         and (match := next(iter(dates_in(unit)), None))
+        and (pub_date := reader.read(match))
     ]
-    if len(found) != 1:
+    if len({pub_date.date() for _, pub_date in found}) != 1:
         return None, None, 0.8 if not found else 0.5
-    at, match = found[0]
-    pub_date = reader.read(match)
-    return (pub_date, at, 0.8) if pub_date else (None, None, 0.6)
+    at, pub_date = found[0]
+    return pub_date, at, 0.8
 
 
 def _is_dateline(unit: str, match: re.Match[str]) -> bool:
@@ -230,10 +283,14 @@ def _is_dateline(unit: str, match: re.Match[str]) -> bool:
     return bool(_DATELINE_MARK.match(unit, match.end()))
 
 
-def _date_zone(found: Candidate, size: int) -> list[int]:
-    above = range(max(found.at - 2, 0), found.at)
+def _date_zone(units: list[str], found: Candidate) -> list[int]:
+    # Right above the headline, or two above past a byline or a share line; a date above the
+    # site's name or a menu is the header's clock.
+    above = [found.at - 1] if found.at >= 1 else []
+    if found.at >= 2 and (is_meta(units[found.at - 1]) or is_chrome(units[found.at - 1])):
+        above.insert(0, found.at - 2)
     # A standfirst may sit above the date line: look a little past the first paragraph.
-    zone = [*above, *range(found.at + 1, min(found.body_at + 3, size))]
+    zone = [*above, *range(found.at + 1, min(found.body_at + 3, len(units)))]
     return [found.at, *zone] if found.glued_date else zone
 
 
@@ -262,8 +319,16 @@ def article_units(units: list[str], top: Reading) -> list[str]:
         unit = units[at]
         if at == top.date_at and not is_prose(unit):
             continue
-        if unit == top.headline or is_chrome(unit):
+        if (
+            _echoes(unit, top.headline)
+            or is_chrome(unit)
+            or _is_byline_line(unit)
+            or _is_alt_text(unit)
+            or _is_photo_caption(unit)
+        ):
             continue
+        if is_stop(unit) and not content and not is_footer(unit):
+            continue  # "Back to news", "Tags: ..." between the headline and the text
         if is_stop(unit) or (content and _is_unlabelled_date(unit)):
             break  # a dated line after the text starts the related-news list
         if content or _starts_text(unit):
@@ -271,14 +336,62 @@ def article_units(units: list[str], top: Reading) -> list[str]:
     return content
 
 
+def _echoes(unit: str, headline: str) -> bool:
+    """The headline again, perhaps inside a crumb or a label: "Latest news about <headline>"."""
+    if unit == headline:
+        return True
+    if len(headline) < 20 or len(unit) - len(headline) > 60:
+        return False
+    return unit.endswith(headline) or (unit.startswith(headline) and not ends_sentence(unit))
+
+
+# A photo's caption: "Pictured: ...", "... at dusk (Photo: Harbour Mills)."
+_CAPTION_LABEL = re.compile(
+    r"(?i)(?:pictured|above|below|main (?:image|photo)|(?:photo|image|picture) caption)\s*[:：]"
+)
+_CREDIT_END = re.compile(
+    r"(?i)[(\[](?:photos?|images?|pictures?|fotos?|bild|credit|source)\b[^)\]]{0,80}[)\]]\.?$"
+)
+
+
+def _is_photo_caption(unit: str) -> bool:
+    if _CAPTION_LABEL.match(unit):
+        return True
+    return (
+        len(unit) <= 400
+        and unit.rstrip(".").endswith((")", "]"))
+        and bool(_CREDIT_END.search(unit[-100:]))
+    )
+
+
+def _is_alt_text(unit: str) -> bool:
+    """An image's alt text left among the paragraphs: "orange path", "crane at dusk"."""
+    return unit[0].islower() and len(unit.split()) <= 4 and not ends_sentence(unit)
+
+
+def _is_byline_line(unit: str) -> bool:
+    """ "By Jane Roe, Senior Editor" between standfirst and body; not "By then, it was sold."."""
+    return is_byline(unit) and not ends_sentence(unit)
+
+
+_TEXT_OPENERS = "\"'“‘„«»‹›「『（([¿¡—–-"
+
+
 def _starts_text(unit: str) -> bool:
-    """Prose, or a sentence or long line; not a date line, byline or photo caption."""
+    """Prose, or a sentence or long line; not a date line, byline or photo caption, nor a line
+    led by an icon or a symbol ("🞛 This publication is a summary ...")."""
+    if not (unit[0].isalnum() or unit[0] in _TEXT_OPENERS):
+        return False
     if is_prose(unit):
         return True
     if is_meta(unit):
         return False
-    words = len(unit.split())
-    return words >= 12 or (words >= 6 and ends_sentence(unit)) or cjk_chars(unit) >= 20
+    words = unit.split()
+    if len(words) >= 12 or (len(words) >= 6 and ends_sentence(unit)) or cjk_chars(unit) >= 20:
+        return True
+    # A subtitle in sentence case, without a full stop: "Forty new silos on the east quay".
+    capitals = sum(word[0].isupper() for word in words[1:])
+    return len(words) >= 8 and capitals * 3 <= len(words) - 1
 
 
 def _is_unlabelled_date(unit: str) -> bool:
@@ -300,11 +413,13 @@ _NUMBERED_QUESTION = re.compile(r"^(?:Q\s?)?\d{1,2}\s?[.)、:：]\s*\S.{3,200}[?
 def listing_reason(units: list[str]) -> str | None:
     """Why the page is an index of news rather than news, or None."""
     prose_between = [0]
-    for unit in units:
-        if date_line(unit) is not None:
+    for at, unit in enumerate(units):
+        if is_prose(unit):
+            # A long headline or a question right above the next date line is that item's title.
+            following = units[at + 1] if at + 1 < len(units) else ""
+            prose_between[-1] += date_line(following) is None or is_prose(following)
+        elif date_line(unit) is not None:
             prose_between.append(0)
-        elif is_prose(unit):
-            prose_between[-1] += 1
     if len(prose_between) > 3 and max(prose_between) < 2:
         return f"a listing of {len(prose_between) - 1} dated lines with at most a teaser under each"
     teasers = _teaser_blocks(units)
@@ -313,7 +428,24 @@ def listing_reason(units: list[str]) -> str | None:
     questions = sum(bool(_NUMBERED_QUESTION.match(unit)) for unit in units)
     if questions >= 3:
         return f"a list of {questions} numbered questions (a FAQ), not an article"
+    files = sum(
+        len(unit) <= 120 and bool(_FILE_HINT.search(unit)) and bool(_FILE_LINK.search(unit))
+        for unit in units
+    )
+    if files >= 5 and files > sum(is_prose(unit) for unit in units):
+        return f"a list of {files} documents to download, not an article"
+    if any(_FOLLOWERS.match(unit) for unit in units[:30]):
+        return "a social media profile and its feed of posts, not one article"
     return None
+
+
+# "5 June (PDF, 985KB)", "Annual report 2023.pdf", "Minutes [DOCX 45 kB]"
+_FILE_LINK = re.compile(
+    r"(?i)[(\[]\s*(?:pdf|docx?|xlsx?|pptx?|odt|zip)\b[^)\]]{0,20}\d\s?[kmg]i?b\s*[)\]]"
+    r"|\.(?:pdf|docx?|xlsx?|pptx?|odt|zip)\s*(?:[(\[][^)\]]{0,20}[)\]])?$"
+)
+_FILE_HINT = re.compile(r"(?i)pdf|doc|xls|ppt|odt|zip")
+_FOLLOWERS = re.compile(r"(?i)^[\d.,]+\s?[km]?\s+(?:followers|subscribers|fans)\b\W*$")
 
 
 def _teaser_blocks(units: list[str]) -> int:
@@ -334,13 +466,19 @@ def _teaser_blocks(units: list[str]) -> int:
 
 
 def _form_lines(content: list[str]) -> int:
-    """Addresses, phone numbers, prices and specifications: what contact and product pages are."""
+    """Addresses, phone numbers, prices, specifications and form messages: what contact,
+    product and catalogue pages are."""
     return sum(
         1
         for unit in content
         if len(unit) <= 100
         and not is_prose(unit)
-        and (_CONTACT.search(unit) or _SHOP.search(unit) or _KEY_VALUE.match(unit))
+        and (
+            _CONTACT.search(unit)
+            or _SHOP.search(unit)
+            or _KEY_VALUE.match(unit)
+            or _FORM_UI.search(unit)
+        )
     )
 
 
@@ -348,7 +486,7 @@ def _form_lines(content: list[str]) -> int:
 
 
 def read_article(data: bytes, *, origin: str, options: ParseOptions) -> ImportedArticle:
-    reader = DateReader(_zone(options.time_zone, origin))
+    zone = _zone(options.time_zone, origin)
     if not data:
         raise ImportParseError("the input is empty", where=origin)
     text = normalise(_decode_or_refuse(data, origin))
@@ -360,6 +498,7 @@ def read_article(data: bytes, *, origin: str, options: ParseOptions) -> Imported
             f"the page has more than {MAX_UNITS} paragraphs and lines: not one article",
             where=origin,
         )
+    reader = DateReader(zone, units)
     doubts: list[str] = []
     refuse = _refuser(origin, options, doubts)
     if not any(is_prose(unit) for unit in units):
@@ -428,8 +567,8 @@ def _refuse_thin_article(content: list[str], top: Reading, refuse: Callable[[str
     forms = _form_lines(content)
     if forms >= 3 and forms >= prose:
         refuse(
-            f"more address, price or specification lines ({forms}) than paragraphs of prose "
-            f"({prose}): this looks like a contact or product page"
+            f"more address, price, specification or form lines ({forms}) than paragraphs of "
+            f"prose ({prose}): this looks like a contact or product page"
         )
     elif prose == 0:
         refuse("no paragraph of prose under the headline")

@@ -14,7 +14,9 @@ one small weights file read at import.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import json
 import math
 import re
@@ -29,6 +31,8 @@ from newscenter.importers.parsers.lines import (
     is_footer,
     is_prose,
     is_stop,
+    is_text,
+    without_bare_crumbs,
 )
 
 SCAN_UNITS = 80  # the headline sits near the top of the page
@@ -37,20 +41,35 @@ MAX_PROSE_ABOVE = 6  # past this much prose we are inside the text, not above it
 _CLOSERS = "\"'“”‘’»«)」』】"
 _CATEGORY_PREFIX = re.compile(r"^[^\s:：]{1,12}[:：](?=\S)")  # "國內英語新聞:Headline"
 _KEY_VALUE = re.compile(r"^[^\W\d_][\w .()/-]{0,24}[:：]\s*\S")
+# A company's name, as a site's banner gives it: "Harbour Mills Ltd", "ACME GmbH".
+_SITE_SUFFIX = re.compile(r"(?P<headline>.{12,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})")
+_SALUTATION = re.compile(
+    r"(?i)(?:dear|hello|hi|greetings|to whom it may concern|liebe|lieber|sehr geehrte|chers?"
+    r"|estimad[oa]s?|尊敬的|亲爱的)\b"
+)
+# A full stop that ends an abbreviation, not a sentence: "Inc.", "Corp.", "U.S.", "Jr.".
+_ABBREVIATION_END = re.compile(
+    r"(?i)(?:\b(?:inc|ltd|corp|co|plc|llc|jr|sr|bros|dept|st|ave)|\b(?:[a-z]\.)+[a-z])\.$"
+)
+_COMPANY = re.compile(
+    r"(?i)\b(?:ltd|limited|inc|incorporated|llc|llp|plc|gmbh|ag|kg|sa|s\.a|sas|srl|s\.r\.l|spa|bv"
+    r"|nv|oy|ab|as|a/s|pty|pte|co|corp|corporation|company|group|holdings?|industries)\.?$"
+)
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?!\w)")  # three letters or more, no digit in it
 
 FEATURES = (
     "date_next", "date_after", "date_before", "byline_after", "gap", "between", "echo",
     "prose_before",
     "symbol_start", "title_case", "key_value", "digits", "first", "exclaims", "glued_date",
-    "long", "short",
+    "long", "short", "company", "words",
 )  # fmt: skip
 HAND_WEIGHTS = {
     "date_next": 1.0, "date_after": 2.5, "date_before": 1.0, "byline_after": 1.0, "gap": -0.8,
     "between": -0.6,
     "echo": 1.5, "prose_before": -1.0, "symbol_start": -3.0, "title_case": 0.8,
     "key_value": -2.0, "digits": -3.0, "first": 0.3, "exclaims": 0.0, "glued_date": 1.0,
-    "long": -1.0, "short": -0.5,
+    "long": -1.0, "short": -0.5, "company": -1.0, "words": 0.5,
 }  # fmt: skip
 WEIGHTS_FILE = Path(__file__).with_name("text_headline_weights.json")
 
@@ -85,23 +104,39 @@ class Choice:
 @functools.lru_cache(maxsize=8192)  # asked many times per line
 def title_shaped(text: str) -> bool:
     """Short, substantial, not ending like a sentence or a label; not furniture."""
-    if not 4 <= len(text) <= 200 or text.rstrip(_CLOSERS).endswith(
-        (".", "。", ":", "：", ",", ";")
-    ):
+    end = text.rstrip(_CLOSERS)
+    if not 4 <= len(text) <= 200 or end.endswith(("。", ":", "：", ",", ";")):
         return False
+    if end.endswith(".") and not _ABBREVIATION_END.search(end):
+        return False  # a sentence; but "Acme Corp. buys Widget Inc." is a headline
     words = len(text.split())
     if words > 30 or (words < 2 and cjk_chars(text) < 4):
         return False
+    if _SALUTATION.match(text):
+        return False  # "Dear valued customers" opens a letter; it is not its headline
     return not (is_chrome(text) or is_byline(text) or is_stop(text) or is_footer(text))
 
 
 @functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_meta(unit: str) -> bool:
     """A date line, a byline, "Nov 28", "10:30", "3 min read": between headline and text."""
-    if is_byline(unit) or (not is_prose(unit) and len(unit) <= 220 and dates_in(unit)):
+    if is_byline(unit):
         return True
+    if not is_prose(unit) and len(unit) <= 220 and (found := dates_in(unit)):
+        return not all(_in_brackets(unit, match) for match in found)
     short = len(unit) <= 40 and len(unit.split()) <= 5
-    return short and any(ch.isdigit() for ch in unit)
+    # "0 959", "Nov 28", "10:30"; not "Annual Report 2023" nor "ITMA 2019: Expansive & Diverse",
+    # headlines ("3 min read" and "12 comments" are chrome already).
+    return short and any(ch.isdigit() for ch in unit) and len(_WORD.findall(unit)) < 2
+
+
+def _in_brackets(unit: str, match: re.Match[str]) -> bool:
+    """ "Road Closure on New Road (6th October 2018)": an event's date inside a headline."""
+    return (
+        unit[: match.start()].rstrip().endswith("(")
+        and unit[match.end() :].lstrip().startswith(")")
+        and len(_WORD.findall(unit[: match.start()])) >= 3
+    )
 
 
 def candidates(units: list[str]) -> list[Candidate]:
@@ -110,14 +145,27 @@ def candidates(units: list[str]) -> list[Candidate]:
     for at, unit in enumerate(units[:SCAN_UNITS]):
         if prose_seen > MAX_PROSE_ABOVE:
             break
-        prose_seen += is_prose(unit)
+        prose_seen += is_text(unit)
         text, glued = _candidate_text(unit)
         if text is None:
             continue
         body_at = _prose_below(units, at)
         if body_at is not None:
-            found.append(Candidate(at, text, body_at, {}, glued))
-    return [_described(c, units, index, found) for index, c in enumerate(found)]
+            found.append(Candidate(at, _without_site_name(text, units), body_at, {}, glued))
+    echoes = _Echoes(units[:SCAN_UNITS]) if found else None
+    return [_described(c, units, index, found, echoes) for index, c in enumerate(found)]
+
+
+def _without_site_name(text: str, units: list[str]) -> str:
+    """ "Headline | Acme Foods" as a page's title gives it: the headline, when the site's name
+    stands on a line of its own near the top."""
+    match = _SITE_SUFFIX.match(text)
+    if match is None:
+        return text
+    site = match.group("site").casefold()
+    if any(unit.casefold() == site for unit in units[:SCAN_UNITS]):
+        return match.group("headline")
+    return text
 
 
 def _candidate_text(unit: str) -> tuple[str | None, bool]:
@@ -128,23 +176,44 @@ def _candidate_text(unit: str) -> tuple[str | None, bool]:
             if line.headline and title_shaped(line.headline)
             else (None, False)
         )
-    if is_prose(unit) or is_meta(unit):
+    if (is_prose(unit) and not _asks(unit)) or is_meta(unit):
         return None, False
-    text = _CATEGORY_PREFIX.sub("", unit, count=1)
+    text = _CATEGORY_PREFIX.sub("", without_bare_crumbs(unit), count=1)
     return (text, False) if title_shaped(text) else (None, False)
 
 
+def _asks(unit: str) -> bool:
+    """A headline that asks or exclaims in ten words or more reads like a sentence of prose:
+    "What will the factory floor look like when the last diesel forklift has gone?"."""
+    return (
+        len(unit) <= 160
+        and unit.rstrip(_CLOSERS).endswith(("?", "!", "？", "！"))
+        and not re.search(r"[.!?。！？]\s", unit)
+    )
+
+
 def _prose_below(units: list[str], at: int) -> int | None:
-    for below in range(at + 1, min(at + 1 + PROSE_AHEAD, len(units))):
-        if is_prose(units[below]):
+    """The first paragraph of text under ``at``, past share buttons and date lines (which do
+    not count towards how far the text may be) but not past a footer."""
+    seen = 0
+    for below in range(at + 1, min(at + 1 + 3 * PROSE_AHEAD, len(units))):
+        unit = units[below]
+        if is_text(unit):
             return below
-        if is_stop(units[below]):
+        if is_footer(unit):
+            return None  # the page has ended; "Back to news" or "Tags:" may sit above the text
+        seen += not (is_chrome(unit) or is_meta(unit))
+        if seen >= PROSE_AHEAD:
             return None
     return None
 
 
 def _described(
-    candidate: Candidate, units: list[str], index: int, all_: list[Candidate]
+    candidate: Candidate,
+    units: list[str],
+    index: int,
+    all_: list[Candidate],
+    echoes: _Echoes | None = None,
 ) -> Candidate:
     at, text, body_at = candidate.at, candidate.text, candidate.body_at
     between = units[at + 1 : body_at]
@@ -156,9 +225,9 @@ def _described(
         "byline_after": float(any(is_byline(u) for u in between[:4])),
         "gap": float(min(sum(not (is_meta(u) or is_chrome(u)) for u in between), 5)),
         "between": float(sum(c.at > at and c.at < body_at for c in all_)),
-        "echo": float(_echoed(text, units, at)),
-        "prose_before": float(any(is_prose(u) for u in units[:at])),
-        "symbol_start": float(not (text[0].isalnum() or text[0] in "\"'“‘¿¡(")),
+        "echo": float(echoes is not None and echoes.elsewhere(text, at)),
+        "prose_before": float(any(is_text(u) for u in units[:at])),
+        "symbol_start": float(not (text[0].isalnum() or text[0] in "\"'“‘¿¡($€£¥#")),
         "title_case": sum(w[0].isupper() for w in words) / len(words) if words else 0.0,
         "key_value": float(bool(_KEY_VALUE.match(text))),
         "digits": sum(ch.isdigit() for ch in text) / len(text),
@@ -167,6 +236,8 @@ def _described(
         "glued_date": float(candidate.glued_date),
         "long": float(len(text.split()) > 20),
         "short": float(len(text.split()) < 3 and cjk_chars(text) < 4),
+        "company": float(bool(_COMPANY.search(text)) and len(words) <= 6),
+        "words": min(len(words), 12) / 12,
     }
     return Candidate(at, text, body_at, features, candidate.glued_date)
 
@@ -188,14 +259,26 @@ def _dated(unit: str) -> bool:
     )
 
 
-def _echoed(text: str, units: list[str], at: int) -> bool:
-    """The same words elsewhere on a short line: a breadcrumb's last crumb, the page title."""
-    if len(text) < 8:
+class _Echoes:
+    """The page's short lines joined once, so that finding a candidate's words again elsewhere
+    (a breadcrumb's last crumb, the page title) is one search, not one per line."""
+
+    def __init__(self, units: list[str]) -> None:
+        picked = [(at, unit) for at, unit in enumerate(units) if len(unit) <= 300]
+        picked = [(at, unit) for at, unit in picked if not is_prose(unit)]
+        self.ids = [at for at, _ in picked]
+        self.starts = list(itertools.accumulate((len(unit) + 1 for _, unit in picked), initial=0))
+        self.joined = "\n".join(unit for _, unit in picked)
+
+    def elsewhere(self, text: str, at: int) -> bool:
+        if len(text) < 8:
+            return False
+        found = self.joined.find(text)
+        while found != -1:  # the text has no line break: a match lies within one line
+            if self.ids[bisect.bisect_right(self.starts, found) - 1] != at:
+                return True
+            found = self.joined.find(text, found + 1)
         return False
-    return any(
-        index != at and len(unit) <= 300 and not is_prose(unit) and text in unit
-        for index, unit in enumerate(units[:SCAN_UNITS])
-    )
 
 
 def score(candidate: Candidate, weights: dict[str, float]) -> float:
