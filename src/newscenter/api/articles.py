@@ -30,8 +30,10 @@ from newscenter.api.schemas import (
     TransitionIn,
 )
 from newscenter.news import policy, publishing, selectors, services
+from newscenter.news.languages import site_languages
 from newscenter.news.models import Article, Author, Image, Section, Tag
 from newscenter.news.representation import absolute, article_data, article_path_parts
+from newscenter.news.selectors import public_translations_of
 from newscenter.news.services import review_links, workflow
 from newscenter.search.related import related_articles
 
@@ -62,7 +64,12 @@ def article_list(
     status: ArticleStatus | None = Query(
         None, description="Unpublished work: needs articles:read."
     ),
-    language: str | None = Query(None, max_length=35),
+    language: str | None = Query(None, max_length=35, description="An exact language tag."),
+    lang: str | None = Query(
+        None,
+        max_length=35,
+        description="One of the site's languages: its edition (`de` also gives `de-AT`).",
+    ),
     published_after: dt.datetime | None = None,
     published_before: dt.datetime | None = None,
     updated_since: dt.datetime | None = None,
@@ -82,6 +89,8 @@ def article_list(
             if value is not None:
                 articles = articles.filter(**{f"{name}s" if name != "section" else name: value})
     articles = _filtered(articles, language, published_after, published_before, updated_since)
+    if lang is not None:
+        articles = articles.filter(site_languages().edition_filter(listing.edition_asked(lang)))
     total = articles.count()
     ordered = (
         listing.newest_first(articles, cursor)
@@ -98,8 +107,9 @@ def article_list(
     request.api_last_modified = max((a.modified or a.updated for a in page), default=None)
     request.api_link = next_page
     wanted = listing.fields_asked(fields)
+    translations = public_translations_of(page)
     return {
-        "items": [article_data(a, fields=wanted) for a in page],
+        "items": [article_data(a, fields=wanted, translations=translations) for a in page],
         "total": total,
         "next": next_page,
     }

@@ -38,6 +38,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     by_date: bool = False
+    edition: str | None = None  # one of the site's languages; None searches every one
 
     def __post_init__(self):
         if not 1 <= self.page <= MAX_PAGE:
@@ -72,7 +73,9 @@ def search(request: SearchRequest) -> Results:
 
 def candidates(request: SearchRequest):
     """The articles a search may return: the public ones, narrowed by the filters."""
-    articles = selectors.public_articles(section=request.section, tag=request.tag)
+    articles = selectors.public_articles(
+        section=request.section, tag=request.tag, edition=request.edition
+    )
     if request.date_from:
         articles = articles.filter(pub_day__gte=request.date_from)
     if request.date_to:
