@@ -29,6 +29,7 @@ from newscenter.importers.parsers.base import (
 )
 from newscenter.news import publishing, services
 from newscenter.news.changes import announce
+from newscenter.news.languages import canonical_tag
 from newscenter.news.models import Article, ImportRecord, SiteSettings
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
@@ -345,7 +346,9 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
         "canonical_url": item.canonical_url,
         "import_key": item.source_key,
     }
-    return fields | ({"language": item.language} if item.language else {})
+    # BCP 47's casing ("en-gb" -> "en-GB", "zh-hans" -> "zh-Hans"): the tag a site language
+    # is written with, so that the API and the desk show one spelling of each.
+    return fields | ({"language": canonical_tag(item.language)} if item.language else {})
 
 
 def last_change(pub_date: dt.datetime | None, modified: dt.datetime | None) -> dt.datetime | None:

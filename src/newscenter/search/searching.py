@@ -22,6 +22,7 @@ from newscenter.search.base import (
 from newscenter.search.highlight import highlighted
 from newscenter.search.indexing import correctable
 from newscenter.search.query import ParsedQuery, fold, parse
+from newscenter.search.scripts import for_index
 
 ZERO = dt.timedelta(0)
 MAX_PER_PAGE = 50
@@ -55,13 +56,15 @@ def search(request: SearchRequest) -> Results:
     if not query:
         return Results(hits=[], total=0)
     engine = backend()
-    matches = engine.matches(query, candidates=candidates(request), limit=RANKING_WINDOW)
+    matches = engine.matches(for_index(query), candidates=candidates(request), limit=RANKING_WINDOW)
     corrected = None
     if not matches:
         corrected = _corrected(engine, query)
         if corrected is None:
             return Results(hits=[], total=0)
-        matches = engine.matches(corrected, candidates=candidates(request), limit=RANKING_WINDOW)
+        matches = engine.matches(
+            for_index(corrected), candidates=candidates(request), limit=RANKING_WINDOW
+        )
     hits = _page(engine, corrected or query, _ranked(matches, request), request)
     return Results(
         hits=hits,
