@@ -14,13 +14,14 @@ from django.utils.http import content_disposition_header
 
 from newscenter.desk.diff import FieldDiff, body_text, word_diff
 from newscenter.desk.revisions import article_for_admin
-from newscenter.news import languages, policy, translations
+from newscenter.news import languages, machine, policy, translations
 from newscenter.news.languages import site_languages
 from newscenter.news.revisions import LABELS, TEXT_FIELDS
 from newscenter.news.services import (
     translation_create,
     translation_export_xliff,
     translation_import_xliff,
+    translation_machine_draft,
     translation_mark_current,
 )
 from newscenter.news.translations import Status
@@ -50,6 +51,11 @@ def urls(model_admin) -> list:
             name="news_article_source_changes",
         ),
         path("translations/xliff/", view(xliff_import_view), name="news_article_xliff_import"),
+        path(
+            "<path:object_id>/machine/<str:language>/",
+            view(machine_draft_view),
+            name="news_article_machine_draft",
+        ),
         path(
             "<path:object_id>/xliff/<str:language>/",
             view(xliff_export_view),
@@ -84,6 +90,7 @@ def matrix_view(model_admin, request):
         "status": wanted,
         "statuses": [(s.value, s.label) for s in Status],
         "can_translate": policy.can(request.user, "article.create"),
+        "machine": machine.configured(),
         "limit": MATRIX_ROWS,
     }
     return TemplateResponse(request, "admin/news/article/translations.html", context)
@@ -106,6 +113,25 @@ def translate_view(model_admin, request, object_id: str, language: str):
         request, f"A {draft.language} draft was made from “{source.headline}”: translate it here."
     )
     return redirect("admin:news_article_change", draft.pk)
+
+
+def machine_draft_view(model_admin, request, object_id: str, language: str):
+    """POST: a draft in ``language`` from the machine translation service, opened to check."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    source = article_for_admin(model_admin, request, object_id)
+    try:
+        draft = translation_machine_draft(
+            acting_user=request.user, source=source, language=language
+        )
+    except policy.PolicyDenied as exc:
+        messages.error(request, f"No machine draft: {exc}.")
+    except ValidationError as exc:
+        messages.error(request, f"No machine draft: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, f"A machine-translated {draft.language} draft: check it here.")
+        return redirect("admin:news_article_change", draft.pk)
+    return redirect("admin:news_article_translations")
 
 
 def source_changes_view(model_admin, request, object_id: str):

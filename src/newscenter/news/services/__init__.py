@@ -46,6 +46,7 @@ from newscenter.news.services.translations import (
     translation_create,
     translation_export_xliff,
     translation_import_xliff,
+    translation_machine_draft,
     translation_mark_current,
 )
 from newscenter.news.services.workflow import (
@@ -100,6 +101,7 @@ __all__ = [
     "translation_create",
     "translation_export_xliff",
     "translation_import_xliff",
+    "translation_machine_draft",
     "translation_mark_current",
     "user_create",
     "user_delete",

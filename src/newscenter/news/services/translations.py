@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from newscenter.news import policy, translations, xliff
+from newscenter.news import machine, policy, translations, xliff
 from newscenter.news.audit import audit_record
 from newscenter.news.languages import site_languages
 from newscenter.news.models import Article
@@ -148,3 +148,32 @@ def translation_export_xliff(*, source: Article, language: str) -> bytes:
         )
     revision = translations.latest_revision_number(source)
     return xliff.export(source, revision=revision, language=edition)
+
+
+def translation_machine_draft(*, acting_user: Actor, source: Article, language: str) -> Article:
+    """A draft in ``language`` with the text the machine translation service gives for the
+    source's (``news.machine``): only ever a new draft, for a translator to check. The
+    service is asked before anything is written, so a failure leaves nothing behind."""
+    policy.require(acting_user, "article.create")
+    edition = site_languages().find(language)
+    if edition is None:
+        raise ValidationError(
+            {"language": f"{language!r} is not one of the site's languages "
+                         f"({', '.join(site_languages().all)})."}
+        )  # fmt: skip
+    blocks = xliff.body_blocks(source.body)
+    texts = machine.translate(
+        [source.headline, source.standfirst, *blocks],
+        source=source.language or site_languages().default,
+        target=edition,
+    )
+    with transaction.atomic():
+        draft = translation_create(acting_user=acting_user, source=source, language=edition)
+        return article_update(
+            article=draft,
+            acting_user=acting_user,
+            headline=texts[0].strip() or source.headline,
+            standfirst=texts[1].strip(),
+            body="".join(texts[2:]),
+            note="Machine translation: to be checked",
+        )
