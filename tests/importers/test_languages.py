@@ -6,7 +6,9 @@ under."""
 from __future__ import annotations
 
 import pytest
+from lxml import html
 
+from newscenter.conf import site_url
 from newscenter.importers.run import ImportOptions, Source, import_sources
 from newscenter.news import services
 from newscenter.news.models import Article
@@ -24,16 +26,16 @@ POST = """<item><title>{title}</title><link>https://firm.example/?p={n}</link>
 <category domain="category" nicename="news"><![CDATA[News]]></category></item>"""
 
 
-def polylang_export() -> bytes:
+def polylang_export(items: str | None = None) -> bytes:
     german = '<category domain="language" nicename="de"><![CDATA[Deutsch]]></category>'
-    items = "\n".join(
+    french = '<category domain="language" nicename="fr"><![CDATA[Français]]></category>'
+    items = items or "\n".join(
         (
             POST.format(n=1, title="Plant opens", language=""),
             POST.format(n=2, title="Werk eröffnet", language=german),
-            POST.format(n=3, title="Usine ouverte", language=
-                '<category domain="language" nicename="fr"><![CDATA[Français]]></category>'),
+            POST.format(n=3, title="Usine ouverte", language=french),
         )
-    )  # fmt: skip
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
  xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -90,3 +92,53 @@ def test_a_pages_lang_attribute_is_its_language():
     article = imported("page.html", page)["新工厂开业"]
     assert article.language == "zh-Hans"
     assert article.edition == "zh-Hans"
+
+
+def polylang_group_export() -> bytes:
+    """Three posts, two of them one news in two languages (Polylang's post_translations)."""
+    group = '<category domain="post_translations" nicename="pll_5f1c">pll_5f1c</category>'
+    german = '<category domain="language" nicename="de"><![CDATA[Deutsch]]></category>'
+    return polylang_export(
+        "\n".join(
+            (
+                POST.format(n=1, title="Plant opens", language=group),
+                POST.format(n=2, title="Werk eröffnet", language=german + group),
+                POST.format(n=3, title="Line starts", language=""),
+            )
+        )
+    )
+
+
+def test_polylang_translations_become_one_translation_group(client):
+    services.site_settings_update(acting_user=SYSTEM, languages=["de"])
+    articles = imported("blog.xml", polylang_group_export())
+    english, german = articles["Plant opens"], articles["Werk eröffnet"]
+    assert english.translation_group is not None
+    assert german.translation_group == english.translation_group
+    assert german.translated_from == english
+    assert articles["Line starts"].translation_group is None
+    # Readers and search engines see them as one news in two languages.
+    page = html.fromstring(client.get(english.get_absolute_url()).content)
+    links = {a.get("hreflang"): a.get("href") for a in page.xpath("//link[@hreflang]")}
+    assert links["de"] == site_url(german.get_absolute_url())
+
+
+def test_hugo_files_sharing_a_translation_key_become_one_group():
+    services.site_settings_update(acting_user=SYSTEM, languages=["de"])
+    english = (
+        b"---\ntitle: Plant opens\ndate: 2024-01-02\ntranslationKey: plant\n---\nThe plant opens.\n"
+    )
+    german = (
+        b"---\ntitle: Werk eroeffnet\ndate: 2024-01-02\ntranslationKey: plant\n---\nDas Werk.\n"
+    )
+    other = b"---\ntitle: Werk zwei\ndate: 2024-01-03\ntranslationKey: plant\n---\nNoch eins.\n"
+    report = import_sources(
+        [Source(name="plant.md", data=english), Source(name="plant.de.md", data=german),
+         Source(name="zwei.de.md", data=other)],
+        options=ImportOptions(), acting_user=SYSTEM,
+    )  # fmt: skip
+    assert report.ok
+    found = {a.headline: a for a in Article.objects.all()}
+    assert found["Werk eroeffnet"].translated_from == found["Plant opens"]
+    assert found["Werk zwei"].translation_group is None  # a second German one: left out
+    assert any("the group has a de article already" in note for _, note in report.notes)

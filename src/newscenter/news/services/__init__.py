@@ -45,6 +45,7 @@ from newscenter.news.services.taxonomy import (
 from newscenter.news.services.translations import (
     translation_create,
     translation_export_xliff,
+    translation_group_link,
     translation_import_xliff,
     translation_machine_draft,
     translation_mark_current,
@@ -100,6 +101,7 @@ __all__ = [
     "taxonomy_save",
     "translation_create",
     "translation_export_xliff",
+    "translation_group_link",
     "translation_import_xliff",
     "translation_machine_draft",
     "translation_mark_current",

@@ -177,3 +177,41 @@ def translation_machine_draft(*, acting_user: Actor, source: Article, language: 
             body="".join(texts[2:]),
             note="Machine translation: to be checked",
         )
+
+
+@transaction.atomic
+def translation_group_link(*, acting_user: Actor, articles: list[Article]) -> list[str]:
+    """Make ``articles`` one translation group, as an import says they are (Polylang, Hugo):
+    the one in the site's default language (else the earliest) is the source, the others its
+    translations following its latest revision. An article in a language another already
+    holds, or already in another group, is left as it is; the notes say which."""
+    if len(articles) < 2:
+        return []
+    for article in articles:
+        policy.require(acting_user, "article.edit", article=article)
+    site = site_languages()
+    ordered = sorted(
+        articles, key=lambda a: (a.edition != site.default, a.pub_date or a.created, a.pk)
+    )
+    source = ordered[0]
+    group = source.translation_group or uuid.uuid4()
+    latest = translations.latest_revision_number(source)
+    taken, notes, linked = {source.edition}, [], []
+    for article in ordered[1:]:
+        if article.translation_group not in (None, group):
+            notes.append(f"“{article.headline}” is in another translation group: left there.")
+        elif article.edition in taken:
+            notes.append(
+                f"“{article.headline}”: the group has a {article.edition} article already."
+            )
+        else:
+            taken.add(article.edition)
+            linked.append(article)
+    Article.objects.filter(pk=source.pk).update(translation_group=group)
+    Article.objects.filter(pk__in=[a.pk for a in linked]).update(
+        translation_group=group, translated_from=source, translated_from_revision=latest
+    )
+    for article in linked:
+        audit_record(actor=acting_user, action="translation.link", article=article,
+                     source=source.pk, revision=latest)  # fmt: skip
+    return notes
