@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -64,6 +65,10 @@ def public_pages() -> dict[str, str]:
     }
     if plain is not None:
         pages["article-plain"] = plain.get_absolute_url()
+    # The demo's other editions, with a section named in German and the search in Chinese.
+    pages["german-index"] = "/de/news/"
+    pages["german-section"] = "/de" + section.get_absolute_url()
+    pages["chinese-search"] = "/zh-hans/news/search/?q=" + quote("阀门")
     return pages
 
 
@@ -89,6 +94,7 @@ def desk_pages(editor) -> dict[str, str]:
         "user-list": reverse("admin:auth_user_changelist"),
         "user-change": reverse("admin:auth_user_change", args=[editor.pk]),
         "audit": reverse("admin:news_auditentry_changelist"),
+        "translations": reverse("admin:news_article_translations"),
     }
     return pages
 
