@@ -194,6 +194,8 @@ NEWSCENTER_STALE_WHILE_REVALIDATE = env.int("NEWSCENTER_STALE_WHILE_REVALIDATE",
 # Optional: POSTed {"paths": null, "reason": ..., "generation": ...} after every change, for
 # a CDN purge (docs/deploy.md turns it into Cloudflare, Fastly or nginx calls).
 NEWSCENTER_PURGE_URL = env.str("NEWSCENTER_PURGE_URL", default="")
+# A machine translation service (news.machine): off unless named.
+NEWSCENTER_MACHINE_TRANSLATION_URL = env.str("NEWSCENTER_MACHINE_TRANSLATION_URL", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -79,6 +80,10 @@ def public_pages() -> dict[str, str]:
     report = attachments.attachment_create(upload=b"%PDF-1.4\n%%EOF\n", acting_user=SYSTEM)
     linked = f'<p><a href="{report.file.url}">The annual report</a></p>'
     pages["article-with-blocks"] = make_article(body=BLOCKS + linked).get_absolute_url()
+    # The demo's other editions, with a section named in German and the search in Chinese.
+    pages["german-index"] = "/de/news/"
+    pages["german-section"] = "/de" + section.get_absolute_url()
+    pages["chinese-search"] = "/zh-hans/news/search/?q=" + quote("阀门")
     return pages
 
 
@@ -106,6 +111,7 @@ def desk_pages(editor) -> dict[str, str]:
         "audit": reverse("admin:news_auditentry_changelist"),
         "attachment-list": reverse("admin:news_attachment_changelist"),
         "trusted-devices": reverse("accounts:trusted-devices"),
+        "translations": reverse("admin:news_article_translations"),
     }
     accounts.trusted_device_add(user=editor, label="Firefox on Windows", days=30)
     return pages

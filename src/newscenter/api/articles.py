@@ -31,8 +31,10 @@ from newscenter.api.schemas import (
     TransitionIn,
 )
 from newscenter.news import policy, publishing, selectors, services, tallies
+from newscenter.news.languages import site_languages
 from newscenter.news.models import Article, Author, Image, Section, Tag
 from newscenter.news.representation import absolute, article_data, article_path_parts
+from newscenter.news.selectors import public_translations_of
 from newscenter.news.services import review_links, workflow
 from newscenter.search.related import related_articles
 
@@ -63,7 +65,12 @@ def article_list(
     status: ArticleStatus | None = Query(
         None, description="Unpublished work: needs articles:read."
     ),
-    language: str | None = Query(None, max_length=35),
+    language: str | None = Query(None, max_length=35, description="An exact language tag."),
+    lang: str | None = Query(
+        None,
+        max_length=35,
+        description="One of the site's languages: its edition (`de` also gives `de-AT`).",
+    ),
     published_after: dt.datetime | None = None,
     published_before: dt.datetime | None = None,
     updated_since: dt.datetime | None = None,
@@ -82,9 +89,11 @@ def article_list(
         at = min(anchor.pub_date, timezone.now()) if anchor else None
         articles = selectors.public_articles(**subject, at=at).prefetch_related("tags")
         articles = _filtered(articles, language, published_after, published_before, updated_since)
+        articles = _edition(articles, lang)
         unfiltered = (
             not subject
             and not language
+            and not lang
             and not (published_after or published_before or updated_since)
         )
         total = anchor.total if anchor else _total(articles, unfiltered=unfiltered)
@@ -96,6 +105,7 @@ def article_list(
             if value is not None:
                 articles = articles.filter(**{f"{name}s" if name != "section" else name: value})
         articles = _filtered(articles, language, published_after, published_before, updated_since)
+        articles = _edition(articles, lang)
         ordered, total = listing.by_id(articles, cursor)
         if total is None:
             total = articles.count()
@@ -113,8 +123,9 @@ def article_list(
     request.api_last_modified = max((a.modified or a.updated for a in page), default=None)
     request.api_link = next_page
     wanted = listing.fields_asked(fields)
+    translations = public_translations_of(page)
     return {
-        "items": [article_data(a, fields=wanted) for a in page],
+        "items": [article_data(a, fields=wanted, translations=translations) for a in page],
         "total": total,
         "next": next_page,
     }
@@ -347,6 +358,13 @@ def _total(articles: QuerySet[Article], *, unfiltered: bool) -> int:
     """How many articles the listing holds, for its first page; the cursor carries it on.
     Every public article: the count kept after each change, no COUNT over the table."""
     return tallies.public_count() if unfiltered else articles.count()
+
+
+def _edition(articles: QuerySet[Article], lang: str | None) -> QuerySet[Article]:
+    """The articles of one of the site's languages (``lang=de`` takes ``de-AT`` too)."""
+    if lang is None:
+        return articles
+    return articles.filter(site_languages().edition_filter(listing.edition_asked(lang)))
 
 
 def _filtered(articles, language, published_after, published_before, updated_since):

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import BooleanField, DateTimeField, F, Func, IntegerField, QuerySet, Value
 
 from newscenter.api.problems import Problem
+from newscenter.news.languages import site_languages
 from newscenter.news.representation import ARTICLE_FIELDS, absolute
 
 MAX_FILTER_CHARS = 200
@@ -157,3 +158,16 @@ def page(request, queryset: QuerySet, cursor: str | None, limit: int, data) -> d
     following = next_url(request, by_id_cursor(shown[-1].pk, total)) if len(rows) > limit else None
     request.api_link = following
     return {"items": [data(row) for row in shown], "total": total, "next": following}
+
+
+def edition_asked(lang: str) -> str:
+    """The site language ``lang=`` names (any case), or a problem naming the site's."""
+    site = site_languages()
+    found = site.find(lang)
+    if found is None:
+        raise Problem(
+            "validation-error",
+            f"{lang!r} is not one of the site's languages",
+            errors=[{"field": "lang", "message": f"one of: {', '.join(site.all)}"}],
+        )
+    return found

@@ -80,7 +80,7 @@ class SectionView(ArticleIndexView):
         return self.section.get_absolute_url()
 
     def listing_context(self) -> dict:
-        return {"section": self.section, "listing_title": self.section.name}
+        return {"section": self.section, "listing_title": self.section.local_name}
 
 
 class TagView(ArticleIndexView):
@@ -92,7 +92,10 @@ class TagView(ArticleIndexView):
         return self.tag.get_absolute_url()
 
     def listing_context(self) -> dict:
-        return {"tag": self.tag, "listing_title": _("Tagged “%(tag)s”") % {"tag": self.tag.name}}
+        return {
+            "tag": self.tag,
+            "listing_title": _("Tagged “%(tag)s”") % {"tag": self.tag.local_name},
+        }
 
 
 class AuthorView(ArticleIndexView):
