@@ -1,7 +1,7 @@
 """Search latency on generated corpora, for each backend, printed as a table.
 
     .venv/bin/python bench/search.py [--sizes 10000,100000] [--backends sqlite,postgres]
-                                     [--queries 300]
+                                     [--queries 300] [--corpus latin|cjk]
 
 Each backend and size runs in its own process with its own database: a SQLite file in a
 temporary folder, or a fresh database on the throw-away PostgreSQL server that
@@ -30,15 +30,24 @@ KINDS = ("common word", "rare word", "two words", "phrase", "prefix", "misspelt"
 def main() -> None:
     args = _arguments()
     if args.worker:
-        print(json.dumps(_worker(args.backend, args.size, args.queries)))
+        print(json.dumps(_worker(args.backend, args.size, args.queries, args.corpus)))
         return
     rows = []
     for backend in args.backends.split(","):
         url = _postgres_url() if backend == "postgres" else None
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"… {backend}, {size:,} articles", file=sys.stderr, flush=True)
-            rows.append(_run_worker(backend, size, args.queries, url))
-    _print_table(rows)
+            rows.append(_run_worker(backend, size, args.queries, url, args.corpus))
+    _print_table(rows, _kinds(args.corpus))
+
+
+def _kinds(corpus: str) -> tuple[str, ...]:
+    if corpus == "cjk":
+        sys.path.insert(0, str(Path(__file__).parent))
+        from corpus_cjk import KINDS as CJK_KINDS
+
+        return CJK_KINDS
+    return KINDS
 
 
 def _arguments():
@@ -46,6 +55,10 @@ def _arguments():
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument(
+        "--corpus", choices=("latin", "cjk"), default="latin",
+        help="cjk: every article in Chinese, without spaces (bench/corpus_cjk.py)",
+    )  # fmt: skip
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -60,7 +73,7 @@ def _postgres_url() -> str:
     return url.rsplit("/", 1)[0]
 
 
-def _run_worker(backend: str, size: int, queries: int, server: str | None) -> dict:
+def _run_worker(backend: str, size: int, queries: int, server: str | None, corpus: str) -> dict:
     env = dict(os.environ)
     database = None
     if server:
@@ -73,7 +86,7 @@ def _run_worker(backend: str, size: int, queries: int, server: str | None) -> di
         env["DATABASE_URL"] = f"{server}/{database}"
     try:
         command = [sys.executable, __file__, "--worker", "--backend", backend]
-        command += ["--size", str(size), "--queries", str(queries)]
+        command += ["--size", str(size), "--queries", str(queries), "--corpus", corpus]
         done = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
@@ -82,9 +95,10 @@ def _run_worker(backend: str, size: int, queries: int, server: str | None) -> di
                 connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
-def _worker(backend: str, size: int, queries: int) -> dict:
+def _worker(backend: str, size: int, queries: int, corpus_name: str = "latin") -> dict:
     sys.path.insert(0, str(Path(__file__).parent))
     from corpus import Corpus
+    from corpus_cjk import CjkCorpus
     from throwaway import throwaway_site
 
     throwaway_site()
@@ -94,7 +108,8 @@ def _worker(backend: str, size: int, queries: int) -> dict:
     import newscenter.search.searching  # noqa: F401
 
     assert connection.vendor == {"sqlite": "sqlite", "postgres": "postgresql"}[backend]
-    corpus = Corpus(seed=size)
+    corpus = CjkCorpus(seed=size) if corpus_name == "cjk" else Corpus(seed=size)
+    kinds = _kinds(corpus_name)
     started = time.perf_counter()
     corpus.fill(size)
     fill_seconds = time.perf_counter() - started
@@ -102,25 +117,25 @@ def _worker(backend: str, size: int, queries: int) -> dict:
 
     # What a deployment's index looks like after autovacuum (PostgreSQL) or automerge (SQLite).
     search_backend().optimize()
-    timings = _measure(corpus, queries)
+    timings = _measure(corpus, queries, kinds)
     result = {"backend": backend, "size": size, "fill_s": fill_seconds}
-    every = [t for kind in KINDS for t in timings[kind]]
+    every = [t for kind in kinds for t in timings[kind]]
     result["all"] = _percentiles(every)
-    result |= {kind: _percentiles(timings[kind]) for kind in KINDS}
+    result |= {kind: _percentiles(timings[kind]) for kind in kinds}
     result["hits"] = corpus.hits
     return result
 
 
-def _measure(corpus, queries: int) -> dict[str, list[float]]:
+def _measure(corpus, queries: int, kinds=KINDS) -> dict[str, list[float]]:
     from newscenter.search.searching import search
 
     rng = random.Random(7)
     requests = [
-        (kind, request) for kind in KINDS for request in corpus.requests(kind, queries, rng)
+        (kind, request) for kind in kinds for request in corpus.requests(kind, queries, rng)
     ]
     for _, request in requests[:20]:  # warm the caches of the database and of Python
         search(request)
-    timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    timings: dict[str, list[float]] = {kind: [] for kind in kinds}
     rng.shuffle(requests)
     for kind, request in requests:
         started = time.perf_counter()
@@ -135,15 +150,16 @@ def _percentiles(values: list[float]) -> list[float]:
     return [statistics.median(values), cuts[94]]
 
 
-def _print_table(rows: list[dict]) -> None:
+def _print_table(rows: list[dict], kinds=KINDS) -> None:
     print()
     print("Search latency, ms (p50 / p95), through search(): rank, highlight, spelling")
     header = f"{'backend':<9} {'articles':>9} {'fill s':>7} {'all':>13}"
-    header += "".join(f" {kind:>13}" for kind in KINDS)
+    header += "".join(f" {kind:>13}" for kind in kinds)
     print(header)
     for row in rows:
         line = f"{row['backend']:<9} {row['size']:>9,} {row['fill_s']:>7.0f}"
-        line += "".join(f" {_pair(row[kind]):>13}" for kind in ("all", *KINDS))
+        line += "".join(f" {_pair(row[kind]):>13}" for kind in ("all", *kinds))
+        line += f"   hits {row['hits']}"
         print(line)
     print("\ncommon word: one of the 20 most frequent words; rare word: one used in ~0.1% of")
     print("articles; phrase: two adjacent words in quotes; misspelt: a word with two letters")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import pkgutil
 
 from django.utils import timezone
 
@@ -87,13 +88,19 @@ def _remake_roles() -> None:
 
     from django.apps import apps
 
+    from newscenter.news import migrations
+
     # 0006 marks each app as having models while it makes permissions, then clears the mark:
     # on the live registry that mark must be put back as it was.
     marks = {config: config.models_module for config in apps.get_app_configs()}
     try:
-        for name, function in (("0006_roles", "create_roles"), ("0007_images", "grant")):
+        roles = import_module("newscenter.news.migrations.0006_roles")
+        roles.create_roles(apps, None)
+        # Each later migration that opens a model's pages to the roles has a "grant".
+        for name in sorted(m.name for m in pkgutil.iter_modules(migrations.__path__)):
             migration = import_module(f"newscenter.news.migrations.{name}")
-            getattr(migration, function)(apps, None)
+            if name > "0006" and hasattr(migration, "grant"):
+                migration.grant(apps, None)
     finally:
         for config, mark in marks.items():
             config.models_module = mark

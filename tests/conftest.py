@@ -39,10 +39,34 @@ def pytest_configure(config):
     ).enable()
 
 
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_setup"})
+
+
+def uses_the_database(item) -> bool:
+    """Whether a test reaches the suite's database (pytest-django refuses any other access)."""
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Slow tests first: under pytest-xdist the longest one (minutes of kill -9) then runs beside
-    the rest of the suite instead of after it. Otherwise the order stays as collected."""
+    the rest of the suite instead of after it. Otherwise the order stays as collected.
+
+    On PostgreSQL (`make test`'s second run) only the tests that reach the database run, and
+    those marked ``every_database``: a parser, a validator of settings or a command started in
+    a process of its own (on a SQLite file of its own, `tests.test_cli.env_with_data_dir`) does
+    the same on both runs, and running it twice cost CI minutes for nothing."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if os.environ.get("NEWSCENTER_TEST_DATABASE") != "postgresql":
+        return
+    kept, dropped = [], []
+    for item in items:
+        wanted = uses_the_database(item) or item.get_closest_marker("every_database")
+        (kept if wanted else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_report_header(config):
@@ -218,3 +242,29 @@ def seed_text() -> str:
 @pytest.fixture
 def article(db) -> Article:
     return make_article()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _encoded_pictures_remembered():
+    """A rendition encoded once per test process is not encoded again from the same pixels.
+
+    The demo company's pictures are drawn the same in every test that loads the demo (some
+    forty), and encoding their WebP and JPEG renditions was most of a demo load. The bytes
+    handed back are the encoder's own, for exactly these pixels, format and options.
+    """
+    import hashlib
+
+    from newscenter.news.services import images
+
+    encode = images._encode
+    remembered: dict[tuple, tuple[bytes, str]] = {}
+
+    def remembering(pixels, kind):
+        key = (kind, pixels.mode, pixels.size, hashlib.blake2b(pixels.tobytes()).digest())
+        if key not in remembered:
+            remembered[key] = encode(pixels, kind)
+        return remembered[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(images, "_encode", remembering)
+        yield

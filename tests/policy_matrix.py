@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import io
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -434,3 +435,55 @@ def _analytics_manage_admin(actor: Actor, case: str) -> bool:
 
     actor.client.post("/admin/analytics/report/", {"counting": "off"})
     return Switch.objects.filter(counting=False).exists()
+
+
+# --- translations: "translate", "mark as current", a translated XLIFF file -----------------
+
+
+def _translatable_source() -> Article:
+    """A published English article on a site that also has German, written by an editor."""
+    from newscenter.news import services
+
+    services.site_settings_update(acting_user=SYSTEM, languages=["de"])
+    return make_article(headline="Plant opens", body="<p>The plant opens.</p>")
+
+
+@register("article.create", "admin: translate")
+def _translate_admin(actor: Actor, case: str) -> bool:
+    source = _translatable_source()
+    actor.client.post(f"/admin/news/article/{source.pk}/translate/de/")
+    return Article.objects.filter(translated_from=source, language="de").exists()
+
+
+@register("article.create", "cli: xliff import")
+def _translate_xliff_cli(actor: Actor, case: str) -> bool:
+    from lxml import etree
+
+    from newscenter.news import services
+
+    source = _translatable_source()
+    root = etree.fromstring(services.translation_export_xliff(source=source, language="de"))
+    space = "{urn:oasis:names:tc:xliff:document:2.0}"
+    for segment in root.iter(f"{space}segment"):
+        etree.SubElement(segment, f"{space}target").text = "Übersetzt"
+    with tempfile.NamedTemporaryFile(suffix=".xlf") as file:
+        file.write(etree.tostring(root))
+        file.flush()
+        with contextlib.suppress(CommandError):
+            call_command("xliff", "import", file.name, user=actor.user.get_username(),
+                         stdout=io.StringIO())  # fmt: skip
+    return Article.objects.filter(translated_from=source, language="de").exists()
+
+
+@register("article.edit", "admin: mark current")
+def _mark_current_admin(actor: Actor, case: str) -> bool:
+    from newscenter.news import services, translations
+
+    source = _translatable_source()
+    german = services.translation_create(acting_user=SYSTEM, source=source, language="de")
+    writer = actor.user if case == "own" else make_user(role="editor")
+    Article.objects.filter(pk=german.pk).update(created_by=writer)
+    services.article_update(article=source, acting_user=SYSTEM, body="<p>Opens today.</p>")
+    actor.client.post(f"/admin/news/article/{german.pk}/translation/current/")
+    german.refresh_from_db()
+    return german.translated_from_revision == translations.latest_revision_number(source)

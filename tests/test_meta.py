@@ -120,6 +120,7 @@ def test_ci_runs_make_test():
     assert os.access(REPO / ".ci" / "run", os.X_OK)
 
 
+@pytest.mark.every_database
 def test_the_suite_runs_on_the_database_make_test_names():
     """`make test` names the database of each run, so a PostgreSQL run cannot pass on SQLite."""
     expected = os.environ.get("NEWSCENTER_TEST_DATABASE")
@@ -134,6 +135,7 @@ CACHE_BACKENDS = {
 }
 
 
+@pytest.mark.every_database
 def test_the_suite_runs_on_the_cache_make_test_names():
     """`make test` names the cache of each run too: the PostgreSQL run must really use Redis."""
     expected = os.environ.get("NEWSCENTER_TEST_CACHE")
@@ -156,6 +158,7 @@ def test_each_xdist_worker_gets_a_redis_database_of_its_own(monkeypatch):
     assert worker_cache(local) == local
 
 
+@pytest.mark.every_database
 def test_commands_the_tests_start_share_the_tests_redis_database():
     if not settings.CACHES["default"]["BACKEND"].endswith(".RedisCache"):
         pytest.skip("the cache is not Redis")

@@ -200,18 +200,33 @@ def test_granian_killed_under_serve_is_started_again(tmp_path):
     try:
         _get_when_up(f"http://127.0.0.1:{port}/news/", timeout=300)
         time.sleep(11)  # past serving.SERVED_FOR: a granian that served is started again
-        granian = [pid for pid in _descendants(serve.pid)
-                   if b"granian" in Path(f"/proc/{pid}/cmdline").read_bytes()
-                   and int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-                   == serve.pid]  # fmt: skip
+        granian = _granian_under(serve.pid)
         assert len(granian) == 1, granian
         os.kill(granian[0], signal.SIGKILL)
-        deadline = time.monotonic() + 60  # serve notices, ends what granian left, starts one
-        while _alive(granian[0]) and time.monotonic() < deadline:
+        # serve notices, ends what granian left (its workers could still answer), starts one
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (
+            _alive(granian[0]) or not set(_granian_under(serve.pid)) - set(granian)
+        ):
             time.sleep(0.2)
         assert not _alive(granian[0])
+        assert set(_granian_under(serve.pid)) - set(granian), "no new granian was started"
         assert _get_when_up(f"http://127.0.0.1:{port}/news/", timeout=300).status == 200
         assert serve.poll() is None
     finally:
         serve.terminate()
         assert serve.wait(timeout=60) == 0
+
+
+def _granian_under(parent: int) -> list[int]:
+    """The granian main processes that are children of ``parent``."""
+    found = []
+    for pid in _descendants(parent):
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            if (
+                b"granian" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                and int(stat.rsplit(")", 1)[1].split()[1]) == parent
+            ):
+                found.append(pid)
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from django.conf import settings
 
@@ -19,9 +20,23 @@ def client_ip(request) -> str | None:
     return address if is_ip(address) else None
 
 
+# A dotted IPv4 address without leading zeros: a subset of what ipaddress accepts, matched
+# without its parsing (the analytics middleware asks this of every page).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+
+
+def is_ip_v4(text: str) -> bool:
+    """A dotted IPv4 address as ipaddress reads one (no leading zeros), by pattern."""
+    return _IPV4.fullmatch(text) is not None
+
+
 def is_ip(value: object) -> bool:
+    text = str(value)
+    if is_ip_v4(text):
+        return True
     try:
-        ipaddress.ip_address(str(value))
+        ipaddress.ip_address(text)
     except ValueError:
         return False
     return True

@@ -9,7 +9,10 @@ are followed by hand, each target checked again; time, size and decompressed siz
 from __future__ import annotations
 
 import contextlib
+import heapq
 import ipaddress
+import itertools
+import os
 import socket
 import threading
 import time
@@ -125,7 +128,9 @@ def post(
                 finally:
                     response.close()
         except FetchError:
-            if watchdog.fired:
+            # The watchdog's timer or the socket's own timeout may be first to end a wait at
+            # the deadline (on a busy machine either can): past it, the cause is the deadline.
+            if watchdog.fired or time.monotonic() >= deadline:
                 raise FetchError(f"{url} did not answer within {timeout:g} seconds") from None
             raise
 
@@ -170,24 +175,24 @@ class _Watchdog:
 
     urllib3's read timeout applies to each read: a server sending its headers a byte a second
     would otherwise be waited on for as long as it likes (the body loop checks the deadline
-    itself, the header reading inside http.client cannot). A timer thread closing the socket
-    makes the read in progress fail at once.
+    itself, the header reading inside http.client cannot). The process's one deadline thread
+    (:class:`_Deadlines`) closing the socket makes the read in progress fail at once.
     """
 
     def __init__(self, deadline: float):
         self.deadline = deadline
         self.sockets: list[socket.socket] = []
         self.fired = False
+        self.finished = False
         self.lock = threading.Lock()
-        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
-        self.timer.daemon = True
 
     def __enter__(self) -> _Watchdog:
-        self.timer.start()
+        _DEADLINES.watch(self)
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.timer.cancel()
+        with self.lock:
+            self.finished = True
 
     def watch(self, sock: socket.socket) -> None:
         with self.lock:
@@ -196,12 +201,58 @@ class _Watchdog:
         if fired:
             _shut(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with self.lock:
+            if self.finished:
+                return
             self.fired = True
             sockets = list(self.sockets)
         for sock in sockets:
             _shut(sock)
+
+
+class _Deadlines:
+    """One thread per process for every fetch's deadline, instead of a timer thread started
+    for each fetch: starting that thread took a sixth of the webhook worker's time (cProfile
+    of bench/api.py's deliveries)."""
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.waiting: list[tuple[float, int, _Watchdog]] = []  # a heap, soonest first
+        self.numbers = itertools.count()
+        self.changed = threading.Condition()
+
+    def watch(self, watchdog: _Watchdog) -> None:
+        if self.pid != os.getpid():  # first use, or a forked process: no thread of its own yet
+            with _STARTING:
+                if self.pid != os.getpid():
+                    self._start()
+        with self.changed:
+            heapq.heappush(self.waiting, (watchdog.deadline, next(self.numbers), watchdog))
+            self.changed.notify()
+
+    def _start(self) -> None:
+        self.pid, self.waiting, self.changed = os.getpid(), [], threading.Condition()
+        threading.Thread(target=self._run, name="fetch-deadlines", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self.changed:
+                while self.waiting and self.waiting[0][2].finished:
+                    heapq.heappop(self.waiting)  # the fetch ended in time
+                if not self.waiting:
+                    self.changed.wait()
+                    continue
+                wait = self.waiting[0][0] - time.monotonic()
+                if wait > 0:
+                    self.changed.wait(wait)
+                    continue
+                _, _, due = heapq.heappop(self.waiting)
+            due.fire()
+
+
+_STARTING = threading.Lock()
+_DEADLINES = _Deadlines()
 
 
 def _shut(sock: socket.socket) -> None:

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 from whitenoise.compress import Compressor
 
 from newscenter.conf import data_dir, default_base_url, secret_key
@@ -192,6 +194,8 @@ NEWSCENTER_STALE_WHILE_REVALIDATE = env.int("NEWSCENTER_STALE_WHILE_REVALIDATE",
 # Optional: POSTed {"paths": null, "reason": ..., "generation": ...} after every change, for
 # a CDN purge (docs/deploy.md turns it into Cloudflare, Fastly or nginx calls).
 NEWSCENTER_PURGE_URL = env.str("NEWSCENTER_PURGE_URL", default="")
+# A machine translation service (news.machine): off unless named.
+NEWSCENTER_MACHINE_TRANSLATION_URL = env.str("NEWSCENTER_MACHINE_TRANSLATION_URL", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -283,6 +287,27 @@ LOCALE_PATHS = [Path(__file__).resolve().parent / "web" / "locale"]
 USE_TZ = True
 
 STATIC_URL = env.str("DJANGO_STATIC_URL", default="/static/")
+
+# The body editor's extensions of our own (the desk's static files): their modules load with
+# the editor. The body is cleaned by news.rendering's allow-list, not by these processors.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("desk/body-paste.js")],
+        "extensions": {"PastedImages": html_tags([])},
+    },
+    {
+        "js": [static_lazy("desk/body-check.js")],
+        "extensions": {"DiscardNotice": html_tags([])},
+    },
+    {
+        "js": [static_lazy("desk/body-embeds.js")],
+        "extensions": {
+            "VideoEmbed": html_tags([]),
+            "PullQuote": html_tags([]),
+            "FileAttachment": html_tags([]),
+        },
+    },
+]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static")))
 MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media")))

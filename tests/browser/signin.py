@@ -33,3 +33,22 @@ def sign_in(page, base_url: str, username: str, password: str, next: str = "/adm
     page.click("text=I have kept them: continue")
     page.wait_for_url(f"**{next}")
     return [code.strip() for code in codes]
+
+
+EDITABLE = ".ProseMirror[contenteditable=true]"
+
+
+def new_article(page, base_url: str, *, headline: str, words: str, role: str = "editor"):
+    """A person of ``role`` signed in on a new article, its headline and first words typed.
+    Returns the person."""
+    from tests.builders import make_user
+
+    person = make_user(role=role)
+    sign_in(page, base_url, person.username, PASSWORD, next="/admin/news/article/add/")
+    page.fill("#id_headline", headline)
+    page.locator(EDITABLE).click()
+    page.keyboard.type(words)
+    return person
+
+
+PASSWORD = "correct horse battery staple"  # tests.builders.make_user's

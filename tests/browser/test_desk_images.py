@@ -2,8 +2,8 @@
 
 import pytest
 
-from newscenter.news.models import Article
-from tests.browser.signin import sign_in
+from newscenter.news.models import Article, Image
+from tests.browser.signin import EDITABLE, new_article, sign_in
 from tests.builders import make_image, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,4 +54,72 @@ def test_insert_image_from_the_media_library_and_paste_one(page, http_site):
         "<figcaption>The press in hall four. Photo: Ann Example</figcaption></figure>"
     ) in body
     assert snippet in body
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+# An image file as the clipboard or a file manager hands it over: a PNG made in the page.
+PUT_FILE = """async ([kind, selector]) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 640; canvas.height = 400;
+  const paint = canvas.getContext("2d");
+  paint.fillStyle = kind === "paste" ? "#1d4e89" : "#2e7d32";
+  paint.fillRect(0, 0, 640, 400);
+  const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([blob], `${kind}.png`, { type: "image/png" }));
+  const target = document.querySelector(selector);
+  const box = target.getBoundingClientRect();
+  const event = kind === "paste"
+    ? new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true })
+    : new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true,
+        clientX: box.left + 5, clientY: box.top + 5 });
+  target.dispatchEvent(event);
+}"""
+
+
+def test_an_image_file_pasted_or_dropped_is_uploaded_with_its_alt_text(page, http_site):
+    editor = new_article(
+        page, http_site, headline="Pictures from the open day", words="Visitors toured the plant."
+    )
+    body = page.locator(EDITABLE)
+
+    # Pasted: the editor is asked for the alternative text first; without it nothing is sent.
+    page.evaluate(PUT_FILE, ["paste", EDITABLE])
+    dialog = page.locator("dialog[open]")
+    assert "paste.png" in dialog.locator("h3").inner_text()
+    dialog.get_by_role("button", name="Upload and insert").click()
+    assert dialog.is_visible()  # the required field held the dialog open
+    assert not Image.objects.exists()
+    dialog.get_by_label("Alternative text (required)").fill("Visitors in the press hall")
+    dialog.get_by_label("Caption").fill("The open day in hall four.")
+    dialog.get_by_label("Credit (photographer, agency)").fill("Ann Example")
+    dialog.get_by_role("button", name="Upload and insert").click()
+    status = page.locator(".body-upload-status")
+    status.filter(has_text="inserted").wait_for()
+    body.locator("figure img").first.wait_for()
+
+    # Dropped: the same questions, and a figure where it was dropped.
+    page.evaluate(PUT_FILE, ["drop", EDITABLE])
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Alternative text (required)").fill("The canteen garden")
+    dialog.get_by_role("button", name="Upload and insert").click()
+    body.locator("figure").nth(1).wait_for()
+
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/news/article/")
+    pasted = Image.objects.get(alt="Visitors in the press hall")
+    dropped = Image.objects.get(alt="The canteen garden")
+    assert (pasted.caption, pasted.credit, pasted.uploaded_by) == (
+        "The open day in hall four.",
+        "Ann Example",
+        editor,
+    )
+    assert (pasted.width, pasted.height) == (640, 400)
+    stored = Article.objects.get().body
+    assert (
+        f'<figure><img src="{pasted.file.url}" alt="Visitors in the press hall">'
+        "<figcaption>The open day in hall four. Photo: Ann Example</figcaption></figure>"
+    ) in stored
+    assert f'<img src="{dropped.file.url}" alt="The canteen garden">' in stored
+    assert "data:" not in stored
     assert not [e for e in page.console_errors if "Content Security Policy" in e]

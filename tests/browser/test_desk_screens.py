@@ -10,7 +10,7 @@ from django.utils import timezone
 from newscenter.news import services
 from newscenter.news.models import SiteSettings
 from newscenter.news.policy import SYSTEM
-from newscenter.news.services import desk, workflow
+from newscenter.news.services import accounts, desk, workflow
 from tests.browser.signin import sign_in
 from tests.builders import make_article, make_image, make_user
 
@@ -25,6 +25,7 @@ def newsroom():
     SiteSettings.load()
     SiteSettings.objects.update(time_zone="Europe/Berlin")
     writer, editor = make_user(role="contributor"), make_user(role="administrator")
+    accounts.trusted_device_add(user=editor, label="Firefox on Windows", days=30)
     image = make_image(alt="The new press in hall four", caption="Hall four.", credit="Ann")
     lead = make_article(
         headline="A long headline about the new press in hall four and what it means for the "
@@ -62,6 +63,8 @@ def test_desk_screens_pass_axe_at_desktop_and_tablet_width(chromium, http_site, 
             "writing-lead-image": f"/admin/news/article/{lead.pk}/change/",
             "review-links": f"/admin/news/article/{review.pk}/review-links/",
             "import": "/admin/news/article/import/",
+            "attachments": "/admin/news/attachment/",
+            "trusted-devices": "/accounts/trusted-devices/",
         },
         writer: {
             "dashboard-contributor": "/admin/",

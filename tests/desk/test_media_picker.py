@@ -94,3 +94,47 @@ def test_a_figure_in_the_body_renders_with_the_renditions(client):
     assert "640w" in source["srcset"]
     assert figure.select_one("picture img")["alt"] == "The press"
     assert figure.select_one("figcaption").text == "The press. Photo: Ann"
+
+
+UPLOAD = "/admin/news/image/upload/"
+
+
+def test_a_pasted_image_is_stored_with_its_alt_text_and_answered_for_the_figure(role_client):
+    client = role_client("contributor")
+    done = client.post(
+        UPLOAD, {"upload": png(), "alt": " Hall four ", "caption": "The hall.", "credit": "Ann"}
+    )
+    assert done.status_code == 201
+    image = Image.objects.get()
+    assert done.json() == {
+        "id": image.pk,
+        "url": image.file.url,
+        "alt": "Hall four",
+        "caption": "The hall. Photo: Ann",
+    }
+    assert image.renditions.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"alt": ""}, "Alt"),
+        ({"alt": "x", "upload": SimpleUploadedFile("x.png", b"<svg/>")}, "Image file"),
+        ({"alt": "x", "upload": None}, "Image file"),
+    ],
+)
+def test_a_refused_paste_names_the_field_and_keeps_nothing(role_client, fields, named):
+    data = {"upload": png(), **fields}
+    if data["upload"] is None:
+        del data["upload"]
+    refused = role_client("editor").post(UPLOAD, data)
+    assert refused.status_code == 400
+    assert refused.json()["error"].startswith(named)
+    assert not Image.objects.exists()
+
+
+def test_the_upload_answers_get_and_strangers_plainly(role_client, client):
+    assert role_client("editor").get(UPLOAD).status_code == 405
+    anonymous = client.post(UPLOAD, {"upload": png(), "alt": "x"})
+    assert anonymous.status_code == 302
+    assert not Image.objects.exists()

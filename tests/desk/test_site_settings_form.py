@@ -107,3 +107,14 @@ def test_the_link_preview_image_is_uploaded_in_place(admin):
     assert (image.width, image.height) == (1200, 630)
     assert SiteSettings.load().share_image == image
     assert AuditEntry.objects.filter(action="image.create").exists()
+
+
+def test_texts_in_other_languages_are_saved_or_refused_with_the_reason(admin):
+    data = admin_form(admin, URL)
+    wrong = admin.post(URL, {**data, "languages": '["de"]', "texts": '{"de": {"colour": "x"}}'})
+    assert wrong.status_code == 200
+    assert "'colour' (in de) is not a site text" in error_of(wrong, "texts")
+    texts = '{"de": {"section_title": "Aktuelles"}}'
+    response = admin.post(URL, {**data, "languages": '["de"]', "texts": texts})
+    assert response.status_code == 302
+    assert SiteSettings.load().text_in("section_title", "de") == "Aktuelles"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from lxml import html
 
@@ -11,6 +12,7 @@ from newscenter.news.models import Article
 from newscenter.news.policy import SYSTEM
 from newscenter.news.translations import Status
 from tests.builders import make_article
+from tests.news.test_xliff import translated
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,32 @@ def test_what_changed_in_the_source_word_by_word_then_marked_current(role_client
     client.post(reverse("admin:news_article_translation_current", args=[german.pk]))
     german.refresh_from_db()
     assert translations.status(german) == Status.CURRENT
+
+
+def test_xliff_out_of_the_matrix_and_back_as_the_translation(role_client, outdated):
+    source, _german = outdated
+    client = role_client("editor")
+    tree = html.fromstring(client.get(MATRIX).content.decode())
+    link = reverse("admin:news_article_xliff", args=[source.pk, "zh-Hans"])
+    assert tree.xpath(f"//a[@href='{link}']")
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xliff+xml"
+    assert response["Content-Disposition"].endswith('.zh-hans.xlf"')
+    body = "<p>工厂开业，提供五十个工作岗位。</p>"  # noqa: RUF001  (Chinese punctuation)
+    chinese = {
+        "Plant opens": "工厂开业",
+        "<p>The plant opens with 50 jobs.</p>": body,
+        "Standfirst number 1.": "摘要。",
+    }
+    data = translated(response.content, lambda text: chinese.get(text, text))
+    upload = SimpleUploadedFile("plant.zh-hans.xlf", data, content_type="application/xliff+xml")
+    done = client.post(reverse("admin:news_article_xliff_import"), {"file": upload})
+    translation = Article.objects.get(language="zh-Hans")
+    assert done["Location"] == reverse("admin:news_article_change", args=[translation.pk])
+    assert (translation.headline, translation.status) == ("工厂开业", "draft")
+    assert translation.body == body
+    broken = SimpleUploadedFile("x.xlf", b"<nope/>")
+    refused = client.post(reverse("admin:news_article_xliff_import"), {"file": broken}, follow=True)
+    assert "Not imported: This is not an XLIFF 2.0 file" in refused.content.decode()
+    assert client.get(reverse("admin:news_article_xliff_import")).status_code == 405

@@ -93,6 +93,29 @@ def test_filters_by_section_tag_author_and_language(client, news):
     assert "Auf Deutsch" not in shown("language=en")
 
 
+def test_lang_shows_one_edition_in_its_language(client, news):
+    services.site_settings_update(acting_user=SYSTEM, languages=["de", "ar"])
+    when = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+    make_article(headline="Werk eröffnet", language="de", pub_date=when)
+    make_article(headline="Werk in Linz", language="de-AT", pub_date=when)
+    make_article(headline="افتتاح المصنع", language="ar", pub_date=when)
+    page = BeautifulSoup(client.get("/embed/latest/?lang=de").content, "lxml")
+    assert [li.a.get_text() for li in page.select("li")] == ["Werk in Linz", "Werk eröffnet"]
+    assert (page.html["lang"], page.html["dir"]) == ("de", "ltr")
+    assert page.select_one("li time").get_text() == "2. März 2026"
+    assert any(a["href"].endswith("/de/news/") for a in page.select("a"))
+    arabic = BeautifulSoup(client.get("/embed/latest/?lang=ar").content, "lxml")
+    assert (arabic.html["lang"], arabic.html["dir"]) == ("ar", "rtl")
+    shown = client.get("/embed/latest.json?lang=DE").json()
+    assert [item["headline"] for item in shown["items"]] == ["Werk in Linz", "Werk eröffnet"]
+    english = [li.a.get_text() for li in items(client.get("/embed/latest/?lang=en"))]
+    assert "Werk eröffnet" not in english
+    assert "Public story 6" in english
+    refused = client.get("/embed/latest/?lang=fr")
+    assert refused.status_code == 400
+    assert "lang: 'fr' is not one of the site's languages (en, de, ar)" in refused.text
+
+
 @pytest.mark.parametrize(
     ("query", "status", "words"),
     [

@@ -150,3 +150,13 @@ def test_german_and_chinese_editions_of_some_articles(output):
     assert translations.filter(status="draft").count() == 1
     assert AuditEntry.objects.filter(action="translate").count() == translations.count()
     assert SiteSettings.load().languages == ["de", "zh-Hans"]
+
+
+def test_the_demos_editions_name_their_sections_and_site_in_their_language(output, client):
+    german = client.get("/de/news/").content.decode()
+    assert '<h1 class="listing-title">Aktuelles</h1>' in german
+    assert ">Unternehmen</a>" in german
+    chinese = client.get("/zh-hans/news/").content.decode()
+    assert "新闻中心" in chinese
+    assert ">公司新闻</a>" in chinese
+    assert ">Company news</a>" in client.get("/news/").content.decode()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscenter.news.rendering import MAX_TAGS, plain_text, sanitise_html
+from newscenter.news.rendering import MAX_TAGS, discarded, plain_text, sanitise_html
 
 FORBIDDEN = ("<script", "<iframe", "<object", "<embed", "<svg", "<form", "<base", "<meta",
              "<style", "javascript:", "onerror", "onclick", "onload")  # fmt: skip
@@ -69,3 +69,64 @@ def test_hostile_nesting_is_treated_as_text(markup):
     assert "<script" not in clean
     assert set(re.findall(r"</?(\w+)", clean)) <= {"p"}
     assert "<" not in plain_text(markup)
+
+
+# --- what the allow-list drops, in words ---
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_payload_is_named_before_it_is_dropped(payload):
+    assert discarded(payload)
+
+
+def test_the_words_name_each_loss_once_in_order():
+    markup = (
+        '<p onclick="go()" style="color:red">Hi<script>x()</script><span>there</span>'
+        '<iframe src="https://tracker.example/v/1">video</iframe><a href="javascript:x()">a</a>'
+        '<a href="/about" rel="external">us</a><!-- note --><img src="data:image/png;base64,AA">'
+        '<b onclick="again()">b</b></p>'
+    )
+    assert discarded(markup) == [
+        "onclick attributes",
+        "style attributes",
+        "<script> with its content",
+        "<span> (its text is kept)",
+        "<iframe> from tracker.example",
+        "javascript: addresses",
+        "comments",
+        "data: addresses",
+    ]
+
+
+def test_what_a_writer_may_not_care_about_can_be_left_unnamed():
+    markup = '<figure class="figure"><img src="/m/a.jpg" alt="A" data-file="3"></figure><col>'
+    assert discarded(markup) == [
+        "class attributes",
+        "data-file attributes",
+        "<col> (its text is kept)",
+    ]
+    quiet = {"figure": frozenset({"class"}), "img": frozenset({"data-file"}), "col": frozenset()}
+    assert discarded(markup, unreported=quiet) == []
+
+
+def test_markup_past_the_tag_limit_is_named_as_a_whole():
+    assert discarded("<b>" * (MAX_TAGS + 1)) == [
+        f"all markup (more than {MAX_TAGS:,} tags: the text is kept)"
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcdefghijklmnopqrstuvwxyz:;&#()")) ,
+               max_size=300))  # fmt: skip
+def test_sanitised_markup_has_nothing_left_to_name(markup):
+    assert discarded(sanitise_html(markup)) == []
+
+
+def test_allowed_markup_has_nothing_to_name():
+    markup = (
+        '<h2>Results</h2><p>Sales <strong>rose</strong> <a href="https://firm.example/r" '
+        'title="Report">report</a>, <a href="mailto:press@firm.example">mail</a>, '
+        '<a href="/about">us</a>.</p><ol start="3"><li>x</li></ol>'
+        '<table><tr><th scope="col">Q1</th></tr><tr><td colspan="2">4</td></tr></table>'
+    )
+    assert discarded(markup) == []

@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from newscenter.news import services, translations
-from newscenter.news.models import Article, AuditEntry
+from newscenter.news.models import Article, AuditEntry, Notification
 from newscenter.news.policy import SYSTEM, PolicyDenied
 from newscenter.news.translations import Status
 from tests.builders import make_article, make_user
+from tests.conftest import https_client, staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,42 @@ def test_status_through_the_workflow():
         ("source edited", Status.OUTDATED),
         ("unpublished", Status.DRAFT),
     ]
+
+
+def test_the_translators_and_editors_are_told_once_when_a_translation_goes_outdated():
+    translator = make_user(role="contributor", username="translator")
+    editor = make_user(role="editor", username="editor")
+    writer = make_user(role="editor", username="writer")
+    source = make_article(headline="Plant opens")
+    german = services.translation_create(acting_user=SYSTEM, source=source, language="de")
+    german.created_by = translator
+    german.save(update_fields=["created_by"])  # as if the translator had made it
+    german = services.article_update(article=german, acting_user=SYSTEM, headline="Werk eröffnet")
+    german = services.article_publish(article=german, acting_user=SYSTEM)
+    chinese = services.translation_create(acting_user=SYSTEM, source=source, language="zh-Hans")
+    Notification.objects.all().delete()  # "published": not what this test is about
+
+    def inbox(user) -> list[tuple[str, int | None]]:
+        return list(Notification.objects.filter(user=user).values_list("text", "article_id"))
+
+    services.article_update(article=source, acting_user=writer, canonical_url="")
+    assert inbox(translator) == []  # no text changed
+    services.article_update(article=source, acting_user=writer, body="<p>Now 300 jobs.</p>")
+    told = [(
+        "writer changed “Plant opens”: its translation into de, “Werk eröffnet”, is outdated.",
+        german.pk,
+    )]  # fmt: skip
+    assert inbox(translator) == told
+    assert inbox(editor) == told
+    assert inbox(writer) == []  # not the person who changed it
+    assert not Notification.objects.filter(article=chinese).exists()  # a draft: not outdated
+    # Outdated already: a further edit tells nobody again.
+    services.article_update(article=source, acting_user=writer, body="<p>Now 301 jobs.</p>")
+    assert len(inbox(translator)) == 1
+    # Caught up, then outdated again: told again.
+    services.translation_mark_current(acting_user=SYSTEM, translation=german)
+    services.article_update(article=source, acting_user=writer, headline="Plant opened")
+    assert len(inbox(translator)) == 2
+    # The desk shows it on the translator's dashboard.
+    page = staff_login(https_client(), translator).get("/admin/").content.decode()
+    assert "its translation into de, “Werk eröffnet”, is outdated." in page

@@ -112,6 +112,23 @@ def test_without_a_press_contact_there_is_no_empty_block(client):
     assert soup(client.get("/news/")).select(".press-contact") == []
 
 
+# Print: a link's address after its words, whole
+
+
+def test_printed_links_within_the_site_name_the_configured_address(client, settings):
+    settings.NEWSCENTER_BASE_URL = "https://news.kesselmark.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mirror.example"]
+    link = soup(client.get("/news/")).select_one('link[rel=stylesheet][media="print"]')
+    assert link is not None
+    # Asked for under another name the site answers to: the configured address, still.
+    css = client.get(link["href"], HTTP_HOST="mirror.example")
+    assert css["Content-Type"].startswith("text/css")
+    assert 'a[href^="/"]::after { content: " (https://news.kesselmark.example" attr(href)' in (
+        css.content.decode()
+    )
+    assert "mirror.example" not in css.content.decode()
+
+
 # Icons and the web manifest
 
 

@@ -12,6 +12,7 @@ from newscenter.conf import site_url
 from newscenter.news import services
 from newscenter.news.policy import SYSTEM
 from tests.builders import make_article
+from tests.web.test_sitemaps import PARSER, SCHEMAS
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,45 @@ def test_the_sitemap_carries_alternates_of_published_translations(client, group)
     assert alternates[site_url(english.get_absolute_url())] == expected
     assert alternates[site_url(german.get_absolute_url())] == expected
     assert alternates[site_url(loner.get_absolute_url())] == {}
+
+
+def test_the_sitemaps_list_each_editions_index_and_listings(client, group):
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd"), PARSER))
+
+    def fetch(url: str):
+        root = etree.fromstring(client.get(url).content, PARSER)
+        schema.assertValid(root)  # the sitemaps.org schema, with the xhtml namespace
+        return root
+
+    english, german, _chinese = group
+    section = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
+    for article in (english, german):
+        services.article_update(article=article, acting_user=SYSTEM, section=section)
+    linz = services.tag_get_or_create(name="Linz", acting_user=SYSTEM)
+    make_article(headline="Nur auf Deutsch", language="de-AT", tags=[linz])
+
+    def links(root) -> dict[str, dict[str, str]]:
+        return {
+            url.findtext(f"{SITEMAP}loc"): {
+                link.get("hreflang"): link.get("href") for link in url.iter(XHTML)
+            }
+            for url in root.iter(f"{SITEMAP}url")
+        }
+
+    indexes = links(fetch("/news/sitemap-pages.xml"))
+    every = {
+        "en": site_url("/news/"),
+        "de": site_url("/de/news/"),
+        "zh-Hans": site_url("/zh-hans/news/"),
+        "x-default": site_url("/news/"),
+    }
+    assert indexes == {site_url("/news/"): every, site_url("/de/news/"): every,
+                       site_url("/zh-hans/news/"): every}  # fmt: skip
+    sections = links(fetch("/news/sitemap-sections.xml"))
+    # The section in the languages it has public articles in: not Chinese (a draft).
+    assert set(sections) == {
+        site_url("/news/section/plants/"),
+        site_url("/de/news/section/plants/"),
+    }
+    tags = links(fetch("/news/sitemap-tags.xml"))
+    assert set(tags) == {site_url("/de/news/tag/linz/")}  # de-AT is in the German edition

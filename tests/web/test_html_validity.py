@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,9 @@ from django.urls import reverse
 from newscenter.demo.loader import load_demo
 from newscenter.news.models import Article, Author, Image, Section, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM
+from newscenter.news.services import accounts, attachments
 from newscenter.news.services.review_links import review_link_create
+from tests.builders import make_article
 from tests.conftest import REPO, https_client, staff_login
 
 pytestmark = [pytest.mark.validator, pytest.mark.django_db]
@@ -30,6 +33,16 @@ JAVA = "/usr/bin/java"
 # (screen, message) pairs the desk may still show, each from Django's admin rather than from
 # our templates. The list may only shrink: an entry no longer reported fails the test too.
 KNOWN_DESK_ERRORS: set[tuple[str, str]] = set()
+
+# Every kind of body block the desk inserts (news.blocks), as the allow-list stores them.
+BLOCKS = (
+    "<p>The line started.</p>"
+    '<figure class="video-embed"><a href="https://youtu.be/dQw4w9WgXcQ">Line 4 runs</a></figure>'
+    '<figure class="pull-quote"><blockquote><p>We doubled it.</p></blockquote>'
+    "<figcaption>Ann Example</figcaption></figure>"
+    "<table><tbody><tr><th><p>Quarter</p></th><th>Units</th></tr>"
+    "<tr><th>Q1</th><td>4,200</td></tr></tbody></table>"
+)
 
 PLANTED = '<!doctype html><html lang="en"><title>x</title><p><div>x</div></p><time datetime="no">'
 
@@ -64,6 +77,13 @@ def public_pages() -> dict[str, str]:
     }
     if plain is not None:
         pages["article-plain"] = plain.get_absolute_url()
+    report = attachments.attachment_create(upload=b"%PDF-1.4\n%%EOF\n", acting_user=SYSTEM)
+    linked = f'<p><a href="{report.file.url}">The annual report</a></p>'
+    pages["article-with-blocks"] = make_article(body=BLOCKS + linked).get_absolute_url()
+    # The demo's other editions, with a section named in German and the search in Chinese.
+    pages["german-index"] = "/de/news/"
+    pages["german-section"] = "/de" + section.get_absolute_url()
+    pages["chinese-search"] = "/zh-hans/news/search/?q=" + quote("阀门")
     return pages
 
 
@@ -89,7 +109,11 @@ def desk_pages(editor) -> dict[str, str]:
         "user-list": reverse("admin:auth_user_changelist"),
         "user-change": reverse("admin:auth_user_change", args=[editor.pk]),
         "audit": reverse("admin:news_auditentry_changelist"),
+        "attachment-list": reverse("admin:news_attachment_changelist"),
+        "trusted-devices": reverse("accounts:trusted-devices"),
+        "translations": reverse("admin:news_article_translations"),
     }
+    accounts.trusted_device_add(user=editor, label="Firefox on Windows", days=30)
     return pages
 
 

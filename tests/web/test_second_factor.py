@@ -4,12 +4,16 @@ end the old), and "trust this device" (skips the code, then expires or is revoke
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from newscenter.news.models import AuditEntry
+from newscenter.news.policy import PolicyDenied
 from newscenter.news.services import accounts
 from tests.builders import make_user
 from tests.conftest import https_client
@@ -214,3 +218,98 @@ def test_a_cookie_from_before_does_not_work_once_trusting_is_off(jana, settings)
     settings.NEWSCENTER_TRUSTED_DEVICE_DAYS = 0
     _, response = returns(cookie)
     assert response["Location"] == VERIFY
+
+
+# --- Trusted devices listed, each ended by its person, all by an administrator ---------
+
+DEVICES = "/accounts/trusted-devices/"
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def trusting(username: str, **headers) -> tuple:
+    """A client of ``username`` signed in on a browser they trusted, and its cookie. Each
+    call is a time step (30 s) later: an authenticator code works once."""
+    user = get_user_model().objects.get(username=username)
+    client = https_client(**headers)
+    login(client, username)
+    response = client.post(VERIFY, {"code": code_for(user.totpdevice_set.get()), "trust": "on"})
+    assert response["Location"] == "/admin/"
+    return client, response.cookies[COOKIE].value
+
+
+def test_a_person_sees_their_trusted_devices_and_ends_one(jana, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    _, at_home = trusting("jana")
+    time_machine.shift(dt.timedelta(seconds=31))
+    client, at_work = trusting("jana", HTTP_USER_AGENT=FIREFOX)
+    page = BeautifulSoup(client.get(DEVICES).content, "html.parser")
+    rows = {row.th.get_text(" ", strip=True): row for row in page.select("table tbody tr")}
+    assert set(rows) == {"Firefox on Windows (this browser)", "A browser"}
+
+    ending = rows["A browser"].select_one("button[name=revoke]")
+    assert ending["aria-label"].startswith("End the trust of A browser")
+    done = client.post(DEVICES, {"revoke": ending["value"]}, follow=True)
+    assert "A browser is no longer trusted." in page_text(done)
+    _, response = returns(at_home)
+    assert response["Location"] == VERIFY  # that browser is asked for a code again
+    _, response = returns(at_work)
+    assert response["Location"] == "/admin/"  # the other still skips it
+    entry = AuditEntry.objects.get(action="user.revoke_trusted_device")
+    assert (entry.actor, entry.detail["device"]) == (jana, "A browser")
+
+    # Someone else's device is not theirs to end.
+    omar = make_user(role="editor", username="omar")
+    enrolled(omar)
+    _, theirs = trusting("omar")
+    other = omar.trusted_devices.get()
+    gone = client.post(DEVICES, {"revoke": str(other.pk)}, follow=True)
+    assert "That device was no longer trusted." in page_text(gone)
+    assert returns(theirs, username="omar")[1]["Location"] == "/admin/"
+
+
+def test_the_page_is_for_a_signed_in_person_only(client):
+    assert client.get(DEVICES, secure=True)["Location"].startswith("/accounts/login/")
+
+
+def test_an_administrator_ends_every_device_of_a_person(jana, admin_client, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    _, first = trusting("jana")
+    time_machine.shift(dt.timedelta(seconds=31))
+    _, second = trusting("jana")
+    response = admin_client.post(
+        "/admin/auth/user/",
+        {"action": "revoke_trusted_devices", "_selected_action": [jana.pk]},
+        follow=True,
+    )
+    assert "Ended 2 trusted device(s)." in page_text(response)
+    for cookie in (first, second):
+        assert returns(cookie)[1]["Location"] == VERIFY
+    assert AuditEntry.objects.get(action="user.revoke_trusted_devices").detail["devices"] == 2
+    editor = make_user(role="editor", username="omar")
+    with pytest.raises(PolicyDenied):
+        accounts.trusted_devices_revoke_all(user=jana, acting_user=editor)
+
+
+# --- Recovery codes made by the operator ------------------------------------------------
+
+
+def test_the_operator_makes_codes_printed_once_that_sign_in(jana):
+    old = accounts.recovery_codes_make(user=jana, acting_user=jana)[0]
+    out, err = io.StringIO(), io.StringIO()
+    call_command("recovery-codes", "jana", stdout=out, stderr=err)
+    codes = out.getvalue().split()
+    assert len(codes) == len(set(codes)) == 10
+    assert all(len(code) == 9 and code[4] == "-" for code in codes)
+    assert "not shown again" in err.getvalue()
+    entry = AuditEntry.objects.filter(action="user.recovery_codes").latest("pk")
+    assert entry.actor is None  # the system: the operator at the shell
+    _, refused = signed_in_with(old)
+    assert refused.status_code == 200
+    _, response = signed_in_with(codes[0])
+    assert response["Location"] == "/admin/"
+
+    make_user(role="editor", username="omar")
+    with pytest.raises(CommandError, match="manage user accounts"):
+        call_command("recovery-codes", "jana", "--user", "omar", stdout=out, stderr=err)
+    with pytest.raises(CommandError, match="no user named 'nobody'"):
+        call_command("recovery-codes", "nobody", stdout=out, stderr=err)

@@ -9,6 +9,11 @@ on now: the password hash, the authenticator and the recovery codes. A new passw
 them through a reset or by an administrator), a reset authenticator or new recovery codes
 change the digest, and every device trusted before stops being trusted at once.
 
+Each trust is also a row (``news.TrustedDevice``, named in the cookie by a random key) with
+the browser's name and when it was last used: the person sees theirs on
+``/accounts/trusted-devices/`` and ends one (a shared or lost computer), and an administrator
+ends all of a person's from the desk. A cookie whose row is gone is not trusted.
+
 The cookie only ever skips the code: the password is asked for every time, and the lockout
 counts as before. docs/accounts.md tells the person's side of it.
 """
@@ -48,11 +53,13 @@ def _binding(user) -> str:
     return salted_hmac(SALT, material, algorithm="sha256").hexdigest()
 
 
-def remember(response, user) -> None:
+def remember(request, response, user) -> None:
     """Mark the browser that gets ``response`` as trusted by ``user``."""
     if not days():
         return
-    value = signing.dumps({"u": user.pk, "b": _binding(user)}, salt=SALT)
+    label = device_label(request.headers.get("User-Agent", ""))
+    device = accounts.trusted_device_add(user=user, label=label, days=days())
+    value = signing.dumps({"u": user.pk, "d": device.key, "b": _binding(user)}, salt=SALT)
     response.set_cookie(
         cookie_name(),
         value,
@@ -75,4 +82,30 @@ def is_trusted(request, user) -> bool:
         return False
     if not isinstance(data, dict) or data.get("u") != user.pk:
         return False
-    return constant_time_compare(str(data.get("b", "")), _binding(user))
+    if not constant_time_compare(str(data.get("b", "")), _binding(user)):
+        return False
+    return accounts.trusted_device_use(user=user, key=str(data.get("d", ""))) is not None
+
+
+def device_key(request) -> str:
+    """The key of the trusted device this browser is, or "" (to mark it in the list)."""
+    try:
+        data = signing.loads(request.COOKIES.get(cookie_name(), ""), salt=SALT)
+    except signing.BadSignature:
+        return ""
+    return str(data.get("d", "")) if isinstance(data, dict) else ""
+
+
+# The browser and system a User-Agent names, for a list a person recognises their devices in;
+# the first match wins (Edge and Opera also say "Chrome", Chrome also says "Safari").
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari"))  # fmt: skip
+_SYSTEMS = (("Windows", "Windows"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+            ("Android", "Android"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"))  # fmt: skip
+
+
+def device_label(user_agent: str) -> str:
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "A browser")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    return f"{browser} on {system}" if system else browser

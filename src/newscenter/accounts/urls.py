@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/code/", views.VerifyView.as_view(), name="verify"),
     path("login/authenticator/", views.EnrolView.as_view(), name="enrol"),
     path("recovery-codes/", views.RecoveryCodesView.as_view(), name="recovery-codes"),
+    path("trusted-devices/", views.TrustedDevicesView.as_view(), name="trusted-devices"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password-reset/sent/",

@@ -254,7 +254,7 @@ class CodeStepView(TemplateView):
             return self.page(form)
         response = self.succeed(device)
         if form.cleaned_data.get("trust"):
-            trust.remember(response, self.pending.user)
+            trust.remember(self.request, response, self.pending.user)
         return response
 
     def page(self, form):
@@ -336,11 +336,8 @@ class EnrolView(CodeStepView):
         }
 
 
-@method_decorator([never_cache, csrf_protect], name="dispatch")
-class RecoveryCodesView(TemplateView):
-    """The signed-in person's recovery codes: how many are left, and new ones (shown once)."""
-
-    template_name = "accounts/recovery_codes.html"
+class SignedInView(TemplateView):
+    """A page about the signed-in person's own sign-in, for a session past the code step."""
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -351,6 +348,13 @@ class RecoveryCodesView(TemplateView):
             return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
         return super().dispatch(request, *args, **kwargs)
 
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+class RecoveryCodesView(SignedInView):
+    """The signed-in person's recovery codes: how many are left, and new ones (shown once)."""
+
+    template_name = "accounts/recovery_codes.html"
+
     def get(self, request, *args, **kwargs):
         left = accounts.recovery_codes_left(request.user)
         return self.render_to_response({"left": left, "next": reverse("admin:index")})
@@ -358,6 +362,35 @@ class RecoveryCodesView(TemplateView):
     def post(self, request, *args, **kwargs):
         codes = accounts.recovery_codes_make(user=request.user, acting_user=request.user)
         return self.render_to_response({"codes": codes, "next": reverse("admin:index")})
+
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+class TrustedDevicesView(SignedInView):
+    """The browsers the signed-in person trusted to skip the code: each to end, or all."""
+
+    template_name = "accounts/trusted_devices.html"
+
+    def get(self, request, *args, **kwargs):
+        devices = accounts.trusted_devices(request.user)
+        context = {"devices": devices, "here": trust.device_key(request), "days": trust.days()}
+        return self.render_to_response({**context, "next": reverse("admin:index")})
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("revoke") == "all":
+            ended = accounts.trusted_devices_revoke_all(user=request.user, acting_user=request.user)
+            messages.success(request, f"Ended {ended} trusted device(s).")
+        else:
+            device = next(
+                (d for d in accounts.trusted_devices(request.user)
+                 if str(d.pk) == request.POST.get("revoke")),
+                None,
+            )  # fmt: skip
+            if device is None:
+                messages.error(request, "That device was no longer trusted.")
+            else:
+                accounts.trusted_device_revoke(device=device, acting_user=request.user)
+                messages.success(request, f"{device.label} is no longer trusted.")
+        return redirect("accounts:trusted-devices")
 
 
 def _finish_login(request, pending: Pending, device) -> HttpResponseRedirect:

@@ -23,7 +23,6 @@ from django.db import close_old_connections, connection, transaction
 
 if TYPE_CHECKING:
     from newscenter.analytics.hits import Hit
-    from newscenter.analytics.models import Event
 
 logger = logging.getLogger("newscenter.analytics")
 
@@ -90,36 +89,30 @@ def flush() -> int:
         return written
 
 
-def _insert(events: list[Event]) -> None:
+def _insert(rows: list[tuple]) -> None:
     """One INSERT executed for the whole batch: the ORM's bulk_create costs more per row
     than everything else the write path does (bench/analytics.py)."""
+    from newscenter.analytics.classify import COLUMNS
     from newscenter.analytics.models import Event
 
-    if not events:
+    if not rows:
         return
-    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    names = [Event._meta.get_field(name).column for name in COLUMNS]  # type: ignore[union-attr]
+    columns = ", ".join(connection.ops.quote_name(str(name)) for name in names)
+    marks = ", ".join(["%s"] * len(names))
     table = connection.ops.quote_name(Event._meta.db_table)
     # Field.get_db_prep_save per value cost more than the rest of the write path together;
     # only dates and times need the database's form, the other columns are str, int or None.
-    adapters = [(f.attname, _adapter(f)) for f in fields]
-    rows = [
-        [adapt(getattr(event, name)) if adapt else getattr(event, name) for name, adapt in adapters]
-        for event in events
-    ]
+    at, day = COLUMNS.index("at"), COLUMNS.index("day")
+    adapt_at = connection.ops.adapt_datetimefield_value
+    adapt_day = connection.ops.adapt_datefield_value
+    values = []
+    for row in rows:
+        value = list(row)
+        value[at], value[day] = adapt_at(row[at]), adapt_day(row[day])
+        values.append(value)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
-
-
-def _adapter(field: Any) -> Any:
-    from django.db import models
-
-    if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
-    if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
-    return None
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
 
 
 def _ensure_thread() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from django.conf import settings
 from django.urls import reverse
@@ -72,8 +72,10 @@ def counts(*, method: str, path: str, headers: Mapping[str, str], status: int) -
         headers.get("dnt") == "1" or headers.get("sec-gpc") == "1"
     ):
         return False
-    purpose = (headers.get("sec-purpose") or headers.get("purpose") or "").lower()
-    return not any(word in purpose for word in PREFETCH) and "x-moz" not in headers
+    purpose = headers.get("sec-purpose") or headers.get("purpose")
+    if purpose and any(word in purpose.lower() for word in PREFETCH):
+        return False
+    return "x-moz" not in headers
 
 
 class AnalyticsMiddleware:
@@ -110,8 +112,40 @@ def take_results(response) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def request_headers(request) -> dict[str, str]:
-    return {name.lower(): value for name, value in request.headers.items()}
+def request_headers(request) -> MetaHeaders:
+    return MetaHeaders(request.META)
+
+
+class MetaHeaders(Mapping[str, str]):
+    """A request's ``HTTP_*`` headers by lowercase name, read from ``META`` when asked: the
+    few that counting reads, instead of a dict of every header made for every page."""
+
+    __slots__ = ("_meta",)
+
+    def __init__(self, meta: Mapping[str, str]) -> None:
+        self._meta = meta
+
+    def __getitem__(self, name: str) -> str:
+        return self._meta[_meta_key(name)]
+
+    def get(self, name: str, default=None):
+        return self._meta.get(_meta_key(name), default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and _meta_key(name) in self._meta
+
+    def __iter__(self) -> Iterator[str]:
+        for key in self._meta:
+            if key.startswith("HTTP_"):
+                yield key[5:].replace("_", "-").lower()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@functools.lru_cache(maxsize=64)
+def _meta_key(name: str) -> str:
+    return "HTTP_" + name.upper().replace("-", "_")
 
 
 def staff(request) -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
+from typing import NamedTuple
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Hit:
-    """One public response as it left: held in memory until the buffer writes its event."""
+class Hit(NamedTuple):
+    """One public response as it left: held in memory until the buffer writes its event.
+
+    A named tuple, not a frozen dataclass: it is made on every page's path, and a frozen
+    dataclass sets each of its ten fields through ``object.__setattr__`` (bench/analytics.py).
+    """
 
     at: float
     host: str

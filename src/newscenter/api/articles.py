@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from newscenter.api import listing
@@ -29,9 +30,11 @@ from newscenter.api.schemas import (
     ReviewLinkOut,
     TransitionIn,
 )
-from newscenter.news import policy, publishing, selectors, services
+from newscenter.news import policy, publishing, selectors, services, tallies
+from newscenter.news.languages import site_languages
 from newscenter.news.models import Article, Author, Image, Section, Tag
 from newscenter.news.representation import absolute, article_data, article_path_parts
+from newscenter.news.selectors import public_translations_of
 from newscenter.news.services import review_links, workflow
 from newscenter.search.related import related_articles
 
@@ -62,7 +65,12 @@ def article_list(
     status: ArticleStatus | None = Query(
         None, description="Unpublished work: needs articles:read."
     ),
-    language: str | None = Query(None, max_length=35),
+    language: str | None = Query(None, max_length=35, description="An exact language tag."),
+    lang: str | None = Query(
+        None,
+        max_length=35,
+        description="One of the site's languages: its edition (`de` also gives `de-AT`).",
+    ),
     published_after: dt.datetime | None = None,
     published_before: dt.datetime | None = None,
     updated_since: dt.datetime | None = None,
@@ -73,33 +81,51 @@ def article_list(
     caller = _caller(request)
     subject = _subject(section, tag, author)
     articles: QuerySet[Article]
+    total: int | None
     if status is None:
-        articles = selectors.public_articles(**subject).prefetch_related("tags")
+        anchor = listing.newest_anchor(cursor)
+        # Public as of the anchor's date (no later than now): the anchor, not the clock, is
+        # then the one upper bound on pub_date, so the index walk starts there.
+        at = min(anchor.pub_date, timezone.now()) if anchor else None
+        articles = selectors.public_articles(**subject, at=at).prefetch_related("tags")
+        articles = _filtered(articles, language, published_after, published_before, updated_since)
+        articles = _edition(articles, lang)
+        unfiltered = (
+            not subject
+            and not language
+            and not lang
+            and not (published_after or published_before or updated_since)
+        )
+        total = anchor.total if anchor else _total(articles, unfiltered=unfiltered)
+        ordered = listing.newest_first(articles, anchor)
     else:
         caller.require("articles:read")
         articles = _unpublished_visible(caller, workflow.in_state(_with_relations(), status))
         for name, value in subject.items():
             if value is not None:
                 articles = articles.filter(**{f"{name}s" if name != "section" else name: value})
-    articles = _filtered(articles, language, published_after, published_before, updated_since)
-    total = articles.count()
-    ordered = (
-        listing.newest_first(articles, cursor)
-        if status is None
-        else listing.by_id(articles, cursor)
-    )
+        articles = _filtered(articles, language, published_after, published_before, updated_since)
+        articles = _edition(articles, lang)
+        ordered, total = listing.by_id(articles, cursor)
+        if total is None:
+            total = articles.count()
     rows = list(ordered[: limit + 1])
     page, more = rows[:limit], len(rows) > limit
     next_page = None
     if more:
         last = page[-1]
-        token = listing.newest_cursor(last) if status is None else listing.encode([last.pk])
+        token = (
+            listing.Anchor(last.pub_date, last.pk, total).encode()
+            if status is None
+            else listing.by_id_cursor(last.pk, total)
+        )
         next_page = listing.next_url(request, token)
     request.api_last_modified = max((a.modified or a.updated for a in page), default=None)
     request.api_link = next_page
     wanted = listing.fields_asked(fields)
+    translations = public_translations_of(page)
     return {
-        "items": [article_data(a, fields=wanted) for a in page],
+        "items": [article_data(a, fields=wanted, translations=translations) for a in page],
         "total": total,
         "next": next_page,
     }
@@ -326,6 +352,19 @@ def _readable(caller: Caller, article_id: int) -> Article:
 
 def _fetched(article_id: int) -> Article:
     return _with_relations().get(pk=article_id)
+
+
+def _total(articles: QuerySet[Article], *, unfiltered: bool) -> int:
+    """How many articles the listing holds, for its first page; the cursor carries it on.
+    Every public article: the count kept after each change, no COUNT over the table."""
+    return tallies.public_count() if unfiltered else articles.count()
+
+
+def _edition(articles: QuerySet[Article], lang: str | None) -> QuerySet[Article]:
+    """The articles of one of the site's languages (``lang=de`` takes ``de-AT`` too)."""
+    if lang is None:
+        return articles
+    return articles.filter(site_languages().edition_filter(listing.edition_asked(lang)))
 
 
 def _filtered(articles, language, published_after, published_before, updated_since):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import json
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, DateTimeField, F, Func, IntegerField, QuerySet, Value
 
 from newscenter.api.problems import Problem
+from newscenter.news.languages import site_languages
 from newscenter.news.representation import ARTICLE_FIELDS, absolute
 
 MAX_FILTER_CHARS = 200
@@ -28,48 +30,93 @@ def decode(cursor: str, parts: int) -> list:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         values = None
     if not isinstance(values, list) or len(values) != parts:
-        raise Problem(
-            "validation-error",
-            "the cursor is not one this API gave out",
-            errors=[{"field": "cursor", "message": "not a cursor of this listing"}],
-        )
+        raise _not_ours("not a cursor of this listing")
     return values
 
 
-def newest_first(queryset: QuerySet, cursor: str | None) -> QuerySet:
-    """Ordered newest first (-pub_date, -id), after the cursor's article when given."""
-    queryset = queryset.order_by("-pub_date", "-id")
+def _not_ours(why: str) -> Problem:
+    return Problem(
+        "validation-error",
+        "the cursor is not one this API gave out",
+        errors=[{"field": "cursor", "message": why}],
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Anchor:
+    """Where a newest-first page starts: after the article at (``pub_date``, ``pk``). The
+    listing's total rides along, counted once for its first page (see :func:`total_of`)."""
+
+    pub_date: dt.datetime
+    pk: int
+    total: int
+
+    def encode(self) -> str:
+        return encode([self.pub_date.isoformat(), self.pk, self.total])
+
+
+def newest_anchor(cursor: str | None) -> Anchor | None:
+    """The anchor a newest-first cursor names, None for the first page."""
     if cursor is None:
-        return queryset
-    moment, pk = decode(cursor, 2)
+        return None
+    moment, pk, total = decode(cursor, 3)
     try:
-        when, pk = dt.datetime.fromisoformat(str(moment)), int(pk)
-    except (TypeError, ValueError):
-        raise Problem(
-            "validation-error",
-            "the cursor is not one this API gave out",
-            errors=[{"field": "cursor", "message": "damaged"}],
-        ) from None
-    return queryset.filter(Q(pub_date__lt=when) | Q(pub_date=when, pk__lt=pk))
+        when = dt.datetime.fromisoformat(str(moment))
+    except ValueError:
+        raise _not_ours("damaged") from None
+    if when.tzinfo is None or not _count(pk) or not _count(total):
+        raise _not_ours("damaged")
+    return Anchor(when, pk, total)
 
 
-def newest_cursor(article) -> str:
-    return encode([article.pub_date.isoformat(), article.pk])
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
-def by_id(queryset: QuerySet, cursor: str | None) -> QuerySet:
-    """Ordered by id, descending, after the cursor's row when given (drafts have no date)."""
+class RowBefore(Func):
+    """``(pub_date, id) < (%s, %s)``: one row value, "older than the anchor" in the listing's
+    order. SQLite and PostgreSQL both start the index walk at the anchor for it, where the
+    spelt-out ``pub_date < %s OR (pub_date = %s AND id < %s)`` made SQLite walk from the newest
+    article down to the anchor (page N cost N pages). Django compares row values only on
+    PostgreSQL (``supports_tuple_lookups`` is off for SQLite), hence this expression."""
+
+    output_field = BooleanField()
+
+    def __init__(self, anchor: Anchor) -> None:
+        super().__init__(
+            F("pub_date"),
+            F("pk"),
+            Value(anchor.pub_date, output_field=DateTimeField()),
+            Value(anchor.pk, output_field=IntegerField()),
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        compiled = [compiler.compile(part) for part in self.get_source_expressions()]
+        (date, pk, date_value, pk_value) = (sql for sql, _ in compiled)
+        params = [param for _, part in compiled for param in part]
+        return f"({date}, {pk}) < ({date_value}, {pk_value})", params
+
+
+def newest_first(queryset: QuerySet, anchor: Anchor | None) -> QuerySet:
+    """Ordered newest first (-pub_date, -id), after the anchor's article when given."""
+    queryset = queryset.order_by("-pub_date", "-id")
+    return queryset if anchor is None else queryset.filter(RowBefore(anchor))
+
+
+def by_id(queryset: QuerySet, cursor: str | None) -> tuple[QuerySet, int | None]:
+    """Ordered by id, descending, after the cursor's row when given (drafts have no date);
+    and the total the cursor carries (None on the first page)."""
     queryset = queryset.order_by("-id")
     if cursor is None:
-        return queryset
-    [pk] = decode(cursor, 1)
-    if not isinstance(pk, int):
-        raise Problem(
-            "validation-error",
-            "the cursor is not one this API gave out",
-            errors=[{"field": "cursor", "message": "damaged"}],
-        )
-    return queryset.filter(pk__lt=pk)
+        return queryset, None
+    pk, total = decode(cursor, 2)
+    if not _count(pk) or not _count(total):
+        raise _not_ours("damaged")
+    return queryset.filter(pk__lt=pk), total
+
+
+def by_id_cursor(pk: int, total: int) -> str:
+    return encode([pk, total])
 
 
 def next_url(request, cursor: str) -> str:
@@ -101,11 +148,26 @@ def page_headers(response, next_page: str | None) -> None:
 
 
 def page(request, queryset: QuerySet, cursor: str | None, limit: int, data) -> dict:
-    """One page of ``queryset`` by id, newest first: items, the total, the next page's URL
-    (also sent as ``Link: rel=next``)."""
-    total = queryset.count()
-    rows = list(by_id(queryset, cursor)[: limit + 1])
+    """One page of ``queryset`` by id, newest first: items, the total (counted for the first
+    page, then carried by the cursor), the next page's URL (also sent as ``Link: rel=next``)."""
+    ordered, total = by_id(queryset, cursor)
+    if total is None:
+        total = queryset.count()
+    rows = list(ordered[: limit + 1])
     shown = rows[:limit]
-    following = next_url(request, encode([shown[-1].pk])) if len(rows) > limit else None
+    following = next_url(request, by_id_cursor(shown[-1].pk, total)) if len(rows) > limit else None
     request.api_link = following
     return {"items": [data(row) for row in shown], "total": total, "next": following}
+
+
+def edition_asked(lang: str) -> str:
+    """The site language ``lang=`` names (any case), or a problem naming the site's."""
+    site = site_languages()
+    found = site.find(lang)
+    if found is None:
+        raise Problem(
+            "validation-error",
+            f"{lang!r} is not one of the site's languages",
+            errors=[{"field": "lang", "message": f"one of: {', '.join(site.all)}"}],
+        )
+    return found

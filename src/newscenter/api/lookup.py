@@ -35,6 +35,9 @@ def search_articles(
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(20, ge=1, le=MAX_PER_PAGE),
     fields: str | None = Query(None, max_length=400),
+    lang: str | None = Query(
+        None, max_length=35, description="One of the site's languages: search its edition."
+    ),
 ):
     subject: dict[str, Any] = {}
     for name, model, slug in (("section", Section, section), ("tag", Tag, tag)):
@@ -46,9 +49,11 @@ def search_articles(
                     f"there is no {name} {slug!r}",
                     errors=[{"field": name, "message": "unknown slug"}],
                 )
-    results = search(SearchRequest(q, page=page, per_page=per_page, **subject))
+    edition = listing.edition_asked(lang) if lang is not None else None
+    results = search(SearchRequest(q, page=page, per_page=per_page, edition=edition, **subject))
     ids = [hit.article_id for hit in results.hits]
     found = selectors.public_articles().prefetch_related("tags").in_bulk(ids)
+    translations = selectors.public_translations_of(list(found.values()))
     wanted = listing.fields_asked(fields)
     pages = min(MAX_PAGE, math.ceil(results.total / per_page))
     next_page = None
@@ -67,7 +72,9 @@ def search_articles(
         "next": next_page,
         "hits": [
             {
-                "article": article_data(found[hit.article_id], fields=wanted),
+                "article": article_data(
+                    found[hit.article_id], fields=wanted, translations=translations
+                ),
                 "headline_html": str(hit.headline_html),
                 "snippet_html": str(hit.snippet_html),
                 "score": round(hit.score, 6),

@@ -54,6 +54,12 @@ class RelatedOut(Schema):
     pub_date: dt.datetime
 
 
+class TranslationRef(Schema):
+    id: int
+    url: str
+    path: str
+
+
 class ArticleOut(Schema):
     """Every field is optional in the schema only because ``fields=`` may leave it out."""
 
@@ -68,7 +74,9 @@ class ArticleOut(Schema):
     state: ArticleStatus | None = Field(None, description="As readers see it now.")
     pub_date: dt.datetime | None = None
     modified: dt.datetime | None = None
-    language: str | None = None
+    language: str | None = Field(
+        None, description="BCP 47; the site's default language when the article names none."
+    )
     section: Named | None = None
     tags: list[Named] | None = None
     authors: list[Named] | None = None
@@ -76,6 +84,11 @@ class ArticleOut(Schema):
     source_name: str | None = None
     source_url: str | None = None
     canonical_url: str | None = None
+    translations: dict[str, TranslationRef] | None = Field(
+        None,
+        description="The article in the site's other languages: each language (as the site "
+        "settings write it) with its published translation there. Drafts are never named.",
+    )
     related: list[RelatedOut] | None = Field(
         None,
         description="The public articles to read next, best first, as the article page lists "
@@ -85,7 +98,10 @@ class ArticleOut(Schema):
 
 class ArticleList(Schema):
     items: list[ArticleOut]
-    total: int = Field(description="How many match, on every page: never a silent cap.")
+    total: int = Field(
+        description="How many articles matched when the walk's first page was asked (never a "
+        "silent cap); later pages carry that figure in their cursor instead of counting again."
+    )
     next: str | None = Field(description="The next page's address, also in `Link: rel=next`.")
 
 

@@ -80,8 +80,10 @@ class Supervisor:
                     print(f"The server ended unasked (status {code}): starting it again.",
                           file=sys.stderr)  # fmt: skip
                     time.sleep(RESTART_PAUSE)
-                    server, started = self._start_server()
-                    continue
+                    if not self.stopping:  # a stop asked for during the pause is kept
+                        server, started = self._start_server()
+                        continue
+                    code = 0
                 self._end_worker()
                 if not self.stopping:
                     print(f"The server ended unasked (status {code}).", file=sys.stderr)

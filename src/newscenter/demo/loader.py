@@ -36,6 +36,8 @@ from newscenter.demo.content import (
 )
 from newscenter.demo.translations import (
     LANGUAGES,
+    SECTION_NAMES,
+    SITE_TEXTS,
     SOURCE_EDITS,
     TRANSLATIONS,
     DemoTranslation,
@@ -67,12 +69,14 @@ def load_demo(*, acting_user: Any) -> int:
     # Settings first: the site's time zone decides each article's URL day.
     _site_settings_update(banner=BANNER, logo=LOGO, acting_user=acting_user, **SITE)
     for position, name in enumerate(SECTIONS):
-        section_get_or_create(name=name, position=position, acting_user=acting_user)
+        section = section_get_or_create(name=name, position=position, acting_user=acting_user)
+        section.translations = SECTION_NAMES.get(name, {})
+        taxonomy_save(obj=section, acting_user=acting_user)
     now = timezone.now()
     loaded = {
         item.headline: _article_load(item, acting_user=acting_user, now=now) for item in ARTICLES
     }
-    site_settings_update(acting_user=acting_user, languages=LANGUAGES)
+    site_settings_update(acting_user=acting_user, languages=LANGUAGES, texts=SITE_TEXTS)
     for translation in TRANSLATIONS:
         _translation_load(translation, source=loaded[translation.source], acting_user=acting_user)
     for headline, addition in SOURCE_EDITS:

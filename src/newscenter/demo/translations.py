@@ -13,6 +13,24 @@ from dataclasses import dataclass
 
 LANGUAGES = ["de", "zh-Hans"]
 
+# The site's texts and the sections' names in the other editions.
+SITE_TEXTS = {
+    "de": {
+        "section_title": "Aktuelles",
+        "tagline": "Armaturen und Pumpen aus Ebersfurt seit 1961: Neues aus dem Werk, über "
+        "unsere Produkte und die Branche.",
+    },
+    "zh-Hans": {
+        "section_title": "新闻中心",
+        "tagline": "自1961年起在埃伯斯福特制造阀门和泵：工厂动态、产品新闻与行业资讯。",
+    },
+}
+SECTION_NAMES = {
+    "Company news": {"de": "Unternehmen", "zh-Hans": "公司新闻"},
+    "Product news": {"de": "Produkte", "zh-Hans": "产品新闻"},
+    "Industry news": {"de": "Branche", "zh-Hans": "行业资讯"},
+}
+
 
 @dataclass(frozen=True)
 class DemoTranslation:

@@ -3,6 +3,7 @@
 from newscenter.desk import (  # noqa: F401  (imported to register)
     analytics,
     articles,
+    attachments,
     audit,
     media,
     site_settings,

@@ -15,6 +15,7 @@ from js_asset import Media
 
 from newscenter.desk import (
     autosave,
+    body_check,
     dashboard,
     imports,
     media,
@@ -24,6 +25,7 @@ from newscenter.desk import (
 )
 from newscenter.desk import translations as translation_pages
 from newscenter.desk import workflow as workflow_pages
+from newscenter.desk.choices import ArticleLanguageField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
 from newscenter.news.models import Article, Author
@@ -52,6 +54,15 @@ EDITOR_EXTENSIONS = {
     "Figure": {"pickerUrl": reverse_lazy("admin:news_image_pick")},
     "Image": True,
     "Caption": True,
+    # An image file pasted or dropped: uploaded to the library (alt text asked), then a figure.
+    "PastedImages": {"uploadUrl": reverse_lazy("admin:news_image_upload")},
+    # The HTML view and a formatted paste name what the allow-list would drop (body_check).
+    "DiscardNotice": {"checkUrl": reverse_lazy("admin:news_article_discarded")},
+    # Blocks (news.blocks): a click-to-load video and a pull quote, each a figure by class.
+    "VideoEmbed": True,
+    "PullQuote": True,
+    # A PDF uploaded (news.services.attachments) and linked; readers see its kind and size.
+    "FileAttachment": {"uploadUrl": reverse_lazy("admin:news_attachment_upload")},
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Table": True,
@@ -87,6 +98,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"] = ArticleLanguageField(current=self.instance.language or "")
         zone = timezone.get_current_timezone_name()
         if "pub_date" in self.fields:
             self.fields["pub_date"].label = f"Publication date ({zone})"
@@ -174,6 +187,7 @@ class ArticleAdmin(NonceMediaMixin):
             path("import/", view, name="news_article_import"),
             path("import/<int:run_id>/", run, name="news_article_import_run"),
             *autosave.urls(self),
+            *body_check.urls(self),
             *workflow_pages.urls(self),
             *revisions.urls(self),
             *review_links.urls(self),

@@ -10,6 +10,8 @@ import zoneinfo
 from django import forms
 from django.conf import global_settings
 
+from newscenter.news import languages as site_langs
+
 
 class SearchableSelect(forms.Select):
     """A select that works as one without JavaScript; with it, typing filters the options."""
@@ -92,3 +94,39 @@ class TimeZoneField(forms.ChoiceField):
             "Dates on the site and in the desk are shown in it; type a city to search.",
         )
         super().__init__(choices=time_zones, widget=SearchableSelect, **kwargs)
+
+
+class ArticleLanguageField(forms.ChoiceField):
+    """An article's language: one of the site's (the default first, meaning "the site's
+    language" when left so), and the article's own code when it is another (an import's
+    "de-AT"), so that saving it unchanged keeps it."""
+
+    default_error_messages = {
+        "invalid_choice": "Choose one of the site's languages: “%(value)s” is not one of them "
+        "(an administrator adds languages in the site settings).",
+    }
+
+    def __init__(self, *, current: str = "", **kwargs):
+        kwargs.setdefault("label", "Language")
+        kwargs.setdefault(
+            "help_text",
+            "The edition it appears in. Empty: the site's default language. "
+            "Administrators add languages in the site settings.",
+        )
+        super().__init__(choices=article_languages(current), required=False, **kwargs)
+
+
+def article_languages(current: str = "") -> list[tuple[str, str]]:
+    site = site_langs.site_languages()
+    names = dict(languages())
+    # Empty follows the site's default language, should an administrator change it.
+    choices = [("", f"{_named(site.default, names)}: the site's language")]
+    choices += [(tag, _named(tag, names)) for tag in site.others]
+    if current and current not in dict(choices):
+        same = site_langs.url_code(current) == site_langs.url_code(site.default)
+        choices.append((current, _named(current, names) + ("" if same else " (as saved)")))
+    return choices
+
+
+def _named(tag: str, names: dict[str, str]) -> str:
+    return names.get(bcp47(tag), tag)

@@ -19,7 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from newscenter.desk.valid_html import ValidHtmlAdmin
+from newscenter.desk.attachments import attach_view
+from newscenter.desk.deleting import UsedInBodies
 from newscenter.news import policy
 from newscenter.news.models import Image
 from newscenter.news.services import images
@@ -78,7 +79,7 @@ def figure_caption(image: Image) -> str:
 
 
 @admin.register(Image)
-class ImageAdmin(ValidHtmlAdmin):
+class ImageAdmin(UsedInBodies):
     list_display = ("thumbnail", "__str__", "dimensions", "credit", "created")
     list_display_links = ("thumbnail", "__str__")
     search_fields = ("alt", "caption", "credit")
@@ -92,8 +93,12 @@ class ImageAdmin(ValidHtmlAdmin):
     def get_urls(self):
         pick = self.admin_site.admin_view(self.pick_view)
         card = self.admin_site.admin_view(self.card_view)
+        upload = self.admin_site.admin_view(self.upload_view)
+        attach = self.admin_site.admin_view(attach_view)
         return [
+            path("attach/", attach, name="news_attachment_upload"),
             path("pick/", pick, name="news_image_pick"),
+            path("upload/", upload, name="news_image_upload"),
             path("<int:pk>/card/", card, name="news_image_card"),
             *super().get_urls(),
         ]
@@ -104,6 +109,25 @@ class ImageAdmin(ValidHtmlAdmin):
             raise PermissionDenied
         image = get_object_or_404(Image.objects.prefetch_related("renditions"), pk=pk)
         return JsonResponse({"html": lead_card(image)})
+
+    def upload_view(self, request):
+        """An image file pasted or dropped into the body editor, with the alternative text
+        the editor was asked for: into the library, answered as JSON for the figure
+        (static/desk/body-paste.js). Refusals name the field and the reason."""
+        if request.method != "POST":
+            return JsonResponse({"error": "Send the image with POST."}, status=405)
+        if not self.has_add_permission(request):
+            refused = {"error": "Your role may not add images to the library."}
+            return JsonResponse(refused, status=403)
+        form = PickerUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {name: [str(m) for m in said] for name, said in form.errors.items()}
+            labels = {name: str(form.fields[name].label) for name in errors if name in form.fields}
+            said = "; ".join(f"{labels.get(n, n)}: {' '.join(m)}" for n, m in errors.items())
+            return JsonResponse({"error": said, "errors": errors}, status=400)
+        image = _uploaded(form, request.user)
+        answer = {"id": image.pk, "url": image.file.url, "alt": image.alt}
+        return JsonResponse({**answer, "caption": figure_caption(image)}, status=201)
 
     def pick_view(self, request):
         """The editor's "insert image" window: search, upload (alt text required), choose.
@@ -122,13 +146,7 @@ class ImageAdmin(ValidHtmlAdmin):
         if request.method == "POST" and may_upload:
             form = PickerUploadForm(request.POST, request.FILES, prefix="upload")
             if form.is_valid():
-                chosen = images.image_create(
-                    file_or_bytes=form.prepared,
-                    alt=form.cleaned_data["alt"],
-                    caption=form.cleaned_data["caption"],
-                    credit=form.cleaned_data["credit"],
-                    acting_user=request.user,
-                )
+                chosen = _uploaded(form, request.user)
                 form = PickerUploadForm(prefix="upload")
             else:
                 status = 400
@@ -204,21 +222,15 @@ class ImageAdmin(ValidHtmlAdmin):
             setattr(obj, field.attname, getattr(created, field.attname))
         obj._state.adding = False
 
-    def delete_model(self, request, obj):
+    # Lead images and the banner are protected by their foreign keys; an image shown inside
+    # a body is not, so the confirmation page names those articles the same way.
+    used_words = "shows it in its body"
+
+    def delete_one(self, request, obj):
         images.image_delete(image=obj, acting_user=request.user)
 
-    def delete_queryset(self, request, queryset):
-        for image in queryset:
-            images.image_delete(image=image, acting_user=request.user)
-
-    def get_deleted_objects(self, objs, request):
-        # Lead images and the banner are protected by their foreign keys; an image shown
-        # inside a body is not, so the confirmation page names those articles the same way.
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for image in objs:
-            for headline in images.bodies_showing(image).values_list("headline", flat=True):
-                protected.append(f"Article “{headline}” shows it in its body")
-        return deleted, counts, perms_needed, protected
+    def bodies_using(self, obj):
+        return images.bodies_showing(obj)
 
     @admin.action(description="Make the renditions again", permissions=["change"])
     def renditions_remake(self, request, queryset):
@@ -262,6 +274,17 @@ class ImageAdmin(ValidHtmlAdmin):
         if not uses:
             return "nowhere yet"
         return format_html_join("", "<div>{}</div>", ((use,) for use in uses))
+
+
+def _uploaded(form: PickerUploadForm, user) -> Image:
+    """The image of a valid upload form, into the library."""
+    return images.image_create(
+        file_or_bytes=form.prepared,
+        alt=form.cleaned_data["alt"],
+        caption=form.cleaned_data["caption"],
+        credit=form.cleaned_data["credit"],
+        acting_user=user,
+    )
 
 
 def lead_card(image: Image | None) -> str:

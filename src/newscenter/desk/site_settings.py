@@ -94,7 +94,10 @@ class SiteSettingsAdmin(ValidHtmlAdmin):
                 )
             },
         ),
-        ("Language and time", {"fields": ("language", "languages", "x_default", "time_zone")}),
+        (
+            "Language and time",
+            {"fields": ("language", "languages", "x_default", "texts", "time_zone")},
+        ),
     )
 
     def get_urls(self):

@@ -1,22 +1,31 @@
 """The desk's translation pages: the matrix of articles x languages, "translate", the word
-diff of a source since the revision a translation follows, and "mark as current"."""
+diff of a source since the revision a translation follows, "mark as current", and XLIFF 2.0
+files out to translators and back."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 
 from newscenter.desk.diff import FieldDiff, body_text, word_diff
 from newscenter.desk.revisions import article_for_admin
-from newscenter.news import policy, translations
+from newscenter.news import languages, machine, policy, translations
 from newscenter.news.languages import site_languages
 from newscenter.news.revisions import LABELS, TEXT_FIELDS
-from newscenter.news.services import translation_create, translation_mark_current
+from newscenter.news.services import (
+    translation_create,
+    translation_export_xliff,
+    translation_import_xliff,
+    translation_machine_draft,
+    translation_mark_current,
+)
 from newscenter.news.translations import Status
+from newscenter.news.xliff import MAX_BYTES
 
 MATRIX_ROWS = 200  # the newest originals the matrix reads; filters apply within them
 
@@ -40,6 +49,17 @@ def urls(model_admin) -> list:
             "<path:object_id>/translation/changes/",
             view(source_changes_view),
             name="news_article_source_changes",
+        ),
+        path("translations/xliff/", view(xliff_import_view), name="news_article_xliff_import"),
+        path(
+            "<path:object_id>/machine/<str:language>/",
+            view(machine_draft_view),
+            name="news_article_machine_draft",
+        ),
+        path(
+            "<path:object_id>/xliff/<str:language>/",
+            view(xliff_export_view),
+            name="news_article_xliff",
         ),
         path(
             "<path:object_id>/translation/current/",
@@ -70,6 +90,7 @@ def matrix_view(model_admin, request):
         "status": wanted,
         "statuses": [(s.value, s.label) for s in Status],
         "can_translate": policy.can(request.user, "article.create"),
+        "machine": machine.configured(),
         "limit": MATRIX_ROWS,
     }
     return TemplateResponse(request, "admin/news/article/translations.html", context)
@@ -92,6 +113,25 @@ def translate_view(model_admin, request, object_id: str, language: str):
         request, f"A {draft.language} draft was made from “{source.headline}”: translate it here."
     )
     return redirect("admin:news_article_change", draft.pk)
+
+
+def machine_draft_view(model_admin, request, object_id: str, language: str):
+    """POST: a draft in ``language`` from the machine translation service, opened to check."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    source = article_for_admin(model_admin, request, object_id)
+    try:
+        draft = translation_machine_draft(
+            acting_user=request.user, source=source, language=language
+        )
+    except policy.PolicyDenied as exc:
+        messages.error(request, f"No machine draft: {exc}.")
+    except ValidationError as exc:
+        messages.error(request, f"No machine draft: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, f"A machine-translated {draft.language} draft: check it here.")
+        return redirect("admin:news_article_change", draft.pk)
+    return redirect("admin:news_article_translations")
 
 
 def source_changes_view(model_admin, request, object_id: str):
@@ -135,6 +175,45 @@ def mark_current_view(model_admin, request, object_id: str):
     else:
         messages.success(request, "Marked as following the source's latest revision.")
     return redirect(reverse("admin:news_article_change", args=[article.pk]))
+
+
+def xliff_export_view(model_admin, request, object_id: str, language: str):
+    """The article as an XLIFF 2.0 file to translate into ``language``, as a download."""
+    source = article_for_admin(model_admin, request, object_id)
+    try:
+        data = translation_export_xliff(source=source, language=language)
+    except ValidationError as exc:
+        messages.error(request, f"No XLIFF file: {' '.join(exc.messages)}")
+        return redirect("admin:news_article_translations")
+    response = HttpResponse(data, content_type="application/xliff+xml")
+    name = f"{source.slug or source.pk}.{languages.url_code(language)}.xlf"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response
+
+
+def xliff_import_view(model_admin, request):
+    """POST a translated XLIFF file: it becomes the translation, shown for review."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose the translated .xlf file to import.")
+        return redirect("admin:news_article_translations")
+    if upload.size > MAX_BYTES:
+        messages.error(request, f"Not imported: the file is larger than {MAX_BYTES // 10**6} MB.")
+        return redirect("admin:news_article_translations")
+    try:
+        translation = translation_import_xliff(acting_user=request.user, data=upload.read())
+    except policy.PolicyDenied as exc:
+        messages.error(request, f"Not imported: {exc}.")
+    except ValidationError as exc:
+        messages.error(request, f"Not imported: {' '.join(exc.messages)}")
+    else:
+        messages.success(
+            request, f"“{translation.headline}” ({translation.language}) holds the translation."
+        )
+        return redirect("admin:news_article_change", translation.pk)
+    return redirect("admin:news_article_translations")
 
 
 def _field_diff(name: str, old: str, new: str) -> FieldDiff:

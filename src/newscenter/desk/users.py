@@ -169,7 +169,7 @@ class NewsroomUserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("is_active", "groups")
     filter_horizontal = ()
-    actions = ("reset_second_factor",)
+    actions = ("reset_second_factor", "revoke_trusted_devices")
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -313,6 +313,19 @@ class NewsroomUserAdmin(DjangoUserAdmin):
             "original": user,
         }
         return TemplateResponse(request, "admin/auth/user/set_password.html", context)
+
+    @admin.action(
+        description="End every trusted device (each browser asks for a code again)",
+        permissions=["manage"],
+    )
+    def revoke_trusted_devices(self, request, queryset):
+        ended = 0
+        for user in queryset:
+            try:
+                ended += accounts.trusted_devices_revoke_all(user=user, acting_user=request.user)
+            except PolicyDenied as exc:
+                messages.error(request, f"{user.get_username()}: {exc}")
+        messages.success(request, f"Ended {ended} trusted device(s).")
 
     @admin.action(
         description="Reset the authenticator (set up again at the next sign-in)",

@@ -52,12 +52,21 @@ def latest(options: Options, *, absolute) -> list[Item]:
     """The ``options.limit`` newest public articles matching ``options``; ``absolute`` turns a
     path into an address (``request.build_absolute_uri``)."""
     articles = selectors.public_articles(
-        section=options.section, tag=options.tag, author=options.author
+        section=options.section,
+        tag=options.tag,
+        author=options.author,
+        edition=options.lang or None,
     ).defer("body")
     if options.language:
         articles = articles.filter(_language(options.language))
     width = PICTURE_WIDTHS[options.layout] if options.images else 0
-    return [item(article, absolute=absolute, width=width) for article in articles[: options.limit]]
+    # In an edition's language, that language's date format ("2. März 2026", the views
+    # activate it); without one, as always.
+    date_format = "DATE_FORMAT" if options.lang else "N j, Y"
+    return [
+        item(article, absolute=absolute, width=width, date_format=date_format)
+        for article in articles[: options.limit]
+    ]
 
 
 def _language(language: str) -> Q:
@@ -70,7 +79,7 @@ def _language(language: str) -> Q:
     return match
 
 
-def item(article: Article, *, absolute, width: int) -> Item:
+def item(article: Article, *, absolute, width: int, date_format: str = "N j, Y") -> Item:
     assert article.pub_date is not None  # public articles are dated
     published = timezone.localtime(article.pub_date)
     return Item(
@@ -78,7 +87,7 @@ def item(article: Article, *, absolute, width: int) -> Item:
         headline=article.headline,
         standfirst=Truncator(article.standfirst).words(STANDFIRST_WORDS),
         published=published.isoformat(timespec="seconds"),
-        date=formats.date_format(published, "N j, Y"),
+        date=formats.date_format(published, date_format),
         section=article.section.name if article.section else "",
         picture=_picture(article.lead_image, width, absolute) if article.lead_image else None,
     )

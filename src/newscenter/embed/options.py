@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.http import QueryDict
 
+from newscenter.news.languages import site_languages
 from newscenter.news.models import Author, Section, Tag
 
 LIMIT_RANGE = (1, 20)
@@ -23,7 +24,9 @@ THEMES = ("light", "dark", "auto")
 SWITCHES = {"on": True, "off": False, "1": True, "0": False, "true": True, "false": False}
 ACCENT = re.compile(r"[0-9a-f]{3}(?:[0-9a-f]{3})?")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
-KNOWN = {"section", "tag", "author", "language", "limit", "layout", "theme", "images", "accent"}
+KNOWN = {
+    "section", "tag", "author", "lang", "language", "limit", "layout", "theme", "images", "accent",
+}  # fmt: skip
 
 
 _Subject = TypeVar("_Subject", Section, Tag, Author)
@@ -42,6 +45,7 @@ class Options:
     section: Section | None = None
     tag: Tag | None = None
     author: Author | None = None
+    lang: str = ""  # one of the site's languages: its edition, dates and links in it
     language: str = ""
     limit: int = DEFAULT_LIMIT
     layout: str = "list"
@@ -56,6 +60,7 @@ class Options:
             "section": self.section.slug if self.section else "",
             "tag": self.tag.slug if self.tag else "",
             "author": self.author.slug if self.author else "",
+            "lang": self.lang,
             "language": self.language,
             "limit": "" if self.limit == DEFAULT_LIMIT else str(self.limit),
             "layout": "" if self.layout == "list" else self.layout,
@@ -77,6 +82,7 @@ def parse(query: QueryDict) -> Options:
         section=_subject(query, "section", Section),
         tag=_subject(query, "tag", Tag),
         author=_subject(query, "author", Author),
+        lang=_edition(query.get("lang", "")),
         language=_language(query.get("language", "")),
         limit=_limit(query.get("limit")),
         layout=_choice(query, "layout", LAYOUTS),
@@ -125,6 +131,18 @@ def _accent(value: str) -> str:
     if value and not ACCENT.fullmatch(value):
         raise OptionError(f"accent: {value!r} is not a colour in hex digits, like 0a5c8f.")
     return value
+
+
+def _edition(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    site = site_languages()
+    found = site.find(value) if len(value) <= 35 else None
+    if found is None:
+        raise OptionError(f"lang: {value[:40]!r} is not one of the site's languages "
+                          f"({', '.join(site.all)}).")  # fmt: skip
+    return found
 
 
 def _language(value: str) -> str:

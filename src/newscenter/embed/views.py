@@ -14,12 +14,14 @@ from pathlib import Path
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from newscenter.embed import headers, items
 from newscenter.embed.options import OptionError, Options, parse
 from newscenter.news import selectors
+from newscenter.news.languages import direction, url_code
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 STYLE = (ASSETS / "embed.css").read_text().strip()
@@ -39,7 +41,11 @@ def with_options(*, as_json: bool = False):
                 options = parse(request.GET)
             except OptionError as error:
                 return _refused(error, as_json=as_json)
-            return view(request, options)
+            if not options.lang:
+                return view(request, options)
+            # lang=de: the German edition, its dates and the link to its news index.
+            with translation.override(url_code(options.lang)):
+                return view(request, options)
 
         return wrapped
 
@@ -126,6 +132,8 @@ def _context(request, options: Options, *, framed: bool, found=None) -> dict:
         if found is not None
         else items.latest(options, absolute=request.build_absolute_uri),
         "framed": framed,
+        "language": options.lang or site.language or "en",
+        "direction": direction(options.lang or site.language or "en"),
         "more_url": request.build_absolute_uri(more),
         "title": f"{subject or site.section_title} · {site.site_name}",
         "more_label": f"All news from {site.site_name}",

@@ -165,8 +165,14 @@ class Scope:
 
     @property
     def title(self) -> str:
-        name = self.subject.name if self.subject else self.site.section_title
-        return f"{name} · {self.site.site_name}"
+        language = self.language
+        if isinstance(self.subject, Section | Tag):
+            name = self.subject.name_in(language)
+        elif self.subject is not None:
+            name = self.subject.name
+        else:
+            name = self.site.text_in("section_title", language)
+        return f"{name} · {self.site.text_in('site_name', language)}"
 
     @property
     def path(self) -> str:
@@ -220,13 +226,13 @@ class ArticleFeed(Feed):
         return self.absolute(self.request.path)
 
     def description(self) -> str:
-        return self.scope.site.tagline or self.scope.title
+        return self.scope.site.text_in("tagline", self.scope.language) or self.scope.title
 
     def feed_guid(self) -> str:
         return tag_uri(FEED_ID_DATE, self.scope.key)
 
     def author_name(self) -> str:
-        return self.scope.site.site_name
+        return self.scope.site.text_in("site_name", self.scope.language)
 
     def author_link(self) -> str:
         return self.absolute(reverse("news:index"))

@@ -29,6 +29,7 @@ from newscenter.importers.parsers.base import (
 )
 from newscenter.news import publishing, services
 from newscenter.news.changes import announce
+from newscenter.news.languages import canonical_tag
 from newscenter.news.models import Article, ImportRecord, SiteSettings
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
@@ -70,6 +71,8 @@ class ImportReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     articles: list[ImportedArticle] = field(default_factory=list)  # kept on dry runs only
+    # The sources' translation groups (Polylang, Hugo's translationKey): key -> import keys.
+    groups: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -78,6 +81,9 @@ class ImportReport:
     def merge(self, other: ImportReport) -> None:
         for name in ("created", "updated", "skipped", "failed", "notes", "articles"):
             getattr(self, name).extend(getattr(other, name))
+        if other.ok:  # a failed source saved nothing to group
+            for key, import_keys in other.groups.items():
+                self.groups.setdefault(key, []).extend(import_keys)
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,22 @@ def import_sources(
         names.append(source.name)
         report.merge(_import_source(source, options, parse_options, acting_user, progress))
     if not options.dry_run:
+        _link_translations(report, acting_user)
         announce_finished(report, sources=names, acting_user=acting_user)
     return report
+
+
+def _link_translations(report: ImportReport, acting_user: Any) -> None:
+    """The translation groups the sources named, once every source is saved: a Hugo site's
+    languages come in files of their own. A group that cannot be made is a note."""
+    for key, import_keys in report.groups.items():
+        members = list(Article.objects.filter(import_key__in=set(import_keys)))
+        where = f"translations {key[-60:]}"
+        try:
+            notes = services.translation_group_link(acting_user=acting_user, articles=members)
+        except PolicyDenied as exc:
+            notes = [f"not grouped: {exc}"]
+        report.notes.extend((where, note) for note in notes)
 
 
 NOTICE_ITEMS = 100  # labels and errors a notice lists; the counts are always whole
@@ -237,6 +257,8 @@ class _Batch:
         self.names = _Names(acting_user)
 
     def add(self, item: ImportedArticle, label: str) -> None:
+        if item.translation_key:
+            self.report.groups.setdefault(item.translation_key, []).append(item.source_key)
         if item.source_key in self.pending:  # the same item twice in one source
             self.flush()
         self.pending[item.source_key] = (item, label)
@@ -345,7 +367,9 @@ def _article_fields(item: ImportedArticle, options: ImportOptions) -> dict:
         "canonical_url": item.canonical_url,
         "import_key": item.source_key,
     }
-    return fields | ({"language": item.language} if item.language else {})
+    # BCP 47's casing ("en-gb" -> "en-GB", "zh-hans" -> "zh-Hans"): the tag a site language
+    # is written with, so that the API and the desk show one spelling of each.
+    return fields | ({"language": canonical_tag(item.language)} if item.language else {})
 
 
 def last_change(pub_date: dt.datetime | None, modified: dt.datetime | None) -> dt.datetime | None:

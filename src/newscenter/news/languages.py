@@ -70,6 +70,43 @@ def validate_language_list(value: object) -> None:
         seen.add(item.lower())
 
 
+SITE_TEXTS = {"site_name": 200, "tagline": 300, "section_title": 200}  # name: longest
+
+
+def validate_names(value: object) -> None:
+    """A name per language: ``{"de": "Werke", "zh-Hans": "工厂"}``."""
+    if not isinstance(value, dict):
+        raise ValidationError('Give the names as {"language": "name"}: {"de": "Werke"}.')
+    for tag, name in value.items():
+        validate_language_tag(tag)
+        if not isinstance(name, str) or not name.strip() or len(name) > 100:
+            raise ValidationError(f"The name in {tag} must be text of 1 to 100 characters.")
+
+
+def validate_site_texts(value: object) -> None:
+    """The site's texts per language: ``{"de": {"section_title": "Aktuelles", ...}}``."""
+    if not isinstance(value, dict):
+        raise ValidationError('Give the texts as {"language": {"section_title": "..."}}.')
+    for tag, texts in value.items():
+        validate_language_tag(tag)
+        if not isinstance(texts, dict):
+            raise ValidationError(f"The texts in {tag} must be an object of names and texts.")
+        for name, text in texts.items():
+            if name not in SITE_TEXTS:
+                known = ", ".join(SITE_TEXTS)
+                raise ValidationError(f"{name!r} (in {tag}) is not a site text: one of {known}.")
+            if not isinstance(text, str) or len(text) > SITE_TEXTS[name]:
+                raise ValidationError(
+                    f"The {name} in {tag} must be text of at most {SITE_TEXTS[name]} characters."
+                )
+
+
+def text_in(texts: dict[str, object], language: str) -> object:
+    """What ``texts`` (keyed by language tags as people write them) holds for ``language``."""
+    wanted = url_code(language)
+    return next((value for tag, value in (texts or {}).items() if url_code(tag) == wanted), None)
+
+
 def canonical_tag(tag: str) -> str:
     """BCP 47's usual casing: "zh-hans-cn" -> "zh-Hans-CN", "DE" -> "de"."""
     primary, *rest = tag.replace("_", "-").split("-")
@@ -196,6 +233,15 @@ def _follow(languages: SiteLanguages) -> None:
     if _seen != [languages.all]:
         clear_url_caches()
         _seen[:] = [languages.all]
+
+
+def page_language() -> str:
+    """The site language being answered in: the active language, when it is one of the
+    site's (an edition's page), else the default."""
+    from django.utils import translation
+
+    site = site_languages()
+    return site.find(translation.get_language() or "") or site.default
 
 
 def current() -> SiteLanguages | None:

@@ -186,6 +186,15 @@ class SiteSettings(models.Model):
         help_text="The edition search engines show readers whose language the site lacks: "
         "empty for the default language, a code from the languages, or “none”.",
     )
+    texts = models.JSONField(
+        "texts in other languages",
+        default=dict,
+        blank=True,
+        validators=[langs.validate_site_texts],
+        help_text="The site name, tagline and section title on each other language's pages: "
+        '{"de": {"section_title": "Aktuelles", "tagline": "..."}}. What is left out shows '
+        "the text above.",
+    )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     embed_origins = models.JSONField(
         "embed origins",
@@ -201,6 +210,13 @@ class SiteSettings(models.Model):
 
     def __str__(self) -> str:
         return self.site_name
+
+    def text_in(self, name: str, language: str) -> str:
+        """The site name, tagline or section title in ``language`` (as set, else the
+        default language's)."""
+        texts = langs.text_in(self.texts, language)
+        found = texts.get(name) if isinstance(texts, dict) else None
+        return found if isinstance(found, str) and found else getattr(self, name)
 
     def clean(self) -> None:
         if self.x_default and self.x_default != "none":
@@ -225,7 +241,32 @@ class SiteSettings(models.Model):
         return obj
 
 
-class Section(models.Model):
+class Translatable(models.Model):
+    """A section or tag with its name in the site's other languages; one slug for all."""
+
+    translations = models.JSONField(
+        "names in other languages",
+        default=dict,
+        blank=True,
+        validators=[langs.validate_names],
+        help_text='The name on each other language\'s pages: {"de": "Werke", "zh-Hans": "工厂"}. '
+        "A language left out shows the name above.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def name_in(self, language: str) -> str:
+        name = langs.text_in(self.translations, language)
+        return name if isinstance(name, str) and name else self.name  # type: ignore[attr-defined]
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language being answered in (a template's ``section.local_name``)."""
+        return self.name_in(langs.page_language())
+
+
+class Section(Translatable):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(blank=True)
@@ -241,7 +282,7 @@ class Section(models.Model):
         return reverse("news:section", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(Translatable):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
 
@@ -747,3 +788,43 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"import of {self.source_name} at {self.started:%Y-%m-%d %H:%M}"
+
+
+class TrustedDevice(models.Model):
+    """A browser a person trusted to skip the code step for some days (accounts/trust.py):
+    listed for them, so that they can end one (a shared or lost computer), and ended all at
+    once by an administrator. The browser's cookie names it by ``key``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trusted_devices"
+    )
+    key = models.CharField(max_length=43, unique=True)
+    label = models.CharField(max_length=200)  # "Firefox on Windows", from its User-Agent
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_used", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}, trusted {self.created:%Y-%m-%d}"
+
+
+class Attachment(models.Model):
+    """A file linked from article bodies: a PDF press release, a fact sheet. Stored under a
+    name the server draws; the page shows its kind and size beside each link (news.blocks)."""
+
+    file = models.FileField(upload_to="files/%Y/%m/", max_length=200)
+    title = models.CharField(max_length=200)  # the uploaded file's name, or what it is
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

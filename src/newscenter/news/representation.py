@@ -15,27 +15,55 @@ from django.urls import reverse
 
 from newscenter.conf import site_url
 from newscenter.news import publishing
+from newscenter.news.languages import site_languages
 from newscenter.news.models import Article, Author, Image, Section, Tag
+from newscenter.news.selectors import public_translations_of
 
 ARTICLE_FIELDS = (
     "id", "url", "path", "headline", "slug", "standfirst", "body", "status", "state",
     "pub_date", "modified", "language", "section", "tags", "authors", "lead_image",
-    "source_name", "source_url", "canonical_url",
+    "source_name", "source_url", "canonical_url", "translations",
 )  # fmt: skip
+
+# A translations map: for an article's id, its group's other public articles.
+Translations = dict[int, list[Article]]
 
 
 def absolute(path: str) -> str:
     return site_url(path)
 
 
-def article_data(article: Article, *, fields: frozenset[str] | None = None) -> dict[str, Any]:
-    """``article`` as JSON-ready data; only ``fields`` when given (all by default)."""
+def article_data(
+    article: Article,
+    *,
+    fields: frozenset[str] | None = None,
+    translations: Translations | None = None,
+) -> dict[str, Any]:
+    """``article`` as JSON-ready data; only ``fields`` when given (all by default).
+
+    ``translations`` (``selectors.public_translations_of`` for a page of articles) saves a
+    query per article; without it an article's translations are read when asked for."""
     wanted = fields or frozenset(ARTICLE_FIELDS)
     data: dict[str, Any] = {}
     for name in ARTICLE_FIELDS:
-        if name in wanted:
+        if name == "translations" and name in wanted:
+            found = translations if translations is not None else public_translations_of([article])
+            data[name] = translations_data(found.get(article.pk, []))
+        elif name in wanted:
             data[name] = _field(article, name)
     return data
+
+
+def translations_data(members: list[Article]) -> dict[str, dict[str, Any]]:
+    """The article in the site's other languages: edition -> its public translation there."""
+    return {
+        member.edition: {
+            "id": member.pk,
+            "url": absolute(member.get_absolute_url()),
+            "path": member.get_absolute_url(),
+        }
+        for member in members
+    }
 
 
 def _field(article: Article, name: str) -> Any:
@@ -56,6 +84,9 @@ def _field(article: Article, name: str) -> Any:
         return [tag_data(tag) for tag in article.tags.all()]
     if name == "authors":
         return [author_data(author) for author in article.authors.all()]
+    if name == "language":
+        # An article with no language of its own is in the site's default one.
+        return article.language or site_languages().default
     if name == "lead_image":
         image = article.lead_image
         return image_data(image, alt=article.lead_image_alt_text) if image is not None else None
@@ -117,8 +148,13 @@ def absolute_media(url: str) -> str:
 
 
 def article_path_parts(path: str) -> tuple[dt.date, str] | None:
-    """The day and slug an article address names ("/news/2026/03/02/slug/"), or None."""
+    """The day and slug an article address names ("/news/2026/03/02/slug/", or under another
+    edition's prefix "/de/news/..."), or None."""
     prefix = reverse("news:index")
+    first, _, rest = path.lstrip("/").partition("/")
+    site = site_languages()
+    if site.several and site.find(first) not in (None, site.default):
+        path = "/" + rest  # "/de/news/...": an address of another edition
     if not path.startswith(prefix):
         return None
     parts = path[len(prefix) :].strip("/").split("/")

@@ -249,7 +249,14 @@ def _trigrams(word: str) -> set[str]:
 
 def _indexable(text: str) -> str:
     # Stored text must not carry the highlight markers, or a page could get an unclosed <mark>.
-    return (text or "").replace(MARK_START, "").replace(MARK_END, "").replace("\x00", "")
+    # Nor the separator of indexed extra words (search.scripts), nor NUL.
+    return (
+        (text or "")
+        .replace(MARK_START, "")
+        .replace(MARK_END, "")
+        .replace("\x00", "")
+        .replace("\x1f", " ")
+    )
 
 
 def marked_html(text: str) -> SafeString:

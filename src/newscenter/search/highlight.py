@@ -19,6 +19,17 @@ _WORD = re.compile(r"[^\W_]+")
 _LEAD_WORDS = 8  # words shown before the first match, for context
 _LEAD_CHARS = 120  # how far back to look for them
 _BOUNDARY_BEFORE, _WORD_REST = r"(?<![^\W_])", r"[^\W_]*"
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+# Arabic short vowels and the tatweel, which a folded query leaves out, may stand between
+# the letters it names ("المصنع" marks "المَصْنَع").
+_ARABIC_MARKS = "[\u0640\u064b-\u065f\u0670]*"
+
+
+def _spelled(word: str) -> str:
+    if not _ARABIC.search(word):
+        return re.escape(word)
+    return _ARABIC_MARKS.join(re.escape(c) for c in word)
 
 
 class Marker:
@@ -30,9 +41,15 @@ class Marker:
         for term in query.positive:
             exact.update(fold(word) for word in term.words[:-1])
             (prefixes if term.prefix else exact).add(fold(term.words[-1]))
-        parts = [f"{re.escape(w)}(?![^\\W_])" for w in sorted(exact, key=len, reverse=True)]
-        parts += [f"{re.escape(p)}{_WORD_REST}" for p in sorted(prefixes, key=len, reverse=True)]
-        self.pattern = re.compile(f"{_BOUNDARY_BEFORE}(?:{'|'.join(parts)})") if parts else None
+        # Chinese and Japanese have no spaces: a run matches wherever it stands, as written.
+        anywhere = sorted({w for w in exact | prefixes if _CJK.search(w)}, key=len, reverse=True)
+        exact -= set(anywhere)
+        prefixes -= set(anywhere)
+        parts = [f"{_spelled(w)}(?![^\\W_])" for w in sorted(exact, key=len, reverse=True)]
+        parts += [f"{_spelled(p)}{_WORD_REST}" for p in sorted(prefixes, key=len, reverse=True)]
+        alternatives = [f"{_BOUNDARY_BEFORE}(?:{'|'.join(parts)})"] if parts else []
+        alternatives += [re.escape(w) for w in anywhere]
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     def mark(self, text: str, folded: str | None = None) -> str:
         if self.pattern is None:

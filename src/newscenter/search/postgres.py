@@ -20,6 +20,7 @@ from newscenter.search.base import (
     closest_words,
 )
 from newscenter.search.query import ParsedQuery, Term
+from newscenter.search.scripts import indexed
 
 _SCHEMA = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -83,10 +84,12 @@ _RANK_WEIGHTS = (
 )
 # Normalisation 1: rank / (1 + log(length)), so a long article does not win by length alone.
 _RANK = f"ts_rank({_RANK_WEIGHTS}, r.document, q.query, 1)"
+# The vector is made from the text with its extra words (search.scripts); the columns keep
+# the text as written, for highlighting.
 _VECTOR = (
-    "setweight(to_tsvector('newscenter', v.headline), 'A')"
-    " || setweight(to_tsvector('newscenter', v.standfirst), 'B')"
-    " || setweight(to_tsvector('newscenter', v.body), 'D')"
+    "setweight(to_tsvector('newscenter', v.headline_words), 'A')"
+    " || setweight(to_tsvector('newscenter', v.standfirst_words), 'B')"
+    " || setweight(to_tsvector('newscenter', v.body_words), 'D')"
 )
 _CORRECTION_CANDIDATES = 50
 
@@ -99,14 +102,20 @@ class PostgresBackend(SqlBackend):
         documents = list(documents)
         if not documents:
             return
-        rows = [(d.article_id, d.pub_date, d.headline, d.standfirst, d.body) for d in documents]
+        rows = [
+            (d.article_id, d.pub_date, d.headline, d.standfirst, d.body,
+             indexed(d.headline), indexed(d.standfirst), indexed(d.body))
+            for d in documents
+        ]  # fmt: skip
         columns = [list(column) for column in zip(*rows, strict=True)]
         sql = (
             "INSERT INTO search_document "
             "(article_id, pub_date, headline, standfirst, body, document) "
             f"SELECT v.id, v.pub_date, v.headline, v.standfirst, v.body, {_VECTOR} "
-            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[]) "
-            "AS v (id, pub_date, headline, standfirst, body) "
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[], "
+            "%s::text[], %s::text[], %s::text[]) "
+            "AS v (id, pub_date, headline, standfirst, body, "
+            "headline_words, standfirst_words, body_words) "
             # An article deleted since it was read is not indexed: no trigger would remove it.
             "WHERE EXISTS (SELECT 1 FROM news_article a WHERE a.id = v.id) "
             "ON CONFLICT (article_id) DO UPDATE SET pub_date = EXCLUDED.pub_date, "

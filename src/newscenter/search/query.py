@@ -85,10 +85,18 @@ def parse(text: str) -> ParsedQuery:
     return ParsedQuery(tuple(terms))
 
 
+# Arabic letters a reader does not tell apart when searching (as Lucene's Arabic normaliser):
+# alef wasla as alef, alef maksura as yeh, teh marbuta as heh; the tatweel (a stretch of the
+# line, not a letter) goes. NFKD already takes hamza and madda off alef, waw and yeh.
+_ARABIC_FOLDS = str.maketrans({"\u0671": "\u0627", "\u0649": "\u064a", "\u0629": "\u0647",
+                               "\u0640": None})  # fmt: skip
+
+
 def fold(word: str) -> str:
-    """Lower case without diacritics ("Müller" -> "muller"), as both indexes compare words."""
+    """Lower case without diacritics ("Müller" -> "muller", "المَصْنَع" -> "المصنع"), as both
+    indexes compare words."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_ARABIC_FOLDS)
 
 
 def words(text: str) -> list[str]:
@@ -111,4 +119,14 @@ def _term(match: re.Match) -> Term | None:
 
 def _clean(text: str) -> str:
     # Control and format characters (NUL, bidi overrides) are not part of any word.
-    return "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    cleaned = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    return without_arabic_marks(cleaned)
+
+
+# Arabic short vowels (harakat), the superscript alef and the tatweel: written or not, the
+# word is the same, and a regular expression's \w would cut the word at each vowel.
+_ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
+
+
+def without_arabic_marks(text: str) -> str:
+    return _ARABIC_MARKS.sub("", text)

@@ -22,6 +22,7 @@ from newscenter.search.base import (
 from newscenter.search.highlight import highlighted
 from newscenter.search.indexing import correctable
 from newscenter.search.query import ParsedQuery, fold, parse
+from newscenter.search.scripts import for_index
 
 ZERO = dt.timedelta(0)
 MAX_PER_PAGE = 50
@@ -38,6 +39,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     by_date: bool = False
+    edition: str | None = None  # one of the site's languages; None searches every one
 
     def __post_init__(self):
         if not 1 <= self.page <= MAX_PAGE:
@@ -54,13 +56,15 @@ def search(request: SearchRequest) -> Results:
     if not query:
         return Results(hits=[], total=0)
     engine = backend()
-    matches = engine.matches(query, candidates=candidates(request), limit=RANKING_WINDOW)
+    matches = engine.matches(for_index(query), candidates=candidates(request), limit=RANKING_WINDOW)
     corrected = None
     if not matches:
         corrected = _corrected(engine, query)
         if corrected is None:
             return Results(hits=[], total=0)
-        matches = engine.matches(corrected, candidates=candidates(request), limit=RANKING_WINDOW)
+        matches = engine.matches(
+            for_index(corrected), candidates=candidates(request), limit=RANKING_WINDOW
+        )
     hits = _page(engine, corrected or query, _ranked(matches, request), request)
     return Results(
         hits=hits,
@@ -72,7 +76,9 @@ def search(request: SearchRequest) -> Results:
 
 def candidates(request: SearchRequest):
     """The articles a search may return: the public ones, narrowed by the filters."""
-    articles = selectors.public_articles(section=request.section, tag=request.tag)
+    articles = selectors.public_articles(
+        section=request.section, tag=request.tag, edition=request.edition
+    )
     if request.date_from:
         articles = articles.filter(pub_day__gte=request.date_from)
     if request.date_to:

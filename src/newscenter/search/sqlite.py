@@ -1,7 +1,8 @@
 """SQLite FTS5: the default backend, in the same file as the articles.
 
 ``search_document`` holds each published article's words with diacritics folded by the
-unicode61 tokeniser. Its rowid is a *recency key* (publication time in seconds, shifted left
+unicode61 tokeniser, followed by the extra words of Chinese, Japanese, Korean and Arabic text
+(``search.scripts``). Its rowid is a *recency key* (publication time in seconds, shifted left
 24 bits, plus the article id): FTS5 walks a word's matches in rowid order, so the newest
 matches come first and a query stops after its ranking window instead of reading every match.
 ``search_key`` maps an article to its key. ``search_word`` is the vocabulary for spelling
@@ -29,6 +30,7 @@ from newscenter.search.base import (
 )
 from newscenter.search.query import ParsedQuery, Term, fold
 from newscenter.search.query import words as words_of
+from newscenter.search.scripts import indexed, stored
 
 ID_BITS = 24
 ID_MASK = (1 << ID_BITS) - 1  # article ids up to 16,777,215 fit beside the time
@@ -76,7 +78,10 @@ class SqliteBackend(SqlBackend):
             cursor.executemany(
                 "INSERT INTO search_document (rowid, headline, standfirst, body) "
                 "VALUES (%s, %s, %s, %s)",
-                [(key, d.headline, d.standfirst, d.body) for key, d in keyed],
+                [
+                    (key, indexed(d.headline), indexed(d.standfirst), indexed(d.body))
+                    for key, d in keyed
+                ],
             )
             cursor.executemany(
                 "INSERT INTO search_key (article_id, key) VALUES (%s, %s)",
@@ -140,7 +145,10 @@ class SqliteBackend(SqlBackend):
             f"SELECT rowid & {ID_MASK}, headline, body FROM search_document "
             f"WHERE rowid IN ({placeholders})"
         )
-        return {r[0]: (r[1], r[2]) for r in self._fetch(sql, [k for (k,) in keys])} if keys else {}
+        if not keys:
+            return {}
+        rows = self._fetch(sql, [k for (k,) in keys])
+        return {r[0]: (stored(r[1]), stored(r[2])) for r in rows}
 
     def _expanded(self, query: ParsedQuery) -> ParsedQuery:
         """Prefix terms spelled out as the words they stand for (``valv`` as ``valve OR valves``).

@@ -9,8 +9,25 @@ def site(request):
     language = getattr(request, "language_tag", "") or languages.canonical_tag(
         site_settings.language or "en"
     )
+    site: SiteSettings | LocalSite = site_settings
+    if language != languages.canonical_tag(site_settings.language or "en") and site_settings.texts:
+        site = LocalSite(site_settings, language)
     return {
-        "site": site_settings,
+        "site": site,
         "page_language": language,
         "page_direction": languages.direction(language),
     }
+
+
+class LocalSite:
+    """The site settings as a page in another language shows them: its site name, tagline
+    and section title where the settings give them in that language (``texts``)."""
+
+    def __init__(self, settings: SiteSettings, language: str):
+        self._settings = settings
+        self._language = language
+
+    def __getattr__(self, name: str):
+        if name in languages.SITE_TEXTS:
+            return self._settings.text_in(name, self._language)
+        return getattr(self._settings, name)

@@ -1,19 +1,22 @@
-"""The site's icons and web manifest, from the site settings: ``/favicon.ico``, the touch
-icon a phone's home screen asks for, PNG icons in the sizes a manifest names, and the
-manifest itself. The icon is the favicon uploaded in the desk, else the logo, else a plain
-square in the site's accent colour: every address answers, so no browser logs a missing file."""
+"""The small files a page links besides its stylesheet, made from the site's settings:
+``/favicon.ico``, the touch icon a phone's home screen asks for, PNG icons in the sizes a
+manifest names, the manifest itself, and the print stylesheet's addresses. The icon is the
+favicon uploaded in the desk, else the logo, else a plain square in the site's accent colour:
+every address answers, so no browser logs a missing file."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+from urllib.parse import urlsplit
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from PIL import Image, UnidentifiedImageError
 
+from newscenter.conf import site_url
 from newscenter.news.models import SiteSettings
 
 SIZES = (32, 180, 192, 512)  # the tab, the touch icon, and the manifest's two
@@ -105,3 +108,19 @@ def web_manifest(request):
     }
     data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
     return _answer(request, data, "application/manifest+json")
+
+
+@require_safe
+def print_stylesheet(request):
+    """On paper a link shows its address after its words (site.css); a link within the site
+    (``/news/...``) is printed with the site's configured origin before it, so that a printed
+    article names addresses a reader can type. The origin is the configured one, never the
+    request's Host."""
+    parts = urlsplit(site_url("/"))
+    origin = f"{parts.scheme}://{parts.netloc}".replace("\\", "\\\\").replace('"', '\\"')
+    css = (
+        "@media print {\n"
+        f'  main a[href^="/"]::after {{ content: " ({origin}" attr(href) ")"; }}\n'
+        "}\n"
+    )
+    return _answer(request, css.encode(), "text/css; charset=utf-8")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 
 from newscenter.news import selectors
 from newscenter.news.services import review_links
+from newscenter.web.views import with_players
 
 PRIVATE_HEADERS = {
     # A shared cache would serve the draft to others, or keep it after the link is revoked.
@@ -34,7 +35,7 @@ def review_article(request, token: str):
         # may outlive a later unpublishing).
         return _private(redirect(article.get_absolute_url()))
     context: dict[str, object] = {"article": article, "review": link, "noindex": True}
-    return _private(render(request, "web/review.html", context))
+    return _private(with_players(render(request, "web/review.html", context), article))
 
 
 def _private(response):

@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from newscenter.analytics.collect import RESULTS_HEADER
 from newscenter.conf import site_url
-from newscenter.news import selectors
+from newscenter.news import languages, selectors
 from newscenter.news.models import Section, Tag
 from newscenter.search.base import Results
 from newscenter.search.searching import MAX_PAGE, SearchRequest, search
+from newscenter.web.languages import page_edition
 
 PER_PAGE = 20
 
@@ -51,8 +52,9 @@ class SearchForm(forms.Form):
             self.add_error("date_to", "The end date is before the start date.")
         return data
 
-    def search_request(self) -> SearchRequest:
+    def search_request(self, request) -> SearchRequest:
         data = self.cleaned_data
+        site = languages.site_languages()
         return SearchRequest(
             data["q"],
             section=data["section"],
@@ -62,6 +64,8 @@ class SearchForm(forms.Form):
             page=data["page"] or 1,
             per_page=PER_PAGE,
             by_date=data["sort"] == "date",
+            # Each edition's search page searches its own language's articles.
+            edition=page_edition(request) if site.several else None,
         )
 
 
@@ -70,7 +74,7 @@ def search_page(request):
     context = {"form": form, "noindex": True, "sections": selectors.sections_in_use()}
     status, found = 200, None
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
-        search_request = form.search_request()
+        search_request = form.search_request(request)
         results = search(search_request)
         context |= _results_context(request, search_request, results)
         found = results.total
@@ -87,7 +91,7 @@ def search_json(request):
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         return _not_indexed(JsonResponse({"errors": errors}, status=400))
-    search_request = form.search_request()
+    search_request = form.search_request(request)
     results = search(search_request)
     context = _results_context(request, search_request, results)
     articles = context["articles"]

@@ -5,7 +5,7 @@ never appear, and reads only the columns its URLs need: a sitemap page costs the
 queries whether it lists five URLs or fifty thousand.
 
 The index costs the same at a million articles as at ten: it counts no table. The number of
-public articles comes from a count kept after each change (:func:`recount`, the ``Tally`` of
+public articles comes from a count kept after each change (``news.tallies``: the ``Tally`` of
 timed articles) less the scheduled ones still to come; the number of section, tag and author
 pages from one lookup per listing; each "last changed" from walking an index newest first to
 the first public article (``article_updated_idx``, ``article_listing_idx``).
@@ -20,17 +20,16 @@ from urllib.parse import urljoin, urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Exists, F, Func, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newscenter.conf import site_url
 from newscenter.news import publishing
-from newscenter.news.changes import Change
-from newscenter.news.languages import site_languages
-from newscenter.news.models import Article, Author, Section, SiteSettings, Tag, Tally
+from newscenter.news.languages import site_languages, url_code
+from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
+from newscenter.news.tallies import public_count
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
 URLS_PER_FILE = 50_000
@@ -42,40 +41,9 @@ NEWS_MAX_ARTICLES = 1_000
 # A listing page changes when one of its articles is edited or when a scheduled one goes
 # live; the later of the two times says when either last happened.
 _LAST_CHANGE = Max(Greatest("updated", "pub_date"))
-TIMED_TALLY = "timed_articles"
 
 
 # --- what the index reads instead of counting ------------------------------------------------
-
-
-def recount(change: Change) -> None:
-    """Listener of the change signal: the count of timed articles, after each change."""
-    if change.articles:
-        timed = Article.objects.filter(status__in=Article.TIMED).count()
-        Tally.objects.update_or_create(name=TIMED_TALLY, defaults={"value": timed})
-
-
-def public_count() -> int:
-    """How many articles are public now, without counting them: the timed articles kept by
-    :func:`recount`, less those whose time has not come (few, found by the listing index).
-
-    Inside a transaction that may have changed articles (a test, a write's request) the kept
-    count may not be this transaction's: the articles are counted then.
-    """
-    if connection.in_atomic_block:
-        return Article.objects.published().count()
-    waiting = Article.objects.filter(status__in=Article.TIMED, pub_date__gt=timezone.now())
-    waiting_count = waiting.order_by().values(n=Func(F("pk"), function="COUNT"))
-    row = (
-        Tally.objects.filter(name=TIMED_TALLY)
-        .annotate(waiting=Subquery(waiting_count))
-        .values_list("value", "waiting")
-        .first()
-    )
-    if row is None:  # not counted yet
-        return Article.objects.published().count()
-    timed, waiting_now = row
-    return timed - (waiting_now or 0)
 
 
 def _latest(articles: QuerySet[Article], field: str) -> dt.datetime | None:
@@ -207,28 +175,59 @@ def add_alternates(urls: list[dict], origin: str) -> None:
 
 
 class IndexPageSitemap(SiteSitemap):
-    """The News center's front page."""
+    """The News center's front page in each of the site's languages, each naming the others
+    as its alternates (every edition's index exists, with or without articles)."""
 
     limit = URLS_PER_FILE
 
     def items(self) -> list[str]:
-        return ["news:index"]
+        return list(site_languages().all)
 
-    def location(self, name: str) -> str:
-        return reverse(name)
+    def location(self, language: str) -> str:
+        return in_language(language, "news:index")
 
-    def lastmod(self, name: str) -> dt.datetime | None:
-        return _last_change(Article.objects.published())
+    def lastmod(self, language: str) -> dt.datetime | None:
+        return _last_change(_edition(Article.objects.published(), language))
 
     def get_latest_lastmod(self) -> dt.datetime | None:
-        return self.lastmod("news:index")
+        return _last_change(Article.objects.published())
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        if len(urls) > 1:
+            origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
+            alternates = [
+                {"lang_code": url["item"], "location": urljoin(origin, self.location(url["item"]))}
+                for url in urls
+            ]
+            fallback = site_languages().x_default_language()
+            alternates += [
+                {"lang_code": "x-default", "location": a["location"]}
+                for a in alternates
+                if a["lang_code"] == fallback
+            ]
+            for url in urls:
+                url["alternates"] = alternates
+        return urls
+
+
+def in_language(language: str, name: str, **kwargs) -> str:
+    """A page's address in one of the site's languages (its prefix, none for the default)."""
+    with translation.override(url_code(language)):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def _edition(articles: QuerySet[Article], language: str) -> QuerySet[Article]:
+    return articles.filter(site_languages().edition_filter(language))
 
 
 class _ListingSitemap(SiteSitemap):
-    """Pages that list the public articles of one section, tag or author.
+    """Pages that list the public articles of one section, tag or author, in each language
+    that has public articles there.
 
-    Built from the public articles grouped by the listing's slug, so a listing without a
-    public article never appears and each page's lastmod comes from the same query.
+    Built from the public articles grouped by the listing's slug (and, on a site of several
+    languages, by language), so a listing without a public article never appears and each
+    page's lastmod comes from the same query.
     """
 
     limit = URLS_PER_FILE
@@ -237,15 +236,31 @@ class _ListingSitemap(SiteSitemap):
     model: type[Section] | type[Tag] | type[Author]
 
     def items(self):
-        return (
+        listings = (
             Article.objects.published()
             .values(listing=F(f"{self.relation}__slug"))  # type: ignore[misc]
             .filter(listing__isnull=False)
-            .annotate(last_change=_LAST_CHANGE)
-            .order_by("listing")
         )
+        site = site_languages()
+        if not site.several:
+            return listings.annotate(last_change=_LAST_CHANGE).order_by("listing")
+        # Each edition's page of the listing: languages fold into their editions here.
+        found: dict[tuple[str, str], dt.datetime] = {}
+        rows = listings.values("listing", "language").annotate(last_change=_LAST_CHANGE)  # type: ignore[misc]
+        for row in rows.order_by("listing", "language"):
+            key = (row["listing"], site.edition_of(row["language"]))
+            found[key] = max(found.get(key, row["last_change"]), row["last_change"])
+        order = {tag: n for n, tag in enumerate(site.all)}
+        return [
+            {"listing": slug, "language": language, "last_change": moment}
+            for (slug, language), moment in sorted(
+                found.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])
+            )
+        ]
 
     def location(self, item: dict) -> str:
+        if "language" in item:
+            return in_language(item["language"], self.url_name, slug=item["listing"])
         return reverse(self.url_name, kwargs={"slug": item["listing"]})
 
     def lastmod(self, item: dict) -> dt.datetime:
@@ -262,6 +277,8 @@ class _ListingSitemap(SiteSitemap):
 
     @property
     def paginator(self) -> Paginator:
+        if site_languages().several:
+            return Paginator(self._items(), self.limit)  # type: ignore[attr-defined]
         # Listings with a public article: one lookup per section, tag or author, not a
         # grouping of every article.
         public = Article.objects.published().filter(**{self.relation: OuterRef("pk")})

@@ -26,6 +26,7 @@ urlpatterns = [
     path("review/<str:token>/", review.review_article, name="review"),
     path("search/", search.search_page, name="search"),
     path("manifest.webmanifest", icons.web_manifest, name="manifest"),
+    path("print.css", icons.print_stylesheet, name="print-css"),
     path("icons/<int:size>.png", icons.icon_png, name="icon"),
     path("search.json", search.search_json, name="search-json"),
     path("feed/<feed_format:format>/", feeds.article_feed, name="feed"),

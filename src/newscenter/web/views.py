@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from newscenter.news import selectors
+from newscenter.news import blocks, selectors
 from newscenter.news.models import Article, Author, Section, Tag
 from newscenter.search.related import related_articles
 from newscenter.web.languages import page_edition
@@ -80,7 +80,7 @@ class SectionView(ArticleIndexView):
         return self.section.get_absolute_url()
 
     def listing_context(self) -> dict:
-        return {"section": self.section, "listing_title": self.section.name}
+        return {"section": self.section, "listing_title": self.section.local_name}
 
 
 class TagView(ArticleIndexView):
@@ -92,7 +92,10 @@ class TagView(ArticleIndexView):
         return self.tag.get_absolute_url()
 
     def listing_context(self) -> dict:
-        return {"tag": self.tag, "listing_title": _("Tagged “%(tag)s”") % {"tag": self.tag.name}}
+        return {
+            "tag": self.tag,
+            "listing_title": _("Tagged “%(tag)s”") % {"tag": self.tag.local_name},
+        }
 
 
 class AuthorView(ArticleIndexView):
@@ -126,7 +129,14 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
         # The address of another edition's article: its own address has the right prefix.
         return redirect(article.get_absolute_url(), permanent=True)
     context = {"article": article, "related": related_articles(article)}
-    return render(request, "web/article_detail.html", context)
+    return with_players(render(request, "web/article_detail.html", context), article)
+
+
+def with_players(response, article):
+    """A body with a video may frame its player, once a reader presses play (news.blocks)."""
+    if blocks.has_video(article.body):
+        response._csp_update = {"frame-src": list(blocks.FRAME_SOURCES)}
+    return response
 
 
 def _withdrawn(pub_day: dt.date, slug: str) -> bool:
@@ -158,6 +168,7 @@ def article_preview(request, pk: int):
     """Staff see any article as readers will, marked so that search engines never index it."""
     article = selectors.article_for_preview(pk=pk)
     response = render(request, "web/article_detail.html", {"article": article, "preview": True})
+    with_players(response, article)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

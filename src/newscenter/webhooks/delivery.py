@@ -21,12 +21,12 @@ import email.utils
 import json
 import logging
 import random
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -81,25 +81,55 @@ class Round:
 
 
 def run_due(*, now: dt.datetime | None = None, limit: int = 200) -> Round:
-    """One round: hand out due messages, then send what is due, ``limit`` at most."""
+    """One round: hand out due messages, then send what is due, ``limit`` at most.
+
+    The requests go out a few at once from a pool of threads; the database is this thread's
+    alone (the claimed deliveries read in one query, each attempt recorded as its answer comes
+    in), so that the senders never wait on one another for SQLite's write lock nor open a
+    connection each."""
     done = Round()
     hand_out(now=now or timezone.now(), done=done)
     claimed = claim(now=now or timezone.now(), limit=limit)
     if not claimed:
         return done
+    deliveries = list(
+        Delivery.objects.select_related("message", "endpoint")
+        .filter(pk__in=claimed)
+        .order_by("next_attempt", "id")
+    )
     concurrency = max(1, int(getattr(settings, "NEWSCENTER_WEBHOOK_CONCURRENCY", 8)))
-    if concurrency == 1 or len(claimed) == 1:
-        results = [_send_and_record(pk) for pk in claimed]
-    else:
-        with ThreadPoolExecutor(concurrency, thread_name_prefix="webhook") as pool:
-            results = list(pool.map(_send_and_record_in_thread, claimed))
-    for ok, label in results:
-        done.sent += 1
-        if ok:
-            done.delivered += 1
-        else:
-            done.failed.append(label)
+    if concurrency == 1 or len(deliveries) == 1:
+        for one in deliveries:
+            _recorded(one, *_sent(one), done=done)
+        return done
+    with ThreadPoolExecutor(concurrency, thread_name_prefix="webhook") as pool:
+        sending = {pool.submit(_sent, one): one for one in deliveries}
+        for answered in as_completed(sending):
+            _recorded(sending[answered], *answered.result(), done=done)
     return done
+
+
+def _sent(
+    delivery: Delivery,
+) -> tuple[dt.datetime, fetching.PostResult | None, str]:
+    """Send one delivery (no database: it may run in a sending thread)."""
+    at = timezone.now()
+    return (at, *send(delivery, at=at))
+
+
+def _recorded(
+    delivery: Delivery,
+    at: dt.datetime,
+    result: fetching.PostResult | None,
+    error: str,
+    *,
+    done: Round,
+) -> None:
+    done.sent += 1
+    if record(delivery, result=result, error=error, at=at):
+        done.delivered += 1
+    else:
+        done.failed.append(delivery.endpoint.url)
 
 
 def hand_out(*, now: dt.datetime, done: Round | None = None, batch: int = 500) -> None:
@@ -115,15 +145,17 @@ def hand_out(*, now: dt.datetime, done: Round | None = None, batch: int = 500) -
             if not due:
                 return
             endpoints = list(Endpoint.objects.filter(active=True))
-            rows = []
+            rows, readied = [], []
+            states: dict[str, list[int]] = {Message.State.SENT: [], Message.State.CANCELLED: []}
             for message in due:
                 if message.payload is None:
                     message.payload = events.ready_payload(message, now=now)
+                    readied.append(message)
                 if message.payload is None:
-                    message.state = Message.State.CANCELLED
+                    states[Message.State.CANCELLED].append(message.pk)
                     done.cancelled += 1
                     continue
-                message.state = Message.State.SENT
+                states[Message.State.SENT].append(message.pk)
                 done.handed_out += 1
                 hearing = (
                     [e for e in endpoints if e.pk == message.only_id]
@@ -131,7 +163,11 @@ def hand_out(*, now: dt.datetime, done: Round | None = None, batch: int = 500) -
                     else [e for e in endpoints if e.hears(message.event)]
                 )
                 rows += [Delivery(message=message, endpoint=e, next_attempt=now) for e in hearing]
-            Message.objects.bulk_update(due, ["payload", "state"])
+            # Most bodies were written with their message: one UPDATE per state, and only the
+            # bodies made here rewritten (a bulk_update of every body took a sixth of a round).
+            for state, ids in states.items():
+                Message.objects.filter(pk__in=ids).update(state=state)
+            Message.objects.bulk_update([m for m in readied if m.payload is not None], ["payload"])
             Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         if len(due) < batch:
             return
@@ -155,20 +191,6 @@ def claim(*, now: dt.datetime, limit: int) -> list[int]:
             claimed_until=until
         )
     ]
-
-
-def _send_and_record_in_thread(pk: int) -> tuple[bool, str]:
-    try:
-        return _send_and_record(pk)
-    finally:
-        close_old_connections()  # each thread's own connection
-
-
-def _send_and_record(pk: int) -> tuple[bool, str]:
-    delivery = Delivery.objects.select_related("message", "endpoint").get(pk=pk)
-    now = timezone.now()
-    result, error = send(delivery, at=now)
-    return record(delivery, result=result, error=error, at=now), delivery.endpoint.url
 
 
 def payload_bytes(message: Message) -> bytes:

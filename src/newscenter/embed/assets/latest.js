@@ -3,7 +3,7 @@
 // arrives, and again when JavaScript or the request fails. It also sizes the embed iframes
 // marked data-newscenter to their content, trusting only messages from those frames.
 const STYLE = __STYLE__;
-const OPTIONS = ["section", "tag", "author", "language", "limit", "layout", "theme", "images"];
+const OPTIONS = ["section", "tag", "author", "lang", "language", "limit", "layout", "theme", "images"];
 const BASE = new URL("./", import.meta.url);
 
 const h = (tag, props, ...children) => {

@@ -62,6 +62,10 @@ class ImportedArticle:
     tags: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     language: str = ""
+    # The source's name for the group of the article's translations (Polylang's
+    # post_translations term, Hugo's translationKey): articles of one import that share it
+    # become one translation group.
+    translation_key: str = ""
     status: str = ""  # "draft" or "published"; "" lets the import run decide
     origin: str = ""  # file name or URL the article came from, for reports
     where: str = ""  # the item inside the origin: "post 42", "entry 3", "line 17"

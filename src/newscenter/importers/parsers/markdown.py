@@ -234,6 +234,7 @@ def _fields(meta: dict[str, Any], stem: str, notes: list[str]) -> dict[str, Any]
         "source_url": canonical or source_url,
         "canonical_url": canonical,
         "language": _language(meta, stem, notes),
+        "translation_key": _first_text(meta, "translationkey", "translation_key")[:200],
         "lead_image_url": lead_image_url,
         "lead_image_alt": lead_image_alt,
     }

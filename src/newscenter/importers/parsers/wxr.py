@@ -337,7 +337,9 @@ def _article(
         section=section,
         tags=tags,
         authors=[channel.authors.get(login, login)[:200]] if login else [],
-        language=channel.language,
+        # Polylang names each post's language; the channel's is the blog's default.
+        language=item.language if _LANGUAGE.match(item.language) else channel.language,
+        translation_key=f"{channel.site}:{item.translations[:100]}" if item.translations else "",
         origin=channel.origin,
         status=status[0],
         where=item.where,

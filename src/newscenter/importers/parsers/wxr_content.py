@@ -114,6 +114,8 @@ class Item:
     categories: list[tuple[str, str]] = field(default_factory=list)  # (domain, name)
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[str] = field(default_factory=list)  # comment ids
+    language: str = ""  # Polylang's term of the "language" taxonomy: its slug is the code
+    translations: str = ""  # Polylang's term of "post_translations": one per group
     size: int = 0  # characters of text in its direct children
 
     @classmethod
@@ -122,7 +124,11 @@ class Item:
         for child in element:
             item.size += len(child.text or "")
             name = short_name(child.tag)
-            if name == "category":
+            if name == "category" and child.get("domain") == "language":
+                item.language = item.language or (child.get("nicename") or "").strip()
+            elif name == "category" and child.get("domain") == "post_translations":
+                item.translations = item.translations or (child.get("nicename") or "").strip()
+            elif name == "category":
                 item.categories.append((child.get("domain", ""), child.text or ""))
             elif name == "wp:postmeta":
                 pair = {short_name(part.tag): part.text or "" for part in child}

@@ -93,6 +93,11 @@ def carry_back(apps, schema_editor):
 
 
 def grant(apps, schema_editor):
+    grant_roles(apps, ROLES)
+
+
+def grant_roles(apps, roles: dict[str, list[str]]) -> None:
+    """Give the role groups these permissions of news models (later migrations use it too)."""
     # As in 0006: permissions are normally made after all migrations; the groups need them now.
     app_config = apps.get_app_config("news")
     app_config.models_module = True
@@ -100,7 +105,7 @@ def grant(apps, schema_editor):
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, codes in ROLES.items():
+    for name, codes in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         for code in codes:
             app_label, codename = code.split(".")
@@ -110,9 +115,13 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
+    revoke_roles(apps, ROLES)
+
+
+def revoke_roles(apps, roles: dict[str, list[str]]) -> None:
     Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
-        codenames = [code.split(".")[1] for code in ROLES[group.name]]
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=roles):
+        codenames = [code.split(".")[1] for code in roles[group.name]]
         group.permissions.remove(
             *Permission.objects.filter(content_type__app_label="news", codename__in=codenames)
         )

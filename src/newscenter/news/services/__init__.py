@@ -42,7 +42,14 @@ from newscenter.news.services.taxonomy import (
     taxonomy_delete,
     taxonomy_save,
 )
-from newscenter.news.services.translations import translation_create, translation_mark_current
+from newscenter.news.services.translations import (
+    translation_create,
+    translation_export_xliff,
+    translation_group_link,
+    translation_import_xliff,
+    translation_machine_draft,
+    translation_mark_current,
+)
 from newscenter.news.services.workflow import (
     article_archive,
     article_embargo,
@@ -93,6 +100,10 @@ __all__ = [
     "taxonomy_delete",
     "taxonomy_save",
     "translation_create",
+    "translation_export_xliff",
+    "translation_group_link",
+    "translation_import_xliff",
+    "translation_machine_draft",
     "translation_mark_current",
     "user_create",
     "user_delete",

@@ -9,17 +9,21 @@ offers no field for them). The admin and ``newscenter user`` call these services
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from base64 import b32encode
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newscenter.news import policy
 from newscenter.news.audit import audit_record
+from newscenter.news.models import TrustedDevice
 from newscenter.news.policy import SYSTEM, Actor, PolicyDenied, Role
 
 if TYPE_CHECKING:
@@ -163,6 +167,7 @@ def user_set_password(*, user: User, password: str, acting_user: Actor) -> User:
     user.set_password(password)
     with transaction.atomic():
         user.save(update_fields=["password"])
+        TrustedDevice.objects.filter(user=user).delete()  # no longer trusted: not listed
         _audit(acting_user, "user.set_password", user)
     return user
 
@@ -184,6 +189,7 @@ def user_reset_second_factor(*, user: User, acting_user: Actor) -> int:
         # Recovery codes belong to the authenticator they stand in for: new ones come with
         # the next enrolment.
         StaticDevice.objects.filter(user=user).delete()
+        TrustedDevice.objects.filter(user=user).delete()
         _audit(acting_user, "user.reset_second_factor", user, devices=removed)
     return removed
 
@@ -233,6 +239,7 @@ def recovery_codes_make(*, user: User, acting_user: Actor) -> list[str]:
         StaticDevice.objects.filter(user=user).delete()
         device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
         StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        TrustedDevice.objects.filter(user=user).delete()
         _audit(acting_user, "user.recovery_codes", user)
     return [f"{code[:4]}-{code[4:]}" for code in codes]
 
@@ -261,6 +268,62 @@ def recovery_code_use(*, user: User, code: str) -> StaticDevice | None:
         device.set_last_used_timestamp(commit=True)
         _audit(user, "user.recovery_code_used", user, left=recovery_codes_left(user))
     return device
+
+
+# --- Trusted devices (accounts/trust.py keeps the cookie) --------------------------------
+
+
+def trusted_device_add(*, user: User, label: str, days: int) -> TrustedDevice:
+    """A browser ``user`` just trusted at the code step, for ``days``; their expired ones go."""
+    now = timezone.now()
+    with transaction.atomic():
+        TrustedDevice.objects.filter(user=user, expires__lte=now).delete()
+        device = TrustedDevice.objects.create(
+            user=user,
+            key=secrets.token_urlsafe(32),
+            label=label[:200] or "A browser",
+            created=now,
+            last_used=now,
+            expires=now + dt.timedelta(days=days),
+        )
+        _audit(user, "user.trust_device", user, device=device.label)
+    return device
+
+
+def trusted_device_use(*, user: User, key: str) -> TrustedDevice | None:
+    """The unexpired trusted device ``key`` of ``user``, marked used now; None if it was
+    revoked, has expired or is not theirs."""
+    now = timezone.now()
+    found = TrustedDevice.objects.filter(user=user, key=key, expires__gt=now).first()
+    if found is not None:
+        TrustedDevice.objects.filter(pk=found.pk).update(last_used=now)
+    return found
+
+
+def trusted_devices(user: User) -> list[TrustedDevice]:
+    return list(TrustedDevice.objects.filter(user=user, expires__gt=timezone.now()))
+
+
+def trusted_device_revoke(*, device: TrustedDevice, acting_user: Actor) -> None:
+    """End one trusted device: its browser is asked for the code at the next sign-in."""
+    _require_self_or_manage(acting_user, device.user)
+    with transaction.atomic():
+        _audit(acting_user, "user.revoke_trusted_device", device.user, device=device.label)
+        device.delete()
+
+
+def trusted_devices_revoke_all(*, user: User, acting_user: Actor) -> int:
+    """End every device ``user`` trusted; returns how many there were."""
+    _require_self_or_manage(acting_user, user)
+    with transaction.atomic():
+        ended: int = TrustedDevice.objects.filter(user=user).delete()[0]
+        _audit(acting_user, "user.revoke_trusted_devices", user, devices=ended)
+    return ended
+
+
+def _require_self_or_manage(acting_user: Actor, user: User) -> None:
+    if acting_user is SYSTEM or getattr(acting_user, "pk", None) != user.pk:
+        _require_manage(acting_user, user)
 
 
 def _require_manage(acting_user: Actor, user: User) -> None:

@@ -21,6 +21,7 @@ from newscenter.news.changes import announce
 from newscenter.news.models import Article, Author, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM, Actor, actor_of
 from newscenter.news.representation import absolute
+from newscenter.news.services.desk import notify_outdated_translations
 from newscenter.news.services.saving import (
     ARTICLE_FIELDS,
     article_changed,
@@ -31,6 +32,7 @@ from newscenter.news.services.saving import (
     stamp_modified,
     unique_slug,
 )
+from newscenter.news.translations import article_text
 
 # Creating an article in a state other than draft is that state's transition in one step,
 # so it takes that transition's right (an editor importing published items may; a
@@ -94,6 +96,7 @@ def article_update(
     previous = Article.objects.select_for_update().get(pk=article.pk)
     # Checked against the stored row: the caller's instance may already hold the edits.
     policy.require(acting_user, "article.edit", article=previous)
+    text_before = article_text(previous)
     for name, value in changes.items():
         setattr(article, name, value)
     stamp_modified(article, changes)
@@ -128,6 +131,10 @@ def article_update(
         changed=changed,
     )
     article_changed(article.pk, action)
+    if publishing.is_public(previous):
+        notify_outdated_translations(
+            source=article, text_before=text_before, acting_user=acting_user
+        )
     return article
 
 

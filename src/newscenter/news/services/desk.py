@@ -26,6 +26,7 @@ from newscenter.news import policy
 from newscenter.news.audit import audit_record
 from newscenter.news.models import Article, Autosave, ImportRun, Notification, Presence
 from newscenter.news.policy import Role
+from newscenter.news.translations import article_text, text_of
 
 log = logging.getLogger(__name__)
 # The default EMAIL_URL writes mail to the server's log: that is "email not configured".
@@ -116,6 +117,43 @@ def notify_transition(*, verb: str, article: Article, acting_user: Any, note: st
     if users and settings.EMAIL_BACKEND != UNCONFIGURED_MAIL:
         mails = [u.email for u in users if u.email]
         transaction.on_commit(lambda: _send(mails, text, article))
+    return count
+
+
+def notify_outdated_translations(
+    *, source: Article, text_before: tuple[str, ...], acting_user: Any
+) -> int:
+    """Tell the writers of each public translation that this change of its source's text
+    made outdated (it followed the text as it was), and the editors: once, when it goes
+    outdated, not again at every later edit. Never the person who made the change."""
+    if article_text(source) == text_before:
+        return 0
+    translations = list(Article.objects.published().filter(translated_from=source))
+    if not translations:
+        return 0
+    numbers = {t.translated_from_revision for t in translations}
+    followed: dict[int | None, tuple[str, ...]] = {
+        number: text_of(content)
+        for number, content in source.revisions.filter(number__in=numbers).values_list(
+            "number", "content"
+        )
+    }
+    editors = _editors()
+    count = 0
+    for translation in translations:
+        if followed.get(translation.translated_from_revision) != text_before:
+            continue  # outdated already, or following another revision
+        language = translation.edition
+        users = [
+            u
+            for u in [*_writers(translation), *editors]
+            if u.pk != getattr(acting_user, "pk", None)
+        ]
+        text = (
+            f"{_name(acting_user)} changed “{source.headline}”: its translation into "
+            f"{language}, “{translation.headline}”, is outdated."
+        )
+        count += notify(users=users, text=text, article=translation)
     return count
 
 

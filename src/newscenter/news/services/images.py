@@ -61,7 +61,7 @@ class Prepared:
 
 def prepare(source: Any) -> Prepared:
     """Check and re-encode ``source`` (bytes, an uploaded or other file); raise ImageRejected."""
-    data = _read_capped(source)
+    data = read_capped(source)
     _refuse_markup(data)
     pixels = _decoded(data)
     return Prepared(pixels=pixels, content=_encoded(pixels))
@@ -243,25 +243,30 @@ def _encode(pixels: Pillow.Image, kind: str) -> tuple[bytes, str]:
 # --- checks ----------------------------------------------------------------------------
 
 
-def _read_capped(source: Any) -> bytes:
+def read_capped(
+    source: Any, *, limit: int | None = None, rejected: type[Exception] = ImageRejected
+) -> bytes:
+    """The bytes of an upload (or bytes), refused with ``rejected`` when empty or over
+    ``limit`` (:data:`MAX_BYTES`): a file whose size is known is refused before it is read."""
+    limit = MAX_BYTES if limit is None else limit
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     else:
         size = getattr(source, "size", None)
-        if size is not None and size > MAX_BYTES:
-            raise ImageRejected(_too_big(size))
+        if size is not None and size > limit:
+            raise rejected(_too_big(size, limit))
         if hasattr(source, "seek"):
             source.seek(0)
-        data = source.read(MAX_BYTES + 1)  # the cap holds even where the size was not known
-    if len(data) > MAX_BYTES:
-        raise ImageRejected(_too_big(len(data)))
+        data = source.read(limit + 1)  # the cap holds even where the size was not known
+    if len(data) > limit:
+        raise rejected(_too_big(len(data), limit))
     if not data:
-        raise ImageRejected("the file is empty")
+        raise rejected("the file is empty")
     return data
 
 
-def _too_big(size: int) -> str:
-    return f"the file is {size / 2**20:.1f} MB; at most {MAX_BYTES // 2**20} MB is accepted"
+def _too_big(size: int, limit: int) -> str:
+    return f"the file is {size / 2**20:.1f} MB; at most {limit // 2**20} MB is accepted"
 
 
 def _refuse_markup(data: bytes) -> None:

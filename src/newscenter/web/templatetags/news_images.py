@@ -1,14 +1,14 @@
-"""Library images in templates, as responsive ``<picture>`` elements.
+"""Library images in templates, as responsive ``<picture>`` elements, and body blocks.
 
 {% picture image sizes="8rem" alt=article.lead_image_alt_text loading="eager" %}
-{{ article.body|library_pictures }}
+{{ article.body|library_pictures|body_blocks }}
 """
 
 from __future__ import annotations
 
 from django import template
 
-from newscenter.news import pictures
+from newscenter.news import blocks, pictures
 
 register = template.Library()
 
@@ -33,3 +33,9 @@ def picture(
 def library_pictures(body: str):
     """Sanitised body HTML with its library images as ``<picture>`` (see news.pictures)."""
     return pictures.pictures_in_body(body)
+
+
+@register.filter
+def body_blocks(body: str):
+    """Sanitised body HTML with click-to-load videos and readable tables (see news.blocks)."""
+    return blocks.blocks_in_body(body)

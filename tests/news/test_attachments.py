@@ -1,0 +1,111 @@
+"""PDF attachments: checked before they are stored, linked with their kind and size."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from newscenter.news.models import Attachment, AuditEntry
+from newscenter.news.policy import SYSTEM
+from newscenter.news.services import attachments
+from tests.builders import make_article, make_user
+from tests.conftest import https_client
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 3000 + b"\n%%EOF\n"
+ATTACH = "/admin/news/image/attach/"
+
+
+def pdf(name="Annual_report 2026.pdf", data=PDF):
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def test_a_pdf_is_stored_under_a_name_of_ours_and_audited():
+    editor = make_user(role="contributor")
+    attachment = attachments.attachment_create(upload=pdf(), acting_user=editor)
+    assert attachment.title == "Annual report 2026"
+    assert attachment.size == len(PDF)
+    assert attachment.uploaded_by == editor
+    assert attachment.file.name.startswith("files/")
+    assert attachment.file.name.endswith(".pdf")
+    assert "Annual" not in attachment.file.name
+    assert attachment.file.read() == PDF
+    assert AuditEntry.objects.filter(action="attachment.create", actor=editor).exists()
+
+
+@pytest.mark.parametrize(
+    ("upload", "reason"),
+    [
+        (pdf(data=b"<html><script>alert(1)</script></html>"), "not a PDF"),
+        (pdf(name="x.pdf", data=b""), "the file is empty"),
+        (SimpleUploadedFile("big.pdf", PDF, content_type="application/pdf"), "at most"),
+    ],
+)
+def test_what_is_not_a_pdf_or_too_big_is_refused_and_nothing_kept(upload, reason, monkeypatch):
+    if reason == "at most":
+        monkeypatch.setattr(attachments, "MAX_BYTES", 100)
+    with pytest.raises(attachments.AttachmentRejected, match=reason):
+        attachments.attachment_create(upload=upload, acting_user=SYSTEM)
+    assert not Attachment.objects.exists()
+
+
+def test_the_desk_uploads_for_the_editor_and_names_refusals(role_client):
+    client = role_client("contributor")
+    done = client.post(ATTACH, {"upload": pdf(), "title": "Annual report"})
+    assert done.status_code == 201
+    attachment = Attachment.objects.get()
+    assert done.json() == {"url": attachment.file.url, "title": "Annual report", "size": "3 KB"}
+    refused = client.post(ATTACH, {"upload": pdf(data=b"GIF89a")})
+    assert refused.status_code == 400
+    assert refused.json()["error"].startswith("Not a PDF")
+    assert client.post(ATTACH, {}).json() == {"error": "Choose a PDF file to attach."}
+    assert client.get(ATTACH).status_code == 405
+
+
+def test_the_page_says_the_kind_and_size_and_the_file_downloads_sandboxed():
+    attachment = attachments.attachment_create(upload=pdf(), title="Report", acting_user=SYSTEM)
+    article = make_article(
+        body=f'<p>Read <a href="{attachment.file.url}">the annual report</a> and '
+        '<a href="/media/files/unknown.pdf">another</a>.</p>'
+    )
+    page = BeautifulSoup(https_client().get(article.get_absolute_url()).content, "html.parser")
+    link = page.select_one(f'.body a[href="{attachment.file.url}"]')
+    assert link.get_text() == "the annual report (PDF, 3 KB)"
+    assert link["type"] == "application/pdf"
+    assert page.select_one('.body a[href="/media/files/unknown.pdf"]').get_text() == "another"
+    served = https_client().get(attachment.file.url)
+    assert served.status_code == 200
+    assert served["Content-Disposition"] == "attachment"
+    assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_deleting_an_attachment_takes_its_file_after_commit(django_capture_on_commit_callbacks):
+    attachment = attachments.attachment_create(upload=pdf(), acting_user=SYSTEM)
+    storage, name = attachment.file.storage, attachment.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        attachments.attachment_delete(attachment=attachment, acting_user=SYSTEM)
+    assert not Attachment.objects.exists()
+    assert not storage.exists(name)
+
+
+def test_the_desk_lists_files_and_deletes_one_no_body_links(role_client):
+    kept = attachments.attachment_create(upload=pdf(), title="Linked", acting_user=SYSTEM)
+    loose = attachments.attachment_create(upload=pdf(), title="Loose", acting_user=SYSTEM)
+    make_article(headline="Results", body=f'<p><a href="{kept.file.url}">Report</a></p>')
+    editor = role_client("editor")
+    listing = BeautifulSoup(editor.get("/admin/news/attachment/").content, "html.parser")
+    rows = [row.get_text(" ", strip=True) for row in listing.select("#result_list tbody tr")]
+    assert len(rows) == 2
+    assert "Loose" in rows[0]
+    assert "3 KB" in rows[0]
+
+    refused = editor.get(f"/admin/news/attachment/{kept.pk}/delete/")
+    assert "Article “Results” links it in its body" in refused.text
+    done = editor.post(f"/admin/news/attachment/{loose.pk}/delete/", {"post": "yes"})
+    assert done.status_code == 302
+    assert list(Attachment.objects.values_list("title", flat=True)) == ["Linked"]
+    assert (
+        role_client("contributor")
+        .post(f"/admin/news/attachment/{kept.pk}/delete/", {"post": "yes"})
+        .status_code
+        == 403
+    )
