@@ -196,10 +196,12 @@ def is_byline(unit: str) -> bool:
 @functools.lru_cache(maxsize=8192)  # asked many times per line
 def is_chrome(unit: str) -> bool:
     """Page furniture to drop wherever it appears: titles, share links, menus, breadcrumbs."""
+    if len(unit) > 400:
+        return False  # a paragraph: the longest banner or notice is shorter
     bare = unit.strip(" :：|•·-–—>»").lower()
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
-    if len(unit) <= 400 and _is_notice(unit.lower()):
+    if _is_notice(bare):
         return True
     if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
         return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."
