@@ -202,6 +202,26 @@ def test_schedule_needs_a_future_moment_and_publish_refuses_one(admin_user, admi
         )
 
 
+def test_an_article_readers_had_keeps_its_address_when_published_again_another_day(admin_user):
+    """Archived and reopened, then published again after midnight: the same date, the same URL
+    (the one search engines and links know). A draft never public takes the day it goes out."""
+    evening = dt.datetime(2026, 3, 2, 23, 50, tzinfo=dt.UTC)
+    with time_machine.travel(evening, tick=False):
+        article = make_article(headline="Recall of valve series 8", status="draft")
+        workflow.article_publish(article=article, acting_user=admin_user)
+        url = article.get_absolute_url()
+        fresh = make_article(headline="Valve series 9 arrives", status="draft")
+        workflow.article_unpublish(article=article, acting_user=admin_user, note="Legal")
+        workflow.article_archive(article=article, acting_user=admin_user)
+        workflow.article_reopen(article=article, acting_user=admin_user)
+    with time_machine.travel(evening + dt.timedelta(minutes=20), tick=False):
+        workflow.article_publish(article=article, acting_user=admin_user)
+        workflow.article_publish(article=fresh, acting_user=admin_user)
+    assert article.get_absolute_url() == url
+    assert article.pub_date == evening
+    assert fresh.pub_date == evening + dt.timedelta(minutes=20)
+
+
 # --- unpublish: 410 Gone ---------------------------------------------------------------------
 
 

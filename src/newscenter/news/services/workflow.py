@@ -51,7 +51,8 @@ def article_publish(
     *, article: Article, acting_user: User, note: str = "", at: dt.datetime | None = None
 ) -> Article:
     """Public now. ``at`` may back-date it (never forward: that is :func:`article_schedule`);
-    an unpublished article coming back keeps its date, and so its URL."""
+    an article readers have had before (unpublished, or archived and reopened since) keeps its
+    date, and so its URL."""
 
     def apply(locked: Article, now: dt.datetime) -> None:
         if at is not None:
@@ -61,10 +62,23 @@ def article_publish(
                     {"pub_date": "Publishing is for now or a past date; schedule a future one."}
                 )
             locked.pub_date = at
-        elif not (locked.status == Article.Status.UNPUBLISHED and locked.pub_date):
+        elif not _was_public(locked, now):
             locked.pub_date = now
 
     return _transition("publish", article, acting_user, note, apply)
+
+
+def _was_public(article: Article, now: dt.datetime) -> bool:
+    """Whether readers have had the article at its address: published, or scheduled or
+    embargoed for a moment that has passed, at its present date."""
+    if article.pub_date is None or article.pub_date > now:
+        return False
+    if article.status == Article.Status.UNPUBLISHED:
+        return True
+    return article.audit_entries.filter(to_status__in=_PUBLIC_AT_ITS_DATE).exists()
+
+
+_PUBLIC_AT_ITS_DATE = (Article.Status.PUBLISHED, Article.Status.SCHEDULED, Article.Status.EMBARGOED)
 
 
 def article_schedule(
