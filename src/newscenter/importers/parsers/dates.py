@@ -107,6 +107,15 @@ def _shapes(unit: str) -> tuple[re.Pattern[str], ...]:
 
 
 _YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:(?!\d)|(?=\d{1,2}\s?min))")  # as _YEAR
+
+
+@functools.lru_cache(maxsize=8192)  # asked by date_line, dates_in and _month_first, per line
+def _has_year(unit: str) -> bool:
+    """Whether ``unit`` has a four-digit year; a year has "19" or "20" in it, which the
+    substring search finds far faster than the pattern tried at every position."""
+    return ("19" in unit or "20" in unit) and bool(_YEAR_HINT.search(unit))
+
+
 _TODAY = re.compile(r"(?i)\b(?:today|heute|aujourd'hui|hoy|oggi|vandaag)\b|今天|今日")
 _LABEL = re.compile(
     r"(?i)(?:first |last )?(?:posted|published|released|issued|created|updated|modified)"
@@ -150,7 +159,7 @@ class DateLine:
 
 def date_line(unit: str) -> DateLine | None:
     """A short line that is a date (perhaps labelled), or a headline with a date glued on."""
-    if len(unit) > DATE_LINE_CHARS or not _YEAR_HINT.search(unit):
+    if len(unit) > DATE_LINE_CHARS or not _has_year(unit):
         return None  # every date we accept has a four-digit year: a cheap first test
     return _short_date_line(unit)
 
@@ -294,7 +303,7 @@ def _month_first(zone: ZoneInfo, units: list[str] | tuple[str, ...]) -> bool:
     numeric = [
         found
         for unit in units[:400]
-        if ("/" in unit or "-" in unit) and _YEAR_HINT.search(unit)
+        if ("/" in unit or "-" in unit) and _has_year(unit)
         for found in _NUMERIC.findall(unit)
     ]
     seen = {
@@ -317,7 +326,7 @@ def _month_first(zone: ZoneInfo, units: list[str] | tuple[str, ...]) -> bool:
 @functools.lru_cache(maxsize=8192)  # asked many times per line
 def dates_in(unit: str) -> tuple[re.Match[str], ...]:
     """Every date with a four-digit year in ``unit``, left to right, overlaps dropped."""
-    if not _YEAR_HINT.search(unit):
+    if not _has_year(unit):
         return ()
     found = sorted(
         (m for shape in _shapes(unit) for m in shape.finditer(unit) if _word_start_ok(unit, m)),
