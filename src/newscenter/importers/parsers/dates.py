@@ -67,6 +67,14 @@ _WEEKDAYS = frozenset(_locale_words(_WEEKDAY_KEYS)) | {
     f"{prefix}{day}" for prefix in ("星期", "周", "礼拜") for day in "一二三四五六日天"
 }
 _MONTH = "|".join(sorted(map(re.escape, _MONTH_LANGUAGES), key=len, reverse=True))
+# Every month's name starts with one of a few letters, then one of a few more: this lookahead
+# (two character classes) spares the long alternation of names at most positions.
+_MONTH_START = "(?={})".format(
+    "".join(
+        "[" + "".join(sorted({re.escape(name[at]) for name in _MONTH_LANGUAGES})) + "]"
+        for at in range(min(2, *map(len, _MONTH_LANGUAGES)))
+    )
+)
 # A year is four digits, unless a reading time is glued on: "24 April 20191 min reading".
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?:(?!\d)|(?=\d{1,2}\s?min))"
 # A month name starts a word, or is glued to a lower-case word: "Headline textNov 28, 2023".
@@ -84,13 +92,14 @@ _SHAPES = tuple(
         r"(?<!\d)(?P<year>(?:19|20)\d{2})\s?[年년]\s?(?P<month>\d{1,2})\s?[月월]\s?(?P<day>\d{1,2})\s?[日号일]?",
         r"(?:(?<![\d.])|(?<=:\d\d))(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)"
         + _YEAR,
-        _WORD_START
+        _MONTH_START
+        + _WORD_START
         + rf"(?P<name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)"
         + _YEAR,
-        rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?[\s-]?(?:(?:de|of)\s+)?(?P<name>{_MONTH})"
+        rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?[\s-]?(?:(?:de|of)\s+)?{_MONTH_START}(?P<name>{_MONTH})"
         r"\.?(?:,?\s*|-)(?:de\s+)?" + _YEAR,
         # Year first with a month's name: "2024 March 12", "2024-Mar-12", "2024, March 12".
-        rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})(?:,?\s+|-)(?P<name>{_MONTH})\.?(?:\s+|-)"
+        rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})(?:,?\s+|-){_MONTH_START}(?P<name>{_MONTH})\.?(?:\s+|-)"
         r"(?P<day>\d{1,2})(?!\d)",
         # Spaced dots, as Korean pages write them: "2024. 3. 12."
         r"(?<!\d)(?P<year>(?:19|20)\d{2})\.\s(?P<month>\d{1,2})\.\s(?P<day>\d{1,2})(?!\d)\.?",
