@@ -209,13 +209,9 @@ def _glued_label(prefix: str) -> tuple[str, str | None]:
 
 
 def _find_date(unit: str) -> re.Match[str] | None:
-    found = [match for shape in _shapes(unit) if (match := _first_word_start(shape, unit))]
-    return min(found, key=lambda match: (match.start(), -match.end()), default=None)
-
-
-def _first_word_start(shape: re.Pattern[str], unit: str) -> re.Match[str] | None:
-    # A letter before the date is only a scraper's glue: "Headline textNov 28, 2023".
-    return next((m for m in shape.finditer(unit) if _word_start_ok(unit, m)), None)
+    """The first date in ``unit``: the leftmost, the longest there. ``dates_in`` sorts every
+    shape's matches so, and has most lines' dates cached already."""
+    return next(iter(dates_in(unit)), None)
 
 
 def _is_meta_suffix(suffix: str) -> bool:
