@@ -182,7 +182,7 @@ def is_headline(unit: str) -> bool:
     """Short, substantial and unpunctuated, and not one of the page's furniture lines."""
     if not 8 <= len(unit) <= 200 or unit.rstrip(_CLOSERS).endswith((".", "。", ":", "：", ",")):
         return False
-    if is_chrome(unit) or is_byline(unit) or _STOP.match(unit) or _FOOTER.search(unit):
+    if is_chrome(unit) or is_byline(unit) or _STOP.match(unit) or is_footer(unit):
         return False
     words = len(unit.split())
     return 3 <= words <= 30 or (cjk_chars(unit) >= 6 and words <= 30)
@@ -213,7 +213,7 @@ def is_stop(unit: str) -> bool:
     """Where the article ends: footers, tag lists, related news, previous/next links."""
     if len(unit) > 200 or is_prose(unit):
         return False
-    if _FOOTER.search(unit):
+    if is_footer(unit):  # cached: the footer pattern is the dearest, run once a line
         return True
     # Links and labels carry no full stop; a short sentence of the article does.
     bare = unit.lstrip("←→<>«‹·• ")

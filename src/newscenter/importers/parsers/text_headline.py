@@ -224,7 +224,10 @@ def _described(
         "date_before": float(any(_dated(u) for u in units[max(at - 2, 0) : at])),
         "byline_after": float(any(is_byline(u) for u in between[:4])),
         "gap": float(min(sum(not (is_meta(u) or is_chrome(u)) for u in between), 5)),
-        "between": float(sum(c.at > at and c.at < body_at for c in all_)),
+        # Candidates come in page order: the ones between are a slice, found by bisection.
+        "between": float(
+            bisect.bisect_left(all_, body_at, key=_at) - bisect.bisect_right(all_, at, key=_at)
+        ),
         "echo": float(echoes is not None and echoes.elsewhere(text, at)),
         "prose_before": float(any(is_text(u) for u in units[:at])),
         "symbol_start": float(not (text[0].isalnum() or text[0] in "\"'“‘¿¡($€£¥#")),
@@ -240,6 +243,10 @@ def _described(
         "words": min(len(words), 12) / 12,
     }
     return Candidate(at, text, body_at, features, candidate.glued_date)
+
+
+def _at(candidate: Candidate) -> int:
+    return candidate.at
 
 
 def _date_next(units: list[str], at: int) -> bool:
