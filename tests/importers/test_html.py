@@ -585,7 +585,9 @@ def test_truncated_pages_parse_or_are_refused(cut):
 
 # --- bounded work on adversarial pages ------------------------------------------------------
 
-SECONDS = 3.0  # measured 0.04-1.6 s on the 2-core build machine; the limit leaves room for load
+# A hang guard, not a speed figure (the suite holds no speed thresholds): these pages take
+# 0.04-1.6 s on a quiet 2-core machine; a blow-up past linear would take minutes.
+SECONDS = 30.0
 HEAD = "<!doctype html><html><head><title>Valves shipped from the Tarnby plant</title></head><body>"
 PARA = "<p>" + "The plant in Tarnby ships valves to customers across the region every week. " * 5
 ADVERSARIAL = {

