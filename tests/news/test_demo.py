@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -28,9 +32,32 @@ def media_root(settings, tmp_path):
     return tmp_path
 
 
+@dataclass(frozen=True)
+class Loaded:
+    output: str
+    media: Path
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for the tests that only read it, in a transaction rolled back
+    after the module's last test: each test's own changes roll back to this state as usual.
+    (Loading it for each of them was most of this module's minutes, twice in `make test`.)"""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        yield Loaded(run_demo(), media)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def output(media_root) -> str:
-    return run_demo()
+def output(loaded, settings) -> str:
+    settings.MEDIA_ROOT = loaded.media
+    return loaded.output
+
+
+@pytest.fixture
+def demo_media(loaded) -> Path:
+    return loaded.media
 
 
 def originals():
@@ -40,6 +67,26 @@ def originals():
 
 def scheduled() -> list[Article]:
     return list(originals().filter(status="scheduled", pub_date__gt=timezone.now()))
+
+
+# The empty database first: the tests after them share one load (`loaded`).
+
+
+def test_if_empty_on_an_empty_database_loads(media_root):
+    assert demo.demo_is_needed()
+    assert "12 articles" in run_demo("--if-empty")
+    assert not demo.demo_is_needed()
+
+
+def test_a_failed_load_leaves_nothing_behind(media_root, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "article_publish_or_schedule", fail)
+    with pytest.raises(RuntimeError):
+        run_demo()
+    assert not Article.objects.exists()
+    assert not Section.objects.exists()
 
 
 def test_loads_twelve_articles_in_three_sections(output):
@@ -87,26 +134,26 @@ def test_every_article_has_a_standfirst_and_paragraphs(output):
         assert article.body.count("<p>") >= 3, article.headline
 
 
-def test_site_settings_have_a_tagline_and_a_banner(output, media_root):
+def test_site_settings_have_a_tagline_and_a_banner(output, demo_media):
     site = SiteSettings.load()
     assert site.site_name == "Kesselmark Valves & Pumps"
     assert site.tagline
     assert site.banner_alt_text
     assert site.time_zone == "Europe/Berlin"
     banner = site.banner_image
-    assert (media_root / banner.file.name).is_file()
+    assert (demo_media / banner.file.name).is_file()
     # A library image like any other: re-encoded (no transparency, so JPEG), with renditions.
     with Image.open(banner.file.path) as picture:
         assert (picture.format, picture.size) == ("JPEG", demo.BANNER_SIZE)
     assert banner.renditions.filter(width=demo.BANNER_SIZE[0]).count() == 2
 
 
-def test_some_articles_have_generated_lead_images(output, media_root):
+def test_some_articles_have_generated_lead_images(output, demo_media):
     illustrated = originals().exclude(lead_image=None)
     assert 2 <= illustrated.count() <= 3
     for article in illustrated:
         assert article.lead_image_alt_text
-        assert (media_root / article.lead_image.file.name).is_file()
+        assert (demo_media / article.lead_image.file.name).is_file()
         with Image.open(article.lead_image.file.path) as image:
             assert (image.format, image.size) == ("JPEG", demo.LEAD_IMAGE_SIZE)
         assert article.lead_image.renditions.exists()
@@ -123,23 +170,6 @@ def test_if_empty_on_a_loaded_database_creates_nothing(output):
     again = run_demo("--if-empty")
     assert originals().count() == 12
     assert "not loaded" in again
-
-
-def test_if_empty_on_an_empty_database_loads(media_root):
-    assert demo.demo_is_needed()
-    assert "12 articles" in run_demo("--if-empty")
-    assert not demo.demo_is_needed()
-
-
-def test_a_failed_load_leaves_nothing_behind(media_root, monkeypatch):
-    def fail(**kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(demo, "article_publish_or_schedule", fail)
-    with pytest.raises(RuntimeError):
-        run_demo()
-    assert not Article.objects.exists()
-    assert not Section.objects.exists()
 
 
 def test_german_and_chinese_editions_of_some_articles(output):
