@@ -3,6 +3,7 @@ password hashing, a Redis database per xdist worker, and an empty cache for ever
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -268,3 +269,23 @@ def _encoded_pictures_remembered():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(images, "_encode", remembering)
         yield
+
+
+STATIC_FILES = "django.contrib.staticfiles.storage.StaticFilesStorage"  # no collectstatic
+
+
+@contextlib.contextmanager
+def module_data(django_db_blocker, folder: Path, **overrides):
+    """Data a module's tests share, built once (in a module-scoped fixture) inside a
+    transaction rolled back after the module's last test: each test's own changes roll back
+    to it as usual. Media and the data folder are the module's own, like a test's."""
+    from django.conf import settings
+    from django.db import transaction
+
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_FILES}}
+    own = override_settings(
+        MEDIA_ROOT=folder / "media", DATA_DIR=folder, STORAGES=storages, **overrides
+    )
+    with django_db_blocker.unblock(), own, transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
 from newscenter.demo import loader as demo
 from newscenter.news.models import Article, AuditEntry, Section, SiteSettings
+from tests.conftest import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +39,11 @@ class Loaded:
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo loaded once for the tests that only read it, in a transaction rolled back
-    after the module's last test: each test's own changes roll back to this state as usual.
-    (Loading it for each of them was most of this module's minutes, twice in `make test`.)"""
-    media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        yield Loaded(run_demo(), media)
-        transaction.set_rollback(True)
+    """The demo loaded once for the tests that only read it (loading it for each of them was
+    most of this module's minutes, twice in `make test`)."""
+    folder = tmp_path_factory.mktemp("demo")
+    with module_data(django_db_blocker, folder):
+        yield Loaded(run_demo(), folder / "media")
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -16,7 +14,7 @@ from newscenter.news import services
 from newscenter.news.models import Article
 from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_image
-from tests.conftest import https_client
+from tests.conftest import https_client, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -72,23 +70,13 @@ def _site(count: int, *, start: dt.datetime) -> dict[str, str]:
     }
 
 
-STATIC_FILES = "django.contrib.staticfiles.storage.StaticFilesStorage"  # no collectstatic
-
-
 @pytest.fixture(scope="module")
 def counted(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, list[list[str]]]:
     """The SQL of each page on a site of 50 articles, then again after 80 older ones, built
-    once for the module in a transaction rolled back at its end (building both sites for
-    each page took most of this module's time)."""
-    folder = tmp_path_factory.mktemp("constant-cost")
+    once for the module (building both sites for each page took most of its time)."""
     found: dict[str, list[list[str]]] = {page: [] for page in QUERIES}
-    quiet = override_settings(
-        NEWSCENTER_PAGE_CACHE_SECONDS=0,
-        MEDIA_ROOT=folder / "media",
-        DATA_DIR=folder,
-        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_FILES}},
-    )
-    with django_db_blocker.unblock(), quiet, transaction.atomic():
+    folder = tmp_path_factory.mktemp("constant-cost")
+    with module_data(django_db_blocker, folder, NEWSCENTER_PAGE_CACHE_SECONDS=0):
         client = https_client()
         start = timezone.now() - dt.timedelta(hours=1)
         urls = _site(50, start=start)
@@ -97,7 +85,6 @@ def counted(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, l
         _site(80, start=start - dt.timedelta(days=1))  # older articles: the anchors still hold
         for page in QUERIES:
             found[page].append(_queries(client, urls[page]))
-        transaction.set_rollback(True)
     return found
 
 

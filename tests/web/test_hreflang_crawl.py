@@ -4,6 +4,7 @@ and no alternate points at a draft or a missing translation."""
 
 from __future__ import annotations
 
+import io
 from collections import deque
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from lxml import html
 
 from newscenter.conf import site_url
 from newscenter.news.models import Article
+from tests.conftest import module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +22,18 @@ STARTS = ("/news/", "/de/news/", "/zh-hans/news/")
 SKIPPED = ("/feed/", "/search", "/sitemap", "/preview/", "/review/")
 
 
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo in its three languages, loaded once for the module's crawls."""
+    folder = tmp_path_factory.mktemp("demo")
+    with module_data(django_db_blocker, folder):
+        call_command("demo", stdout=io.StringIO())
+        yield folder / "media"
+
+
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 (closed with the process)
+def demo(loaded, settings):
+    settings.MEDIA_ROOT = loaded  # the pages read the logo's size from its file
 
 
 def crawl(client) -> dict[str, dict[str, str]]:
