@@ -161,6 +161,7 @@ def test_every_url_carries_the_headers_of_its_kind(admin_client, client):
                 "application/xml", "application/json", "text/plain",
                 "image/gif",  # the analytics beacon
                 "image/png", "image/x-icon", "application/manifest+json",  # web.icons
+                "text/css",  # the print stylesheet's addresses (web.icons)
             }, (name, response["Content-Type"])  # fmt: skip
 
 
