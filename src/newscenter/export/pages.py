@@ -116,8 +116,7 @@ def _listing_pages(kind, pk, base: str, ids: list[int], digests, context) -> lis
 
 def _icons(site_fp: str) -> list[Page]:
     """The favicon, touch icon, the manifest's icons, the manifest and the print stylesheet
-    (web.icons), rendered
-    by their views: every page links them."""
+    (web.icons), rendered by their views: every page links them."""
     urls = [reverse("favicon"), reverse("touch-icon"), reverse("news:manifest")]
     urls.append(reverse("news:print-css"))  # made from the settings, like the icons
     urls += [reverse("news:icon", args=[size]) for size in icons.SIZES]
