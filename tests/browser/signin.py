@@ -32,6 +32,9 @@ def sign_in(page, base_url: str, username: str, password: str, next: str = "/adm
     codes = page.locator(".recovery-codes li").all_inner_texts()
     page.click("text=I have kept them: continue")
     page.wait_for_url(f"**{next}")
+    # Every script has arrived before a test types: the body editor loads its extensions as
+    # modules, and in a full run on a busy machine the link test's caret keys went astray.
+    page.wait_for_load_state("networkidle")
     return [code.strip() for code in codes]
 
 
