@@ -123,6 +123,11 @@ class PageCacheMiddleware:
                 return _answer(ask, ready, time.time(), state=state)
             # The renderer took too long (or failed): render too, rather than keep waiting.
         try:
+            # A renderer may have stored the page and let go of the lock between this
+            # request's look at the cache and its taking the lock: then there is nothing to do.
+            stored = cache.get(key)
+            if stored is not None and stored.expires > time.time():
+                return _answer(ask, stored, time.time(), state="hit")
             response = self.get_response(request)
             entry = _entry(response, now, seconds)
             if entry is None:
