@@ -24,12 +24,15 @@ SECTIONS = ("Company news", "Product news", "Industry news", "Events")
 class Corpus:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
-        self.words = _vocabulary(self.rng)
+        self.words = self.vocabulary()
         weights = [1 / (rank + 1) for rank in range(len(self.words))]
         self.cumulative = list(itertools.accumulate(weights))
         self.samples: list[list[str]] = []  # some bodies' words, for phrase queries
         self.sections: list = []
         self.hits = 0
+
+    def vocabulary(self) -> list[str]:
+        return _vocabulary(self.rng)
 
     def fill(self, count: int) -> None:
         from django.utils import timezone
@@ -54,16 +57,21 @@ class Corpus:
         words = self.rng.choices(self.words, cum_weights=self.cumulative, k=300)
         if n % 100 == 0:
             self.samples.append(words)
-        paragraphs = (" ".join(words[i : i + 60]) for i in range(0, 300, 60))
-        fields = {
-            "headline": " ".join(words[300 - 8 :]).capitalize(),
-            "standfirst": " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=20)),
-            "body": "".join(f"<p>{p}.</p>" for p in paragraphs),
+        fields = self.texts(words) | {
             "status": "published",
             "pub_date": when,
             "section": self.sections[n % len(self.sections)],
         }
         return NewArticle(fields=fields)
+
+    def texts(self, words: list[str]) -> dict[str, str]:
+        """An article's headline, standfirst and body from its 300 words."""
+        paragraphs = (" ".join(words[i : i + 60]) for i in range(0, 300, 60))
+        return {
+            "headline": " ".join(words[300 - 8 :]).capitalize(),
+            "standfirst": " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=20)),
+            "body": "".join(f"<p>{p}.</p>" for p in paragraphs),
+        }
 
     def requests(self, kind: str, count: int, rng: random.Random) -> list:
         from newscenter.search.searching import SearchRequest
