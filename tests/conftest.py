@@ -167,6 +167,9 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seeds" / "000_954d7fd58fde2234.txt"
 
 
+STATIC_FILES = "django.contrib.staticfiles.storage.StaticFilesStorage"  # no collectstatic
+
+
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path, tmp_path_factory):
     """Uploads and the data folder are the test's own; static files resolve without
@@ -176,7 +179,7 @@ def _isolated_storage(settings, tmp_path, tmp_path_factory):
     settings.DATA_DIR = tmp_path_factory.mktemp("data")  # beside tmp_path: tests list that
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {"BACKEND": STATIC_FILES},
     }
 
 
@@ -243,35 +246,6 @@ def seed_text() -> str:
 @pytest.fixture
 def article(db) -> Article:
     return make_article()
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _encoded_pictures_remembered():
-    """A rendition encoded once per test process is not encoded again from the same pixels.
-
-    The demo company's pictures are drawn the same in every test that loads the demo (some
-    forty), and encoding their WebP and JPEG renditions was most of a demo load. The bytes
-    handed back are the encoder's own, for exactly these pixels, format and options.
-    """
-    import hashlib
-
-    from newscenter.news.services import images
-
-    encode = images._encode
-    remembered: dict[tuple, tuple[bytes, str]] = {}
-
-    def remembering(pixels, kind):
-        key = (kind, pixels.mode, pixels.size, hashlib.blake2b(pixels.tobytes()).digest())
-        if key not in remembered:
-            remembered[key] = encode(pixels, kind)
-        return remembered[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(images, "_encode", remembering)
-        yield
-
-
-STATIC_FILES = "django.contrib.staticfiles.storage.StaticFilesStorage"  # no collectstatic
 
 
 @contextlib.contextmanager
