@@ -286,9 +286,9 @@ class DateReader:
         return dt.date(number["year"], number["month"], number["day"])
 
     def _day_month(self, first: int, second: int, separator: str | None) -> tuple[int, int]:
-        if separator == "." or first > 12 or (second <= 12 and not self.month_first):
+        if first > 12 or (second <= 12 and (separator == "." or not self.month_first)):
             return first, second
-        return second, first
+        return second, first  # 09.14.2015 as well as 09/14/2015: no month has a 14th
 
     def _day_from_words(self, match: re.Match[str], parts: dict[str, str | None]) -> dt.date:
         del match

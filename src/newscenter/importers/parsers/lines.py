@@ -149,6 +149,11 @@ _BARE_CRUMBS = re.compile(
     r"|updates|stories|events|announcements|aktuelles|neuigkeiten|presse|actualités|noticias)"
     r"\s+){1,2}(?=[A-Z0-9\"'“‘])"
 )
+# A newsletter's prompt: "Get the Daily Courier delivered to your inbox every morning!".
+_PROMPT = re.compile(
+    r"(?i)\b(?:delivered|sent|straight|directly|right) to your inbox\b"
+    r"|^(?:sign up|subscribe|register)\b.{0,60}\bnewsletters?\b"
+)
 _MENU_SEPARATOR = re.compile(r"[|•·]")
 _CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, hangul
 
@@ -202,6 +207,8 @@ def is_chrome(unit: str) -> bool:
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
     if _is_notice(bare):
+        return True
+    if len(unit) <= 200 and ("inbox" in bare or "newsletter" in bare) and _PROMPT.search(bare):
         return True
     if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
         return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."

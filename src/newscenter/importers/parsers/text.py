@@ -87,6 +87,9 @@ _FILE_NAME = re.compile(
 )
 
 
+_NUMBERED_FILE = re.compile(r"(?=[\w-]*\d)[\w-]*_[\w-]*(?: \d{1,3})?")
+
+
 def _block_units(block: str) -> list[str]:
     lines = _join_split_dates(
         [" ".join(line.split()) for line in block.split("\n") if line.strip()]
@@ -94,6 +97,8 @@ def _block_units(block: str) -> list[str]:
     if lines and _FILE_NAME.fullmatch(lines[0]):
         # An image: its file name, then on the very next line its caption; neither is text.
         lines = lines[2:] if len(lines) > 1 and _is_caption(lines[1]) else lines[1:]
+    # A gallery's images, by file name and number: "plant_opening_2024 1", "plant_opening_2024 2".
+    lines = [line for line in lines if "_" not in line or not _NUMBERED_FILE.fullmatch(line)]
     if _is_hard_wrapped(lines):
         return [" ".join(lines)]
     units: list[str] = []
@@ -260,6 +265,19 @@ _PUBLISHED = re.compile(
     r"|veröffentlicht|publié|publicado|pubblicato|发布时间|发布日期)"
     r"(?: on| am| le| el| il)?\s*[:：]?\s*"
 )
+# The same labels, and a few that need their colon ("Date:", "日期:"), anywhere in a line of
+# fields: "Source: Harbour Press | Date: 2024-05-14 | Views: 31", "来源:本站 时间:2024-05-14".
+_PUBLISHED_FIELD = re.compile(
+    r"(?i)(?:^|(?<=[\s|·•/]))(?:(?:first )?(?:published|posted|released|issued|created|submitted"
+    r"|written|release (?:date|time)|publication date|publish(?:ed)? (?:date|time)"
+    r"|post(?:ed)? (?:date|time)|date (?:published|posted)|veröffentlicht|erstellt|publié"
+    r"|publicado|pubblicato)(?: on| am| le| el| il)?\s*[:：]?"
+    r"|(?:date|datum|fecha|日期|时间|发布时间|发布日期|发表时间)\s*[:：])\s*(?=\d|[^\W\d_]{3})"
+)
+# A byline with its date: "Posted by Jane Roe on 14 May 2024", "By Jane Roe | 14 May 2024".
+_DATED_BYLINE = re.compile(
+    r"(?i)(?:(?:posted|written|published|submitted) )?by [^\W\d_].{0,40}?(?: on |\s?[|·•,]\s?)"
+)
 
 
 def _published_line(
@@ -270,15 +288,31 @@ def _published_line(
     found = [
         (at, pub_date)
         for at, unit in enumerate(units)
-        if len(unit) <= 80
-        and _PUBLISHED.match(unit)
-        and (match := next(iter(dates_in(unit)), None))
-        and (pub_date := reader.read(match))
+        if (match := _labelled_date(unit)) and (pub_date := reader.read(match))
     ]
     if len({pub_date.date() for _, pub_date in found}) != 1:
         return None, None, 0.8 if not found else 0.5
     at, pub_date = found[0]
     return pub_date, at, 0.8
+
+
+def _labelled_date(unit: str) -> re.Match[str] | None:
+    """The date a publication label names in a short line, or None."""
+    if len(unit) > 160 or not (found := dates_in(unit)):
+        return None
+    if len(unit) <= 80 and _PUBLISHED.match(unit):
+        return found[0]
+    if is_prose(unit):
+        return None
+    label = _DATED_BYLINE.match(unit)
+    if label and found[0].start() == label.end():
+        return found[0]
+    starts = {match.start(): match for match in found}
+    for label in _PUBLISHED_FIELD.finditer(unit):
+        before = unit[: label.start()].rstrip()[-1:]
+        if label.end() in starts and not (before.isascii() and before.isalpha()):
+            return starts[label.end()]  # but not "Event date: ...", "Closing date: ..."
+    return None
 
 
 def _is_dateline(unit: str, match: re.Match[str]) -> bool:
@@ -327,6 +361,7 @@ def article_units(units: list[str], top: Reading) -> list[str]:
             continue
         if (
             _echoes(unit, top.headline)
+            or _is_counter(unit)
             or is_chrome(unit)
             or _is_byline_line(unit)
             or _is_alt_text(unit)
@@ -339,7 +374,35 @@ def article_units(units: list[str], top: Reading) -> list[str]:
             break  # a dated line after the text starts the related-news list
         if content or _starts_text(unit):
             content.append(unit)
-    return content
+    return _without_empty_headings(content)
+
+
+def _without_empty_headings(content: list[str]) -> list[str]:
+    """A section heading with nothing under it ("Documents" over an empty link block, then
+    "Consultation" over its text): two short headings running, the first is not text. Three
+    or more short lines running are a list, and stay."""
+    heading = [_is_heading(unit) for unit in content]
+    return [
+        unit
+        for at, unit in enumerate(content)
+        if not (
+            0 < at < len(content) - 2
+            and heading[at]
+            and heading[at + 1]
+            and not heading[at - 1]
+            and not heading[at + 2]
+        )
+    ]
+
+
+def _is_heading(unit: str) -> bool:
+    words = unit.split()
+    return (
+        len(words) <= 4
+        and unit[0].isupper()
+        and not ends_sentence(unit)
+        and not any(ch.isdigit() for ch in unit)
+    )
 
 
 def _echoes(unit: str, headline: str) -> bool:
@@ -357,17 +420,41 @@ _CAPTION_LABEL = re.compile(
 )
 _CREDIT_END = re.compile(
     r"(?i)[(\[](?:photos?|images?|pictures?|fotos?|bild|credit|source)\b[^)\]]{0,80}[)\]]\.?$"
+    # An agency and its photographer: "(Harbour Press/Jane Roe)", "(AP Photo/John Doe)".
+    r"|[(\[](?-i:[A-Z])[\w.&' -]{1,30}/\s?(?-i:[A-Z])[\w.' -]{1,40}[)\]]\.?$"
+)
+
+
+# "Photo taken on 2 May 2024 shows the new hall", "This aerial picture shows ...", "14 May 2024
+# shows the walls nearing completion": what a picture shows is its caption.
+_SHOWS = re.compile(
+    r"(?i)(?:(?:this|the|an?|aerial|file|undated) )*(?:photos?|pictures?|images?|screenshot)\b"
+    r".{0,160}?\bshows?\b"
 )
 
 
 def _is_photo_caption(unit: str) -> bool:
     if _CAPTION_LABEL.match(unit):
         return True
+    if len(unit) <= 400 and "show" in unit and _shows(unit):
+        return True
     return (
         len(unit) <= 400
         and unit.rstrip(".").endswith((")", "]"))
         and bool(_CREDIT_END.search(unit[-100:]))
     )
+
+
+def _shows(unit: str) -> bool:
+    if _SHOWS.match(unit):
+        return True
+    found = dates_in(unit)
+    return bool(found) and found[0].start() == 0 and unit[found[0].end() :].startswith(" shows ")
+
+
+def _is_counter(unit: str) -> bool:
+    """A lone number between paragraphs: a like or comment counter, a slide's number."""
+    return len(unit) <= 6 and unit.isdigit()
 
 
 def _is_alt_text(unit: str) -> bool:

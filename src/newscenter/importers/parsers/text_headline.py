@@ -55,6 +55,16 @@ _COMPANY = re.compile(
     r"(?i)\b(?:ltd|limited|inc|incorporated|llc|llp|plc|gmbh|ag|kg|sa|s\.a|sas|srl|s\.r\.l|spa|bv"
     r"|nv|oy|ab|as|a/s|pty|pte|co|corp|corporation|company|group|holdings?|industries)\.?$"
 )
+# A teaser cut short by a listing or a feed: "Exhibitions bring together [...]", "... […]".
+_TRUNCATED = re.compile(r"(?:\[\s*(?:…|\.{3})\s*\]|\(\s*(?:…|\.{3})\s*\))$")
+# The names of a page's fields, not a title: "Time and date", "Date / Venue", "Author".
+_FIELD_WORDS = frozenset(
+    {
+        "date", "dates", "time", "times", "day", "and", "&", "/", "published", "posted",
+        "updated", "author", "authors", "source", "venue", "location", "place", "category",
+        "categories", "views", "share", "print", "release", "publication", "details",
+    }
+)  # fmt: skip
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?!\w)")  # three letters or more, no digit in it
 
@@ -114,7 +124,15 @@ def title_shaped(text: str) -> bool:
         return False
     if _SALUTATION.match(text):
         return False  # "Dear valued customers" opens a letter; it is not its headline
+    if _TRUNCATED.search(text) or _names_fields(text):
+        return False
     return not (is_chrome(text) or is_byline(text) or is_stop(text) or is_footer(text))
+
+
+def _names_fields(text: str) -> bool:
+    """ "Time and date", "Date & Venue": labels of the fields a page prints below them."""
+    words = text.lower().replace("/", " / ").split()
+    return len(words) <= 5 and all(word.strip(":：,") in _FIELD_WORDS for word in words)
 
 
 @functools.lru_cache(maxsize=8192)  # asked many times per line
