@@ -151,3 +151,25 @@ def test_a_publication_label_or_dated_byline_far_from_the_headline_gives_the_dat
 def test_a_line_with_an_event_date_in_its_fields_gives_no_date():
     text = f"{HEADLINE}\n\n{STANDFIRST}\n\n{BODY}\nVenue: Ellesby Hall | Event date: 2024-06-20\n"
     assert day(parse(text)) is None
+
+
+def test_a_date_with_its_month_name_and_dashes_is_read():
+    article = parse(f"{HEADLINE}\n\nPost time: May-14-2024\n\n{BODY}")
+    assert day(article) == dt.date(2024, 5, 14)
+    assert "Post time" not in reader_text(article)
+
+
+@pytest.mark.parametrize("widget", ["WhatsApp Online Chat !", "Chat icon Chat with us live"])
+def test_a_chat_widget_is_neither_headline_nor_text(widget):
+    first, second, third = BODY.strip().split("\n\n")
+    text = f"{widget}\n\n{HEADLINE}\n\nMay 14, 2024\n\n{first}\n\n{widget}\n\n{second}\n\n{third}"
+    article = parse(text)
+    assert article.headline == HEADLINE
+    assert widget not in reader_text(article)
+
+
+def test_a_teaser_cut_short_under_the_headline_is_not_the_standfirst():
+    teaser = "Gearbox testing is what the plant floor team does best, and now it can do more […]"
+    article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{teaser}\n\n{STANDFIRST}\n\n{BODY}")
+    assert article.standfirst == STANDFIRST
+    assert "plant floor team" not in reader_text(article)

@@ -94,7 +94,9 @@ _SHAPES = tuple(
         + _YEAR,
         _MONTH_START
         + _WORD_START
-        + rf"(?P<name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)"
+        # "May 29, 2020", and "May-29-2020" as some shop systems print it
+        + rf"(?P<name>{_MONTH})\.?(?:\s+|(?P<dash>-)(?=\d{{1,2}}-))(?P<day>\d{{1,2}})"
+        + r"(?:st|nd|rd|th)?(?(dash)-|(?:,\s*|\s+))"
         + _YEAR,
         rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?[\s-]?(?:(?:de|of)\s+)?{_MONTH_START}(?P<name>{_MONTH})"
         r"\.?(?:,?\s*|-)(?:de\s+)?" + _YEAR,

@@ -86,6 +86,8 @@ _SOFT_CHROME = re.compile(
     r"|(?:manage )?cookies?(?: settings)?|manage (?:cookies|settings|preferences)"
     r"|search(?: for)?\s*[:：]?|sponsored(?: content)?"
     r"|trending(?: now)?|reply|posted in [^.!?]{1,60}|(?:read|reading) time\s*[:：].*"
+    # A chat widget: "Online Chat", "WhatsApp Online Chat !", "Chat icon Chat with us live".
+    r"|(?:[\w-]+ )?(?:online|live) chat\W*|(?:chat icon )?chat (?:with us|now|online)\b.*"
     r"|(?:last updated|last modified|page last (?:reviewed|updated))\s*[:：]?.*"
 )
 # A site's legal notice: who owns and runs it, where the company is registered.

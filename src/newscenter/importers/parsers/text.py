@@ -44,6 +44,7 @@ from newscenter.importers.parsers.text_headline import (
     candidates,
     choose,
     is_meta,
+    is_truncated,
     title_shaped,
 )
 from newscenter.news.rendering import paragraphs_to_html
@@ -362,6 +363,7 @@ def article_units(units: list[str], top: Reading) -> list[str]:
         if (
             _echoes(unit, top.headline)
             or _is_counter(unit)
+            or is_truncated(unit)
             or is_chrome(unit)
             or _is_byline_line(unit)
             or _is_alt_text(unit)

@@ -124,9 +124,14 @@ def title_shaped(text: str) -> bool:
         return False
     if _SALUTATION.match(text):
         return False  # "Dear valued customers" opens a letter; it is not its headline
-    if _TRUNCATED.search(text) or _names_fields(text):
+    if is_truncated(text) or _names_fields(text):
         return False
     return not (is_chrome(text) or is_byline(text) or is_stop(text) or is_footer(text))
+
+
+def is_truncated(unit: str) -> bool:
+    """A teaser cut short by a listing or a feed, ending in "[…]": neither headline nor text."""
+    return unit.endswith(("]", ")")) and bool(_TRUNCATED.search(unit))
 
 
 def _names_fields(text: str) -> bool:
