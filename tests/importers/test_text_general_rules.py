@@ -173,3 +173,37 @@ def test_a_teaser_cut_short_under_the_headline_is_not_the_standfirst():
     article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{teaser}\n\n{STANDFIRST}\n\n{BODY}")
     assert article.standfirst == STANDFIRST
     assert "plant floor team" not in reader_text(article)
+
+
+# --- headline and deck -----------------------------------------------------------------------
+
+DECK_PAGES = [
+    ("Good news for the gearbox test hall!", "Second rig approved after a long wait!"),
+    (
+        "Marrow Gears doubles its gearbox test capacity",
+        "The company says the new rig will shorten the queue for customers, say engineers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("headline", "deck"), DECK_PAGES)
+@pytest.mark.parametrize("layout", ["Marrow Gears\n\n{}\n{}\n\n", "{}\n{}\n\nBy Jane Roe\n\n"])
+def test_a_deck_under_the_headline_is_the_standfirst_not_the_headline(headline, deck, layout):
+    article = parse(layout.format(headline, deck) + BODY)
+    assert (article.headline, article.standfirst) == (headline, deck)
+    assert article.confidence["headline"] <= 0.7
+
+
+def test_a_deck_with_the_date_under_it_needs_the_headline_to_share_the_text_words():
+    headline, deck = DECK_PAGES[1]
+    article = parse(f"Marrow Gears\n\n{headline}\n{deck}\n\nMay 14, 2024\n\n{BODY}")
+    assert (article.headline, article.standfirst) == (headline, deck)
+    tagline = "Precise gearing for mills and presses since 1921"
+    article = parse(f"Marrow Gears\n\n{tagline}\n{deck}\n\nMay 14, 2024\n\n{BODY}")
+    assert article.headline == deck
+
+
+def test_a_short_section_label_over_a_sentence_case_headline_is_still_a_label():
+    headline = "Bridge on Mill Lane to reopen after two months of repairs"
+    article = parse(f"Wyvern Gazette\n\nLocal news\n{headline}\n\nMay 14, 2024\n\n{BODY}")
+    assert article.headline == headline

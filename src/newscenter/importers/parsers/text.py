@@ -43,6 +43,7 @@ from newscenter.importers.parsers.text_headline import (
     Candidate,
     candidates,
     choose,
+    headline_over_deck,
     is_meta,
     is_truncated,
     title_shaped,
@@ -208,23 +209,30 @@ class Reading:
     date_at: int | None
     confidence: dict[str, float]
     runner_up: str = ""
+    deck_at: int | None = None  # a subheading under the headline: the standfirst
 
 
 def read_top(
     units: list[str], reader: DateReader, weights: dict[str, float] | None = None
 ) -> Reading | None:
-    choice = choose(candidates(units), weights)
+    found_all = candidates(units)
+    choice = choose(found_all, weights)
     if choice is None:
         return None
-    found = choice.candidate
+    found, deck_at, runner_up = choice.candidate, None, choice.runner_up
+    confidence = choice.confidence
+    if (above := headline_over_deck(found_all, found, units)) is not None:
+        found, deck_at, runner_up = above, found.at, found.text
+        confidence = min(confidence, 0.7)  # the model and the layout disagreed
     pub_date, date_at, date_confidence = find_date(units, found, reader)
     return Reading(
         headline=found.text,
         headline_at=found.at,
         pub_date=pub_date,
         date_at=date_at,
-        confidence={"headline": round(choice.confidence, 2), "date": date_confidence},
-        runner_up=choice.runner_up,
+        confidence={"headline": round(confidence, 2), "date": date_confidence},
+        runner_up=runner_up,
+        deck_at=deck_at,
     )
 
 
@@ -359,6 +367,9 @@ def article_units(units: list[str], top: Reading) -> list[str]:
     for at in range(top.headline_at + 1, len(units)):
         unit = units[at]
         if at == top.date_at and not is_prose(unit):
+            continue
+        if at == top.deck_at:
+            content.append(unit)
             continue
         if (
             _echoes(unit, top.headline)

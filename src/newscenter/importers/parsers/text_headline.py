@@ -311,6 +311,56 @@ class _Echoes:
         return False
 
 
+def headline_over_deck(
+    found: list[Candidate], chosen: Candidate, units: list[str]
+) -> Candidate | None:
+    """The headline when the chosen line is its deck: a subheading in sentence case right under
+    a headline of five words or more ("Good news on bus services!" over "Two bus routes are
+    to be kept after the consultation"), which the model, fond of longer lines, may prefer.
+    Not over a site's name and tagline, nor when the line above shares too few words with the
+    text (a tagline, a menu)."""
+    index = next((i for i, c in enumerate(found) if c is chosen), 0)
+    if index == 0 or not _is_deck(chosen.text):
+        return None
+    above = found[index - 1]
+    if above.body_at != chosen.body_at or len(_LETTER_WORD.findall(above.text)) < 5:
+        return None
+    if _SITE_LINE.search(above.text):
+        return None  # "Acme Pumps | Engineered for the wet jobs": a site's name and tagline
+    between = units[above.at + 1 : chosen.at]
+    if above.features.get("company") or not all(is_meta(u) or is_chrome(u) for u in between):
+        return None
+    if not (above.text[0].isalnum() or above.text[0] in "\"'“‘"):
+        return None
+    # A site's tagline ("Quality and service since 1921") or a menu says little of what the
+    # article says; a headline shares its words. A date right under the chosen line says that
+    # it is the headline: then the line above must share more.
+    shared = _stems(above.text) & _stems(" ".join(units[chosen.body_at : chosen.body_at + 3]))
+    return above if len(shared) >= (3 if chosen.features.get("date_next") else 2) else None
+
+
+_SITE_LINE = re.compile(r"\s[|–—-]\s")
+_COMMON = frozenset(
+    {
+        "the", "and", "for", "are", "was", "were", "not", "but", "has", "have", "its", "our",
+        "you", "your", "all", "who", "how", "why", "out", "may", "can", "one", "two", "now",
+        "with", "from", "this", "that", "these", "they", "will", "more", "after", "about", "into",
+    }
+)  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    """Words of three letters or more, cut to four: "testing" and "tests" meet."""
+    words = (word.lower() for word in _LETTER_WORD.findall(text) if len(word) >= 3)
+    return {word[:4] for word in words if word not in _COMMON}
+
+
+def _is_deck(text: str) -> bool:
+    words = _LETTER_WORD.findall(text)
+    capitals = sum(word[0].isupper() for word in words[1:])
+    return len(words) >= 5 and capitals * 3 <= len(words) - 1
+
+
 def score(candidate: Candidate, weights: dict[str, float]) -> float:
     return sum(weights.get(name, 0.0) * value for name, value in candidate.features.items())
 
