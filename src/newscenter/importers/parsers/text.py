@@ -307,21 +307,23 @@ def _published_line(
 
 def _labelled_date(unit: str) -> re.Match[str] | None:
     """The date a publication label names in a short line, or None."""
-    if len(unit) > 160 or not (found := dates_in(unit)):
+    if len(unit) > 160:
         return None
     if len(unit) <= 80 and _PUBLISHED.match(unit):
-        return found[0]
+        return next(iter(dates_in(unit)), None)
     if is_prose(unit):
         return None
-    label = _DATED_BYLINE.match(unit)
-    if label and found[0].start() == label.end():
-        return found[0]
-    starts = {match.start(): match for match in found}
-    for label in _PUBLISHED_FIELD.finditer(unit):
-        before = unit[: label.start()].rstrip()[-1:]
-        if label.end() in starts and not (before.isascii() and before.isalpha()):
-            return starts[label.end()]  # but not "Event date: ...", "Closing date: ..."
-    return None
+    # The labels first, the dates only where one is: most lines have neither.
+    if label := _DATED_BYLINE.match(unit):
+        found = dates_in(unit)
+        return found[0] if found and found[0].start() == label.end() else None
+    labels = [
+        label
+        for label in _PUBLISHED_FIELD.finditer(unit)
+        if not ((before := unit[: label.start()].rstrip()[-1:]).isascii() and before.isalpha())
+    ]  # but not "Event date: ...", "Closing date: ..."
+    starts = {match.start(): match for match in dates_in(unit)} if labels else {}
+    return next((starts[label.end()] for label in labels if label.end() in starts), None)
 
 
 def _is_dateline(unit: str, match: re.Match[str]) -> bool:
