@@ -207,3 +207,24 @@ def test_a_short_section_label_over_a_sentence_case_headline_is_still_a_label():
     headline = "Bridge on Mill Lane to reopen after two months of repairs"
     article = parse(f"Wyvern Gazette\n\nLocal news\n{headline}\n\nMay 14, 2024\n\n{BODY}")
     assert article.headline == headline
+
+
+# --- letters and links -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("salutation", ["Dear valued customers,", "Hello everyone!"])
+def test_a_letter_starts_at_its_salutation(salutation):
+    notice = (
+        "Please note that our office and warehouse will be closed from 1 to 3 May for the "
+        "spring holiday.\n\nOrders placed during the holiday will be shipped on 4 May.\n"
+    )
+    article = parse(f"Spring holiday notice\n\nApril 20, 2024\n\n{salutation}\n{notice}")
+    assert article.headline == "Spring holiday notice"
+    assert article.standfirst == salutation
+    assert "Please note that our office" in reader_text(article)
+
+
+def test_a_link_asking_to_click_is_not_the_headline():
+    link = "If you come to the open day by train please click here to plan your journey"
+    article = parse(f"Marrow Gears\n\n{HEADLINE}\n\n{link}\n\n{BODY}")
+    assert article.headline == HEADLINE

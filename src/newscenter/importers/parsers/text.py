@@ -45,6 +45,7 @@ from newscenter.importers.parsers.text_headline import (
     choose,
     headline_over_deck,
     is_meta,
+    is_salutation,
     is_truncated,
     title_shaped,
 )
@@ -490,8 +491,8 @@ def _starts_text(unit: str) -> bool:
     led by an icon or a symbol ("🞛 This publication is a summary ...")."""
     if not (unit[0].isalnum() or unit[0] in _TEXT_OPENERS):
         return False
-    if is_prose(unit):
-        return True
+    if is_prose(unit) or is_salutation(unit):
+        return True  # a letter starts at its "Dear customers,"
     if is_meta(unit):
         return False
     words = unit.split()

@@ -47,6 +47,22 @@ _SALUTATION = re.compile(
     r"(?i)(?:dear|hello|hi|greetings|to whom it may concern|liebe|lieber|sehr geehrte|chers?"
     r"|estimad[oa]s?|尊敬的|亲爱的)\b"
 )
+_CALL_TO_ACTION = re.compile(
+    r"(?i)\bclick (?:here|below|the link)\b|\bplease (?:click|tap|visit)\b"
+)
+
+
+def is_salutation(unit: str) -> bool:
+    """ "Dear valued customers,", "Hello everyone!": a letter's first line, where its text
+    starts."""
+    return (
+        len(unit) <= 80
+        and unit.endswith((",", ":", "：", "，", "!", "！"))
+        and not unit.startswith(("Hi-", "hi-"))  # "Hi-tech ..."
+        and bool(_SALUTATION.match(unit))
+    )
+
+
 # A full stop that ends an abbreviation, not a sentence: "Inc.", "Corp.", "U.S.", "Jr.".
 _ABBREVIATION_END = re.compile(
     r"(?i)(?:\b(?:inc|ltd|corp|co|plc|llc|jr|sr|bros|dept|st|ave)|\b(?:[a-z]\.)+[a-z])\.$"
@@ -124,6 +140,8 @@ def title_shaped(text: str) -> bool:
         return False
     if _SALUTATION.match(text):
         return False  # "Dear valued customers" opens a letter; it is not its headline
+    if _CALL_TO_ACTION.search(text):
+        return False  # "Please click here to plan your journey": a link's words
     if is_truncated(text) or _names_fields(text):
         return False
     return not (is_chrome(text) or is_byline(text) or is_stop(text) or is_footer(text))
