@@ -228,3 +228,19 @@ def test_a_link_asking_to_click_is_not_the_headline():
     link = "If you come to the open day by train please click here to plan your journey"
     article = parse(f"Marrow Gears\n\n{HEADLINE}\n\n{link}\n\n{BODY}")
     assert article.headline == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        'Summary of "Gear makers add test rigs across the region"',
+        "Also read: “Marrow Gears opens a training school”",
+        "Adapted from 'The rig hall at night'",
+    ],
+)
+def test_a_reference_to_another_piece_by_its_quoted_title_is_not_text(reference):
+    first, second, third = BODY.strip().split("\n\n")
+    text = f"{HEADLINE}\n\nMay 14, 2024\n\n{first}\n\n{reference}\n{second}\n\n{third}"
+    article = parse(text)
+    assert reference not in reader_text(article)
+    assert second in reader_text(article)

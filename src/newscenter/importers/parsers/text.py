@@ -378,6 +378,7 @@ def article_units(units: list[str], top: Reading) -> list[str]:
             _echoes(unit, top.headline)
             or _is_counter(unit)
             or is_truncated(unit)
+            or (len(unit) <= 200 and _QUOTED_REFERENCE.match(unit) is not None)
             or is_chrome(unit)
             or _is_byline_line(unit)
             or _is_alt_text(unit)
@@ -466,6 +467,15 @@ def _shows(unit: str) -> bool:
         return True
     found = dates_in(unit)
     return bool(found) and found[0].start() == 0 and unit[found[0].end() :].startswith(" shows ")
+
+
+# A reference to another piece by its quoted title: 'Summary of "Bus routes to stay"',
+# 'Also read: "New depot opens"', 'Adapted from "The harbour at night"'.
+_QUOTED_REFERENCE = re.compile(
+    r"(?i)(?:summary of|source|originally published(?: as| in)?|(?:also )?read(?: more)?"
+    r"|see also|related|adapted from|based on|via)\s*[:：]?\s*"
+    r"(?:[\"“«][^\"“”«»]{4,150}[\"”»]|['‘][^'‘’]{4,150}['’])$"
+)
 
 
 def _is_counter(unit: str) -> bool:
