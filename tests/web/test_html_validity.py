@@ -79,7 +79,12 @@ def public_pages() -> dict[str, str]:
         pages["article-plain"] = plain.get_absolute_url()
     report = attachments.attachment_create(upload=b"%PDF-1.4\n%%EOF\n", acting_user=SYSTEM)
     linked = f'<p><a href="{report.file.url}">The annual report</a></p>'
-    pages["article-with-blocks"] = make_article(body=BLOCKS + linked).get_absolute_url()
+    poster = (  # a video whose poster is a library image, shown through its renditions
+        '<figure class="video-embed"><a href="https://vimeo.com/76979871">'
+        f'<img src="{Image.objects.first().file.url}" alt="">The tour</a></figure>'
+    )
+    body = BLOCKS + poster + linked
+    pages["article-with-blocks"] = make_article(body=body).get_absolute_url()
     # The demo's other editions, with a section named in German and the search in Chinese.
     pages["german-index"] = "/de/news/"
     pages["german-section"] = "/de" + section.get_absolute_url()

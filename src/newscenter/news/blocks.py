@@ -150,21 +150,31 @@ def _attachments(markup: str) -> str:
     return _LINK.sub(link, markup)
 
 
+# A poster chosen from the media library: the video link's <img>, which news.pictures has
+# made the image's <picture> by the time the blocks are made (the allow-list keeps no
+# <picture> of an editor's own, so one here is ours). Any other <img> there is left out: the
+# page fetches no poster from elsewhere.
+_POSTER = re.compile(r"<picture>.*?</picture>", re.DOTALL)
+
+
 def _video(match: re.Match[str]) -> str:
     video = video_of(html.unescape(match[1]))
     if video is None:
         return str(match[0])
     title = text_of(match[2]) or _("Video")
     caption = text_of(match[3] or "") or title
+    poster = _POSTER.search(match[2])
     return format_html(
         '<figure class="{}" data-embed="{}" data-title="{}">'
-        '<div class="video-poster">'
+        '<div class="video-poster{}">{}'
         '<button type="button" class="video-play" aria-label="{}: {}" hidden>{}</button>'
         '<p class="video-note">{} <a href="{}" rel="noopener">{}</a></p>'
         "</div><figcaption>{}</figcaption></figure>",
         VIDEO_CLASS,
         video.embed_url,
         title,
+        " with-image" if poster else "",
+        mark_safe(poster[0]) if poster else "",  # noqa: S308 (news.pictures' own markup)
         _("Play video"),
         title,
         _("Play video"),

@@ -51,14 +51,46 @@ function menuItem(name, icon, label, command) {
   };
 }
 
+// The media library's window (desk/picker.js) answers through CKEDITOR.tools.callFunction, as
+// it answers the figure dialog: each wrapper passes on the numbers that are not its own.
+const pickerCallbacks = new Map();
+let pickerNumber = 1_000_000;
+
+function pickFromLibrary(pickerUrl, input) {
+  const tools = ((window.CKEDITOR ||= {}).tools ||= {});
+  if (!tools.posterPicker) {
+    const previous = tools.callFunction;
+    tools.callFunction = (number, ...args) => {
+      const callback = pickerCallbacks.get(+number);
+      if (!callback) return previous?.call(tools, number, ...args);
+      pickerCallbacks.delete(+number);
+      return callback(...args);
+    };
+    tools.posterPicker = true;
+  }
+  const number = ++pickerNumber;
+  pickerCallbacks.set(number, (url) => {
+    input.value = url;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  const joiner = pickerUrl.includes("?") ? "&" : "?";
+  window.open(`${pickerUrl}${joiner}CKEditorFuncNum=${number}`, "_blank", "width=800,height=600");
+}
+
 export const VideoEmbed = Node.create({
   name: "videoEmbed",
   group: "block",
   atom: true,
   draggable: true,
 
+  addOptions() {
+    return { pickerUrl: null };
+  },
+
+  // The poster: a library image's address, stored as an <img> inside the video's link; the
+  // page shows it through the image's renditions (news.blocks), feeds as a linked picture.
   addAttributes() {
-    return { url: { default: "" }, title: { default: "" } };
+    return { url: { default: "" }, title: { default: "" }, poster: { default: "" } };
   },
 
   parseHTML() {
@@ -69,14 +101,36 @@ export const VideoEmbed = Node.create({
         getAttrs: (figure) => {
           const link = figure.querySelector("a[href]");
           if (!link) return false;
-          return { url: link.getAttribute("href"), title: link.textContent.trim() };
+          const poster = link.querySelector("img[src]")?.getAttribute("src") || "";
+          return { url: link.getAttribute("href"), title: link.textContent.trim(), poster };
         },
       },
     ];
   },
 
+  // In the editor the video is shown, not linked: a click selects it (a link there left the
+  // desk for YouTube or Vimeo, unsaved words and all). The poster shows small beside it.
+  addNodeView() {
+    return ({ node }) => {
+      const dom = document.createElement("figure");
+      dom.className = "video-embed";
+      const show = ({ attrs }) => {
+        const label = document.createElement("span");
+        label.textContent = attrs.title || attrs.url;
+        label.title = attrs.url;
+        const poster = document.createElement("img");
+        Object.assign(poster, { src: attrs.poster, alt: "", className: "video-poster-thumb" });
+        dom.replaceChildren(...(attrs.poster ? [poster, label] : [label]));
+      };
+      show(node);
+      return { dom, update: (updated) => updated.type.name === this.name && (show(updated), true) };
+    };
+  },
+
   renderHTML({ node }) {
-    return ["figure", { class: "video-embed" }, ["a", { href: node.attrs.url }, node.attrs.title || node.attrs.url]];
+    const { url, title, poster } = node.attrs;
+    const link = poster ? ["a", { href: url }, ["img", { src: poster, alt: "" }], title || url] : ["a", { href: url }, title || url];
+    return ["figure", { class: "video-embed" }, link];
   },
 
   addCommands() {
@@ -95,6 +149,13 @@ export const VideoEmbed = Node.create({
           type: "string",
           title: gettext("Title (names the video for readers and screen readers)"),
           required: true,
+        },
+        poster: {
+          type: "string",
+          title: gettext("Poster image from the media library (empty: the plain dark poster)"),
+          picker: this.options.pickerUrl
+            ? { label: gettext("Browse..."), handler: ({ input }) => pickFromLibrary(this.options.pickerUrl, input) }
+            : null,
         },
       },
       { insert: gettext("Insert a video"), edit: gettext("Change the video") },
