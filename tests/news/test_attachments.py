@@ -1,11 +1,13 @@
 """PDF attachments: checked before they are stored, linked with their kind and size."""
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from newscenter.news.models import Attachment, AuditEntry
-from newscenter.news.policy import SYSTEM
+from newscenter.news.policy import SYSTEM, PolicyDenied
 from newscenter.news.services import attachments
 from tests.builders import make_article, make_user
 from tests.conftest import https_client
@@ -109,3 +111,84 @@ def test_the_desk_lists_files_and_deletes_one_no_body_links(role_client):
         .status_code
         == 403
     )
+
+
+NEW_PDF = b"%PDF-1.7\n% corrected edition\n" + b"1" * 9000 + b"\n%%EOF\n"
+
+
+def test_a_replaced_file_keeps_its_address_and_the_page_shows_the_new_size(
+    django_capture_on_commit_callbacks,
+):
+    attachment = attachments.attachment_create(upload=pdf(), title="Report", acting_user=SYSTEM)
+    url, name = attachment.file.url, attachment.file.name
+    article = make_article(body=f'<p>Read <a href="{url}">the annual report</a>.</p>')
+    editor = make_user(role="editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        attachments.attachment_replace(
+            attachment=attachment, upload=pdf(data=NEW_PDF), acting_user=editor
+        )
+    attachment.refresh_from_db()
+    assert (attachment.file.name, attachment.size) == (name, len(NEW_PDF))
+    served = https_client().get(url)
+    assert b"".join(served.streaming_content) == NEW_PDF
+    page = BeautifulSoup(https_client().get(article.get_absolute_url()).content, "html.parser")
+    assert page.select_one(f'.body a[href="{url}"]').get_text() == "the annual report (PDF, 9 KB)"
+    entry = AuditEntry.objects.get(action="attachment.replace")
+    assert (entry.actor, entry.detail["size"], entry.detail["before"]) == (
+        editor,
+        len(NEW_PDF),
+        len(PDF),
+    )
+    folder = attachment.file.storage.path(name).rsplit("/", 1)[0]
+    assert [p.name for p in Path(folder).iterdir()] == [name.rsplit("/", 1)[-1]]
+
+
+def test_a_refused_replacement_changes_nothing(django_capture_on_commit_callbacks):
+    attachment = attachments.attachment_create(upload=pdf(), acting_user=SYSTEM)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(attachments.AttachmentRejected, match="not a PDF"),
+    ):
+        attachments.attachment_replace(
+            attachment=attachment, upload=pdf(data=b"PK\x03\x04zip"), acting_user=SYSTEM
+        )
+    with pytest.raises(PolicyDenied):
+        attachments.attachment_replace(
+            attachment=attachment,
+            upload=pdf(data=NEW_PDF),
+            acting_user=make_user(role="contributor"),
+        )
+    attachment.refresh_from_db()
+    assert attachment.size == len(PDF)
+    assert attachment.file.read() == PDF
+    folder = Path(attachment.file.path).parent
+    assert len(list(folder.iterdir())) == 1  # no staged file left behind
+    assert not AuditEntry.objects.filter(action="attachment.replace").exists()
+
+
+def test_the_desk_replaces_a_file_for_an_editor_only(
+    role_client, django_capture_on_commit_callbacks
+):
+    attachment = attachments.attachment_create(upload=pdf(), title="Report", acting_user=SYSTEM)
+    make_article(headline="Results", body=f'<p><a href="{attachment.file.url}">Report</a></p>')
+    url = f"/admin/news/attachment/{attachment.pk}/replace/"
+    editor = role_client("editor")
+    listing = BeautifulSoup(editor.get("/admin/news/attachment/").content, "html.parser")
+    assert listing.select_one(f'#result_list a[href="{url}"]').get_text() == "Replace file “Report”"
+    form = BeautifulSoup(editor.get(url).content, "html.parser")
+    assert [li.get_text() for li in form.select("#linking li")] == ["Results"]
+    assert "(3 KB)" in form.select_one("#content-main p").get_text()
+
+    refused = editor.post(url, {"upload": pdf(data=b"<html>")})
+    assert refused.status_code == 400
+    assert "Not replaced: not a PDF" in refused.text
+    with django_capture_on_commit_callbacks(execute=True):
+        done = editor.post(url, {"upload": pdf(data=NEW_PDF)}, follow=True)
+    assert "every link to it now gives the new file (9 KB)" in done.text
+    attachment.refresh_from_db()
+    assert attachment.file.read() == NEW_PDF
+
+    contributor = role_client("contributor")
+    assert contributor.post(url, {"upload": pdf()}).status_code == 403
+    listing = contributor.get("/admin/news/attachment/")
+    assert listing.status_code != 200 or "Replace file" not in listing.text

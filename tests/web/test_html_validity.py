@@ -18,7 +18,15 @@ import pytest
 from django.urls import reverse
 
 from newscenter.demo.loader import load_demo
-from newscenter.news.models import Article, Author, Image, Section, SiteSettings, Tag
+from newscenter.news.models import (
+    Article,
+    Attachment,
+    Author,
+    Image,
+    Section,
+    SiteSettings,
+    Tag,
+)
 from newscenter.news.policy import SYSTEM
 from newscenter.news.services import accounts, attachments
 from newscenter.news.services.review_links import review_link_create
@@ -115,6 +123,9 @@ def desk_pages(editor) -> dict[str, str]:
         "user-change": reverse("admin:auth_user_change", args=[editor.pk]),
         "audit": reverse("admin:news_auditentry_changelist"),
         "attachment-list": reverse("admin:news_attachment_changelist"),
+        "attachment-replace": reverse(
+            "admin:news_attachment_replace", args=[Attachment.objects.first().pk]
+        ),
         "trusted-devices": reverse("accounts:trusted-devices"),
         "translations": reverse("admin:news_article_translations"),
     }
