@@ -49,10 +49,10 @@ def test_insert_a_video_a_pull_quote_and_a_pdf_then_play_the_video(page, http_si
     # A PDF: chosen in the dialog, uploaded at once, linked with the text given.
     pdf = tmp_path / "Annual report 2026.pdf"
     pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\n%%EOF\n")
-    page.click(".prose-menubar [title='attach PDF']")
+    page.click(".prose-menubar [title='attach file']")
     dialog = page.locator("dialog[open]")
     with page.expect_file_chooser() as chooser:
-        dialog.get_by_role("button", name="Choose a PDF…").click()
+        dialog.get_by_role("button", name="Choose a file…").click()
     chooser.value.set_files(str(pdf))
     text = dialog.get_by_label("Link text (what the file is)")
     expect(text).to_have_value("Annual report 2026")

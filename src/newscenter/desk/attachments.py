@@ -1,5 +1,6 @@
-"""Files linked from article bodies in the desk: the body editor's upload, their list, and a
-file's replacement under the same address (the links to it keep working).
+"""Files linked from article bodies in the desk (PDF, Word, Excel, PowerPoint): the body
+editor's upload, their list, and a file's replacement under the same address (the links to it
+keep working).
 
 Every write goes through news.services.attachments; uploading is the media library's right
 (``image.upload``), replacing and deleting ``image.edit``.
@@ -19,22 +20,28 @@ from django.utils.html import format_html
 
 from newscenter.desk.deleting import UsedInBodies
 from newscenter.news import policy
-from newscenter.news.blocks import size_text
+from newscenter.news.blocks import FILE_KINDS, file_kind, size_text
 from newscenter.news.models import Attachment
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.services import attachments
+
+CHOOSE = "Choose a file to attach: a PDF, or a Word, Excel or PowerPoint document."
+# What the file choosers offer (the service checks the bytes whatever the chooser let through).
+ACCEPTED = ",".join([*(f".{kind}" for kind in FILE_KINDS), *(t for _, t in FILE_KINDS.values())])
 
 
 @admin.register(Attachment)
 class AttachmentAdmin(UsedInBodies):
     """Files linked from bodies: found, opened, deleted (uploaded from the body editor)."""
 
-    list_display = ("title", "file_link", "size_shown", "uploaded_by", "created", "replace_link")
+    list_display = (
+        "title", "file_link", "kind_shown", "size_shown", "uploaded_by", "created", "replace_link"
+    )  # fmt: skip
     search_fields = ("title",)
     list_select_related = ("uploaded_by",)
 
     def has_add_permission(self, request):
-        return False  # the body editor's "attach PDF" uploads, where the link is made
+        return False  # the body editor's "attach file" uploads, where the link is made
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -46,6 +53,10 @@ class AttachmentAdmin(UsedInBodies):
     @admin.display(description="file")
     def file_link(self, obj: Attachment) -> str:
         return format_html('<a href="{}">{}</a>', obj.file.url, obj.file.name.rsplit("/", 1)[-1])
+
+    @admin.display(description="kind")
+    def kind_shown(self, obj: Attachment) -> str:
+        return file_kind(obj.file.name)[0]
 
     @admin.display(description="size", ordering="size")
     def size_shown(self, obj: Attachment) -> str:
@@ -102,6 +113,7 @@ class AttachmentAdmin(UsedInBodies):
             "subtitle": None,
             "attachment": attachment,
             "size": size_text(attachment.size),
+            "kind": file_kind(attachment.file.name)[0],
             "linking": linking,
             "form": form,
         }
@@ -112,9 +124,9 @@ class AttachmentAdmin(UsedInBodies):
 
 class ReplaceForm(forms.Form):
     upload = forms.FileField(
-        label="New file (PDF)",
-        help_text="The same kind of file; at most 20 MB.",
-        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        label="New file",
+        help_text="The same kind of file as now (a PDF for a PDF); at most 20 MB.",
+        widget=forms.FileInput(attrs={"accept": ACCEPTED}),
     )
 
 
@@ -137,13 +149,13 @@ def _replaced(request, attachment: Attachment, form: ReplaceForm) -> bool:
 
 
 def attach_view(request):
-    """A PDF for the body editor's "attach file" (static/desk/body-embeds.js): stored through
+    """A file for the body editor's "attach file" (static/desk/body-embeds.js): stored through
     news.services.attachments, answered as JSON for the link it inserts."""
     if request.method != "POST":
         return JsonResponse({"error": "Send the file with POST."}, status=405)
     upload = request.FILES.get("upload")
     if upload is None:
-        return JsonResponse({"error": "Choose a PDF file to attach."}, status=400)
+        return JsonResponse({"error": CHOOSE}, status=400)
     try:
         attachment = attachments.attachment_create(
             upload=upload, title=request.POST.get("title", ""), acting_user=request.user

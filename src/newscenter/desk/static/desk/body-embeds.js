@@ -1,6 +1,6 @@
 // Blocks of the body beyond text and figures: a video (YouTube or Vimeo, shown to readers as
-// a click-to-load poster), a pull quote, and a link to an attached PDF (its kind and size
-// shown to readers). Each is stored as markup the allow-list keeps
+// a click-to-load poster), a pull quote, and a link to an attached file (a PDF, or a Word,
+// Excel or PowerPoint document; its kind and size shown to readers). Each is stored as markup the allow-list keeps
 // (news.rendering, news.blocks) and edited through a dialog: select it, press its button.
 import { Extension, Node, gettext, updateAttrsDialog } from "django-prose-editor/editor";
 
@@ -211,12 +211,17 @@ export const PullQuote = Node.create({
   addMenuItems: menuItem("pullQuote", "record_voice_over", "pull quote", "editPullQuote"),
 });
 
-// A PDF chosen in the dialog is uploaded at once (news.services.attachments checks it); the
-// dialog then holds its address, and the link text starts as the file's name.
-function choosePdf(url, input) {
+// A file chosen in the dialog is uploaded at once (news.services.attachments checks its
+// bytes); the dialog then holds its address, and the link text starts as the file's name.
+const ACCEPTED = [".pdf", ".docx", ".xlsx", ".pptx", "application/pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation"].join(",");
+
+function chooseFile(url, input) {
   const picker = document.createElement("input");
   picker.type = "file";
-  picker.accept = "application/pdf,.pdf";
+  picker.accept = ACCEPTED;
   picker.addEventListener("change", async () => {
     const file = picker.files[0];
     if (!file) return;
@@ -259,14 +264,14 @@ export const FileAttachment = Extension.create({
             {
               href: {
                 type: "string",
-                title: gettext("PDF file"),
+                title: gettext("File (PDF, Word, Excel or PowerPoint)"),
                 description: gettext("Readers see its kind and size beside the link."),
                 required: true,
-                picker: { label: gettext("Choose a PDF…"), handler: ({ input }) => choosePdf(url, input) },
+                picker: { label: gettext("Choose a file…"), handler: ({ input }) => chooseFile(url, input) },
               },
               text: { type: "string", title: gettext("Link text (what the file is)"), required: true },
             },
-            { title: gettext("Attach a PDF"), submitText: gettext("Insert") },
+            { title: gettext("Attach a file"), submitText: gettext("Insert") },
           )(editor, {}).then((attrs) => {
             if (!attrs?.href.trim() || !attrs.text.trim()) return;
             const link = { type: "link", attrs: { href: attrs.href.trim() } };
@@ -278,7 +283,7 @@ export const FileAttachment = Extension.create({
     };
   },
 
-  addMenuItems: menuItem("fileAttachment", "attach_file", "attach PDF", "attachFile"),
+  addMenuItems: menuItem("fileAttachment", "attach_file", "attach file", "attachFile"),
 });
 
 // The dialog's video address is checked as it is typed: only YouTube and Vimeo play.
