@@ -140,3 +140,44 @@ def test_each_editions_search_page_searches_its_language(publish, client):
 
     assert results(german_search) == [german.get_absolute_url()]
     assert results(reverse("news:search")) == [english.get_absolute_url()]
+
+
+# Stemming per language ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def stemmed(publish):
+    services.site_settings_update(acting_user=SYSTEM, languages=["de", "fr", "es"])
+    publish(headline="Die neue Pumpe läuft", pub_date=days_ago(1), language="de")
+    publish(headline="Ein Haus für die Lehrlinge", pub_date=days_ago(2), language="de")
+    publish(headline="La nouvelle usine de Lyon", pub_date=days_ago(3), language="fr")
+    publish(headline="La fábrica de Sevilla", pub_date=days_ago(4), language="es")
+    publish(headline="The new factory in Leeds", pub_date=days_ago(5))
+
+
+@pytest.mark.parametrize(
+    ("query", "edition", "expected"),
+    [
+        # A plural finds the singular by their stem, which the prefix alone would not.
+        ("Pumpen", "de", ["Die neue Pumpe läuft"]),
+        ("Häuser", "de", ["Ein Haus für die Lehrlinge"]),  # umlaut plural: stem "haus"
+        ("Hauser", "de", ["Ein Haus für die Lehrlinge"]),  # typed without the umlaut
+        ("usines", "fr", ["La nouvelle usine de Lyon"]),
+        ("fábricas", "es", ["La fábrica de Sevilla"]),
+        ("factories", "en", ["The new factory in Leeds"]),
+        ("factories", None, ["The new factory in Leeds"]),  # the default language's stems
+        # Stop words of the language are still words of the text.
+        ("die", "de", ["Die neue Pumpe läuft", "Ein Haus für die Lehrlinge"]),
+        # A quoted word is exact: no stem, no prefix.
+        ('"Pumpen"', "de", []),
+        # Stems are the query's language's: German stems are not English ones.
+        ("Pumpen", "en", []),
+    ],
+)
+def test_bare_words_match_their_stems_in_the_querys_language(stemmed, query, edition, expected):
+    assert found(query, edition=edition) == expected
+
+
+def test_a_match_by_stem_is_marked(stemmed):
+    hit = search(SearchRequest("Pumpen", edition="de")).hits[0]
+    assert "<mark>Pumpe</mark>" in str(hit.headline_html)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
-from newscenter.news import selectors
+from newscenter.news import languages, selectors
 from newscenter.news.models import Section, Tag
 from newscenter.search.backends import backend
 from newscenter.search.base import (
@@ -52,7 +52,7 @@ class SearchRequest:
 
 def search(request: SearchRequest) -> Results:
     """Results for one page of a search. An empty query finds nothing (and costs nothing)."""
-    query = parse(request.text)
+    query = parse(request.text).in_language(stems_language(request))
     if not query:
         return Results(hits=[], total=0)
     engine = backend()
@@ -72,6 +72,12 @@ def search(request: SearchRequest) -> Results:
         more=len(matches) == RANKING_WINDOW,
         corrected=corrected if matches else None,
     )
+
+
+def stems_language(request: SearchRequest) -> str:
+    """The language whose stems a query's bare words also match: the edition searched, else
+    the site's default language."""
+    return request.edition or languages.site_languages().default
 
 
 def candidates(request: SearchRequest):
