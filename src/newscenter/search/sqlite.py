@@ -125,15 +125,33 @@ class SqliteBackend(SqlBackend):
             )
 
     def matches(self, query: ParsedQuery, *, candidates: QuerySet, limit: int) -> list[Match]:
+        original = query
         query = self._expanded(query)
         keys = self._window(match_expression(query), candidates, limit)
         relevance = dict.fromkeys(keys, WEIGHTS[2])  # every match is at least a body match
-        if keys:
-            for term in query.positive:
-                for column, weight in zip(("headline", "standfirst"), WEIGHTS, strict=False):
-                    for key in self._in_column(column, term, low=keys[-1], high=keys[0]):
-                        if key in relevance:
-                            relevance[key] += weight
+        if not keys:
+            return []
+        for before, term in zip(original.terms, query.terms, strict=True):
+            if term.exclude:
+                continue
+            # The word as typed counts in full, its stem alone for half: "valves" ranks
+            # "Gate valves" above "Valve seminar".
+            stemmed = stem(before.words[0], query.language) if query.stemmed(before) else None
+            forms = Term(
+                term.words,
+                prefix=term.prefix,
+                alternatives=tuple(a for a in term.alternatives if a != stemmed),
+            )
+            for column, weight in zip(("headline", "standfirst"), WEIGHTS, strict=False):
+                found = set(self._in_column(column, forms, low=keys[-1], high=keys[0]))
+                if stemmed is not None:
+                    by_stem = Term((stemmed,))
+                    for key in self._in_column(column, by_stem, low=keys[-1], high=keys[0]):
+                        if key in relevance and key not in found:
+                            relevance[key] += weight / 2
+                for key in found:
+                    if key in relevance:
+                        relevance[key] += weight
         return [Match(key & ID_MASK, relevance[key], _key_time(key)) for key in keys]
 
     def indexed_ids(self) -> set[int]:
