@@ -12,7 +12,7 @@ from django.db import transaction
 
 from newscenter.news import machine, policy, translations, xliff
 from newscenter.news.audit import audit_record
-from newscenter.news.languages import site_languages
+from newscenter.news.languages import site_languages, url_code
 from newscenter.news.models import Article
 from newscenter.news.policy import Actor
 from newscenter.news.services.articles import article_create, article_update
@@ -180,18 +180,29 @@ def translation_machine_draft(*, acting_user: Actor, source: Article, language: 
 
 
 @transaction.atomic
-def translation_group_link(*, acting_user: Actor, articles: list[Article]) -> list[str]:
-    """Make ``articles`` one translation group, as an import says they are (Polylang, Hugo):
-    the one in the site's default language (else the earliest) is the source, the others its
-    translations following its latest revision. An article in a language another already
-    holds, or already in another group, is left as it is; the notes say which."""
+def translation_group_link(
+    *, acting_user: Actor, articles: list[Article], source_language: str = ""
+) -> list[str]:
+    """Make ``articles`` one translation group, as an import says they are (Polylang, WPML,
+    Hugo, hreflang): the one in ``source_language`` when the source names the original's
+    language (WPML), else the one in the site's default language, else the earliest, is the
+    source, the others its translations following its latest revision. An article in a
+    language another already holds, or already in another group, is left as it is; the
+    notes say which."""
     if len(articles) < 2:
         return []
     for article in articles:
         policy.require(acting_user, "article.edit", article=article)
     site = site_languages()
+    original = url_code(source_language)
     ordered = sorted(
-        articles, key=lambda a: (a.edition != site.default, a.pub_date or a.created, a.pk)
+        articles,
+        key=lambda a: (
+            url_code(a.language or site.default) != original,
+            a.edition != site.default,
+            a.pub_date or a.created,
+            a.pk,
+        ),
     )
     source = ordered[0]
     group = source.translation_group or uuid.uuid4()
