@@ -150,6 +150,50 @@ def translation_export_xliff(*, source: Article, language: str) -> bytes:
     return xliff.export(source, revision=revision, language=edition)
 
 
+def translation_export_xliff_batch(*, sources: list[Article], language: str) -> bytes:
+    """A zip of ``sources``' XLIFF files to translate into ``language``, one per article
+    (``12-plant-opens.de.xlf``), for a translator to take all at once (a read)."""
+    if not sources:
+        raise ValidationError("No article to export.")
+    code = url_code(language)
+    return xliff.pack(
+        [
+            (
+                f"{source.pk}-{source.slug or 'article'}.{code}.xlf",
+                translation_export_xliff(source=source, language=language),
+            )
+            for source in sources
+        ]
+    )
+
+
+@transaction.atomic
+def translation_import_xliff_batch(*, acting_user: Actor, data: bytes) -> list[Article]:
+    """Every translated file of a zip (``translation_export_xliff_batch``'s, translated) into
+    its translation, as ``translation_import_xliff`` does one: all or nothing. Every file is
+    read before anything is written; a file that is not right is named in the refusal."""
+    files = xliff.unpack(data)
+    seen: dict[tuple[int, str], str] = {}
+    for name, content in files:
+        try:
+            translated = xliff.read(content)
+        except ValidationError as error:
+            raise ValidationError(f"{name}: {' '.join(error.messages)}") from error
+        key = (translated.source_id, url_code(translated.language))
+        if key in seen:
+            raise ValidationError(
+                f"{name} and {seen[key]} both translate article {key[0]} into {key[1]}."
+            )
+        seen[key] = name
+    done = []
+    for name, content in files:
+        try:
+            done.append(translation_import_xliff(acting_user=acting_user, data=content))
+        except ValidationError as error:
+            raise ValidationError(f"{name}: {' '.join(error.messages)}") from error
+    return done
+
+
 def translation_machine_draft(*, acting_user: Actor, source: Article, language: str) -> Article:
     """A draft in ``language`` with the text the machine translation service gives for the
     source's (``news.machine``): only ever a new draft, for a translator to check. The
