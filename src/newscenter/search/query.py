@@ -8,6 +8,7 @@ backend builds its query only from these terms and never sees raw input.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -104,12 +105,21 @@ _ARABIC_FOLDS = str.maketrans({"\u0671": "\u0627", "\u0649": "\u064a", "\u0629":
 def fold(word: str) -> str:
     """Lower case without diacritics ("Müller" -> "muller", "المَصْنَع" -> "المصنع"), as both
     indexes compare words."""
+    if word.isascii():  # nothing to decompose: the common case, at a fraction of the cost
+        return word.lower()
+    return _fold_unicode(word)
+
+
+@functools.lru_cache(maxsize=65_536)  # a text's words repeat: each is decomposed once
+def _fold_unicode(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_ARABIC_FOLDS)
 
 
 def words(text: str) -> list[str]:
     """The folded words of a text, in order: what the spelling vocabulary is built from."""
+    if text.isascii():  # lower case keeps ASCII words where they are: fold the text once
+        return _WORD.findall(text.lower())
     return [fold(w) for w in _WORD.findall(text)]
 
 
