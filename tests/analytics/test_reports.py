@@ -224,3 +224,27 @@ def _sums(totals) -> dict[tuple[str, str], tuple[int, int]]:
         views, visitors = sums.get((total.dimension, total.value), (0, 0))
         sums[(total.dimension, total.value)] = (views + total.views, visitors + total.visitors)
     return sums
+
+
+@pytest.mark.django_db(transaction=True)
+def test_days_rolled_up_before_monthly_totals_get_theirs():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("analytics", "0001_initial")], [("analytics", "0002_monthly_totals")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("analytics", "DailyTotal")
+    old.objects.bulk_create([
+        old(day=dt.date(2026, 1, 30), dimension="country", value="DE", views=3, visitors=2),
+        old(day=dt.date(2026, 1, 31), dimension="country", value="DE", views=4, visitors=4),
+        old(day=dt.date(2026, 2, 1), dimension="country", value="DE", views=1, visitors=1),
+        old(day=dt.date(2026, 2, 1), dimension="subscribers", value="/news/feed/", views=9),
+    ])  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    assert set(MonthlyTotal.objects.values_list("month", "dimension", "value", "views",
+                                                "visitors")) == {
+        (dt.date(2026, 1, 1), "country", "DE", 7, 6),
+        (dt.date(2026, 2, 1), "country", "DE", 1, 1),
+    }  # fmt: skip
