@@ -48,11 +48,13 @@ def count(
 
 def answered(method: str, status: int, dnt: str | None, gpc: str | None) -> bool:
     """Whether a response may be a reader's view, from what a page's path knows at once: GET
-    (never HEAD), answered, the site counting, neither Do-Not-Track nor Global Privacy Control
-    (``dnt``, ``gpc``: such a reader's request is not even kept in memory)."""
+    (never HEAD), answered, the site counting (and the server, not the beacon), neither
+    Do-Not-Track nor Global Privacy Control (``dnt``, ``gpc``: such a reader's request is not
+    even kept in memory)."""
     if method != "GET" or status not in COUNTED_STATUSES or not buffer.counting():
         return False
-    return not (conf().honour_dnt and (dnt == "1" or gpc == "1"))
+    _, _, mode, honour_dnt = conf()
+    return mode == "server" and not (honour_dnt and (dnt == "1" or gpc == "1"))
 
 
 class AnalyticsMiddleware:

@@ -65,12 +65,10 @@ def _setting_changed(*, setting: str, **kwargs: object) -> None:
 
 def public(path: str, purpose: str | None, moz: str | None) -> bool:
     """Whether an answered GET is a view of a public page: on the public site but not a
-    preview or a review link, counted by the server (not the beacon), not a prefetch
-    (``purpose``: Sec-Purpose or Purpose, ``moz``: X-Moz). Bots are dropped by the writer."""
+    preview or a review link, not a prefetch (``purpose``: Sec-Purpose or Purpose, ``moz``:
+    X-Moz). Bots are dropped by the writer."""
     prefix, private = paths()
     if not path.startswith(prefix) or path.startswith(private):
-        return False
-    if conf().mode != "server":
         return False
     if purpose and any(word in purpose.lower() for word in PREFETCH):
         return False
