@@ -2,9 +2,10 @@
 
 The middleware is first in ``MIDDLEWARE``, outside the page cache's, so that it sees pages the
 cache answered as well as those the views made; the server's front (asgi.py) calls
-:func:`count` for the hits it answers itself. The work here is a few header reads and an
-append: the address and user agent wait in memory (:mod:`buffer`) for at most a few seconds,
-and are turned into a daily hash there, off the request's path, never written as they are.
+:func:`count` for the hits it answers itself. The work here is a few checks and an append:
+the request waits in memory (:mod:`buffer`) for at most a few seconds, its writer thread
+keeps of it what a hit needs (:func:`hits.hit_of`), and the worker turns the address and user
+agent into a daily hash (:mod:`relay`, :mod:`classify`), never writing them as they are.
 """
 
 from __future__ import annotations
