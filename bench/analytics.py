@@ -289,7 +289,7 @@ def pages_rows(args: argparse.Namespace, paths: list[str]) -> list[tuple[str, st
     none when it is empty)."""
     from django.conf import settings
 
-    socket_path = settings.NEWSCENTER_ANALYTICS_SOCKET
+    socket_path = getattr(settings, "NEWSCENTER_ANALYTICS_SOCKET", "")  # none in older trees
     child = receiver(socket_path) if socket_path else None
     try:
         ingestion(1000, paths)  # the writer's caches warm (ua-parser, geoip2fast, the pages)
