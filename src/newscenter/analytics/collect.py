@@ -77,10 +77,18 @@ class AnalyticsMiddleware:
         path = request.path_info
         results = take_results(response) if path == search_path() else None
         try:
-            meta = request.META
-            if answered(request.method, response.status_code, meta.get("HTTP_DNT"),
-                        meta.get("HTTP_SEC_GPC")) and not staff(request):  # fmt: skip
-                buffer.append((time.time(), path, meta, results))
+            # answered() and staff(), written out: each call costs on this path.
+            if (request.method == "GET" and response.status_code in COUNTED_STATUSES
+                    and buffer.counting()):  # fmt: skip
+                meta = request.META
+                _, _, mode, honour_dnt = conf()
+                if (
+                    mode == "server"
+                    and not (honour_dnt and (meta.get("HTTP_DNT") == "1"
+                                             or meta.get("HTTP_SEC_GPC") == "1"))
+                    and not (meta.get("HTTP_COOKIE") and staff(request))
+                ):  # fmt: skip
+                    buffer.append((time.time(), path, meta, results))
         except Exception:  # counting never fails a page
             buffer.logger.exception("counting a view failed")
         return response
