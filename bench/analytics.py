@@ -1,6 +1,6 @@
 """What counting costs: pages with counting on and off, the write path, and the 12-month report.
 
-    .venv/bin/python bench/analytics.py [--requests 3000] [--hits 20000] [--events 10000000]
+    .venv/bin/python bench/analytics.py [--requests 6000] [--hits 20000] [--events 10000000]
         [--in-process] [--skip-report | --report-only]
 
 On a throw-away SQLite site (or DATABASE_URL's PostgreSQL). Prints one table, against the
@@ -322,7 +322,7 @@ def pages_rows(args: argparse.Namespace, paths: list[str]) -> list[tuple[str, st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--hits", type=int, default=20_000)
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument(
