@@ -24,6 +24,7 @@ new ranking to appear.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,8 @@ def query_words(headline: str, standfirst: str) -> list[str]:
     return list(seen)[:_QUERY_WORDS]
 
 
+# A batch asks again for the same articles' words (each is a stranger to many others).
+@functools.lru_cache(maxsize=50_000)
 def telling_words(headline: str, standfirst: str) -> frozenset[str]:
     return frozenset(
         word
@@ -174,7 +177,7 @@ def related_of(article_ids: Iterable[int], *, limit: int = RELATED_COUNT) -> dic
     return found
 
 
-_SHOWN = ("headline", "slug", "pub_day", "pub_date", "status")
+_SHOWN = ("headline", "slug", "pub_day", "pub_date", "status", "language")
 
 
 def public_lists(*, at: dt.datetime, limit: int = RELATED_COUNT) -> dict[int, list[int]]:
