@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py [--sizes 10000,100000] [--backends sqlite,postgres]
                                      [--queries 300] [--corpus latin|cjk]
+                                     [--fill services|raw] [--database NAME]
 
 Each backend and size runs in its own process with its own database: a SQLite file in a
 temporary folder, or a fresh database on the throw-away PostgreSQL server that
@@ -9,6 +10,11 @@ temporary folder, or a fresh database on the throw-away PostgreSQL server that
 index is filled by the same after-commit path as in production), then a fixed mix of queries
 is timed through `newscenter.search.searching.search`: ranking, highlighting and spelling
 correction included. Compare figures only within one run on the same machine.
+
+``--fill raw`` makes the newsroom corpus (``newsroom.py``: the same words) by plain INSERTs and
+one reindex, minutes where the services take an hour at 100,000 on a busy machine; with
+``--database NAME`` the PostgreSQL database is filled once and kept, so that two checkouts
+can be timed alternately on the same rows (``PYTHONPATH=<other checkout>/src``).
 """
 
 from __future__ import annotations
@@ -30,14 +36,15 @@ KINDS = ("common word", "rare word", "two words", "phrase", "prefix", "misspelt"
 def main() -> None:
     args = _arguments()
     if args.worker:
-        print(json.dumps(_worker(args.backend, args.size, args.queries, args.corpus)))
+        print(json.dumps(_worker(args.backend, args.size, args.queries, args.corpus, args.fill)))
         return
     rows = []
     for backend in args.backends.split(","):
         url = _postgres_url() if backend == "postgres" else None
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"… {backend}, {size:,} articles", file=sys.stderr, flush=True)
-            rows.append(_run_worker(backend, size, args.queries, url, args.corpus))
+            keep = args.database if backend == "postgres" and args.fill == "raw" else None
+            rows.append(_run_worker(backend, size, args.queries, url, args.corpus, args.fill, keep))
     _print_table(rows, _kinds(args.corpus))
 
 
@@ -59,6 +66,13 @@ def _arguments():
         "--corpus", choices=("latin", "cjk"), default="latin",
         help="cjk: every article in Chinese, without spaces (bench/corpus_cjk.py)",
     )  # fmt: skip
+    parser.add_argument(
+        "--fill", choices=("services", "raw"), default="services",
+        help="raw: plain INSERTs and one reindex (bench/newsroom.py), latin corpus only",
+    )  # fmt: skip
+    parser.add_argument(
+        "--database", help="PostgreSQL: fill this database once and keep it (raw fill only)"
+    )  # fmt: skip
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -73,29 +87,68 @@ def _postgres_url() -> str:
     return url.rsplit("/", 1)[0]
 
 
-def _run_worker(backend: str, size: int, queries: int, server: str | None, corpus: str) -> dict:
+def _run_worker(
+    backend: str, size: int, queries: int, server: str | None, corpus: str, fill: str,
+    keep: str | None = None,
+) -> dict:  # fmt: skip
     env = dict(os.environ)
     database = None
     if server:
         import psycopg
 
-        database = f"newscenter_search_bench_{os.getpid()}_{size}"
+        database = keep or f"newscenter_search_bench_{os.getpid()}_{size}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {database}")
-            connection.execute(f"CREATE DATABASE {database}")
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
+            ).fetchone()
+            if not (keep and exists):
+                connection.execute(f"DROP DATABASE IF EXISTS {database}")
+                connection.execute(f"CREATE DATABASE {database}")
         env["DATABASE_URL"] = f"{server}/{database}"
     try:
         command = [sys.executable, __file__, "--worker", "--backend", backend]
         command += ["--size", str(size), "--queries", str(queries), "--corpus", corpus]
+        command += ["--fill", fill]
         done = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
-        if database:
+        if database and not keep:
             with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
                 connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
-def _worker(backend: str, size: int, queries: int, corpus_name: str = "latin") -> dict:
+def _fill_raw(size: int):
+    """The newsroom corpus (the same words, sections and queries) by plain INSERTs, then the
+    search index rebuilt once: minutes at 100,000 where the services take an hour."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils import timezone
+
+    import newsroom
+    from newscenter.news.models import Article
+    from newscenter.search import indexing
+
+    corpus = newsroom.Newsroom(seed=size)
+    corpus.prepare()
+    end = timezone.now() - dt.timedelta(minutes=1)
+    start = end - dt.timedelta(days=5 * 365)
+    if Article.objects.exists():  # a kept database: only the queries' words are made again
+        for _ in corpus.new_articles(0, size, start, (end - start) / size):
+            pass
+        return corpus
+    if connection.vendor == "sqlite":
+        with newsroom._bulk_loading():
+            newsroom.fill_raw(corpus, size, start, (end - start) / size)
+    else:
+        newsroom.fill_raw(corpus, size, start, (end - start) / size)
+    indexing.reindex()
+    return corpus
+
+
+def _worker(
+    backend: str, size: int, queries: int, corpus_name: str = "latin", fill: str = "services"
+) -> dict:
     sys.path.insert(0, str(Path(__file__).parent))
     from corpus import Corpus
     from corpus_cjk import CjkCorpus
@@ -108,10 +161,13 @@ def _worker(backend: str, size: int, queries: int, corpus_name: str = "latin") -
     import newscenter.search.searching  # noqa: F401
 
     assert connection.vendor == {"sqlite": "sqlite", "postgres": "postgresql"}[backend]
-    corpus = CjkCorpus(seed=size) if corpus_name == "cjk" else Corpus(seed=size)
     kinds = _kinds(corpus_name)
     started = time.perf_counter()
-    corpus.fill(size)
+    if fill == "raw":
+        corpus = _fill_raw(size)
+    else:
+        corpus = CjkCorpus(seed=size) if corpus_name == "cjk" else Corpus(seed=size)
+        corpus.fill(size)
     fill_seconds = time.perf_counter() - started
     from newscenter.search.backends import backend as search_backend
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
@@ -18,6 +19,7 @@ from newscenter.desk import (
     body_check,
     dashboard,
     imports,
+    listing,
     media,
     publish_panel,
     review_links,
@@ -58,8 +60,9 @@ EDITOR_EXTENSIONS = {
     "PastedImages": {"uploadUrl": reverse_lazy("admin:news_image_upload")},
     # The HTML view and a formatted paste name what the allow-list would drop (body_check).
     "DiscardNotice": {"checkUrl": reverse_lazy("admin:news_article_discarded")},
-    # Blocks (news.blocks): a click-to-load video and a pull quote, each a figure by class.
-    "VideoEmbed": True,
+    # Blocks (news.blocks): a click-to-load video (its poster chosen from the media library, or
+    # none) and a pull quote, each a figure by class.
+    "VideoEmbed": {"pickerUrl": reverse_lazy("admin:news_image_pick")},
     "PullQuote": True,
     # A PDF uploaded (news.services.attachments) and linked; readers see its kind and size.
     "FileAttachment": {"uploadUrl": reverse_lazy("admin:news_attachment_upload")},
@@ -154,6 +157,9 @@ class ArticleAdmin(NonceMediaMixin):
     list_display = ("headline", "state", "pub_date", "section", "updated")
     list_filter = (StateFilter, "section", ("pub_date", admin.DateFieldListFilter), "tags")
     list_select_related = ("section",)
+    # No count of the whole table, and a count of the matches that stops (desk.listing).
+    show_full_result_count = False
+    paginator = listing.CappedPaginator
     search_fields = ("headline", "standfirst", "body", "source_name")
     date_hierarchy = "pub_date"
     prepopulated_fields = {"slug": ("headline",)}
@@ -194,6 +200,9 @@ class ArticleAdmin(NonceMediaMixin):
             *translation_pages.urls(self),
             *super().get_urls(),
         ]
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -354,6 +363,12 @@ class ArticleAdmin(NonceMediaMixin):
                 done += 1
         if done:
             messages.success(request, f"{done_label} {done} article(s).")
+
+
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # A page of the list shows no body: a hundred of them are most of the rows' bytes.
+        return super().get_queryset(request, exclude_parameters).defer("body")
 
 
 def _role_rule(user, action: str):

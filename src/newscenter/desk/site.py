@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.db.models import prefetch_related_objects
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -28,7 +29,11 @@ class NewsroomAdminSite(AdminSite):
         # in) is not enough: the session must have passed the TOTP step (accounts/views.py).
         user = request.user
         is_verified = getattr(user, "is_verified", None)
-        return super().has_permission(request) and callable(is_verified) and is_verified()
+        allowed = super().has_permission(request) and callable(is_verified) and is_verified()
+        if allowed and "groups" not in getattr(user, "_prefetched_objects_cache", {}):
+            # The role is asked for every row's actions and links: read the groups once.
+            prefetch_related_objects([user], "groups")
+        return allowed
 
     def index(self, request, extra_context=None):
         from newscenter.desk import dashboard  # imports models

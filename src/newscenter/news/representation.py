@@ -45,10 +45,16 @@ def article_data(
     query per article; without it an article's translations are read when asked for."""
     wanted = fields or frozenset(ARTICLE_FIELDS)
     data: dict[str, Any] = {}
+    # The address is reversed once for "url" and "path" (an import's webhooks ask thousands).
+    path = article.get_absolute_url() if wanted & {"url", "path"} else ""
     for name in ARTICLE_FIELDS:
         if name == "translations" and name in wanted:
             found = translations if translations is not None else public_translations_of([article])
             data[name] = translations_data(found.get(article.pk, []))
+        elif name == "url" and name in wanted:
+            data[name] = absolute(path)
+        elif name == "path" and name in wanted:
+            data[name] = path
         elif name in wanted:
             data[name] = _field(article, name)
     return data

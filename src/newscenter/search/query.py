@@ -8,6 +8,7 @@ backend builds its query only from these terms and never sees raw input.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ class Term:
 @dataclass(frozen=True)
 class ParsedQuery:
     terms: tuple[Term, ...]
+    # The language whose stems bare words also match (search.stemming): "" for none.
+    language: str = ""
 
     @property
     def positive(self) -> tuple[Term, ...]:
@@ -70,7 +73,14 @@ class ParsedQuery:
             else t
             for t in self.terms
         )
-        return ParsedQuery(terms)
+        return ParsedQuery(terms, self.language)
+
+    def in_language(self, language: str | None) -> ParsedQuery:
+        return ParsedQuery(self.terms, language or "")
+
+    def stemmed(self, term: Term) -> bool:
+        """Whether ``term`` also matches its stem: a bare word, not a quoted one or a phrase."""
+        return bool(self.language) and term.prefix and not term.is_phrase
 
 
 def parse(text: str) -> ParsedQuery:
@@ -95,12 +105,21 @@ _ARABIC_FOLDS = str.maketrans({"\u0671": "\u0627", "\u0649": "\u064a", "\u0629":
 def fold(word: str) -> str:
     """Lower case without diacritics ("Müller" -> "muller", "المَصْنَع" -> "المصنع"), as both
     indexes compare words."""
+    if word.isascii():  # nothing to decompose: the common case, at a fraction of the cost
+        return word.lower()
+    return _fold_unicode(word)
+
+
+@functools.lru_cache(maxsize=65_536)  # a text's words repeat: each is decomposed once
+def _fold_unicode(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_ARABIC_FOLDS)
 
 
 def words(text: str) -> list[str]:
     """The folded words of a text, in order: what the spelling vocabulary is built from."""
+    if text.isascii():  # lower case keeps ASCII words where they are: fold the text once
+        return _WORD.findall(text.lower())
     return [fold(w) for w in _WORD.findall(text)]
 
 

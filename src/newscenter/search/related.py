@@ -24,6 +24,7 @@ new ranking to appear.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,8 @@ def query_words(headline: str, standfirst: str) -> list[str]:
     return list(seen)[:_QUERY_WORDS]
 
 
+# A batch asks again for the same articles' words (each is a stranger to many others).
+@functools.lru_cache(maxsize=50_000)
 def telling_words(headline: str, standfirst: str) -> frozenset[str]:
     return frozenset(
         word

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from newscenter.news import publishing
+from newscenter.news import languages, publishing
 from newscenter.news.changes import Change
 from newscenter.news.models import Article
 from newscenter.news.representation import article_data
@@ -56,6 +56,12 @@ def body(event: str, data: dict[str, Any], *, at: dt.datetime) -> dict[str, Any]
 
 
 def on_change(change: Change) -> None:
+    # The site's languages read once, not once per article address (an import's thousands).
+    with languages.using(languages.site_languages()):
+        _messages_for(change)
+
+
+def _messages_for(change: Change) -> None:
     now = timezone.now()
     ids = {pk for _, pk in change.events}
     articles = {
