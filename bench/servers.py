@@ -9,7 +9,8 @@ workers as the machine has CPUs, writes an access log to a file (nginx too), and
 until every worker answers the article from its own page cache; then wrk runs once its
 processes are idle. Servers take turns, round after round, so that the machine's other work
 falls on all of them alike. uvicorn is not a dependency of the project: a server that is not
-installed is reported as such (`uv pip install uvicorn` into .venv to include it).
+installed is reported as such: `.tools/bin/uv pip install --python .venv/bin/python --target DIR
+uvicorn` and `--extra-path DIR` include it (outside .venv, which `make install-dev` syncs).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def commands(port: int, workers: int, log: Path) -> dict[str, list | None]:
         str(log),
     ]
     uvicorn = None
-    if importlib.util.find_spec("uvicorn") is not None:
+    if importlib.util.find_spec("uvicorn") is not None or os.environ.get("BENCH_EXTRA_PATH"):
         uvicorn = [
             python,
             "-m",
@@ -105,7 +106,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--extra-path", help="a folder of servers installed outside .venv")
     args = parser.parse_args()
+    if args.extra_path:
+        os.environ["BENCH_EXTRA_PATH"] = args.extra_path
+        sys.path.append(args.extra_path)
     tools = loadgen.ensure_tools()
     args.wrk = tools["wrk"]
     work = Path(tempfile.mkdtemp(prefix="newscenter-servers-"))
@@ -113,23 +118,27 @@ def main() -> None:
     path = meta["article"]
     env = loadgen.app_env(args.data_dir, page_cache=True)
     env["DJANGO_SETTINGS_MODULE"] = "newscenter.settings"
+    if args.extra_path:
+        env["PYTHONPATH"] = args.extra_path  # only uvicorn and what it needs (click, h11)
     loadgen.app_setup(env, work / "setup.log")
     load_before = os.getloadavg()
     workers = os.cpu_count() or 1
     html = b""
     runs: dict[str, list] = {}
     for _ in range(args.rounds):
-        for name, server in commands(0, workers, work / "x").items():
+        for name in commands(0, workers, work / "x"):
+            port = loadgen.free_port()
+            server = commands(port, workers, work / f"access-{name.split()[0]}.log")[name]
             if server is None:
                 runs[name] = []
                 continue
-            port = loadgen.free_port()
-            server = commands(port, workers, work / f"access-{name.split()[0]}.log")[name]
             print(f"… {name}", file=sys.stderr, flush=True)
             found = measure(server, env, port, path, args, work, name)
             html = html or found.pop("body")
             found.pop("body", None)
             runs.setdefault(name, []).append(found)
+            done = f"  {found['rps']:,.0f} req/s, load {os.getloadavg()}"
+            print(done, file=sys.stderr, flush=True)
         nginx, origin = loadgen.nginx_static(work, tools["nginx"], html)
         with nginx:
             load = loadgen.wrk(
