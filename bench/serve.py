@@ -40,6 +40,7 @@ import staticgen
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PAGES = ("article", "index", "index deep", "section", "rss", "sitemap", "search")
+SITEMAP_PAGE = 1_000  # URLs a page of the articles' sitemap (news.tallies.SITEMAP_PAGE)
 PRIME_CONCURRENCY, PRIME_ROUNDS = 16, 30
 # The least a real page of each kind weighs: a smaller answer is an error page or empty.
 MIN_BYTES = {"article": 5_000, "index": 5_000, "index deep": 5_000, "section": 5_000,
@@ -304,8 +305,22 @@ def _export_vs_hugo(corpus: dict, hugo: str, work: Path) -> dict:
     return {"export": exported, "hugo": {"full_s": hugo_s, "files": files, **written}}
 
 
+def _cost_paths(meta: dict) -> dict[str, str]:
+    """The served pages and every kind of sitemap page: the first and the last page of the
+    articles' sitemap (the last one is where an OFFSET would cost most), the listings'."""
+    last = max(1, -(-meta["public"] // SITEMAP_PAGE))
+    return _paths(meta) | {
+        "sitemap articles 1": "/news/sitemap-articles.xml",
+        "sitemap articles last": f"/news/sitemap-articles.xml?p={last}",
+        "sitemap sections": "/news/sitemap-sections.xml",
+        "sitemap tags": "/news/sitemap-tags.xml",
+        "sitemap authors": "/news/sitemap-authors.xml",
+        "sitemap news": "/news/sitemap-news.xml",
+    }
+
+
 def _page_costs(corpus: dict, repetitions: int) -> dict:
-    paths = json.dumps(_paths(corpus["meta"]))
+    paths = json.dumps(_cost_paths(corpus["meta"]))
     command = [sys.executable, HERE / "dbcost.py", corpus["dir"], "--paths", paths]
     return _json_of([*command, "--repetitions", str(repetitions)], dict(os.environ))
 

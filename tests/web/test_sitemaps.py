@@ -210,6 +210,29 @@ def test_the_index_pages_by_the_kept_count_and_a_scheduled_article_joins_at_its_
     assert len(locs(fetch(section_url("articles", page=2)))) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the pages are marked after each one
+def test_later_pages_start_at_their_kept_article_not_after_an_offset(fetch, monkeypatch):
+    from newscenter.news import tallies
+
+    monkeypatch.setattr(tallies, "SITEMAP_PAGE", 2)
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    now = timezone.now()
+    same_time = now - dt.timedelta(hours=3)  # two articles at one moment: the id decides
+    articles = [make_article(pub_date=same_time), make_article(pub_date=same_time)]
+    articles += [make_article(pub_date=now - dt.timedelta(hours=n)) for n in (2, 1)]
+    articles.insert(0, make_article(pub_date=now - dt.timedelta(hours=5)))  # an older one last
+    make_article(pub_date=now + dt.timedelta(hours=1))  # scheduled: on no page yet
+    pages = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(locs(fetch(section_url("articles", page=page))))
+        assert not [q["sql"] for q in queries.captured_queries if "OFFSET" in q["sql"]]
+    assert pages == [[absolute(a) for a in articles[n : n + 2]] for n in (0, 2, 4)]
+    index = locs(fetch(reverse("news:sitemap-index")))
+    assert f"{ORIGIN}{section_url('articles', page=3)}" in index
+    assert f"{ORIGIN}{section_url('articles', page=4)}" not in index
+
+
 def test_an_unknown_sitemap_is_not_found(client):
     assert client.get(section_url("drafts")).status_code == 404
 
