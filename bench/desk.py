@@ -22,7 +22,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -54,6 +53,9 @@ def _arguments():
     parser.add_argument(
         "--cache-dir", type=Path, default=Path.home() / ".cache" / "newscenter-bench"
     )  # fmt: skip
+    parser.add_argument(
+        "--database", help="PostgreSQL: fill this database once and keep it (for old vs new)"
+    )  # fmt: skip
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -74,12 +76,14 @@ def _run_worker(args, backend: str, size: int, server: str | None) -> dict:
     if server:
         import psycopg
 
-        database = f"newscenter_desk_bench_{os.getpid()}_{size}"
+        database = args.database or f"newscenter_desk_bench_{os.getpid()}_{size}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {database}")
-            connection.execute(f"CREATE DATABASE {database}")
+            query = "SELECT 1 FROM pg_database WHERE datname = %s"
+            if not (args.database and connection.execute(query, (database,)).fetchone()):
+                connection.execute(f"DROP DATABASE IF EXISTS {database}")
+                connection.execute(f"CREATE DATABASE {database}")
         env["DATABASE_URL"] = f"{server}/{database}"
-        data_dir = Path(tempfile.mkdtemp(prefix="newscenter-desk-bench-"))
+        data_dir = args.cache_dir / f"desk-postgres-{database}"
     else:
         sys.path.insert(0, str(Path(__file__).parent))
         from newsroom import cache_key
@@ -91,7 +95,7 @@ def _run_worker(args, backend: str, size: int, server: str | None) -> dict:
         done = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
-        if database:
+        if database and not args.database:
             with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
                 connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
@@ -104,6 +108,7 @@ def _worker(args) -> dict:
     from throwaway import throwaway_site
 
     data_dir = args.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
     filled = (data_dir / "desk-bench.json").exists()
     throwaway_site(data_dir)
     from django.db import connection
