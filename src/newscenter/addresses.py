@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 
 from django.conf import settings
 
@@ -12,10 +13,15 @@ def client_ip(request) -> str | None:
     """``REMOTE_ADDR``, unless ``DJANGO_BEHIND_PROXY`` is set: then the last address in the
     configured header (``NEWSCENTER_CLIENT_IP_HEADER``), the one our proxy wrote. Without the
     setting the header is ignored, since any client can send it."""
-    address = request.META.get("REMOTE_ADDR")
+    return client_ip_in(request.META)
+
+
+def client_ip_in(meta: Mapping[str, str]) -> str | None:
+    """:func:`client_ip` of a request's ``META``."""
+    address = meta.get("REMOTE_ADDR")
     if settings.BEHIND_PROXY:
         name = "HTTP_" + settings.NEWSCENTER_CLIENT_IP_HEADER.upper().replace("-", "_")
-        forwarded = request.META.get(name, "").split(",")[-1].strip()
+        forwarded = meta.get(name, "").split(",")[-1].strip()
         address = forwarded if is_ip(forwarded) else address
     return address if is_ip(address) else None
 

@@ -12,7 +12,7 @@ from django.http.request import split_domain_port, validate_host  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils.encoding import escape_uri_path, iri_to_uri  # noqa: E402
 
-from newscenter.addresses import client_ip  # noqa: E402
+from newscenter.addresses import client_ip_in  # noqa: E402
 from newscenter.analytics import collect  # noqa: E402
 from newscenter.front import Front, Limits  # noqa: E402
 from newscenter.web.pagecache.middleware import Ask, cached  # noqa: E402
@@ -62,17 +62,12 @@ def _count(scope: dict, headers: dict[str, str], query: str, response) -> None:
             path=scope["path"],
             query=query,
             headers=headers,
-            ip=client_ip(_Meta(meta)),
+            ip=client_ip_in(meta),
             status=response.status_code,
             results=results,
         )
     except Exception:  # counting never fails a page
         collect.buffer.logger.exception("counting a view failed")
-
-
-class _Meta:
-    def __init__(self, meta: dict[str, str]):
-        self.META = meta
 
 
 def _secure(scope: dict, headers: dict[str, str]) -> bool:

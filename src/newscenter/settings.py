@@ -182,6 +182,12 @@ NEWSCENTER_ANALYTICS_RAW_DAYS = env.int("NEWSCENTER_ANALYTICS_RAW_DAYS", default
 # this many events.
 NEWSCENTER_ANALYTICS_FLUSH_SECONDS = env.float("NEWSCENTER_ANALYTICS_FLUSH_SECONDS", default=2.0)
 NEWSCENTER_ANALYTICS_BATCH = env.int("NEWSCENTER_ANALYTICS_BATCH", default=500)
+# Where `newscenter worker` takes the web processes' hits (a Unix socket, mode 0600), so that
+# classifying and writing them costs the web processes nothing; a web process that finds no
+# worker there writes its hits itself. Empty: every web process writes its own.
+NEWSCENTER_ANALYTICS_SOCKET = env.str(
+    "NEWSCENTER_ANALYTICS_SOCKET", default=str(DATA_DIR / "analytics.sock")
+)
 
 # --- Page cache (docs/caching.md) ------------------------------------------------------
 # Whole public pages for readers without a session, renewed at once by any change that shows

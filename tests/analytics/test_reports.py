@@ -13,7 +13,7 @@ import time_machine
 
 from newscenter.analytics import reports, rollup
 from newscenter.analytics.hits import Hit
-from newscenter.analytics.models import DailySecret, DailyTotal, Event, RolledDay
+from newscenter.analytics.models import DailySecret, DailyTotal, Event, MonthlyTotal, RolledDay
 from tests.analytics.conftest import BROWSER, IPHONE, reader, stored
 from tests.builders import make_article
 
@@ -177,3 +177,50 @@ def test_the_worker_rolls_finished_days_up():
     call_command("worker", "--once", stdout=out)
     assert "1 day(s) rolled up" in out.getvalue()
     assert DailyTotal.objects.get(day=dt.date(2026, 1, 5), dimension="all").views == 1
+
+
+def test_long_ranges_read_months_and_give_the_sums_of_their_days():
+    """A range reads whole months from their totals, and for a month it cuts either the days
+    inside or the month less the days outside: always the sums of its days' totals."""
+    rng = random.Random(7)
+    first = dt.date(2026, 1, 1)
+    events = []
+    for offset in range(31 + 28 + 20):
+        day = first + dt.timedelta(days=offset)
+        at = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+        for n in range(rng.randint(1, 4)):
+            events.append(Event(at=at, day=day, kind="article", path="/a/", visitor=f"{n}",
+                                article_id=rng.choice([1, 2, 3, 4, 5]),
+                                country=rng.choice(["DE", "FR", "US", "IT"])))  # fmt: skip
+    Event.objects.bulk_create(events)
+    rollup.rollup(now=dt.datetime(2026, 3, 21, 1, tzinfo=dt.UTC))
+    Event.objects.all().delete()
+    for month in (dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)):
+        days = DailyTotal.objects.filter(day__gte=month, day__lte=rollup.month_end(month))
+        months = MonthlyTotal.objects.filter(month=month)
+        assert {(t.dimension, t.value, t.views, t.visitors) for t in months} == {
+            (dimension, value, views, visitors) for (dimension, value), (views, visitors)
+            in _sums(days).items()
+        }  # fmt: skip
+    dimensions = ["all", "article", "country"]
+    for start, end in [
+        (dt.date(2026, 1, 3), dt.date(2026, 3, 5)),  # January less two days, February, 5 days
+        (dt.date(2026, 1, 1), dt.date(2026, 2, 28)),  # two whole months
+        (dt.date(2026, 2, 10), dt.date(2026, 2, 12)),  # days within a month
+        (dt.date(2026, 1, 20), dt.date(2026, 3, 31)),  # into days not rolled up (none)
+    ]:
+        span = reports.Period(start, end)
+        figures = reports.Figures(span, dimensions)
+        expected = _sums(DailyTotal.objects.filter(day__gte=start, day__lte=end,
+                                                   dimension__in=dimensions))  # fmt: skip
+        got = {(d, value): tuple(pair) for d in dimensions
+               for value, pair in figures.by[d].items()}  # fmt: skip
+        assert got == expected, (start, end)
+
+
+def _sums(totals) -> dict[tuple[str, str], tuple[int, int]]:
+    sums: dict[tuple[str, str], tuple[int, int]] = {}
+    for total in totals:
+        views, visitors = sums.get((total.dimension, total.value), (0, 0))
+        sums[(total.dimension, total.value)] = (views + total.views, visitors + total.visitors)
+    return sums

@@ -93,6 +93,19 @@ def test_lang_narrows_the_search(api, group):
     assert found["hits"][0]["article"]["translations"]["en"]["id"] == english.pk
 
 
+@pytest.mark.parametrize(
+    ("accept_language", "first"),
+    [("de-CH, de;q=0.9, en;q=0.5", "de"), ("en-GB,en;q=0.9", "en"), ("fr, en;q=0.1", "en")],
+)
+def test_without_lang_the_readers_language_comes_first(api, group, accept_language, first):
+    english, german, _chinese, _austrian = group
+    response = api.get("/api/v1/search", {"q": "Ebersfurt"}, HTTP_ACCEPT_LANGUAGE=accept_language)
+    hits = [h["article"]["id"] for h in body(response)["hits"]]
+    assert hits == ([german.pk, english.pk] if first == "de" else [english.pk, german.pk])
+    # A shared cache must not hand a German reader's order to an English one.
+    assert "Accept-Language" in response["Vary"]
+
+
 @pytest.mark.parametrize("path", ["/api/v1/articles", "/api/v1/search"])
 def test_a_language_the_site_lacks_is_a_400_naming_the_site_languages(api, group, path):
     response = api.get(path, {"q": "plant", "lang": "fr"})

@@ -1,6 +1,8 @@
 """An editor inserts a video and a pull quote; the reader's page asks nothing of YouTube until
 play is pressed, and then frames the privacy-enhanced player."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -10,22 +12,27 @@ from newscenter.news.policy import SYSTEM
 from newscenter.news.services import attachments
 from tests.browser.signin import EDITABLE, new_article
 from tests.browser.test_accessibility import WCAG_AA
-from tests.builders import make_article
+from tests.builders import make_article, make_image
 from tests.web.test_body_blocks import BODY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+POSTER = "Poster image from the media library"
+
+
+def video_dialog(page, address: str, title: str):
+    """The editor's video dialog, opened from the toolbar, its address and title filled."""
+    page.click(".prose-menubar [title=video]")
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Video address (YouTube or Vimeo)").fill(address)
+    dialog.get_by_label("Title (names the video for readers and screen readers)").fill(title)
+    return dialog
 
 
 def test_insert_a_video_a_pull_quote_and_a_pdf_then_play_the_video(page, http_site, tmp_path):
     new_article(page, http_site, headline="Line 4 starts", words="The new line started on Monday.")
 
-    page.click(".prose-menubar [title=video]")
-    dialog = page.locator("dialog[open]")
+    dialog = video_dialog(page, "https://videos.example/watch/1", "Line 4 runs")
     address = dialog.get_by_label("Video address (YouTube or Vimeo)")
-    address.fill("https://videos.example/watch/1")
-    dialog.get_by_label("Title (names the video for readers and screen readers)").fill(
-        "Line 4 runs"
-    )
     dialog.get_by_role("button", name="Insert").click()
     assert "YouTube or Vimeo" in address.evaluate("field => field.validationMessage")
     address.fill("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
@@ -42,10 +49,10 @@ def test_insert_a_video_a_pull_quote_and_a_pdf_then_play_the_video(page, http_si
     # A PDF: chosen in the dialog, uploaded at once, linked with the text given.
     pdf = tmp_path / "Annual report 2026.pdf"
     pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\n%%EOF\n")
-    page.click(".prose-menubar [title='attach PDF']")
+    page.click(".prose-menubar [title='attach file']")
     dialog = page.locator("dialog[open]")
     with page.expect_file_chooser() as chooser:
-        dialog.get_by_role("button", name="Choose a PDF…").click()
+        dialog.get_by_role("button", name="Choose a file…").click()
     chooser.value.set_files(str(pdf))
     text = dialog.get_by_label("Link text (what the file is)")
     expect(text).to_have_value("Annual report 2026")
@@ -106,4 +113,42 @@ def test_every_block_on_the_page_passes_axe(chromium, http_site, width, scheme):
     page.get_by_role("button", name="Play video: Line 4 & its “first” run").wait_for()
     violations = Axe().run(page, options=WCAG_AA).response["violations"]
     context.close()
+    assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == []
+
+
+def test_a_video_poster_chosen_from_the_library(page, http_site):
+    still = make_image(alt="Line 4 from the gallery", caption="Line 4.")
+    new_article(page, http_site, headline="Line 4 on film", words="Watch the first run.")
+    dialog = video_dialog(page, "https://vimeo.com/76979871", "Line 4 runs")
+    with page.expect_popup() as opened:
+        dialog.get_by_role("button", name="Browse...").click()
+    opened.value.locator(f".picker-choose[data-alt='{still.alt}']").click()
+    expect(dialog.get_by_label(POSTER, exact=False)).to_have_value(still.file.url)
+    dialog.get_by_role("button", name="Insert").click()
+    page.locator(f"{EDITABLE} figure.video-embed img").wait_for()  # the poster, small
+    page.click("input[name=_continue]")
+    page.wait_for_url("**/change/")
+    stored = (
+        '<figure class="video-embed"><a href="https://vimeo.com/76979871" rel="noopener '
+        f'noreferrer nofollow"><img src="{still.file.url}" alt="">Line 4 runs</a></figure>'
+    )
+    article = Article.objects.get()
+    assert stored in article.body
+
+    # Opened again, the dialog shows the poster.
+    page.locator(f"{EDITABLE} figure.video-embed").click()
+    assert page.url.endswith("/change/")  # a click selects the video, never follows its link
+    page.click(".prose-menubar [title=video]")
+    dialog = page.locator("dialog[open]")
+    expect(dialog.get_by_label(POSTER, exact=False)).to_have_value(still.file.url)
+    dialog.get_by_role("button", name="Cancel").click()
+
+    page.goto(f"{http_site}/news/preview/{article.pk}/")
+    figure = page.locator("figure.video-embed")
+    page.get_by_role("button", name="Play video: Line 4 runs").wait_for()
+    shown = figure.locator(".video-poster picture img")
+    expect(shown).to_have_attribute("alt", "")
+    assert shown.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert re.search(r"-\d+w\.webp$", shown.evaluate("img => img.currentSrc"))  # a rendition
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
     assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == []

@@ -10,7 +10,7 @@ from django.utils import timezone
 from newscenter.news import services
 from newscenter.news.models import SiteSettings
 from newscenter.news.policy import SYSTEM
-from newscenter.news.services import accounts, desk, workflow
+from newscenter.news.services import accounts, attachments, desk, workflow
 from tests.browser.signin import sign_in
 from tests.builders import make_article, make_image, make_user
 
@@ -55,6 +55,9 @@ def newsroom():
 
 def test_desk_screens_pass_axe_at_desktop_and_tablet_width(chromium, http_site, artifacts):
     writer, editor, lead, review, back = newsroom()
+    report = attachments.attachment_create(
+        upload=b"%PDF-1.4\n%%EOF\n", title="Annual report 2030", acting_user=SYSTEM
+    )
     screens = {
         editor: {
             "dashboard": "/admin/",
@@ -64,6 +67,7 @@ def test_desk_screens_pass_axe_at_desktop_and_tablet_width(chromium, http_site, 
             "review-links": f"/admin/news/article/{review.pk}/review-links/",
             "import": "/admin/news/article/import/",
             "attachments": "/admin/news/attachment/",
+            "attachment-replace": f"/admin/news/attachment/{report.pk}/replace/",
             "trusted-devices": "/accounts/trusted-devices/",
         },
         writer: {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -120,3 +123,37 @@ def test_xliff_out_of_the_matrix_and_back_as_the_translation(role_client, outdat
     refused = client.post(reverse("admin:news_article_xliff_import"), {"file": broken}, follow=True)
     assert "Not imported: This is not an XLIFF 2.0 file" in refused.content.decode()
     assert client.get(reverse("admin:news_article_xliff_import")).status_code == 405
+
+
+def test_a_batch_of_xliff_files_out_of_the_matrix_and_back(role_client, outdated):
+    """ "XLIFF batch" under German: the outdated German translation and the missing one of
+    "Only in English", one file each in a zip; the zip back makes both translations."""
+    source, german = outdated
+    only = make_article(headline="Only in English", body="<p>Only here.</p>")
+    client = role_client("editor")
+    tree = html.fromstring(client.get(MATRIX).content.decode())
+    link = reverse("admin:news_article_xliff_batch", args=["de"])
+    assert tree.xpath(f"//thead//a[@href='{link}']")
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted(
+            [f"{source.pk}-{source.slug}.de.xlf", f"{only.pk}-{only.slug}.de.xlf"]
+        )
+        done = io.BytesIO()
+        with zipfile.ZipFile(done, "w") as back:
+            for name in names:
+                back.writestr(name, translated(archive.read(name), lambda text: f"DE {text}"))
+    upload = SimpleUploadedFile("batch.de.zip", done.getvalue(), content_type="application/zip")
+    page = client.post(reverse("admin:news_article_xliff_import"), {"file": upload}, follow=True)
+    assert "2 translations imported" in page.content.decode()
+    german.refresh_from_db()
+    assert german.headline == "DE Plant opens"
+    assert german.body == "DE <p>The plant opens with 50 jobs.</p>"
+    assert translations.status(german) == Status.CURRENT  # it follows the latest revision now
+    assert Article.objects.get(translated_from=only).headline == "DE Only in English"
+    # Nothing left to translate into German: the batch says so instead of an empty zip.
+    empty = client.get(link, follow=True)
+    assert "No XLIFF files: No article to export." in empty.content.decode()

@@ -55,10 +55,14 @@ def _links(url: str, response) -> set[str]:
     return found
 
 
-def crawl(client) -> dict[str, object]:
-    """Every public address reachable from the index and the sitemaps, with its response."""
+def crawl(client, editions: tuple[str, ...] = ()) -> dict[str, object]:
+    """Every public address reachable from the index and the sitemaps, with its response;
+    with ``editions`` (``"de"``), from those editions' indexes and under their prefix too."""
     seen: dict[str, object] = {}
     queue = ["/news/", "/robots.txt", "/news/sitemap.xml", "/news/sitemap-news.xml"]
+    queue += [f"/{code}/news/" for code in editions]
+    public = ("/news/", "/robots.txt", *(f"/{code}/news/" for code in editions))
+    skipped = SKIPPED + tuple(f"/{code}{path}" for code in editions for path in SKIPPED[:3])
     while queue:
         url = queue.pop()
         if url in seen:
@@ -71,7 +75,7 @@ def crawl(client) -> dict[str, object]:
             if parts.netloc not in ("", "testserver") or parts.query:
                 continue
             path = parts.path
-            if path.startswith(("/news/", "/robots.txt")) and not path.startswith(SKIPPED):
+            if path.startswith(public) and not path.startswith(skipped):
                 queue.append(path)
     return seen
 
@@ -281,3 +285,41 @@ def test_a_bad_directory_exits_non_zero_without_a_traceback(tmp_path):
     assert result.returncode != 0
     assert "is a file, not a folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_each_edition_is_exported_under_its_prefix(site, client, tmp_path):
+    """A site in English and German: /de/news/ with its articles, listings, feeds and search
+    index, each file as the site serves it; the English edition keeps only English articles."""
+    services.site_settings_update(acting_user=SYSTEM, languages=["de"])
+    for n in (0, 1):
+        german = services.translation_create(acting_user=SYSTEM, source=site[n], language="de")
+        services.article_update(
+            article=german, acting_user=SYSTEM, headline=f"Werk {n} verdoppelt die Ventilproduktion"
+        )
+        services.article_publish(article=german, acting_user=SYSTEM)
+    out = tmp_path / "out"
+    export(out)
+    pages = crawl(client, editions=("de",))
+    german_pages = [url for url in pages if url.startswith("/de/news/")]
+    assert "/de/news/feed/rss/" in german_pages
+    assert any(url.startswith("/de/news/section/") for url in german_pages)
+    assert any(url.startswith("/de/news/20") for url in german_pages)  # an article
+    for url, response in pages.items():
+        exported = out / _file_of(url, response)
+        assert exported.is_file(), url
+        assert _nonce_free(exported.read_bytes()) == _nonce_free(response.content), url
+    german_feed = feedparser.parse((out / "de/news/feed/rss/index.xml").read_bytes())
+    assert german_feed.feed.language == "de"
+    assert sorted(e.title for e in german_feed.entries) == [
+        "Werk 0 verdoppelt die Ventilproduktion",
+        "Werk 1 verdoppelt die Ventilproduktion",
+    ]
+    english = (out / "news/index.html").read_text()
+    assert "Werk 0" not in english
+    index = json.loads((out / "de/news/search/articles.json").read_text())
+    assert sorted(a[1] for a in index["articles"]) == [
+        "Werk 0 verdoppelt die Ventilproduktion",
+        "Werk 1 verdoppelt die Ventilproduktion",
+    ]
+    assert all(a[0].startswith("/de/news/") for a in index["articles"])
+    assert (out / "de/news/search/index.html").is_file()

@@ -123,6 +123,91 @@ def test_polylang_translations_become_one_translation_group(client):
     assert links["de"] == site_url(german.get_absolute_url())
 
 
+def wpml_meta(language: str, group: str, source: str = "") -> str:
+    """The post meta WPML Export and Import adds to each post of a WordPress export."""
+    pairs = [("_wpml_import_language_code", language), ("_wpml_import_translation_group", group)]
+    if source:
+        pairs.append(("_wpml_import_source_language_code", source))
+    return "".join(
+        f"<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+        for key, value in pairs
+    )
+
+
+def test_wpml_translation_groups_and_their_original(client):
+    """A German original with its English and French translations (WPML's group 41), a
+    German post of its own, and a post whose group holds it alone."""
+    services.site_settings_update(acting_user=SYSTEM, languages=["de", "fr"])
+    export = polylang_export(
+        "\n".join(
+            (
+                POST.format(n=1, title="Plant opens", language=wpml_meta("en", "41", "de")),
+                POST.format(n=2, title="Werk eröffnet", language=wpml_meta("de", "41")),
+                POST.format(n=3, title="Usine ouverte", language=wpml_meta("fr", "41", "de")),
+                POST.format(n=4, title="Lehrlinge gesucht", language=wpml_meta("de", "42")),
+                POST.format(n=5, title="Line starts", language=""),
+            )
+        )
+    )
+    articles = imported("wpml.xml", export)
+    german, english, french = (
+        articles["Werk eröffnet"], articles["Plant opens"], articles["Usine ouverte"]
+    )  # fmt: skip
+    assert (german.language, english.language, french.language) == ("de", "en", "fr")
+    assert articles["Lehrlinge gesucht"].language == "de"
+    assert articles["Line starts"].language == "en-US"  # no meta: the blog's language
+    # The original is the one WPML names, not the one in the site's default language.
+    assert german.translation_group is not None
+    assert german.translated_from is None
+    assert english.translation_group == french.translation_group == german.translation_group
+    assert english.translated_from == german
+    assert french.translated_from == german
+    assert articles["Lehrlinge gesucht"].translation_group is None
+    assert articles["Line starts"].translation_group is None
+    page = html.fromstring(client.get(french.get_absolute_url()).content)
+    links = {a.get("hreflang") for a in page.xpath("//link[@hreflang]")}
+    assert {"en", "de", "fr"} <= links
+
+
+PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="canonical" href="https://firm.example/{path}">
+<link rel="alternate" hreflang="en" href="/news/{english}">
+<link rel="alternate" hreflang="de" href="https://firm.example/de/news/werk-eroeffnet">
+<link rel="alternate" hreflang="x-default" href="https://firm.example/news/">
+<meta property="article:published_time" content="2024-01-02T09:00:00Z"></head>
+<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"""
+
+
+def page(lang: str, title: str, path: str, english: str = "plant-opens") -> Source:
+    """A page naming its English and German editions by hreflang (relative and absolute)."""
+    sentences = [
+        f"{title}: paragraph {n} of the news, with enough words to read." for n in range(6)
+    ]
+    paragraphs = "".join(f"<p>{sentence}</p>" for sentence in sentences)
+    text = PAGE.format(lang=lang, title=title, path=path, english=english, paragraphs=paragraphs)
+    return Source(name=f"{path.replace('/', '-')}.html", data=text.encode())
+
+
+def test_pages_naming_each_other_by_hreflang_become_one_group():
+    services.site_settings_update(acting_user=SYSTEM, languages=["de"])
+    sources = [
+        page("en", "Plant opens", "news/plant-opens"),
+        page("de", "Werk eröffnet", "de/news/werk-eroeffnet"),
+        # Names another English page, so it is not of the group.
+        page("de", "Lehrlinge gesucht", "de/news/lehrlinge", english="apprentices"),
+    ]
+    report = import_sources(sources, options=ImportOptions(), acting_user=SYSTEM)
+    assert report.ok, report.failed
+    articles = {a.headline: a for a in Article.objects.all()}
+    plant, werk = articles["Plant opens"], articles["Werk eröffnet"]
+    assert werk.language == "de"
+    assert werk.translated_from == plant
+    assert plant.translation_group is not None
+    assert werk.translation_group == plant.translation_group
+    assert articles["Lehrlinge gesucht"].translation_group is None
+
+
 def test_hugo_files_sharing_a_translation_key_become_one_group():
     services.site_settings_update(acting_user=SYSTEM, languages=["de"])
     english = (

@@ -5,6 +5,9 @@ and by lxml against the structure XLIFF 2.0 requires."""
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -162,3 +165,76 @@ def test_an_untranslated_unit_or_a_language_the_site_lacks_is_refused(tmp_path):
     with pytest.raises(CommandError, match=r"not an XLIFF 2\.0 file"):
         call_command("xliff", "import", str(bad))
     assert Article.objects.count() == 1
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def translated_zip(data: bytes, change=lambda text: text) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: translated(archive.read(name), change) for name in archive.namelist()}
+
+
+@pytest.mark.django_db
+def test_a_batch_goes_out_as_a_zip_and_comes_back_unchanged_through_the_cli(tmp_path, capsys):
+    """The demo's bodies, three articles in one zip: each translation's body is its source's."""
+    services.site_settings_update(acting_user=SYSTEM, languages=["de"])
+    sources = [
+        make_article(headline=a.headline, standfirst=a.standfirst, body=a.body)
+        for a in ARTICLES[:3]
+    ]
+    batch = tmp_path / "batch.de.zip"
+    ids = [str(source.pk) for source in sources]
+    call_command("xliff", "export", *ids, "--language", "de", "--output", str(batch))
+    files = translated_zip(batch.read_bytes())
+    assert sorted(files) == sorted(f"{s.pk}-{s.slug}.de.xlf" for s in sources)
+    back = tmp_path / "back.de.zip"
+    back.write_bytes(zip_of({"notes.txt": b"from the agency", **files}))  # other files ignored
+    capsys.readouterr()
+    call_command("xliff", "import", str(back))
+    assert capsys.readouterr().out.count("is now draft") == 3
+    for source in sources:
+        translation = Article.objects.get(translated_from=source)
+        assert translation.language == "de"
+        assert (translation.headline, translation.body) == (source.headline, source.body)
+
+
+@pytest.mark.django_db
+def test_a_batch_with_one_wrong_file_is_refused_whole_naming_it(tmp_path):
+    services.site_settings_update(acting_user=SYSTEM, languages=["de"])
+    first, second = make_article(headline="Plant opens"), make_article(headline="Line starts")
+    data = services.translation_export_xliff_batch(sources=[first, second], language="de")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        good = translated(archive.read(names[0]))
+        untranslated = archive.read(names[1])
+    cases = [
+        (zip_of({names[0]: good, names[1]: untranslated}),
+         f"{names[1]}: Unit 'headline' has no translation"),
+        (zip_of({names[0]: good, f"copy/{names[0]}": good}), "both translate article"),
+        (zip_of({"readme.txt": b"nothing"}), "holds no XLIFF file"),
+        (data[: len(data) // 2], "not a zip file we can read"),
+    ]  # fmt: skip
+    for upload, words in cases:
+        with pytest.raises(ValidationError, match=re.escape(words)):
+            services.translation_import_xliff_batch(acting_user=SYSTEM, data=upload)
+    assert Article.objects.count() == 2  # the good file of the first zip was not written
+    path = tmp_path / "wrong.zip"
+    path.write_bytes(cases[0][0])
+    with pytest.raises(CommandError, match="has no translation"):
+        call_command("xliff", "import", str(path))
+    with pytest.raises(CommandError, match="there is no article 999999"):
+        call_command("xliff", "export", str(first.pk), "999999", "--language", "de")
+    assert Article.objects.count() == 2
+
+
+def test_a_zip_that_would_unpack_into_a_huge_file_is_refused_before_unpacking():
+    big = zip_of({"huge.xlf": b" " * (xliff.MAX_BYTES + 1)})  # a few kilobytes packed
+    assert len(big) < 100_000
+    with pytest.raises(ValidationError, match=r"huge\.xlf is larger than 5 MB unpacked"):
+        xliff.unpack(big)

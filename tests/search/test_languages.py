@@ -111,12 +111,17 @@ def test_arabic_matches_are_marked_with_their_vowels(arabic):
     assert "<mark>المَصْنَع" in str(hit.headline_html)
 
 
-def test_each_edition_searches_its_own_articles(publish):
+@pytest.fixture
+def editions(publish):
+    """The same news in the editions of a site in English, German and Chinese."""
     services.site_settings_update(acting_user=SYSTEM, languages=["de", "zh-Hans"])
     publish(headline="Ebersfurt plant opens", pub_date=days_ago(1))
     publish(headline="Werk Ebersfurt eröffnet", pub_date=days_ago(2), language="de")
     publish(headline="Ebersfurt: Werk in Österreich", pub_date=days_ago(3), language="de-AT")
     publish(headline="Ebersfurt 工厂开业", pub_date=days_ago(4), language="zh-Hans")
+
+
+def test_each_edition_searches_its_own_articles(editions):
     assert found("Ebersfurt", edition="de") == [
         "Werk Ebersfurt eröffnet",
         "Ebersfurt: Werk in Österreich",
@@ -140,3 +145,65 @@ def test_each_editions_search_page_searches_its_language(publish, client):
 
     assert results(german_search) == [german.get_absolute_url()]
     assert results(reverse("news:search")) == [english.get_absolute_url()]
+
+
+# Stemming per language ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def stemmed(publish):
+    services.site_settings_update(acting_user=SYSTEM, languages=["de", "fr", "es"])
+    publish(headline="Die neue Pumpe läuft", pub_date=days_ago(1), language="de")
+    publish(headline="Ein Haus für die Lehrlinge", pub_date=days_ago(2), language="de")
+    publish(headline="La nouvelle usine de Lyon", pub_date=days_ago(3), language="fr")
+    publish(headline="La fábrica de Sevilla", pub_date=days_ago(4), language="es")
+    publish(headline="The new factory in Leeds", pub_date=days_ago(5))
+
+
+@pytest.mark.parametrize(
+    ("query", "edition", "expected"),
+    [
+        # A plural finds the singular by their stem, which the prefix alone would not.
+        ("Pumpen", "de", ["Die neue Pumpe läuft"]),
+        ("Häuser", "de", ["Ein Haus für die Lehrlinge"]),  # umlaut plural: stem "haus"
+        ("Hauser", "de", ["Ein Haus für die Lehrlinge"]),  # typed without the umlaut
+        ("usines", "fr", ["La nouvelle usine de Lyon"]),
+        ("fábricas", "es", ["La fábrica de Sevilla"]),
+        ("factories", "en", ["The new factory in Leeds"]),
+        ("factories", None, ["The new factory in Leeds"]),  # the default language's stems
+        # Stop words of the language are still words of the text.
+        ("die", "de", ["Die neue Pumpe läuft", "Ein Haus für die Lehrlinge"]),
+        # A quoted word is exact: no stem, no prefix.
+        ('"Pumpen"', "de", []),
+        # Stems are the query's language's: German stems are not English ones.
+        ("Pumpen", "en", []),
+    ],
+)
+def test_bare_words_match_their_stems_in_the_querys_language(stemmed, query, edition, expected):
+    assert found(query, edition=edition) == expected
+
+
+def test_a_match_by_stem_is_marked(stemmed):
+    hit = search(SearchRequest("Pumpen", edition="de")).hits[0]
+    assert "<mark>Pumpe</mark>" in str(hit.headline_html)
+
+
+# The reader's language first ----------------------------------------------------------------
+
+
+def test_with_every_edition_searched_the_readers_language_comes_first(editions):
+    assert found("Ebersfurt", language="de") == [
+        "Werk Ebersfurt eröffnet",
+        "Ebersfurt: Werk in Österreich",
+        "Ebersfurt plant opens",
+        "Ebersfurt 工厂开业",
+    ]
+    assert found("Ebersfurt", language="zh-Hans")[0] == "Ebersfurt 工厂开业"
+    assert found("Ebersfurt", language="en")[0] == "Ebersfurt plant opens"
+    # Sorting by date is the reader's own order, and an edition searches its own articles.
+    assert found("Ebersfurt", language="de", by_date=True)[0] == "Ebersfurt plant opens"
+    assert found("Ebersfurt", language="de", edition="zh-Hans") == ["Ebersfurt 工厂开业"]
+
+
+def test_the_readers_language_gives_the_stems(stemmed):
+    assert found("Pumpen", language="de") == ["Die neue Pumpe läuft"]

@@ -6,7 +6,8 @@ from bs4 import BeautifulSoup
 
 from newscenter.news.blocks import video_of
 from newscenter.news.rendering import sanitise_html
-from tests.builders import make_article
+from newscenter.news.services.images import bodies_showing
+from tests.builders import make_article, make_image
 from tests.conftest import https_client
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,31 @@ def test_a_video_figure_with_another_address_stays_a_plain_link():
     figure = page.select_one("figure.video-embed")
     assert not figure.has_attr("data-embed")
     assert figure.a["href"] == "https://videos.example/1"
+
+
+def test_a_library_image_as_the_poster_is_shown_through_its_renditions(client):
+    still = make_image(alt="The line from above")
+    body = (
+        '<figure class="video-embed"><a href="https://youtu.be/dQw4w9WgXcQ">'
+        f'<img src="{still.file.url}" alt="">Line 4 runs</a></figure>'
+        '<figure class="video-embed"><a href="https://vimeo.com/76979871">'
+        '<img src="https://tracker.example/poster.jpg" alt="">Tour</a></figure>'
+    )
+    article = make_article(body=body)
+    page = BeautifulSoup(https_client().get(article.get_absolute_url()).content, "html.parser")
+    shown, elsewhere = page.select("figure.video-embed")
+    poster = shown.select_one(".video-poster.with-image picture")
+    assert poster.source["type"] == "image/webp"
+    webp = [r.file.url for r in still.renditions.filter(format="webp")]
+    assert webp
+    assert all(url in poster.source["srcset"] for url in webp)
+    assert poster.img["alt"] == ""  # the button and the caption name the video
+    assert poster.img["loading"] == "lazy"
+    assert shown.select_one("button.video-play")["aria-label"] == "Play video: Line 4 runs"
+    assert shown.figcaption.text == "Line 4 runs"
+    # A poster from elsewhere is left out: the page fetches nothing from other sites.
+    assert not elsewhere.select("img, picture")
+    assert "with-image" not in elsewhere.select_one(".video-poster")["class"]
+    assert "tracker.example" not in str(page)
+    # The library knows the image is in use, as for a figure's.
+    assert list(bodies_showing(still)) == [article]

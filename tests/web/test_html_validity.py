@@ -18,7 +18,15 @@ import pytest
 from django.urls import reverse
 
 from newscenter.demo.loader import load_demo
-from newscenter.news.models import Article, Author, Image, Section, SiteSettings, Tag
+from newscenter.news.models import (
+    Article,
+    Attachment,
+    Author,
+    Image,
+    Section,
+    SiteSettings,
+    Tag,
+)
 from newscenter.news.policy import SYSTEM
 from newscenter.news.services import accounts, attachments
 from newscenter.news.services.review_links import review_link_create
@@ -79,7 +87,12 @@ def public_pages() -> dict[str, str]:
         pages["article-plain"] = plain.get_absolute_url()
     report = attachments.attachment_create(upload=b"%PDF-1.4\n%%EOF\n", acting_user=SYSTEM)
     linked = f'<p><a href="{report.file.url}">The annual report</a></p>'
-    pages["article-with-blocks"] = make_article(body=BLOCKS + linked).get_absolute_url()
+    poster = (  # a video whose poster is a library image, shown through its renditions
+        '<figure class="video-embed"><a href="https://vimeo.com/76979871">'
+        f'<img src="{Image.objects.first().file.url}" alt="">The tour</a></figure>'
+    )
+    body = BLOCKS + poster + linked
+    pages["article-with-blocks"] = make_article(body=body).get_absolute_url()
     # The demo's other editions, with a section named in German and the search in Chinese.
     pages["german-index"] = "/de/news/"
     pages["german-section"] = "/de" + section.get_absolute_url()
@@ -110,6 +123,9 @@ def desk_pages(editor) -> dict[str, str]:
         "user-change": reverse("admin:auth_user_change", args=[editor.pk]),
         "audit": reverse("admin:news_auditentry_changelist"),
         "attachment-list": reverse("admin:news_attachment_changelist"),
+        "attachment-replace": reverse(
+            "admin:news_attachment_replace", args=[Attachment.objects.first().pk]
+        ),
         "trusted-devices": reverse("accounts:trusted-devices"),
         "translations": reverse("admin:news_article_translations"),
     }

@@ -14,17 +14,14 @@ import time
 from collections.abc import Iterator, Mapping
 
 from django.conf import settings
-from django.urls import reverse
 
-from newscenter.addresses import client_ip
 from newscenter.analytics import buffer
-from newscenter.analytics.hits import Hit
+from newscenter.analytics.hits import Hit, conf, public, search_path
 
 # The search page says how many results it found, for "searched and found nothing"; the
 # header is taken off before the response leaves (and kept in the page cache's copy).
 RESULTS_HEADER = "X-Newscenter-Results"
 COUNTED_STATUSES = (200, 304)
-PREFETCH = ("prefetch", "prerender", "preview")
 
 
 def count(
@@ -38,66 +35,49 @@ def count(
     results: int | None,
 ) -> bool:
     """Append the hit to the buffer when it counts; whether it did. ``headers`` has lowercase
-    names (an ASGI scope's, or a request's through :func:`request_headers`)."""
-    if not counts(method=method, path=path, headers=headers, status=status):
+    names (an ASGI scope's: the server's front answers its cache hits with this)."""
+    get = headers.get
+    if not answered(method, status, get("dnt"), get("sec-gpc")) or not public(
+        path, get("sec-purpose") or get("purpose"), get("x-moz")
+    ):
         return False
-    buffer.append(
-        Hit(
-            at=time.time(),
-            host=headers.get("host", ""),
-            path=path,
-            query=query,
-            ip=ip,
-            user_agent=headers.get("user-agent", ""),
-            referrer=headers.get("referer", ""),
-            language=headers.get("accept-language", ""),
-            results=results,
-        )
-    )
+    buffer.append(Hit(time.time(), get("host", ""), path, query, ip, get("user-agent", ""),
+                      get("referer", ""), get("accept-language", ""), results))  # fmt: skip
     return True
 
 
-def counts(*, method: str, path: str, headers: Mapping[str, str], status: int) -> bool:
-    """Whether a response is a reader's view of a public page: GET (never HEAD), answered, on
-    the public site but not a preview or a review link, with neither Do-Not-Track nor
-    Global Privacy Control, and not a prefetch. Bots are dropped when the buffer is written."""
+def answered(method: str, status: int, dnt: str | None, gpc: str | None) -> bool:
+    """Whether a response may be a reader's view, from what a page's path knows at once: GET
+    (never HEAD), answered, the site counting, neither Do-Not-Track nor Global Privacy Control
+    (``dnt``, ``gpc``: such a reader's request is not even kept in memory)."""
     if method != "GET" or status not in COUNTED_STATUSES or not buffer.counting():
         return False
-    public, private = paths()
-    if not path.startswith(public) or path.startswith(private):
-        return False
-    if settings.NEWSCENTER_ANALYTICS_MODE != "server":
-        return False
-    if settings.NEWSCENTER_ANALYTICS_HONOUR_DNT and (
-        headers.get("dnt") == "1" or headers.get("sec-gpc") == "1"
-    ):
-        return False
-    purpose = headers.get("sec-purpose") or headers.get("purpose")
-    if purpose and any(word in purpose.lower() for word in PREFETCH):
-        return False
-    return "x-moz" not in headers
+    return not (conf().honour_dnt and (dnt == "1" or gpc == "1"))
 
 
 class AnalyticsMiddleware:
-    """First in MIDDLEWARE: counts what readers are given, from the page cache or a view."""
+    """First in MIDDLEWARE: counts what readers are given, from the page cache or a view.
+
+    A page's path does the least it can (bench/analytics.py: in the middle of a request,
+    with the caches full of the request's own work, each step costs several times what it does
+    alone): the checks that keep a reader out of memory altogether (not a GET, not answered,
+    Do-Not-Track, Global Privacy Control, signed in), then one append of (time, path, the
+    request's ``META``, the search's result count). The writer thread, within seconds, reads
+    from ``META`` what a hit keeps and lets go of the rest (:func:`hits.hit_of`).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        results = take_results(response)
+        path = request.path_info
+        results = take_results(response) if path == search_path() else None
         try:
-            if not staff(request):
-                count(
-                    method=request.method,
-                    path=request.path_info,
-                    query=request.META.get("QUERY_STRING", ""),
-                    headers=request_headers(request),
-                    ip=client_ip(request),
-                    status=response.status_code,
-                    results=results,
-                )
+            meta = request.META
+            if answered(request.method, response.status_code, meta.get("HTTP_DNT"),
+                        meta.get("HTTP_SEC_GPC")) and not staff(request):  # fmt: skip
+                buffer.append((time.time(), path, meta, results))
         except Exception:  # counting never fails a page
             buffer.logger.exception("counting a view failed")
         return response
@@ -150,19 +130,7 @@ def _meta_key(name: str) -> str:
 
 def staff(request) -> bool:
     """Signed in: staff and anyone else with a session are never counted."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    if not request.META.get("HTTP_COOKIE") or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
     user = getattr(request, "user", None)
     return user is None or bool(user.is_authenticated)
-
-
-@functools.cache
-def paths() -> tuple[str, tuple[str, ...]]:
-    """The public site's prefix, and those of pages for one reader only (previews, review
-    links), from the URLconf."""
-
-    def folder(name: str, **kwargs: object) -> str:
-        return reverse(name, kwargs=kwargs).rstrip("/").rsplit("/", 1)[0] + "/"
-
-    private = (folder("news:preview", pk=1), folder("news:review", token="example"))  # noqa: S106
-    return reverse("news:index"), private

@@ -108,6 +108,26 @@ class DailyTotal(models.Model):
         return f"{self.day} {self.dimension}={self.value}: {self.views}"
 
 
+class MonthlyTotal(models.Model):
+    """A month's views and visitors for one value of one dimension: the sum of its days'
+    :class:`DailyTotal` rows, kept equal to it by the rollup (``rollup.roll_month``), so that a
+    year's report reads a dozen months instead of 365 days of long tails."""
+
+    month = models.DateField()  # its first day
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=500, blank=True)
+    views = models.BigIntegerField(default=0)
+    visitors = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "month", "value"], name="one_month_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}={self.value}: {self.views}"
+
+
 class RolledDay(models.Model):
     """A day whose events are totalled in :class:`DailyTotal`: reports read its totals, and
     its raw events may be deleted once past the retention."""

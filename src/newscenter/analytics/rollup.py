@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
-from newscenter.analytics.models import DailySecret, DailyTotal, Event, RolledDay
+from newscenter.analytics.models import DailySecret, DailyTotal, Event, MonthlyTotal, RolledDay
 
 # dimension -> the event field it groups by ("" for the whole site)
 DIMENSIONS = {
@@ -114,11 +114,46 @@ def rollup(*, now: dt.datetime | None = None) -> list[dt.date]:
 
 
 def roll_day(day: dt.date) -> None:
+    """A day's totals from its events, and its month's totals again (one transaction)."""
     with transaction.atomic():
         events = Event.objects.filter(day=day)
         DailyTotal.objects.filter(day=day).delete()
         DailyTotal.objects.bulk_create(aggregate(events), batch_size=1000)
         RolledDay.objects.update_or_create(day=day, defaults={"events": events.count()})
+        roll_month(day)
+
+
+# Not summed by month: a feed's subscribers are the latest day's figure, not a sum of days.
+NOT_BY_MONTH = ("subscribers",)
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of ``month`` (its first day)."""
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def roll_month(day: dt.date) -> None:
+    """The totals of ``day``'s month made again from its days' totals (so they always equal
+    their sum: a report may read either)."""
+    month = month_of(day)
+    with transaction.atomic():
+        MonthlyTotal.objects.filter(month=month).delete()
+        rows = (
+            DailyTotal.objects.filter(day__gte=month, day__lte=month_end(month))
+            .exclude(dimension__in=NOT_BY_MONTH)
+            .values("dimension", "value")
+            .annotate(views_=Sum("views"), visitors_=Sum("visitors"))
+            .order_by()
+        )
+        MonthlyTotal.objects.bulk_create(
+            (MonthlyTotal(month=month, dimension=row["dimension"], value=row["value"],
+                          views=row["views_"], visitors=row["visitors_"]) for row in rows),
+            batch_size=2000,
+        )  # fmt: skip
 
 
 def prune(*, now: dt.datetime | None = None) -> int:

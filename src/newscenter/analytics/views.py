@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from newscenter.addresses import client_ip
 from newscenter.analytics import buffer
-from newscenter.analytics.collect import paths, request_headers, staff
-from newscenter.analytics.hits import Hit
+from newscenter.analytics.collect import request_headers, staff
+from newscenter.analytics.hits import Hit, paths
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 

@@ -7,6 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 JSON_TYPES = ("application/json", "application/problem+json")
@@ -63,4 +64,4 @@ def _cors(request, response: HttpResponse) -> None:
         response["Access-Control-Allow-Origin"] = "*"
     elif origin in allowed:
         response["Access-Control-Allow-Origin"] = origin
-        response["Vary"] = "Origin"
+        patch_vary_headers(response, ["Origin"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from ninja import Query, Router
 
 from newscenter.api import listing
@@ -12,6 +14,7 @@ from newscenter.api.auth import OPTIONAL, TokenAuth
 from newscenter.api.problems import Problem
 from newscenter.api.schemas import SearchResults
 from newscenter.news import selectors
+from newscenter.news.languages import site_languages
 from newscenter.news.models import Section, Tag
 from newscenter.news.representation import article_data
 from newscenter.search.searching import MAX_PAGE, MAX_PER_PAGE, SearchRequest, search
@@ -29,6 +32,7 @@ router = Router(tags=["search"])
 )
 def search_articles(
     request,
+    response: HttpResponse,
     q: str = Query(..., min_length=1, max_length=500),
     section: str | None = Query(None, max_length=100),
     tag: str | None = Query(None, max_length=100),
@@ -50,7 +54,14 @@ def search_articles(
                     errors=[{"field": name, "message": "unknown slug"}],
                 )
     edition = listing.edition_asked(lang) if lang is not None else None
-    results = search(SearchRequest(q, page=page, per_page=per_page, edition=edition, **subject))
+    reader = None
+    if edition is None:
+        # Every edition is searched: the reader's language (Accept-Language) comes first.
+        reader = site_languages().preferred(request.headers.get("Accept-Language", ""))
+        patch_vary_headers(response, ["Accept-Language"])
+    results = search(
+        SearchRequest(q, page=page, per_page=per_page, edition=edition, language=reader, **subject)
+    )
     ids = [hit.article_id for hit in results.hits]
     found = selectors.public_articles().prefetch_related("tags").in_bulk(ids)
     translations = selectors.public_translations_of(list(found.values()))

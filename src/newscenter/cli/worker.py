@@ -3,7 +3,9 @@
 It runs the queued tasks (django-tasks on the database: no other server), keeps every
 consumer of the outbox caught up (``news.changes``): at its start, then every few seconds, so
 that a web process killed between a commit and the work that follows it loses nothing, and
-sends webhooks (``webhooks.delivery``) every second. Every few minutes it rolls finished days of
+sends webhooks (``webhooks.delivery``) every second. It takes the web processes' analytics hits
+on a local socket and writes them (``analytics.relay``), so that the pages do not. Every few
+minutes it rolls finished days of
 analytics up into daily totals, deletes raw events past their retention and the daily
 secrets of days that are over (``analytics.rollup.maintain``). Once a day it deletes outbox
 entries every consumer has long consumed, and the delivery log past 30 days.
@@ -16,11 +18,12 @@ import threading
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 
-from newscenter.analytics import rollup
+from newscenter.analytics import buffer, relay, rollup
 from newscenter.news import changes
 from newscenter.webhooks import delivery
 
@@ -158,3 +161,15 @@ class AnalyticsLoop(threading.Thread):
             except Exception:
                 logger.exception("analytics rollup failed")
                 _release()
+
+
+def analytics_receiver() -> relay.Receiver | None:
+    """The listener that writes the web processes' analytics hits, started; None when the
+    socket is switched off (``NEWSCENTER_ANALYTICS_SOCKET`` empty)."""
+    path = settings.NEWSCENTER_ANALYTICS_SOCKET
+    if not path:
+        return None
+    receiver = relay.Receiver(path, buffer.receive)
+    receiver.start()
+    receiver.ready.wait(5)
+    return receiver

@@ -60,8 +60,9 @@ EDITOR_EXTENSIONS = {
     "PastedImages": {"uploadUrl": reverse_lazy("admin:news_image_upload")},
     # The HTML view and a formatted paste name what the allow-list would drop (body_check).
     "DiscardNotice": {"checkUrl": reverse_lazy("admin:news_article_discarded")},
-    # Blocks (news.blocks): a click-to-load video and a pull quote, each a figure by class.
-    "VideoEmbed": True,
+    # Blocks (news.blocks): a click-to-load video (its poster chosen from the media library, or
+    # none) and a pull quote, each a figure by class.
+    "VideoEmbed": {"pickerUrl": reverse_lazy("admin:news_image_pick")},
     "PullQuote": True,
     # A PDF uploaded (news.services.attachments) and linked; readers see its kind and size.
     "FileAttachment": {"uploadUrl": reverse_lazy("admin:news_attachment_upload")},

@@ -20,12 +20,14 @@ from newscenter.news.revisions import LABELS, TEXT_FIELDS
 from newscenter.news.services import (
     translation_create,
     translation_export_xliff,
+    translation_export_xliff_batch,
     translation_import_xliff,
+    translation_import_xliff_batch,
     translation_machine_draft,
     translation_mark_current,
 )
 from newscenter.news.translations import Status
-from newscenter.news.xliff import MAX_BYTES
+from newscenter.news.xliff import BATCH_BYTES, MAX_BYTES, is_zip
 
 MATRIX_ROWS = 200  # the newest originals the matrix reads; filters apply within them
 
@@ -52,6 +54,11 @@ def urls(model_admin) -> list:
         ),
         path("translations/xliff/", view(xliff_import_view), name="news_article_xliff_import"),
         path(
+            "translations/xliff/<str:language>/",
+            view(xliff_batch_view),
+            name="news_article_xliff_batch",
+        ),
+        path(
             "<path:object_id>/machine/<str:language>/",
             view(machine_draft_view),
             name="news_article_machine_draft",
@@ -77,10 +84,7 @@ def matrix_view(model_admin, request):
     if wanted and wanted not in statuses:
         messages.error(request, f"No status “{wanted}”: choose {', '.join(sorted(statuses))}.")
         wanted = ""
-    originals = translations.originals().order_by("-created", "-id")[:MATRIX_ROWS]
-    rows = translations.matrix(list(originals))
-    if wanted:
-        rows = [row for row in rows if row.has(Status(wanted))]
+    rows = _rows(wanted)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -94,6 +98,34 @@ def matrix_view(model_admin, request):
         "limit": MATRIX_ROWS,
     }
     return TemplateResponse(request, "admin/news/article/translations.html", context)
+
+
+def _rows(wanted: str) -> list[translations.Row]:
+    originals = translations.originals().order_by("-created", "-id")[:MATRIX_ROWS]
+    rows = translations.matrix(list(originals))
+    return [row for row in rows if row.has(Status(wanted))] if wanted else rows
+
+
+BATCH_STATUSES = (Status.MISSING, Status.OUTDATED)
+
+
+def xliff_batch_view(model_admin, request, language: str):
+    """A zip of XLIFF files for ``language``: the articles the matrix shows (with its status
+    filter) whose translation there is missing or outdated, one file each."""
+    wanted = request.GET.get("status", "")
+    if wanted not in {s.value for s in Status}:
+        wanted = ""
+    code = languages.url_code(language)
+    sources = [
+        row.article
+        for row in _rows(wanted)
+        for cell in row.cells
+        if languages.url_code(cell.language) == code and cell.status in BATCH_STATUSES
+    ]
+    data = lambda: translation_export_xliff_batch(sources=sources, language=language)  # noqa: E731
+    return _download(
+        request, data, ("No XLIFF files", "application/zip", f"translations.{code}.zip")
+    )
 
 
 def translate_view(model_admin, request, object_id: str, language: str):
@@ -180,39 +212,59 @@ def mark_current_view(model_admin, request, object_id: str):
 def xliff_export_view(model_admin, request, object_id: str, language: str):
     """The article as an XLIFF 2.0 file to translate into ``language``, as a download."""
     source = article_for_admin(model_admin, request, object_id)
-    try:
-        data = translation_export_xliff(source=source, language=language)
-    except ValidationError as exc:
-        messages.error(request, f"No XLIFF file: {' '.join(exc.messages)}")
-        return redirect("admin:news_article_translations")
-    response = HttpResponse(data, content_type="application/xliff+xml")
     name = f"{source.slug or source.pk}.{languages.url_code(language)}.xlf"
+    data = lambda: translation_export_xliff(source=source, language=language)  # noqa: E731
+    return _download(request, data, ("No XLIFF file", "application/xliff+xml", name))
+
+
+def _download(request, make, file: tuple[str, str, str]):
+    """What ``make()`` gives as a file to download, ``file`` being (what its refusal is
+    called, its content type, its name); a refusal as a message on the matrix."""
+    refusal, content_type, name = file
+    try:
+        data = make()
+    except ValidationError as exc:
+        messages.error(request, f"{refusal}: {' '.join(exc.messages)}")
+        return redirect("admin:news_article_translations")
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
 
 def xliff_import_view(model_admin, request):
-    """POST a translated XLIFF file: it becomes the translation, shown for review."""
+    """POST a translated XLIFF file, or a zip of them: each becomes its translation, one
+    shown for review, several listed on the matrix."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "Choose the translated .xlf file to import.")
+        messages.error(request, "Choose the translated .xlf file (or .zip) to import.")
         return redirect("admin:news_article_translations")
-    if upload.size > MAX_BYTES:
-        messages.error(request, f"Not imported: the file is larger than {MAX_BYTES // 10**6} MB.")
+    head = upload.read(4)
+    upload.seek(0)
+    limit = BATCH_BYTES if is_zip(head) else MAX_BYTES
+    if upload.size > limit:
+        messages.error(request, f"Not imported: the file is larger than {limit // 10**6} MB.")
         return redirect("admin:news_article_translations")
+    data = upload.read()
     try:
-        translation = translation_import_xliff(acting_user=request.user, data=upload.read())
+        if is_zip(data):
+            done = translation_import_xliff_batch(acting_user=request.user, data=data)
+        else:
+            done = [translation_import_xliff(acting_user=request.user, data=data)]
     except policy.PolicyDenied as exc:
         messages.error(request, f"Not imported: {exc}.")
     except ValidationError as exc:
         messages.error(request, f"Not imported: {' '.join(exc.messages)}")
     else:
-        messages.success(
-            request, f"“{translation.headline}” ({translation.language}) holds the translation."
-        )
-        return redirect("admin:news_article_change", translation.pk)
+        if len(done) == 1:
+            translation = done[0]
+            messages.success(
+                request, f"“{translation.headline}” ({translation.language}) holds the translation."
+            )
+            return redirect("admin:news_article_change", translation.pk)
+        names = "; ".join(f"“{t.headline}” ({t.language})" for t in done)
+        messages.success(request, f"{len(done)} translations imported: {names}.")
     return redirect("admin:news_article_translations")
 
 

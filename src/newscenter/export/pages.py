@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from newscenter.export.files import file_for
 from newscenter.export.snapshot import Snapshot, fingerprint
-from newscenter.export.urls import article_url
+from newscenter.export.urls import article_url, in_edition
 from newscenter.feeds.syndication import FEED_LENGTH, FEED_TYPES
 from newscenter.web import icons
 from newscenter.web.sitemaps import NEWS_SITEMAPS, SITEMAPS
@@ -26,12 +27,33 @@ class Page:
     args: tuple = ()
     fingerprint: str = ""
     articles: tuple[int, ...] = ()  # articles it renders whole (fetched before rendering)
+    language: str = ""  # the edition it is in; "" the default language's
 
 
 def plan(snapshot: Snapshot, related: dict[int, list[int]], site_fp: str) -> list[Page]:
-    """Every file of the export. ``site_fp`` changes with settings, templates and code."""
+    """Every file of the export: each edition's pages, feeds and search (``/news/...``,
+    ``/de/news/...``), then the files the site has once. ``site_fp`` changes with settings,
+    templates and code."""
+    site = snapshot.languages
+    pages = []
+    for edition in site.all:
+        with in_edition(site, edition):
+            found = _edition(snapshot, related, site_fp, edition)
+        tag = "" if edition == site.default else edition
+        pages += [dataclasses.replace(page, language=tag) for page in found]
+    with in_edition(site, site.default):
+        pages += _site_files(snapshot, site_fp)
+    return pages
+
+
+def _edition(snapshot: Snapshot, related: dict[int, list[int]], site_fp: str, edition: str):
+    """One edition's articles, listings (with their feeds), search page and search index.
+    The default edition has a page for every section, tag and author; another edition for
+    those it has articles of."""
     digests = snapshot.digests
-    pages = [_article(snapshot, pk, related.get(pk, []), site_fp) for pk in snapshot.order]
+    default = edition == snapshot.languages.default
+    mine = snapshot.listing("index", None, edition)
+    pages = [_article(snapshot, pk, related.get(pk, []), site_fp) for pk in mine]
     listings = [("index", None)] + [
         (kind, pk)
         for kind, objects in (
@@ -40,12 +62,13 @@ def plan(snapshot: Snapshot, related: dict[int, list[int]], site_fp: str) -> lis
             ("author", snapshot.authors),
         )
         for pk in objects
+        if default or snapshot.listing(kind, pk, edition)
     ]
     for kind, pk in listings:
-        ids = snapshot.listing(kind, pk)
+        ids = snapshot.listing(kind, pk, edition)
         subject = None if pk is None else snapshot.subject(kind, pk)
         base = subject.get_absolute_url() if subject else reverse("news:index")
-        subject_fp = (kind, _subject_parts(subject))
+        subject_fp = (kind, _subject_parts(subject), edition)
         pages += _listing_pages(kind, pk, base, ids, digests, (site_fp, subject_fp))
         for format_ in FEED_TYPES:
             newest = ids[:FEED_LENGTH]
@@ -61,25 +84,35 @@ def plan(snapshot: Snapshot, related: dict[int, list[int]], site_fp: str) -> lis
                     tuple(newest),
                 )
             )
-    everything = fingerprint(site_fp, [(pk, digests[pk]) for pk in snapshot.order])
-    pages += _sitemaps(everything, snapshot)
-    in_use = sorted({snapshot.rows[a]["section_id"] for a in snapshot.order} - {None})
+    in_use = sorted({snapshot.rows[a]["section_id"] for a in mine} - {None})
     sections = [_subject_parts(snapshot.sections[s]) for s in in_use]
-    pages += [
-        Page("robots.txt", "/robots.txt", "view", (), fingerprint(site_fp, "robots")),
-        *_icons(site_fp),
+    mine_fp = fingerprint(site_fp, edition, [(pk, digests[pk]) for pk in mine])
+    return [
+        *pages,
+        *_icons(site_fp),  # each edition's pages link its own addresses of them
         Page(
             file_for(reverse("news:search")),
             reverse("news:search"),
             "search-page",
             (),
-            fingerprint(site_fp, sections, [_subject_parts(s) for s in snapshot.sections.values()]),
+            fingerprint(
+                site_fp, edition, sections, [_subject_parts(s) for s in snapshot.sections.values()]
+            ),
         ),
-        Page(file_for(search_index_url()), search_index_url(), "search-index", (), everything),
+        Page(file_for(search_index_url()), search_index_url(), "search-index", (), mine_fp),
+    ]
+
+
+def _site_files(snapshot: Snapshot, site_fp: str) -> list[Page]:
+    """What the site has once, whatever its languages: sitemaps (each names every edition's
+    addresses), robots.txt, the 404 page and the root."""
+    everything = fingerprint(site_fp, [(pk, snapshot.digests[pk]) for pk in snapshot.order])
+    return [
+        *_sitemaps(everything, snapshot),
+        Page("robots.txt", "/robots.txt", "view", (), fingerprint(site_fp, "robots")),
         Page("404.html", "/404.html", "not-found", (), fingerprint(site_fp, "404")),
         Page("index.html", "/", "root", (), fingerprint(site_fp, "root")),
     ]
-    return pages
 
 
 def _subject_parts(subject) -> tuple:

@@ -22,12 +22,13 @@ from django.template import engines, loader
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.urls import resolve, reverse
+from django.utils import translation
 
 from newscenter.export.pages import Page, search_index_url
 from newscenter.export.snapshot import Snapshot
-from newscenter.export.urls import article_url
+from newscenter.export.urls import article_url, in_edition
 from newscenter.feeds.syndication import FEED_TYPES, ArticleFeed, Scope
-from newscenter.news import selectors
+from newscenter.news import languages, selectors
 from newscenter.news.languages import SiteLanguages
 from newscenter.news.models import Article
 from newscenter.web import views
@@ -49,12 +50,20 @@ class Renderer:
         request = self.factory.get(url, secure=self.secure)
         request.user = AnonymousUser()
         request.site_settings = self.snapshot.site  # type: ignore[attr-defined]  # as SiteTimezoneMiddleware leaves it
-        # The export writes the default language's edition (docs/languages.md).
-        request.language_tag = SiteLanguages.of(self.snapshot.site).default  # type: ignore[attr-defined]
+        # The edition being rendered, as SiteLanguageMiddleware sets it from the address.
+        site = self.snapshot.languages
+        request.site_languages = site  # type: ignore[attr-defined]
+        request.language_tag = site.find(translation.get_language() or "") or site.default  # type: ignore[attr-defined]
+        if site.several:
+            # What the page's hreflang links and language switcher name the view by.
+            with contextlib.suppress(django.urls.Resolver404):
+                request.resolver_match = resolve(urlsplit(url).path)
         return request
 
     def render(self, page: Page) -> bytes:
-        return getattr(self, "_" + page.kind.replace("-", "_"))(page)
+        site = self.snapshot.languages
+        with in_edition(site, page.language or site.default):
+            return getattr(self, "_" + page.kind.replace("-", "_"))(page)
 
     def _article(self, page: Page) -> bytes:
         pk, related = page.args
@@ -71,8 +80,10 @@ class Renderer:
             slug=row["slug"],
             pub_day=row["pub_day"],
             pub_date=row["pub_date"],
+            language=row["language"],
         )
-        _known_address(article, article_url(row["pub_day"], row["slug"]))
+        with in_edition(self.snapshot.languages, self.snapshot.editions[pk]):
+            _known_address(article, article_url(row["pub_day"], row["slug"]))
         return article
 
     def _listing(self, page: Page) -> bytes:
@@ -91,7 +102,7 @@ class Renderer:
     def _feed(self, page: Page) -> bytes:
         format_, kind, pk = page.args
         subject = None if pk is None else self.snapshot.subject(kind, pk)
-        scope = Scope(self.snapshot.site, kind if subject else "site", subject)
+        scope = Scope(self.snapshot.site, kind if subject else "site", subject, page.language)
         request = self.request(page.url)
         articles = [self.articles[a] for a in page.articles]
         feed = ArticleFeed(
@@ -122,7 +133,7 @@ class Renderer:
     def _search_index(self, page: Page) -> bytes:
         from newscenter.export.searchindex import search_index
 
-        index = search_index(self.snapshot)
+        index = search_index(self.snapshot, page.language or self.snapshot.languages.default)
         return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode()
 
     def _root(self, page: Page) -> bytes:
@@ -140,13 +151,15 @@ class Renderer:
         return loader.get_template(name).render(context, self.request(url)).encode()
 
 
+_LISTING_VIEWS = {"section": views.SectionView, "tag": views.TagView, "author": views.AuthorView}
+
+
 def _listing_context(kind: str, subject) -> dict:
-    """What SectionView, TagView and AuthorView add to the index's context."""
-    if kind == "section":
-        return {"section": subject, "listing_title": subject.name}
-    if kind == "tag":
-        return {"tag": subject, "listing_title": f"Tagged “{subject.name}”"}
-    return {"author": subject, "listing_title": subject.name, "listing_description": subject.bio}
+    """What SectionView, TagView and AuthorView add to the index's context, from the views
+    themselves (titles in the page's language)."""
+    view = _LISTING_VIEWS[kind]()
+    setattr(view, kind, subject)
+    return view.listing_context()
 
 
 @contextlib.contextmanager
@@ -158,15 +171,18 @@ def remembered_addresses():
     original = django.urls.reverse
 
     @functools.lru_cache(maxsize=4096)
-    def cached(viewname, args: tuple, kwargs: tuple, current_app):
+    def cached(viewname, args: tuple, kwargs: tuple, current_app, _edition):
         return original(viewname, args=args, kwargs=dict(kwargs), current_app=current_app)
 
     def reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=None, **more):
         if urlconf is None and not more:
+            # By the active language too: another edition's addresses have its prefix.
+            edition = (translation.get_language(), getattr(languages.current(), "all", ()))
             try:
                 return cached(
-                    viewname, tuple(args or ()), tuple((kwargs or {}).items()), current_app
-                )
+                    viewname, tuple(args or ()), tuple((kwargs or {}).items()), current_app,
+                    edition,
+                )  # fmt: skip
             except TypeError:
                 pass  # an argument that cannot be a cache key
         return original(viewname, urlconf, args, kwargs, current_app, **more)
@@ -178,7 +194,7 @@ def remembered_addresses():
         django.urls.reverse = original
 
 
-def fetch_articles(ids) -> dict:
+def fetch_articles(ids, site: SiteLanguages) -> dict:
     """Articles by id with everything a page shows of them, as the views fetch them."""
     ids = list(ids)
     found: dict[int, Article] = {}
@@ -187,9 +203,11 @@ def fetch_articles(ids) -> dict:
         found |= selectors.public_articles().prefetch_related("tags").in_bulk(chunk)
     for article in found.values():
         assert article.pub_day is not None  # public articles have their URL day
-        _known_address(article, article_url(article.pub_day, article.slug))
-        if article.section is not None:
-            _known_address(article.section, _section_url(article.section.slug))
+        # Each under its edition's prefix: its pages are that edition's.
+        with in_edition(site, site.edition_of(article.language)):
+            _known_address(article, article_url(article.pub_day, article.slug))
+            if article.section is not None:
+                _known_address(article.section, _section_url(article.section.slug))
     return found
 
 
@@ -200,8 +218,13 @@ def _known_address(obj, url: str) -> None:
     obj.get_absolute_url = functools.partial(str, url)
 
 
-@functools.cache
 def _section_url(slug: str) -> str:
+    site = languages.current()
+    return _section_url_in(slug, translation.get_language() or "", site.all if site else ())
+
+
+@functools.cache
+def _section_url_in(slug: str, _language: str, _site: tuple) -> str:
     return reverse("news:section", kwargs={"slug": slug})
 
 

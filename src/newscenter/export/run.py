@@ -175,7 +175,7 @@ def _render(root, data, todo: list[Page], previous: Manifest, workers, progress)
         root=root,
         pages=todo,
         previous=previous.pages,
-        renderer=Renderer(data, fetch_articles(needed)),
+        renderer=Renderer(data, fetch_articles(needed, data.languages)),
     )
     if progress:
         progress(0, len(todo))

@@ -18,9 +18,11 @@ VERSION = 1
 STANDFIRST_CHARS = 200
 
 
-def search_index(snapshot: Snapshot) -> dict:
+def search_index(snapshot: Snapshot, edition: str) -> dict:
+    """The index of one edition's articles, rendered in that edition's language."""
+    mine = snapshot.listing("index", None, edition)
     in_use = sorted(
-        {snapshot.rows[pk]["section_id"] for pk in snapshot.order} - {None},
+        {snapshot.rows[pk]["section_id"] for pk in mine} - {None},
         key=lambda pk: (snapshot.sections[pk].position, snapshot.sections[pk].name),
     )
     number = {pk: n for n, pk in enumerate(in_use)}
@@ -33,7 +35,7 @@ def search_index(snapshot: Snapshot) -> dict:
         for pk in in_use
     ]
     articles = []
-    for pk in snapshot.order:  # newest first: the order of results that match equally well
+    for pk in mine:  # newest first: the order of results that match equally well
         row = snapshot.rows[pk]
         articles.append(
             [

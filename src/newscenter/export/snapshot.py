@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 
+from newscenter.news.languages import SiteLanguages
 from newscenter.news.models import Article, Author, Image, Rendition, Section, SiteSettings, Tag
 
 ARTICLE_FIELDS = (
     "id", "pub_date", "pub_day", "slug", "updated", "headline", "standfirst", "section_id",
-    "lead_image_id",
+    "lead_image_id", "language",
 )  # fmt: skip
 _IMG_SRC = re.compile(r'<img\s[^>]*?src="([^"]*)"')
 
@@ -42,10 +43,19 @@ class Snapshot:
     digests: dict[int, str] = field(default_factory=dict)
 
     groups: dict[tuple, list[int]] = field(default_factory=dict)
+    editions: dict[int, str] = field(default_factory=dict)  # article -> its edition
 
-    def listing(self, kind: str, pk: int | None) -> list[int]:
-        """The public articles of the index (``kind`` "index"), a section, tag or author."""
-        return self.order if kind == "index" else self.groups.get((kind, pk), [])
+    @property
+    def languages(self) -> SiteLanguages:
+        return SiteLanguages.of(self.site)
+
+    def listing(self, kind: str, pk: int | None, edition: str | None = None) -> list[int]:
+        """The public articles of the index (``kind`` "index"), a section, tag or author;
+        with ``edition``, those of that edition only."""
+        ids = self.order if kind == "index" else self.groups.get((kind, pk), [])
+        if edition is None or not self.languages.several:
+            return ids
+        return [a for a in ids if self.editions[a] == edition]
 
     def subject(self, kind: str, pk: int) -> Section | Tag | Author:
         if kind == "section":
@@ -74,6 +84,8 @@ def take(now: dt.datetime) -> Snapshot:
     ):
         if pk in rows:
             snapshot.article_authors.setdefault(pk, []).append(author)
+    site_languages = snapshot.languages
+    snapshot.editions = {pk: site_languages.edition_of(row["language"]) for pk, row in rows.items()}
     for pk in snapshot.order:  # newest first, so each group is in listing order
         keys = [("section", rows[pk]["section_id"])]
         keys += [("tag", t) for t in snapshot.article_tags.get(pk, ())]

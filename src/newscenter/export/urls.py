@@ -2,26 +2,47 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import RFC3986_SUBDELIMS
+
+from newscenter.news import languages
+from newscenter.news.languages import SiteLanguages
 
 _SLUG = "newscenter-export-slug"
 _DAY = dt.date(1999, 12, 31)
 
 
-@functools.cache
 def _pattern() -> tuple[str, str]:
+    # By the active language and the site's: the edition's prefix (/de/) is in the address.
+    site = languages.current()
+    return _pattern_in(translation.get_language() or "", site.all if site else ())
+
+
+@functools.cache
+def _pattern_in(language: str, site: tuple[str, ...]) -> tuple[str, str]:
     url = reverse("news:article", kwargs={"year": _DAY.year, "month": 12, "day": 31, "slug": _SLUG})
     head, tail = url.split("1999/12/31/" + _SLUG)
     return head, tail
 
 
 def article_url(day: dt.date, slug: str) -> str:
-    """What ``reverse("news:article", ...)`` gives, quoted as the resolver quotes it."""
+    """What ``reverse("news:article", ...)`` gives in the active language, quoted as the
+    resolver quotes it."""
     head, tail = _pattern()
     path = f"{head}{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}{tail}"
     return quote(path, safe=RFC3986_SUBDELIMS + "/~:@")
+
+
+@contextlib.contextmanager
+def in_edition(site: SiteLanguages, tag: str) -> Iterator[None]:
+    """Addresses and interface in the edition ``tag`` (its prefix, its gettext catalogue), as
+    the site's middleware answers a request under that edition's address."""
+    with languages.using(site), translation.override(languages.url_code(tag)):
+        yield

@@ -73,6 +73,8 @@ class ImportReport:
     articles: list[ImportedArticle] = field(default_factory=list)  # kept on dry runs only
     # The sources' translation groups (Polylang, Hugo's translationKey): key -> import keys.
     groups: dict[str, list[str]] = field(default_factory=dict)
+    # The language of a group's original, where the source names it (WPML): key -> language.
+    group_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +86,8 @@ class ImportReport:
         if other.ok:  # a failed source saved nothing to group
             for key, import_keys in other.groups.items():
                 self.groups.setdefault(key, []).extend(import_keys)
+            for key, language in other.group_sources.items():
+                self.group_sources.setdefault(key, language)
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,11 @@ def _link_translations(report: ImportReport, acting_user: Any) -> None:
         members = list(Article.objects.filter(import_key__in=set(import_keys)))
         where = f"translations {key[-60:]}"
         try:
-            notes = services.translation_group_link(acting_user=acting_user, articles=members)
+            notes = services.translation_group_link(
+                acting_user=acting_user,
+                articles=members,
+                source_language=report.group_sources.get(key, ""),
+            )
         except PolicyDenied as exc:
             notes = [f"not grouped: {exc}"]
         report.notes.extend((where, note) for note in notes)
@@ -259,6 +267,8 @@ class _Batch:
     def add(self, item: ImportedArticle, label: str) -> None:
         if item.translation_key:
             self.report.groups.setdefault(item.translation_key, []).append(item.source_key)
+            if item.translation_source:
+                self.report.group_sources.setdefault(item.translation_key, item.translation_source)
         if item.source_key in self.pending:  # the same item twice in one source
             self.flush()
         self.pending[item.source_key] = (item, label)

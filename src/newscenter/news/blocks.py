@@ -7,7 +7,8 @@ article page the link becomes a poster with a play button: nothing is fetched fr
 or Vimeo until the reader presses it, and then from their privacy-enhanced players
 (youtube-nocookie.com, Vimeo with ``dnt=1``). Tables get header scopes and a region that
 scrolls on narrow screens and takes the keyboard's focus. A link to an attached file (a PDF
-press release, news.services.attachments) says its kind and size in its text.
+press release, a Word, Excel or PowerPoint document: news.services.attachments) says its kind
+and size in its text.
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ from django.utils.translation import gettext as _
 from newscenter.news.models import Attachment
 from newscenter.news.rendering import text_of
 
+# The kinds of attached file, by the extension the server gives the stored name: what readers
+# are told and the link's type.
+FILE_KINDS = {
+    "pdf": ("PDF", "application/pdf"),
+    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pptx": (
+        "PowerPoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+}
 VIDEO_CLASS = "video-embed"
 PULL_QUOTE_CLASS = "pull-quote"
 # The players a video may be framed from, once a reader asked for it (the page's frame-src).
@@ -138,16 +150,25 @@ def _attachments(markup: str) -> str:
         attachment = found.get(match[1][len(settings.MEDIA_URL) :])
         if attachment is None:
             return str(match[0])
+        kind, media_type = file_kind(attachment.file.name)
         return format_html(
-            '<a href="{}"{} type="application/pdf">{}<span class="file-meta"> ({}, {})</span></a>',
+            '<a href="{}"{} type="{}">{}<span class="file-meta"> ({}, {})</span></a>',
             mark_safe(match[1]),  # noqa: S308 (the sanitised body's own address, escaped)
             mark_safe(match[2]),  # noqa: S308 (the sanitised body's own attributes)
+            media_type,
             mark_safe(match[3]),  # noqa: S308 (the sanitised body's own link text)
-            "PDF",
+            kind,
             size_text(attachment.size),
         )
 
     return _LINK.sub(link, markup)
+
+
+# A poster chosen from the media library: the video link's <img>, which news.pictures has
+# made the image's <picture> by the time the blocks are made (the allow-list keeps no
+# <picture> of an editor's own, so one here is ours). Any other <img> there is left out: the
+# page fetches no poster from elsewhere.
+_POSTER = re.compile(r"<picture>.*?</picture>", re.DOTALL)
 
 
 def _video(match: re.Match[str]) -> str:
@@ -156,15 +177,18 @@ def _video(match: re.Match[str]) -> str:
         return str(match[0])
     title = text_of(match[2]) or _("Video")
     caption = text_of(match[3] or "") or title
+    poster = _POSTER.search(match[2])
     return format_html(
         '<figure class="{}" data-embed="{}" data-title="{}">'
-        '<div class="video-poster">'
+        '<div class="video-poster{}">{}'
         '<button type="button" class="video-play" aria-label="{}: {}" hidden>{}</button>'
         '<p class="video-note">{} <a href="{}" rel="noopener">{}</a></p>'
         "</div><figcaption>{}</figcaption></figure>",
         VIDEO_CLASS,
         video.embed_url,
         title,
+        " with-image" if poster else "",
+        mark_safe(poster[0]) if poster else "",  # noqa: S308 (news.pictures' own markup)
         _("Play video"),
         title,
         _("Play video"),
@@ -197,6 +221,11 @@ def _table(match: re.Match[str]) -> str:
 
 def _scoped(cells: str, scope: str) -> str:
     return re.sub(r"<th(?=[\s>])(?![^>]*\sscope=)", f'<th scope="{scope}"', cells)
+
+
+def file_kind(name: str) -> tuple[str, str]:
+    """What readers are told a stored file is, and its media type, by its extension."""
+    return FILE_KINDS.get(name.rsplit(".", 1)[-1].lower(), FILE_KINDS["pdf"])
 
 
 def size_text(size: int) -> str:

@@ -181,6 +181,19 @@ class SiteLanguages:
             return max(matches, key=len)
         return self.default
 
+    def preferred(self, accept_language: str) -> str | None:
+        """The site language a reader's ``Accept-Language`` prefers most, or None: "de-CH"
+        and "de" choose "de", "zh" chooses "zh-Hans"."""
+        from django.utils.translation.trans_real import parse_accept_lang_header
+
+        for code, _quality in parse_accept_lang_header(accept_language or "")[:20]:
+            if code == "*":
+                continue
+            for tag in self.all:
+                if falls_under(code, tag) or falls_under(tag, code):
+                    return tag
+        return None
+
     def x_default_language(self) -> str | None:
         if self.x_default == "none":
             return None

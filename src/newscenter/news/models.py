@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.http import RFC3986_SUBDELIMS
 
 from newscenter.news import languages as langs
 from newscenter.news import publishing
@@ -266,6 +268,57 @@ class Translatable(models.Model):
         return self.name_in(langs.page_language())
 
 
+# Addresses without reverse() for each one: a page links dozens of articles, sections and
+# tags, and reverse() (with a language override for an article's edition) was the costliest
+# part of rendering them. Where everything but the slug (and an article's date) stays, the
+# path's head is worked out once by reverse() itself, for each URLconf (a new resolver after
+# clear_url_caches), script prefix, set of site languages, language and URL name; the slug is
+# quoted as reverse() quotes it. A slug reverse() would refuse falls back to reverse().
+_PROBE_SLUG, _PROBE_DAY = "x", {"year": 1000, "month": 10, "day": 10}
+_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what django.urls.resolvers leaves unquoted
+
+
+def _url_state() -> tuple[URLResolver, str]:
+    return get_resolver(get_urlconf()), get_script_prefix()
+
+
+def _plain(slug: str) -> bool:
+    return bool(slug) and "/" not in slug
+
+
+@functools.lru_cache(maxsize=512)
+def _quoted(slug: str) -> str:
+    return quote(slug, safe=_SAFE)
+
+
+@functools.lru_cache(maxsize=256)
+def _path_head(
+    resolver: URLResolver,
+    script_prefix: str,
+    site: langs.SiteLanguages,
+    language: str | None,
+    name: str,
+) -> str | None:
+    """What reverse() gives before the date and slug of ``name``, or None when its path does
+    not end with them."""
+    dated = name == "news:article"
+    tail = "1000/10/10/x/" if dated else "x/"
+    with langs.using(site), translation.override(language):
+        path = reverse(name, kwargs={"slug": _PROBE_SLUG, **(_PROBE_DAY if dated else {})})
+    return path[: -len(tail)] if path.endswith(tail) and path.count(tail) == 1 else None
+
+
+def slug_path(name: str, slug: str) -> str:
+    """``reverse(name, kwargs={"slug": slug})`` for the page's language, remembered by head."""
+    site = langs.current()
+    head = None
+    if site is not None and _plain(slug):
+        head = _path_head(*_url_state(), site, translation.get_language(), name)
+    if head is None:
+        return reverse(name, kwargs={"slug": slug})
+    return f"{head}{_quoted(slug)}/"
+
+
 class Section(Translatable):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
@@ -279,7 +332,7 @@ class Section(Translatable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("news:section", kwargs={"slug": self.slug})
+        return slug_path("news:section", self.slug)
 
 
 class Tag(Translatable):
@@ -293,7 +346,7 @@ class Tag(Translatable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("news:tag", kwargs={"slug": self.slug})
+        return slug_path("news:tag", self.slug)
 
 
 class Author(models.Model):
@@ -318,7 +371,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("news:author", kwargs={"slug": self.slug})
+        return slug_path("news:author", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -466,10 +519,13 @@ class Article(models.Model):
             return reverse("news:preview", kwargs={"pk": self.pk})
         # Under its edition's prefix (none for the default language), whatever the page's.
         site = langs.site_languages()
-        with (
-            langs.using(site),
-            translation.override(langs.url_code(site.edition_of(self.language))),
-        ):
+        language = langs.url_code(site.edition_of(self.language))
+        head = (
+            _path_head(*_url_state(), site, language, "news:article") if _plain(self.slug) else None
+        )
+        if head is not None:
+            return f"{head}{day.year:04d}/{day.month:02d}/{day.day:02d}/{_quoted(self.slug)}/"
+        with langs.using(site), translation.override(language):
             return reverse(
                 "news:article",
                 kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},

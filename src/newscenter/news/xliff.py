@@ -7,6 +7,9 @@ revision exported (``a12-r3``), ``trgLang`` the language translated into. Readin
 the reverse: the targets become the translation's headline, standfirst and body, and the body
 passes the one allow-list (``rendering.sanitise_html``) like every other HTML input.
 
+Several articles travel as a zip of such files, one per article (``pack``, ``unpack``), as
+translation agencies and WPML exchange them.
+
 Writing and reading go through translate-toolkit's XLIFF 2 storage; a file is first read by
 defusedxml, which refuses DTDs and entities (billion laughs, external entities) before any
 other parser sees it.
@@ -15,7 +18,9 @@ other parser sees it.
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
+import zipfile
 
 from defusedxml import ElementTree as SafeTree
 from django.core.exceptions import ValidationError
@@ -25,6 +30,9 @@ from translate.storage.xliff2 import Xliff2File
 from newscenter.news.models import Article
 
 MAX_BYTES = 5_000_000
+BATCH_FILES = 500  # articles in one zip
+BATCH_BYTES = 50_000_000  # a zip's files unpacked, all together
+_XLIFF_NAME = re.compile(r"[^/]+\.(xlf|xliff)\Z", re.IGNORECASE)
 _FILE_ID = re.compile(r"a(\d{1,12})-r(\d{1,9})")
 
 
@@ -108,3 +116,57 @@ def read(data: bytes) -> Translated:
         standfirst=targets.get("standfirst", ""),
         body="".join(text for _, text in blocks),
     )
+
+
+def is_zip(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+def pack(files: list[tuple[str, bytes]]) -> bytes:
+    """A zip of XLIFF files, by name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def unpack(data: bytes) -> list[tuple[str, bytes]]:
+    """The XLIFF files of a zip (``.xlf`` or ``.xliff``, in any folder), by name; others, such
+    as a tool's notes, are left out. Sizes are checked before anything is unpacked, so a small
+    zip cannot unpack into a huge one; ValidationError naming what is wrong."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir()
+            and _XLIFF_NAME.search(info.filename)
+            and not info.filename.startswith("__MACOSX/")
+        ]
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ValidationError(f"This is not a zip file we can read: {error}") from error
+    if not members:
+        raise ValidationError("The zip holds no XLIFF file (.xlf or .xliff).")
+    if len(members) > BATCH_FILES:
+        raise ValidationError(
+            f"The zip holds {len(members)} XLIFF files: at most {BATCH_FILES} at a time."
+        )
+    for info in members:
+        if info.file_size > MAX_BYTES:
+            raise ValidationError(
+                f"{info.filename} is larger than {MAX_BYTES // 1_000_000} MB unpacked."
+            )
+    if sum(info.file_size for info in members) > BATCH_BYTES:
+        raise ValidationError(f"The zip's files come to more than {BATCH_BYTES // 10**6} MB.")
+    files = []
+    for info in members:
+        try:
+            with archive.open(info) as member:
+                content = member.read(MAX_BYTES + 1)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as error:
+            raise ValidationError(f"{info.filename} cannot be unpacked: {error}") from error
+        if len(content) > MAX_BYTES:  # the size the zip declared was not the truth
+            raise ValidationError(f"{info.filename} is larger than {MAX_BYTES // 10**6} MB.")
+        files.append((info.filename, content))
+    return files

@@ -47,11 +47,12 @@ class Document:
     headline: str
     standfirst: str
     body: str  # plain text
+    language: str = ""  # the article's language (the site's default if it names none)
 
-    FIELDS = ("id", "pub_date", "headline", "standfirst", "body")
+    FIELDS = ("id", "pub_date", "headline", "standfirst", "body", "language")
 
     @classmethod
-    def from_values(cls, row: dict) -> Document:
+    def from_values(cls, row: dict, default_language: str = "") -> Document:
         # A space before every tag keeps words of adjacent paragraphs apart ("end.</p><p>Next").
         body = text_of((row["body"] or "").replace("<", " <"))
         return cls(
@@ -60,6 +61,7 @@ class Document:
             _indexable(row["headline"]),
             _indexable(row["standfirst"]),
             _indexable(" ".join(body.split())[:MAX_INDEXED_CHARS]),
+            row.get("language") or default_language,
         )
 
     def text(self) -> str:

@@ -14,6 +14,7 @@ import re
 
 from newscenter.search.base import MARK_END, MARK_START, SNIPPET_WORDS
 from newscenter.search.query import ParsedQuery, fold
+from newscenter.search.stemming import stem
 
 _WORD = re.compile(r"[^\W_]+")
 _LEAD_WORDS = 8  # words shown before the first match, for context
@@ -41,6 +42,9 @@ class Marker:
         for term in query.positive:
             exact.update(fold(word) for word in term.words[:-1])
             (prefixes if term.prefix else exact).add(fold(term.words[-1]))
+            stemmed = stem(term.words[0], query.language) if query.stemmed(term) else None
+            if stemmed is not None:
+                prefixes.add(stemmed)  # "pumpen" marks "Pumpe", which it found by its stem
         # Chinese and Japanese have no spaces: a run matches wherever it stands, as written.
         anywhere = sorted({w for w in exact | prefixes if _CJK.search(w)}, key=len, reverse=True)
         exact -= set(anywhere)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from newscenter.news import languages
 from newscenter.news.changes import Change
-from newscenter.news.models import Article
+from newscenter.news.models import Article, SiteSettings
 from newscenter.search.backends import backend
 from newscenter.search.base import Document
 from newscenter.search.query import words
@@ -47,7 +48,8 @@ def index_articles(article_ids: Iterable[int]) -> int:
     """
     article_ids = set(article_ids)
     rows = Article.objects.filter(pk__in=article_ids, status__in=Article.TIMED)
-    documents = [Document.from_values(row) for row in rows.values(*_FIELDS)]
+    default = default_language()
+    documents = [Document.from_values(row, default) for row in rows.values(*_FIELDS)]
     engine = backend()
     engine.remove(article_ids - {d.article_id for d in documents})
     _index(engine, documents)
@@ -61,8 +63,9 @@ def reindex(progress: Callable[[int], None] | None = None) -> int:
     engine.clear()
     published = Article.objects.filter(status__in=Article.TIMED).order_by("pk")
     total, batch = 0, []
+    default = default_language()
     for row in published.values(*_FIELDS).iterator(chunk_size=BATCH_SIZE):
-        batch.append(Document.from_values(row))
+        batch.append(Document.from_values(row, default))
         if len(batch) == BATCH_SIZE:
             total += _flush(engine, batch, progress)
     total += _flush(engine, batch, progress)
@@ -91,10 +94,11 @@ def differences() -> Differences:
     wanted: set[int] = set()
     stale: list[int] = []
     batch: list[Document] = []
+    default = default_language()
     for row in timed.values(*_FIELDS).iterator(chunk_size=BATCH_SIZE):
         wanted.add(row["id"])
         if row["id"] in indexed:
-            batch.append(Document.from_values(row))
+            batch.append(Document.from_values(row, default))
         if len(batch) == BATCH_SIZE:
             stale += _stale(engine, batch)
             batch = []
@@ -105,6 +109,19 @@ def differences() -> Differences:
 def _stale(engine, documents: list[Document]) -> list[int]:
     texts = engine.texts([d.article_id for d in documents])
     return [d.article_id for d in documents if texts.get(d.article_id) != (d.headline, d.body)]
+
+
+def default_language() -> str:
+    """The site's default language: the stems of an article that names no language.
+
+    Read by its one column, not through the site settings' model, so that a migration that
+    reindexes works before later migrations have added the model's other columns.
+    """
+    current = languages.current()
+    if current is not None:
+        return current.default
+    found = SiteSettings.objects.values_list("language", flat=True).first()
+    return languages.canonical_tag(found or "en")
 
 
 def published_count() -> int:

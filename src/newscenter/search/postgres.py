@@ -2,6 +2,10 @@
 
 The text search configuration ``newscenter`` is ``simple`` (no stemming, no stop words, as in
 the SQLite backend) with ``unaccent`` in front, so diacritics fold on both sides of a match.
+For a language with a stemmer, ``newscenter_german`` (and one per language of
+``search.stemming``) is that language's configuration with ``unaccent`` in front: an
+article's vector also holds the stems of its words in its language that differ from the words,
+and a query's bare words also match their stems in the query's language.
 ``search_word`` is the vocabulary for spelling corrections under a pg_trgm index.
 Both extensions are trusted: a database owner can create them without being a superuser.
 """
@@ -21,6 +25,7 @@ from newscenter.search.base import (
 )
 from newscenter.search.query import ParsedQuery, Term
 from newscenter.search.scripts import indexed
+from newscenter.search.stemming import ALGORITHMS, config
 
 _SCHEMA = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -32,6 +37,16 @@ _SCHEMA = (
                 ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
         END IF;
     END $$""",
+    *(
+        f"""DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'newscenter_{name}') THEN
+                CREATE TEXT SEARCH CONFIGURATION newscenter_{name} (COPY = {name});
+                ALTER TEXT SEARCH CONFIGURATION newscenter_{name}
+                    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {name}_stem;
+            END IF;
+        END $$"""
+        for name in sorted(set(ALGORITHMS.values()))
+    ),
     """CREATE TABLE IF NOT EXISTS search_document (
         article_id bigint PRIMARY KEY,
         pub_date timestamptz NOT NULL,
@@ -40,6 +55,11 @@ _SCHEMA = (
         body text NOT NULL,
         document tsvector NOT NULL)
         WITH (toast_tuple_target = 8160)""",
+    # How many words (positions) the vector holds besides its stems: what ranking divides by.
+    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS words integer NOT NULL DEFAULT 0",
+    """CREATE OR REPLACE FUNCTION search_positions(tsvector) RETURNS integer AS $$
+        SELECT coalesce(sum(coalesce(array_length(positions, 1), 1)), 0)::integer
+        FROM unnest($1) $$ LANGUAGE sql IMMUTABLE""",
     # A query tests and ranks each row's vector: kept in the row (compressed if need be) it
     # costs a decompression, moved out to TOAST a lookup in another table per row as well.
     "ALTER TABLE search_document ALTER COLUMN document SET STORAGE MAIN",
@@ -78,21 +98,41 @@ _DROP = (
     "DROP FUNCTION IF EXISTS search_document_forget()",
     "DROP TABLE IF EXISTS search_word",
     "DROP TABLE IF EXISTS search_document",
+    "DROP FUNCTION IF EXISTS search_positions(tsvector)",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS newscenter",
+    *(
+        f"DROP TEXT SEARCH CONFIGURATION IF EXISTS newscenter_{name}"
+        for name in sorted(set(ALGORITHMS.values()))
+    ),
 )
 # ts_rank's weights are given for the labels D, C, B, A; the headline is A, the standfirst B
 # and the body D, in the same proportions as the SQLite backend's bm25 weights.
 _RANK_WEIGHTS = (
     f"'{{{WEIGHTS[2] / WEIGHTS[0]:.3f}, 0, {WEIGHTS[1] / WEIGHTS[0]:.3f}, 1.0}}'::float4[]"
 )
-# Normalisation 1: rank / (1 + log(length)), so a long article does not win by length alone.
-_RANK = f"ts_rank({_RANK_WEIGHTS}, r.document, q.query, 1)"
-# The vector is made from the text with its extra words (search.scripts); the columns keep
-# the text as written, for highlighting.
-_VECTOR = (
-    "setweight(to_tsvector('newscenter', v.headline_words), 'A')"
-    " || setweight(to_tsvector('newscenter', v.standfirst_words), 'B')"
-    " || setweight(to_tsvector('newscenter', v.body_words), 'D')"
+# Normalisation 1 of ts_rank, rank / log2(1 + length), so that a long article does not win by
+# length alone; the length is the article's words (``words``), not its stems as well, so that a
+# language with a stemmer does not make its articles look longer.
+_RANK = (
+    f"ts_rank({_RANK_WEIGHTS}, r.document, q.query, 0)"
+    " / CASE WHEN r.words > 0 THEN ln(r.words + 1) / ln(2) ELSE 1 END"
+)
+_FIELDS = (("headline", "A"), ("standfirst", "B"), ("body", "D"))
+# The words of the fields with their extra words (search.scripts), then, in the article's
+# language's configuration, the stems that are not already among those words. The columns
+# keep the text as written, for highlighting.
+_WORDS = " || ".join(
+    f"setweight(to_tsvector('newscenter', v.{column}_words), '{label}')"
+    for column, label in _FIELDS
+)
+_STEMS = " || ".join(
+    f"setweight(to_tsvector(v.config::regconfig, v.{column}), '{label}')"
+    for column, label in _FIELDS
+)
+_VECTORS = (
+    f"CROSS JOIN LATERAL (SELECT {_WORDS} AS words) w "
+    "CROSS JOIN LATERAL (SELECT CASE WHEN v.config = '' THEN ''::tsvector "
+    f"ELSE ts_delete({_STEMS}, tsvector_to_array(w.words)) END AS stems) s"
 )
 _CORRECTION_CANDIDATES = 50
 
@@ -107,23 +147,26 @@ class PostgresBackend(SqlBackend):
             return
         rows = [
             (d.article_id, d.pub_date, d.headline, d.standfirst, d.body,
-             indexed(d.headline), indexed(d.standfirst), indexed(d.body))
+             indexed(d.headline), indexed(d.standfirst), indexed(d.body), config(d.language))
             for d in documents
         ]  # fmt: skip
         columns = [list(column) for column in zip(*rows, strict=True)]
         sql = (
             "INSERT INTO search_document "
-            "(article_id, pub_date, headline, standfirst, body, document) "
-            f"SELECT v.id, v.pub_date, v.headline, v.standfirst, v.body, {_VECTOR} "
+            "(article_id, pub_date, headline, standfirst, body, document, words) "
+            "SELECT v.id, v.pub_date, v.headline, v.standfirst, v.body, w.words || s.stems, "
+            "search_positions(w.words) "
             "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[], "
-            "%s::text[], %s::text[], %s::text[]) "
+            "%s::text[], %s::text[], %s::text[], %s::text[]) "
             "AS v (id, pub_date, headline, standfirst, body, "
-            "headline_words, standfirst_words, body_words) "
+            "headline_words, standfirst_words, body_words, config) "
+            f"{_VECTORS} "
             # An article deleted since it was read is not indexed: no trigger would remove it.
             "WHERE EXISTS (SELECT 1 FROM news_article a WHERE a.id = v.id) "
             "ON CONFLICT (article_id) DO UPDATE SET pub_date = EXCLUDED.pub_date, "
             "headline = EXCLUDED.headline, "
-            "standfirst = EXCLUDED.standfirst, body = EXCLUDED.body, document = EXCLUDED.document"
+            "standfirst = EXCLUDED.standfirst, body = EXCLUDED.body, "
+            "document = EXCLUDED.document, words = EXCLUDED.words"
         )
         self._execute(sql, columns)
 
@@ -192,10 +235,16 @@ class PostgresBackend(SqlBackend):
 def ts_query(query: ParsedQuery) -> tuple[str, list[str]]:
     """SQL for a tsquery of parsed terms; the words travel as parameters, never as syntax."""
     parts, params = [], []
+    stems_in = config(query.language)
     for term in query.terms:
         sql, param = _term(term)
-        parts.append(f"!!({sql})" if term.exclude else sql)
         params.append(param)
+        if stems_in and query.stemmed(term):
+            # A bare word, or its stem in the query's language. The configuration's name is
+            # ours (search.stemming), never the reader's text.
+            sql = f"({sql} || plainto_tsquery('{stems_in}', %s))"
+            params.append(term.words[0])
+        parts.append(f"!!({sql})" if term.exclude else sql)
     return "(" + " && ".join(parts) + ")", params
 
 

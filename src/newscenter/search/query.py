@@ -51,6 +51,8 @@ class Term:
 @dataclass(frozen=True)
 class ParsedQuery:
     terms: tuple[Term, ...]
+    # The language whose stems bare words also match (search.stemming): "" for none.
+    language: str = ""
 
     @property
     def positive(self) -> tuple[Term, ...]:
@@ -71,7 +73,14 @@ class ParsedQuery:
             else t
             for t in self.terms
         )
-        return ParsedQuery(terms)
+        return ParsedQuery(terms, self.language)
+
+    def in_language(self, language: str | None) -> ParsedQuery:
+        return ParsedQuery(self.terms, language or "")
+
+    def stemmed(self, term: Term) -> bool:
+        """Whether ``term`` also matches its stem: a bare word, not a quoted one or a phrase."""
+        return bool(self.language) and term.prefix and not term.is_phrase
 
 
 def parse(text: str) -> ParsedQuery:

@@ -177,7 +177,7 @@ def related_of(article_ids: Iterable[int], *, limit: int = RELATED_COUNT) -> dic
     return found
 
 
-_SHOWN = ("headline", "slug", "pub_day", "pub_date", "status")
+_SHOWN = ("headline", "slug", "pub_day", "pub_date", "status", "language")
 
 
 def public_lists(*, at: dt.datetime, limit: int = RELATED_COUNT) -> dict[int, list[int]]:

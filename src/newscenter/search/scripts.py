@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from newscenter.search.query import ParsedQuery, Term, fold, without_arabic_marks
+from newscenter.search.stemming import stems
 
 # Han (with extensions and compatibility ideographs), kana, Hangul syllables.
 _CJK = (
@@ -53,9 +54,12 @@ def extra_words(text: str) -> str:
     return " ".join(stream + ends)
 
 
-def indexed(text: str) -> str:
-    """``text`` as a tokeniser is given it: the text, then its extra words if any."""
+def indexed(text: str, stems_in: str = "") -> str:
+    """``text`` as a tokeniser is given it: the text, then its extra words if any, and with
+    ``stems_in`` a language, the stems of its words in that language (search.stemming)."""
     extra = extra_words(text)
+    if stems_in:
+        extra = " ".join(filter(None, (extra, *stems(_WORD.findall(text), stems_in))))
     return f"{text} {SEPARATOR} {extra}" if extra else text
 
 
@@ -89,7 +93,7 @@ def for_index(query: ParsedQuery) -> ParsedQuery:
     terms are left as they are (the backends fold them as their tokenisers do)."""
     if not any(needs_words(word) for term in query.terms for word in term.words):
         return query
-    return ParsedQuery(tuple(_term(term) for term in query.terms))
+    return ParsedQuery(tuple(_term(term) for term in query.terms), query.language)
 
 
 def _term(term: Term) -> Term:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
-from newscenter.news import selectors
-from newscenter.news.models import Section, Tag
+from newscenter.news import languages, selectors
+from newscenter.news.models import Article, Section, Tag
 from newscenter.search.backends import backend
 from newscenter.search.base import (
     RANKING_WINDOW,
@@ -40,6 +40,9 @@ class SearchRequest:
     per_page: int = 20
     by_date: bool = False
     edition: str | None = None  # one of the site's languages; None searches every one
+    # The reader's language (one of the site's), when known: with no edition asked for, the
+    # articles in it come first, and its stems are the query's.
+    language: str | None = None
 
     def __post_init__(self):
         if not 1 <= self.page <= MAX_PAGE:
@@ -52,7 +55,7 @@ class SearchRequest:
 
 def search(request: SearchRequest) -> Results:
     """Results for one page of a search. An empty query finds nothing (and costs nothing)."""
-    query = parse(request.text)
+    query = parse(request.text).in_language(stems_language(request))
     if not query:
         return Results(hits=[], total=0)
     engine = backend()
@@ -65,13 +68,21 @@ def search(request: SearchRequest) -> Results:
         matches = engine.matches(
             for_index(corrected), candidates=candidates(request), limit=RANKING_WINDOW
         )
-    hits = _page(engine, corrected or query, _ranked(matches, request), request)
+    hits = _page(
+        engine, corrected or query, _readers_first(_ranked(matches, request), request), request
+    )
     return Results(
         hits=hits,
         total=len(matches),
         more=len(matches) == RANKING_WINDOW,
         corrected=corrected if matches else None,
     )
+
+
+def stems_language(request: SearchRequest) -> str:
+    """The language whose stems a query's bare words also match: the edition searched, else
+    the reader's, else the site's default language."""
+    return request.edition or request.language or languages.site_languages().default
 
 
 def candidates(request: SearchRequest):
@@ -96,6 +107,25 @@ def _ranked(matches: list[Match], request: SearchRequest) -> list[Hit]:
         for m in matches
     ]
     return sorted(scored, key=lambda hit: hit.score, reverse=True)  # stable: newest first
+
+
+def _readers_first(ranked: list[Hit], request: SearchRequest) -> list[Hit]:
+    """With every edition searched, the articles in the reader's language before the others,
+    each part in its order. Sorting by date is the reader's own order: it is kept."""
+    site = languages.site_languages()
+    if request.edition or not request.language or request.by_date or not site.several:
+        return ranked
+    tags = dict(
+        Article.objects.filter(pk__in=[hit.article_id for hit in ranked]).values_list(
+            "pk", "language"
+        )
+    )
+    default = site.default
+    theirs = {
+        pk for pk, tag in tags.items() if languages.falls_under(tag or default, request.language)
+    }
+    first = [hit for hit in ranked if hit.article_id in theirs]
+    return first + [hit for hit in ranked if hit.article_id not in theirs]
 
 
 def _page(engine: Backend, query: ParsedQuery, ranked: list[Hit], request: SearchRequest):

@@ -31,6 +31,7 @@ from newscenter.search.base import (
 from newscenter.search.query import ParsedQuery, Term, fold
 from newscenter.search.query import words as words_of
 from newscenter.search.scripts import indexed, stored
+from newscenter.search.stemming import stem
 
 ID_BITS = 24
 ID_MASK = (1 << ID_BITS) - 1  # article ids up to 16,777,215 fit beside the time
@@ -79,7 +80,12 @@ class SqliteBackend(SqlBackend):
                 "INSERT INTO search_document (rowid, headline, standfirst, body) "
                 "VALUES (%s, %s, %s, %s)",
                 [
-                    (key, indexed(d.headline), indexed(d.standfirst), indexed(d.body))
+                    (
+                        key,
+                        indexed(d.headline, d.language),
+                        indexed(d.standfirst, d.language),
+                        indexed(d.body, d.language),
+                    )
                     for key, d in keyed
                 ],
             )
@@ -119,15 +125,33 @@ class SqliteBackend(SqlBackend):
             )
 
     def matches(self, query: ParsedQuery, *, candidates: QuerySet, limit: int) -> list[Match]:
+        original = query
         query = self._expanded(query)
         keys = self._window(match_expression(query), candidates, limit)
         relevance = dict.fromkeys(keys, WEIGHTS[2])  # every match is at least a body match
-        if keys:
-            for term in query.positive:
-                for column, weight in zip(("headline", "standfirst"), WEIGHTS, strict=False):
-                    for key in self._in_column(column, term, low=keys[-1], high=keys[0]):
-                        if key in relevance:
-                            relevance[key] += weight
+        if not keys:
+            return []
+        for before, term in zip(original.terms, query.terms, strict=True):
+            if term.exclude:
+                continue
+            # The word as typed counts in full, its stem alone for half: "valves" ranks
+            # "Gate valves" above "Valve seminar".
+            stemmed = stem(before.words[0], query.language) if query.stemmed(before) else None
+            forms = Term(
+                term.words,
+                prefix=term.prefix,
+                alternatives=tuple(a for a in term.alternatives if a != stemmed),
+            )
+            for column, weight in zip(("headline", "standfirst"), WEIGHTS, strict=False):
+                found = set(self._in_column(column, forms, low=keys[-1], high=keys[0]))
+                if stemmed is not None:
+                    by_stem = Term((stemmed,))
+                    for key in self._in_column(column, by_stem, low=keys[-1], high=keys[0]):
+                        if key in relevance and key not in found:
+                            relevance[key] += weight / 2
+                for key in found:
+                    if key in relevance:
+                        relevance[key] += weight
         return [Match(key & ID_MASK, relevance[key], _key_time(key)) for key in keys]
 
     def indexed_ids(self) -> set[int]:
@@ -159,6 +183,8 @@ class SqliteBackend(SqlBackend):
         window. Prefixes of two or three letters have an index of their own (``prefix``
         above). A longer prefix stands for at most ``_EXPANSIONS`` words, the shortest first:
         the forms of the word typed ("valve", "valves") before its longest compounds.
+        A bare word also matches its stem in the query's language (search.stemming), indexed
+        as an extra word: "pumpen" is ``pumpen* OR pump``.
         """
         terms = []
         for term in query.terms:
@@ -167,8 +193,11 @@ class SqliteBackend(SqlBackend):
                 terms.append(term)
                 continue
             words = self._words_starting(word)
+            stemmed = stem(term.words[0], query.language) if query.stemmed(term) else None
+            if stemmed is not None and stemmed not in words:
+                words.append(stemmed)
             terms.append(Term(term.words, exclude=term.exclude, alternatives=tuple(words)))
-        return ParsedQuery(tuple(terms))
+        return ParsedQuery(tuple(terms), query.language)
 
     def _words_starting(self, prefix: str) -> list[str]:
         sql = (

@@ -63,9 +63,12 @@ class ImportedArticle:
     authors: list[str] = field(default_factory=list)
     language: str = ""
     # The source's name for the group of the article's translations (Polylang's
-    # post_translations term, Hugo's translationKey): articles of one import that share it
-    # become one translation group.
+    # post_translations term, WPML's translation group, Hugo's translationKey, a page's
+    # hreflang alternates): articles of one import that share it become one translation group.
     translation_key: str = ""
+    # The language of the group's original when the source says (WPML's source language):
+    # the article in it becomes the group's source.
+    translation_source: str = ""
     status: str = ""  # "draft" or "published"; "" lets the import run decide
     origin: str = ""  # file name or URL the article came from, for reports
     where: str = ""  # the item inside the origin: "post 42", "entry 3", "line 17"

@@ -94,7 +94,9 @@ _SHAPES = tuple(
         + _YEAR,
         _MONTH_START
         + _WORD_START
-        + rf"(?P<name>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)"
+        # "May 29, 2020", and "May-29-2020" as some shop systems print it
+        + rf"(?P<name>{_MONTH})\.?(?:\s+|(?P<dash>-)(?=\d{{1,2}}-))(?P<day>\d{{1,2}})"
+        + r"(?:st|nd|rd|th)?(?(dash)-|(?:,\s*|\s+))"
         + _YEAR,
         rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?[\s-]?(?:(?:de|of)\s+)?{_MONTH_START}(?P<name>{_MONTH})"
         r"\.?(?:,?\s*|-)(?:de\s+)?" + _YEAR,
@@ -286,9 +288,9 @@ class DateReader:
         return dt.date(number["year"], number["month"], number["day"])
 
     def _day_month(self, first: int, second: int, separator: str | None) -> tuple[int, int]:
-        if separator == "." or first > 12 or (second <= 12 and not self.month_first):
+        if first > 12 or (second <= 12 and (separator == "." or not self.month_first)):
             return first, second
-        return second, first
+        return second, first  # 09.14.2015 as well as 09/14/2015: no month has a 14th
 
     def _day_from_words(self, match: re.Match[str], parts: dict[str, str | None]) -> dt.date:
         del match

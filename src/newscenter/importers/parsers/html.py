@@ -423,6 +423,7 @@ def read_page(data: bytes, *, origin: str, options: ParseOptions) -> ImportedArt
         tags=meta.tags,
         authors=meta.authors,
         language=meta.language,
+        translation_key=_translation_key(meta.canonical_url, meta.alternates),
         origin=origin,
         where="page",
         lead_image_url=meta.image_url,
@@ -430,6 +431,14 @@ def read_page(data: bytes, *, origin: str, options: ParseOptions) -> ImportedArt
         notes=notes + meta.notes,
         original=text[:ORIGINAL_CHARS],
     )
+
+
+def _translation_key(canonical_url: str, alternates: list[str]) -> str:
+    """One name for the pages of a group, whichever of them is read: reciprocal hreflang links
+    name the same pages, so the first address of them all (the page's own included) is it."""
+    if not alternates:
+        return ""
+    return "hreflang:" + min([*alternates, *filter(None, [canonical_url])])[:300]
 
 
 def _zone(name: str, origin: str) -> ZoneInfo:

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
@@ -65,6 +65,8 @@ class PageMeta:
     image_alt: str = ""
     source_name: str = ""
     canonical_url: str = ""
+    # The page's translations: hreflang alternates (absolute URLs), x-default left out.
+    alternates: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -94,7 +96,8 @@ def read_meta(doc: HtmlElement, *, zone: ZoneInfo) -> PageMeta:
         image_url=image_url,
         image_alt=image_alt[:HEADLINE_CHARS],
         source_name=site[:NAME_CHARS],
-        canonical_url=_canonical_url(doc, metas, notes),
+        canonical_url=(canonical := _canonical_url(doc, metas, notes)),
+        alternates=_alternates(doc, canonical),
         notes=notes,
     )
 
@@ -163,6 +166,27 @@ def _canonical_url(doc: HtmlElement, metas: dict[str, list[str]], notes: list[st
         if url:  # every page of a misconfigured site names the home page: not an identity
             notes.append(f"the page names the site's home page as its address ({url}); ignored")
     return ""
+
+
+MAX_ALTERNATES = 50  # languages a page names; more is not a site's translations
+
+
+def _alternates(doc: HtmlElement, base: str) -> list[str]:
+    """The addresses of the page in other languages (``<link rel="alternate" hreflang>``),
+    relative ones resolved against the page's own address."""
+    found: list[str] = []
+    for link in doc.iter("link"):
+        if "alternate" not in (link.get("rel") or "").lower().split():
+            continue
+        language = (link.get("hreflang") or "").strip().lower()
+        if not language or language == "x-default":
+            continue
+        url = http_url(urljoin(base, link.get("href") or "") if base else link.get("href"))
+        if url and url not in found:
+            found.append(url)
+        if len(found) == MAX_ALTERNATES:
+            break
+    return found
 
 
 # --- dates in the page, the headline ---------------------------------------------------------

@@ -86,6 +86,8 @@ _SOFT_CHROME = re.compile(
     r"|(?:manage )?cookies?(?: settings)?|manage (?:cookies|settings|preferences)"
     r"|search(?: for)?\s*[:：]?|sponsored(?: content)?"
     r"|trending(?: now)?|reply|posted in [^.!?]{1,60}|(?:read|reading) time\s*[:：].*"
+    # A chat widget: "Online Chat", "WhatsApp Online Chat !", "Chat icon Chat with us live".
+    r"|(?:[\w-]+ )?(?:online|live) chat\W*|(?:chat icon )?chat (?:with us|now|online)\b.*"
     r"|(?:last updated|last modified|page last (?:reviewed|updated))\s*[:：]?.*"
 )
 # A site's legal notice: who owns and runs it, where the company is registered.
@@ -149,6 +151,11 @@ _BARE_CRUMBS = re.compile(
     r"|updates|stories|events|announcements|aktuelles|neuigkeiten|presse|actualités|noticias)"
     r"\s+){1,2}(?=[A-Z0-9\"'“‘])"
 )
+# A newsletter's prompt: "Get the Daily Courier delivered to your inbox every morning!".
+_PROMPT = re.compile(
+    r"(?i)\b(?:delivered|sent|straight|directly|right) to your inbox\b"
+    r"|^(?:sign up|subscribe|register)\b.{0,60}\bnewsletters?\b"
+)
 _MENU_SEPARATOR = re.compile(r"[|•·]")
 _CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, hangul
 
@@ -202,6 +209,8 @@ def is_chrome(unit: str) -> bool:
     if bare in _CHROME_TITLES or (len(unit) <= 80 and _SOFT_CHROME.fullmatch(bare)):
         return True
     if _is_notice(bare):
+        return True
+    if len(unit) <= 200 and ("inbox" in bare or "newsletter" in bare) and _PROMPT.search(bare):
         return True
     if len(unit) <= 200 and len(_SOCIAL.findall(bare)) >= 3:
         return True  # "Facebook Share Icon LinkedIn Share Icon Twitter Share Icon ..."

@@ -43,7 +43,10 @@ from newscenter.importers.parsers.text_headline import (
     Candidate,
     candidates,
     choose,
+    headline_over_deck,
     is_meta,
+    is_salutation,
+    is_truncated,
     title_shaped,
 )
 from newscenter.news.rendering import paragraphs_to_html
@@ -87,6 +90,9 @@ _FILE_NAME = re.compile(
 )
 
 
+_NUMBERED_FILE = re.compile(r"(?=[\w-]*\d)[\w-]*_[\w-]*(?: \d{1,3})?")
+
+
 def _block_units(block: str) -> list[str]:
     lines = _join_split_dates(
         [" ".join(line.split()) for line in block.split("\n") if line.strip()]
@@ -94,6 +100,8 @@ def _block_units(block: str) -> list[str]:
     if lines and _FILE_NAME.fullmatch(lines[0]):
         # An image: its file name, then on the very next line its caption; neither is text.
         lines = lines[2:] if len(lines) > 1 and _is_caption(lines[1]) else lines[1:]
+    # A gallery's images, by file name and number: "plant_opening_2024 1", "plant_opening_2024 2".
+    lines = [line for line in lines if "_" not in line or not _NUMBERED_FILE.fullmatch(line)]
     if _is_hard_wrapped(lines):
         return [" ".join(lines)]
     units: list[str] = []
@@ -202,23 +210,30 @@ class Reading:
     date_at: int | None
     confidence: dict[str, float]
     runner_up: str = ""
+    deck_at: int | None = None  # a subheading under the headline: the standfirst
 
 
 def read_top(
     units: list[str], reader: DateReader, weights: dict[str, float] | None = None
 ) -> Reading | None:
-    choice = choose(candidates(units), weights)
+    found_all = candidates(units)
+    choice = choose(found_all, weights)
     if choice is None:
         return None
-    found = choice.candidate
+    found, deck_at, runner_up = choice.candidate, None, choice.runner_up
+    confidence = choice.confidence
+    if (above := headline_over_deck(found_all, found, units)) is not None:
+        found, deck_at, runner_up = above, found.at, found.text
+        confidence = min(confidence, 0.7)  # the model and the layout disagreed
     pub_date, date_at, date_confidence = find_date(units, found, reader)
     return Reading(
         headline=found.text,
         headline_at=found.at,
         pub_date=pub_date,
         date_at=date_at,
-        confidence={"headline": round(choice.confidence, 2), "date": date_confidence},
-        runner_up=choice.runner_up,
+        confidence={"headline": round(confidence, 2), "date": date_confidence},
+        runner_up=runner_up,
+        deck_at=deck_at,
     )
 
 
@@ -260,6 +275,19 @@ _PUBLISHED = re.compile(
     r"|veröffentlicht|publié|publicado|pubblicato|发布时间|发布日期)"
     r"(?: on| am| le| el| il)?\s*[:：]?\s*"
 )
+# The same labels, and a few that need their colon ("Date:", "日期:"), anywhere in a line of
+# fields: "Source: Harbour Press | Date: 2024-05-14 | Views: 31", "来源:本站 时间:2024-05-14".
+_PUBLISHED_FIELD = re.compile(
+    r"(?i)(?:^|(?<=[\s|·•/]))(?:(?:first )?(?:published|posted|released|issued|created|submitted"
+    r"|written|release (?:date|time)|publication date|publish(?:ed)? (?:date|time)"
+    r"|post(?:ed)? (?:date|time)|date (?:published|posted)|veröffentlicht|erstellt|publié"
+    r"|publicado|pubblicato)(?: on| am| le| el| il)?\s*[:：]?"
+    r"|(?:date|datum|fecha|日期|时间|发布时间|发布日期|发表时间)\s*[:：])\s*(?=\d|[^\W\d_]{3})"
+)
+# A byline with its date: "Posted by Jane Roe on 14 May 2024", "By Jane Roe | 14 May 2024".
+_DATED_BYLINE = re.compile(
+    r"(?i)(?:(?:posted|written|published|submitted) )?by [^\W\d_].{0,40}?(?: on |\s?[|·•,]\s?)"
+)
 
 
 def _published_line(
@@ -270,15 +298,33 @@ def _published_line(
     found = [
         (at, pub_date)
         for at, unit in enumerate(units)
-        if len(unit) <= 80
-        and _PUBLISHED.match(unit)
-        and (match := next(iter(dates_in(unit)), None))
-        and (pub_date := reader.read(match))
+        if (match := _labelled_date(unit)) and (pub_date := reader.read(match))
     ]
     if len({pub_date.date() for _, pub_date in found}) != 1:
         return None, None, 0.8 if not found else 0.5
     at, pub_date = found[0]
     return pub_date, at, 0.8
+
+
+def _labelled_date(unit: str) -> re.Match[str] | None:
+    """The date a publication label names in a short line, or None."""
+    if len(unit) > 160:
+        return None
+    if len(unit) <= 80 and _PUBLISHED.match(unit):
+        return next(iter(dates_in(unit)), None)
+    if is_prose(unit):
+        return None
+    # The labels first, the dates only where one is: most lines have neither.
+    if label := _DATED_BYLINE.match(unit):
+        found = dates_in(unit)
+        return found[0] if found and found[0].start() == label.end() else None
+    labels = [
+        label
+        for label in _PUBLISHED_FIELD.finditer(unit)
+        if not ((before := unit[: label.start()].rstrip()[-1:]).isascii() and before.isalpha())
+    ]  # but not "Event date: ...", "Closing date: ..."
+    starts = {match.start(): match for match in dates_in(unit)} if labels else {}
+    return next((starts[label.end()] for label in labels if label.end() in starts), None)
 
 
 def _is_dateline(unit: str, match: re.Match[str]) -> bool:
@@ -325,8 +371,14 @@ def article_units(units: list[str], top: Reading) -> list[str]:
         unit = units[at]
         if at == top.date_at and not is_prose(unit):
             continue
+        if at == top.deck_at:
+            content.append(unit)
+            continue
         if (
             _echoes(unit, top.headline)
+            or _is_counter(unit)
+            or is_truncated(unit)
+            or (len(unit) <= 200 and _QUOTED_REFERENCE.match(unit) is not None)
             or is_chrome(unit)
             or _is_byline_line(unit)
             or _is_alt_text(unit)
@@ -339,7 +391,35 @@ def article_units(units: list[str], top: Reading) -> list[str]:
             break  # a dated line after the text starts the related-news list
         if content or _starts_text(unit):
             content.append(unit)
-    return content
+    return _without_empty_headings(content)
+
+
+def _without_empty_headings(content: list[str]) -> list[str]:
+    """A section heading with nothing under it ("Documents" over an empty link block, then
+    "Consultation" over its text): two short headings running, the first is not text. Three
+    or more short lines running are a list, and stay."""
+    heading = [_is_heading(unit) for unit in content]
+    return [
+        unit
+        for at, unit in enumerate(content)
+        if not (
+            0 < at < len(content) - 2
+            and heading[at]
+            and heading[at + 1]
+            and not heading[at - 1]
+            and not heading[at + 2]
+        )
+    ]
+
+
+def _is_heading(unit: str) -> bool:
+    words = unit.split()
+    return (
+        len(words) <= 4
+        and unit[0].isupper()
+        and not ends_sentence(unit)
+        and not any(ch.isdigit() for ch in unit)
+    )
 
 
 def _echoes(unit: str, headline: str) -> bool:
@@ -357,17 +437,50 @@ _CAPTION_LABEL = re.compile(
 )
 _CREDIT_END = re.compile(
     r"(?i)[(\[](?:photos?|images?|pictures?|fotos?|bild|credit|source)\b[^)\]]{0,80}[)\]]\.?$"
+    # An agency and its photographer: "(Harbour Press/Jane Roe)", "(AP Photo/John Doe)".
+    r"|[(\[](?-i:[A-Z])[\w.&' -]{1,30}/\s?(?-i:[A-Z])[\w.' -]{1,40}[)\]]\.?$"
+)
+
+
+# "Photo taken on 2 May 2024 shows the new hall", "This aerial picture shows ...", "14 May 2024
+# shows the walls nearing completion": what a picture shows is its caption.
+_SHOWS = re.compile(
+    r"(?i)(?:(?:this|the|an?|aerial|file|undated) )*(?:photos?|pictures?|images?|screenshot)\b"
+    r".{0,160}?\bshows?\b"
 )
 
 
 def _is_photo_caption(unit: str) -> bool:
     if _CAPTION_LABEL.match(unit):
         return True
+    if len(unit) <= 400 and "show" in unit and _shows(unit):
+        return True
     return (
         len(unit) <= 400
         and unit.rstrip(".").endswith((")", "]"))
         and bool(_CREDIT_END.search(unit[-100:]))
     )
+
+
+def _shows(unit: str) -> bool:
+    if _SHOWS.match(unit):
+        return True
+    found = dates_in(unit)
+    return bool(found) and found[0].start() == 0 and unit[found[0].end() :].startswith(" shows ")
+
+
+# A reference to another piece by its quoted title: 'Summary of "Bus routes to stay"',
+# 'Also read: "New depot opens"', 'Adapted from "The harbour at night"'.
+_QUOTED_REFERENCE = re.compile(
+    r"(?i)(?:summary of|source|originally published(?: as| in)?|(?:also )?read(?: more)?"
+    r"|see also|related|adapted from|based on|via)\s*[:：]?\s*"
+    r"(?:[\"“«][^\"“”«»]{4,150}[\"”»]|['‘][^'‘’]{4,150}['’])$"
+)
+
+
+def _is_counter(unit: str) -> bool:
+    """A lone number between paragraphs: a like or comment counter, a slide's number."""
+    return len(unit) <= 6 and unit.isdigit()
 
 
 def _is_alt_text(unit: str) -> bool:
@@ -388,8 +501,8 @@ def _starts_text(unit: str) -> bool:
     led by an icon or a symbol ("🞛 This publication is a summary ...")."""
     if not (unit[0].isalnum() or unit[0] in _TEXT_OPENERS):
         return False
-    if is_prose(unit):
-        return True
+    if is_prose(unit) or is_salutation(unit):
+        return True  # a letter starts at its "Dear customers,"
     if is_meta(unit):
         return False
     words = unit.split()

@@ -47,6 +47,22 @@ _SALUTATION = re.compile(
     r"(?i)(?:dear|hello|hi|greetings|to whom it may concern|liebe|lieber|sehr geehrte|chers?"
     r"|estimad[oa]s?|尊敬的|亲爱的)\b"
 )
+_CALL_TO_ACTION = re.compile(
+    r"(?i)\bclick (?:here|below|the link)\b|\bplease (?:click|tap|visit)\b"
+)
+
+
+def is_salutation(unit: str) -> bool:
+    """ "Dear valued customers,", "Hello everyone!": a letter's first line, where its text
+    starts."""
+    return (
+        len(unit) <= 80
+        and unit.endswith((",", ":", "：", "，", "!", "！"))
+        and not unit.startswith(("Hi-", "hi-"))  # "Hi-tech ..."
+        and bool(_SALUTATION.match(unit))
+    )
+
+
 # A full stop that ends an abbreviation, not a sentence: "Inc.", "Corp.", "U.S.", "Jr.".
 _ABBREVIATION_END = re.compile(
     r"(?i)(?:\b(?:inc|ltd|corp|co|plc|llc|jr|sr|bros|dept|st|ave)|\b(?:[a-z]\.)+[a-z])\.$"
@@ -55,6 +71,16 @@ _COMPANY = re.compile(
     r"(?i)\b(?:ltd|limited|inc|incorporated|llc|llp|plc|gmbh|ag|kg|sa|s\.a|sas|srl|s\.r\.l|spa|bv"
     r"|nv|oy|ab|as|a/s|pty|pte|co|corp|corporation|company|group|holdings?|industries)\.?$"
 )
+# A teaser cut short by a listing or a feed: "Exhibitions bring together [...]", "... […]".
+_TRUNCATED = re.compile(r"(?:\[\s*(?:…|\.{3})\s*\]|\(\s*(?:…|\.{3})\s*\))$")
+# The names of a page's fields, not a title: "Time and date", "Date / Venue", "Author".
+_FIELD_WORDS = frozenset(
+    {
+        "date", "dates", "time", "times", "day", "and", "&", "/", "published", "posted",
+        "updated", "author", "authors", "source", "venue", "location", "place", "category",
+        "categories", "views", "share", "print", "release", "publication", "details",
+    }
+)  # fmt: skip
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?!\w)")  # three letters or more, no digit in it
 
@@ -114,7 +140,22 @@ def title_shaped(text: str) -> bool:
         return False
     if _SALUTATION.match(text):
         return False  # "Dear valued customers" opens a letter; it is not its headline
+    if _CALL_TO_ACTION.search(text):
+        return False  # "Please click here to plan your journey": a link's words
+    if is_truncated(text) or _names_fields(text):
+        return False
     return not (is_chrome(text) or is_byline(text) or is_stop(text) or is_footer(text))
+
+
+def is_truncated(unit: str) -> bool:
+    """A teaser cut short by a listing or a feed, ending in "[…]": neither headline nor text."""
+    return unit.endswith(("]", ")")) and bool(_TRUNCATED.search(unit))
+
+
+def _names_fields(text: str) -> bool:
+    """ "Time and date", "Date & Venue": labels of the fields a page prints below them."""
+    words = text.lower().replace("/", " / ").split()
+    return len(words) <= 5 and all(word.strip(":：,") in _FIELD_WORDS for word in words)
 
 
 @functools.lru_cache(maxsize=8192)  # asked many times per line
@@ -286,6 +327,56 @@ class _Echoes:
                 return True
             found = self.joined.find(text, found + 1)
         return False
+
+
+def headline_over_deck(
+    found: list[Candidate], chosen: Candidate, units: list[str]
+) -> Candidate | None:
+    """The headline when the chosen line is its deck: a subheading in sentence case right under
+    a headline of five words or more ("Good news on bus services!" over "Two bus routes are
+    to be kept after the consultation"), which the model, fond of longer lines, may prefer.
+    Not over a site's name and tagline, nor when the line above shares too few words with the
+    text (a tagline, a menu)."""
+    index = next((i for i, c in enumerate(found) if c is chosen), 0)
+    if index == 0 or not _is_deck(chosen.text):
+        return None
+    above = found[index - 1]
+    if above.body_at != chosen.body_at or len(_LETTER_WORD.findall(above.text)) < 5:
+        return None
+    if _SITE_LINE.search(above.text):
+        return None  # "Acme Pumps | Engineered for the wet jobs": a site's name and tagline
+    between = units[above.at + 1 : chosen.at]
+    if above.features.get("company") or not all(is_meta(u) or is_chrome(u) for u in between):
+        return None
+    if not (above.text[0].isalnum() or above.text[0] in "\"'“‘"):
+        return None
+    # A site's tagline ("Quality and service since 1921") or a menu says little of what the
+    # article says; a headline shares its words. A date right under the chosen line says that
+    # it is the headline: then the line above must share more.
+    shared = _stems(above.text) & _stems(" ".join(units[chosen.body_at : chosen.body_at + 3]))
+    return above if len(shared) >= (3 if chosen.features.get("date_next") else 2) else None
+
+
+_SITE_LINE = re.compile(r"\s[|–—-]\s")
+_COMMON = frozenset(
+    {
+        "the", "and", "for", "are", "was", "were", "not", "but", "has", "have", "its", "our",
+        "you", "your", "all", "who", "how", "why", "out", "may", "can", "one", "two", "now",
+        "with", "from", "this", "that", "these", "they", "will", "more", "after", "about", "into",
+    }
+)  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    """Words of three letters or more, cut to four: "testing" and "tests" meet."""
+    words = (word.lower() for word in _LETTER_WORD.findall(text) if len(word) >= 3)
+    return {word[:4] for word in words if word not in _COMMON}
+
+
+def _is_deck(text: str) -> bool:
+    words = _LETTER_WORD.findall(text)
+    capitals = sum(word[0].isupper() for word in words[1:])
+    return len(words) >= 5 and capitals * 3 <= len(words) - 1
 
 
 def score(candidate: Candidate, weights: dict[str, float]) -> float:

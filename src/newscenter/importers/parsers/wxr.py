@@ -337,15 +337,41 @@ def _article(
         section=section,
         tags=tags,
         authors=[channel.authors.get(login, login)[:200]] if login else [],
-        # Polylang names each post's language; the channel's is the blog's default.
-        language=item.language if _LANGUAGE.match(item.language) else channel.language,
-        translation_key=f"{channel.site}:{item.translations[:100]}" if item.translations else "",
+        # Polylang or WPML names each post's language; the channel's is the blog's default.
+        language=_language(item, channel),
+        translation_key=_translation_key(item, channel),
+        translation_source=_wpml(item, "_wpml_import_source_language_code"),
         origin=channel.origin,
         status=status[0],
         where=item.where,
         notes=[*status[1], *notes, *filter(None, [date_note]), *body_notes],
         original=_original(item.element, item.size),
     )
+
+
+# WPML Export and Import writes each post's language, its original's language and its
+# translation group (WPML's trid, or any name) as post meta of the WordPress export.
+_WPML_LANGUAGE = "_wpml_import_language_code"
+_WPML_GROUP = "_wpml_import_translation_group"
+
+
+def _wpml(item: Item, key: str) -> str:
+    value = item.meta.get(key, "").strip()
+    return value if _LANGUAGE.match(value) or key == _WPML_GROUP else ""
+
+
+def _language(item: Item, channel: Channel) -> str:
+    if _LANGUAGE.match(item.language):
+        return item.language
+    return _wpml(item, _WPML_LANGUAGE) or channel.language
+
+
+def _translation_key(item: Item, channel: Channel) -> str:
+    if item.translations:  # Polylang's post_translations term
+        return f"{channel.site}:{item.translations[:100]}"
+    if group := _wpml(item, _WPML_GROUP):
+        return f"{channel.site}:wpml:{group[:100]}"
+    return ""
 
 
 class _Full(Exception):

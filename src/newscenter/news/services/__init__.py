@@ -45,8 +45,10 @@ from newscenter.news.services.taxonomy import (
 from newscenter.news.services.translations import (
     translation_create,
     translation_export_xliff,
+    translation_export_xliff_batch,
     translation_group_link,
     translation_import_xliff,
+    translation_import_xliff_batch,
     translation_machine_draft,
     translation_mark_current,
 )
@@ -101,8 +103,10 @@ __all__ = [
     "taxonomy_save",
     "translation_create",
     "translation_export_xliff",
+    "translation_export_xliff_batch",
     "translation_group_link",
     "translation_import_xliff",
+    "translation_import_xliff_batch",
     "translation_machine_draft",
     "translation_mark_current",
     "user_create",

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from newscenter.news import machine, policy, translations, xliff
 from newscenter.news.audit import audit_record
-from newscenter.news.languages import site_languages
+from newscenter.news.languages import site_languages, url_code
 from newscenter.news.models import Article
 from newscenter.news.policy import Actor
 from newscenter.news.services.articles import article_create, article_update
@@ -150,6 +150,50 @@ def translation_export_xliff(*, source: Article, language: str) -> bytes:
     return xliff.export(source, revision=revision, language=edition)
 
 
+def translation_export_xliff_batch(*, sources: list[Article], language: str) -> bytes:
+    """A zip of ``sources``' XLIFF files to translate into ``language``, one per article
+    (``12-plant-opens.de.xlf``), for a translator to take all at once (a read)."""
+    if not sources:
+        raise ValidationError("No article to export.")
+    code = url_code(language)
+    return xliff.pack(
+        [
+            (
+                f"{source.pk}-{source.slug or 'article'}.{code}.xlf",
+                translation_export_xliff(source=source, language=language),
+            )
+            for source in sources
+        ]
+    )
+
+
+@transaction.atomic
+def translation_import_xliff_batch(*, acting_user: Actor, data: bytes) -> list[Article]:
+    """Every translated file of a zip (``translation_export_xliff_batch``'s, translated) into
+    its translation, as ``translation_import_xliff`` does one: all or nothing. Every file is
+    read before anything is written; a file that is not right is named in the refusal."""
+    files = xliff.unpack(data)
+    seen: dict[tuple[int, str], str] = {}
+    for name, content in files:
+        try:
+            translated = xliff.read(content)
+        except ValidationError as error:
+            raise ValidationError(f"{name}: {' '.join(error.messages)}") from error
+        key = (translated.source_id, url_code(translated.language))
+        if key in seen:
+            raise ValidationError(
+                f"{name} and {seen[key]} both translate article {key[0]} into {key[1]}."
+            )
+        seen[key] = name
+    done = []
+    for name, content in files:
+        try:
+            done.append(translation_import_xliff(acting_user=acting_user, data=content))
+        except ValidationError as error:
+            raise ValidationError(f"{name}: {' '.join(error.messages)}") from error
+    return done
+
+
 def translation_machine_draft(*, acting_user: Actor, source: Article, language: str) -> Article:
     """A draft in ``language`` with the text the machine translation service gives for the
     source's (``news.machine``): only ever a new draft, for a translator to check. The
@@ -180,18 +224,29 @@ def translation_machine_draft(*, acting_user: Actor, source: Article, language: 
 
 
 @transaction.atomic
-def translation_group_link(*, acting_user: Actor, articles: list[Article]) -> list[str]:
-    """Make ``articles`` one translation group, as an import says they are (Polylang, Hugo):
-    the one in the site's default language (else the earliest) is the source, the others its
-    translations following its latest revision. An article in a language another already
-    holds, or already in another group, is left as it is; the notes say which."""
+def translation_group_link(
+    *, acting_user: Actor, articles: list[Article], source_language: str = ""
+) -> list[str]:
+    """Make ``articles`` one translation group, as an import says they are (Polylang, WPML,
+    Hugo, hreflang): the one in ``source_language`` when the source names the original's
+    language (WPML), else the one in the site's default language, else the earliest, is the
+    source, the others its translations following its latest revision. An article in a
+    language another already holds, or already in another group, is left as it is; the
+    notes say which."""
     if len(articles) < 2:
         return []
     for article in articles:
         policy.require(acting_user, "article.edit", article=article)
     site = site_languages()
+    original = url_code(source_language)
     ordered = sorted(
-        articles, key=lambda a: (a.edition != site.default, a.pub_date or a.created, a.pk)
+        articles,
+        key=lambda a: (
+            url_code(a.language or site.default) != original,
+            a.edition != site.default,
+            a.pub_date or a.created,
+            a.pk,
+        ),
     )
     source = ordered[0]
     group = source.translation_group or uuid.uuid4()

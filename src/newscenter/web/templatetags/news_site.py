@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from django import template
 
 from newscenter.conf import site_url
-from newscenter.news import selectors
+from newscenter.web.sitecache import menu_sections
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ register = template.Library()
 @register.simple_tag
 def section_menu():
     """The sections that have public articles, in the order the desk gives them (position)."""
-    return list(selectors.sections_for_menu())
+    return menu_sections()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from newscenter.cli.database import require_migrated
 class Command(BaseCommand):
     help = (
         "Run the background work: queued tasks, every consumer of the change outbox (search "
-        "index, page cache ...) caught up at start and every few seconds, and webhooks."
+        "index, page cache ...) caught up at start and every few seconds, webhooks, and the "
+        "web processes' analytics hits."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         webhooks.start()
         analytics = worker.AnalyticsLoop(worker.ANALYTICS_EVERY, self._analytics)
         analytics.start()
+        receiver = worker.analytics_receiver()
         self.stdout.write(
             f"Worker running: outbox and tasks every {options['interval']:g} s, "
             f"webhooks every {webhooks.interval:g} s."
@@ -52,6 +54,8 @@ class Command(BaseCommand):
             loop.stopping.set()
             webhooks.stopping.set()
             analytics.stopping.set()
+            if receiver is not None:
+                receiver.stop()
 
     def _sent(self, done) -> None:
         if done.sent or done.cancelled:

@@ -1,6 +1,6 @@
 // Blocks of the body beyond text and figures: a video (YouTube or Vimeo, shown to readers as
-// a click-to-load poster), a pull quote, and a link to an attached PDF (its kind and size
-// shown to readers). Each is stored as markup the allow-list keeps
+// a click-to-load poster), a pull quote, and a link to an attached file (a PDF, or a Word,
+// Excel or PowerPoint document; its kind and size shown to readers). Each is stored as markup the allow-list keeps
 // (news.rendering, news.blocks) and edited through a dialog: select it, press its button.
 import { Extension, Node, gettext, updateAttrsDialog } from "django-prose-editor/editor";
 
@@ -51,14 +51,46 @@ function menuItem(name, icon, label, command) {
   };
 }
 
+// The media library's window (desk/picker.js) answers through CKEDITOR.tools.callFunction, as
+// it answers the figure dialog: each wrapper passes on the numbers that are not its own.
+const pickerCallbacks = new Map();
+let pickerNumber = 1_000_000;
+
+function pickFromLibrary(pickerUrl, input) {
+  const tools = ((window.CKEDITOR ||= {}).tools ||= {});
+  if (!tools.posterPicker) {
+    const previous = tools.callFunction;
+    tools.callFunction = (number, ...args) => {
+      const callback = pickerCallbacks.get(+number);
+      if (!callback) return previous?.call(tools, number, ...args);
+      pickerCallbacks.delete(+number);
+      return callback(...args);
+    };
+    tools.posterPicker = true;
+  }
+  const number = ++pickerNumber;
+  pickerCallbacks.set(number, (url) => {
+    input.value = url;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  const joiner = pickerUrl.includes("?") ? "&" : "?";
+  window.open(`${pickerUrl}${joiner}CKEditorFuncNum=${number}`, "_blank", "width=800,height=600");
+}
+
 export const VideoEmbed = Node.create({
   name: "videoEmbed",
   group: "block",
   atom: true,
   draggable: true,
 
+  addOptions() {
+    return { pickerUrl: null };
+  },
+
+  // The poster: a library image's address, stored as an <img> inside the video's link; the
+  // page shows it through the image's renditions (news.blocks), feeds as a linked picture.
   addAttributes() {
-    return { url: { default: "" }, title: { default: "" } };
+    return { url: { default: "" }, title: { default: "" }, poster: { default: "" } };
   },
 
   parseHTML() {
@@ -69,14 +101,36 @@ export const VideoEmbed = Node.create({
         getAttrs: (figure) => {
           const link = figure.querySelector("a[href]");
           if (!link) return false;
-          return { url: link.getAttribute("href"), title: link.textContent.trim() };
+          const poster = link.querySelector("img[src]")?.getAttribute("src") || "";
+          return { url: link.getAttribute("href"), title: link.textContent.trim(), poster };
         },
       },
     ];
   },
 
+  // In the editor the video is shown, not linked: a click selects it (a link there left the
+  // desk for YouTube or Vimeo, unsaved words and all). The poster shows small beside it.
+  addNodeView() {
+    return ({ node }) => {
+      const dom = document.createElement("figure");
+      dom.className = "video-embed";
+      const show = ({ attrs }) => {
+        const label = document.createElement("span");
+        label.textContent = attrs.title || attrs.url;
+        label.title = attrs.url;
+        const poster = document.createElement("img");
+        Object.assign(poster, { src: attrs.poster, alt: "", className: "video-poster-thumb" });
+        dom.replaceChildren(...(attrs.poster ? [poster, label] : [label]));
+      };
+      show(node);
+      return { dom, update: (updated) => updated.type.name === this.name && (show(updated), true) };
+    };
+  },
+
   renderHTML({ node }) {
-    return ["figure", { class: "video-embed" }, ["a", { href: node.attrs.url }, node.attrs.title || node.attrs.url]];
+    const { url, title, poster } = node.attrs;
+    const link = poster ? ["a", { href: url }, ["img", { src: poster, alt: "" }], title || url] : ["a", { href: url }, title || url];
+    return ["figure", { class: "video-embed" }, link];
   },
 
   addCommands() {
@@ -95,6 +149,13 @@ export const VideoEmbed = Node.create({
           type: "string",
           title: gettext("Title (names the video for readers and screen readers)"),
           required: true,
+        },
+        poster: {
+          type: "string",
+          title: gettext("Poster image from the media library (empty: the plain dark poster)"),
+          picker: this.options.pickerUrl
+            ? { label: gettext("Browse..."), handler: ({ input }) => pickFromLibrary(this.options.pickerUrl, input) }
+            : null,
         },
       },
       { insert: gettext("Insert a video"), edit: gettext("Change the video") },
@@ -150,12 +211,17 @@ export const PullQuote = Node.create({
   addMenuItems: menuItem("pullQuote", "record_voice_over", "pull quote", "editPullQuote"),
 });
 
-// A PDF chosen in the dialog is uploaded at once (news.services.attachments checks it); the
-// dialog then holds its address, and the link text starts as the file's name.
-function choosePdf(url, input) {
+// A file chosen in the dialog is uploaded at once (news.services.attachments checks its
+// bytes); the dialog then holds its address, and the link text starts as the file's name.
+const ACCEPTED = [".pdf", ".docx", ".xlsx", ".pptx", "application/pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation"].join(",");
+
+function chooseFile(url, input) {
   const picker = document.createElement("input");
   picker.type = "file";
-  picker.accept = "application/pdf,.pdf";
+  picker.accept = ACCEPTED;
   picker.addEventListener("change", async () => {
     const file = picker.files[0];
     if (!file) return;
@@ -198,14 +264,14 @@ export const FileAttachment = Extension.create({
             {
               href: {
                 type: "string",
-                title: gettext("PDF file"),
+                title: gettext("File (PDF, Word, Excel or PowerPoint)"),
                 description: gettext("Readers see its kind and size beside the link."),
                 required: true,
-                picker: { label: gettext("Choose a PDF…"), handler: ({ input }) => choosePdf(url, input) },
+                picker: { label: gettext("Choose a file…"), handler: ({ input }) => chooseFile(url, input) },
               },
               text: { type: "string", title: gettext("Link text (what the file is)"), required: true },
             },
-            { title: gettext("Attach a PDF"), submitText: gettext("Insert") },
+            { title: gettext("Attach a file"), submitText: gettext("Insert") },
           )(editor, {}).then((attrs) => {
             if (!attrs?.href.trim() || !attrs.text.trim()) return;
             const link = { type: "link", attrs: { href: attrs.href.trim() } };
@@ -217,7 +283,7 @@ export const FileAttachment = Extension.create({
     };
   },
 
-  addMenuItems: menuItem("fileAttachment", "attach_file", "attach PDF", "attachFile"),
+  addMenuItems: menuItem("fileAttachment", "attach_file", "attach file", "attachFile"),
 });
 
 // The dialog's video address is checked as it is typed: only YouTube and Vimeo play.
