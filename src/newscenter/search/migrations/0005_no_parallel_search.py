@@ -12,6 +12,6 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0003_script_words")]
+    dependencies = [("search", "0004_stems")]
 
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]
