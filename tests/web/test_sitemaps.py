@@ -210,8 +210,19 @@ def test_the_index_pages_by_the_kept_count_and_a_scheduled_article_joins_at_its_
     assert len(locs(fetch(section_url("articles", page=2)))) == 1
 
 
+def article_pages(fetch) -> list[list[str]]:
+    index = locs(fetch(reverse("news:sitemap-index")))
+    count = sum(1 for loc in index if loc.startswith(f"{ORIGIN}{section_url('articles')}"))
+    pages = []
+    for page in range(1, count + 1):
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(locs(fetch(section_url("articles", page=page))))
+        assert not [q["sql"] for q in queries.captured_queries if "OFFSET" in q["sql"]]
+    return pages
+
+
 @pytest.mark.django_db(transaction=True)  # real commits: the pages are marked after each one
-def test_later_pages_start_at_their_kept_article_not_after_an_offset(fetch, monkeypatch):
+def test_later_pages_run_from_their_kept_article_not_after_an_offset(fetch, monkeypatch):
     from newscenter.news import tallies
 
     monkeypatch.setattr(tallies, "SITEMAP_PAGE", 2)
@@ -220,17 +231,47 @@ def test_later_pages_start_at_their_kept_article_not_after_an_offset(fetch, monk
     same_time = now - dt.timedelta(hours=3)  # two articles at one moment: the id decides
     articles = [make_article(pub_date=same_time), make_article(pub_date=same_time)]
     articles += [make_article(pub_date=now - dt.timedelta(hours=n)) for n in (2, 1)]
-    articles.insert(0, make_article(pub_date=now - dt.timedelta(hours=5)))  # an older one last
     make_article(pub_date=now + dt.timedelta(hours=1))  # scheduled: on no page yet
-    pages = []
-    for page in (1, 2, 3):
-        with CaptureQueriesContext(connection) as queries:
-            pages.append(locs(fetch(section_url("articles", page=page))))
-        assert not [q["sql"] for q in queries.captured_queries if "OFFSET" in q["sql"]]
-    assert pages == [[absolute(a) for a in articles[n : n + 2]] for n in (0, 2, 4)]
-    index = locs(fetch(reverse("news:sitemap-index")))
-    assert f"{ORIGIN}{section_url('articles', page=3)}" in index
-    assert f"{ORIGIN}{section_url('articles', page=4)}" not in index
+    assert article_pages(fetch) == [[absolute(a) for a in articles[n : n + 2]] for n in (0, 2)]
+    # A back-dated article joins the page its date falls in; later pages stay as they were.
+    articles.insert(0, make_article(pub_date=now - dt.timedelta(hours=5)))
+    assert article_pages(fetch) == [
+        [absolute(a) for a in articles[:3]],
+        [absolute(a) for a in articles[3:]],
+    ]
+    # A new one past the last mark starts a page of its own once the last one is full.
+    articles.append(make_article(pub_date=now - dt.timedelta(minutes=30)))
+    pages = article_pages(fetch)
+    assert pages == [
+        [absolute(a) for a in articles[:3]],
+        [absolute(a) for a in articles[3:5]],
+        [absolute(articles[5])],
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_are_marked_again_when_a_mark_goes_or_back_dated_articles_pile_up(fetch, monkeypatch):
+    from newscenter.news import tallies
+
+    monkeypatch.setattr(tallies, "SITEMAP_PAGE", 2)
+    monkeypatch.setattr(tallies, "REMARK_SLACK", 3)
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    now = timezone.now()
+    articles = [make_article(pub_date=now - dt.timedelta(hours=n)) for n in (10, 9, 8, 7)]
+    articles = [
+        *(make_article(pub_date=now - dt.timedelta(hours=n)) for n in (20, 19, 18)),
+        *articles,
+    ]
+    # Three back-dated articles: the pages were marked again, two a page.
+    assert (
+        article_pages(fetch)
+        == [[absolute(a) for a in articles[n : n + 2]] for n in (0, 2, 4, 6)][:4]
+    )
+    # The article a page started at is unpublished: every other article is still listed once.
+    services.article_unpublish(article=articles.pop(2), acting_user=SYSTEM)
+    pages = article_pages(fetch)
+    assert [loc for page in pages for loc in page] == [absolute(a) for a in articles]
+    assert all(len(page) <= 2 for page in pages)
 
 
 def test_an_unknown_sitemap_is_not_found(client):

@@ -5,19 +5,26 @@ sitemap index and the first page of the API's article list read it instead of a 
 every article.
 
 ``sitemap_page_from:<size>:<page>`` rows name the first article of each page of the articles'
-sitemap (oldest first, ``SITEMAP_PAGE`` a page): a page is read from there along the listing
-index instead of after an OFFSET that walks every article before it. Timed articles are
-marked, not only public ones: a scheduled article is dated after every public one, so the
-pages that hold public articles start where they would, and stay right when its time comes.
+sitemap after the first (oldest first, about ``SITEMAP_PAGE`` a page): a page runs from its mark
+to the next one along the listing index, instead of after an OFFSET that walks every article
+before it. Only public articles are marked: a scheduled one joins the last page when its time
+comes (it is dated after every public one), and the next change walks on from there.
+
+Marks are kept incrementally: after a change only the articles past the last mark are walked
+(new articles land there), so a change costs the same at a million articles as at a thousand.
+Pages between marks shrink when articles leave them and grow when back-dated ones arrive; they
+are marked again from the start only when a mark's article is gone or moved, or when the pages
+between marks hold ``REMARK_SLACK`` more articles than they were marked with (a back-dated
+import), which keeps every page far below the sitemaps.org cap of 50,000 addresses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.db import connection
-from django.db.models import F, Func, Subquery, Window
-from django.db.models.functions import Mod, RowNumber
+from django.db.models import F, Func, QuerySet, Subquery
 from django.utils import timezone
 
 from newscenter.news.changes import Change
@@ -36,31 +43,76 @@ def recount(change: Change) -> None:
         mark_sitemap_pages(SITEMAP_PAGE)
 
 
-def mark_sitemap_pages(size: int) -> None:
-    """Keep the first article of each sitemap page after the first, ``size`` a page."""
-    numbered = (
-        Article.objects.filter(status__in=Article.TIMED)
-        .annotate(n=Window(RowNumber(), order_by=[F("pub_date").asc(), F("id").asc()]))
-        .annotate(k=Mod(F("n") - 1, size))
-        .filter(k=0, n__gt=1)
-        .values_list("n", "id")
+REMARK_SLACK = 40_000  # articles the marked pages may gain before they are marked again
+
+
+def _from(timed: QuerySet[Article], start: tuple[dt.datetime, int] | None) -> QuerySet[Article]:
+    rows = timed.order_by("pub_date", "id")
+    if start is None:
+        return rows
+    pub_date, pk = start
+    return rows.filter(pub_date__gte=pub_date).exclude(pub_date=pub_date, id__lt=pk)
+
+
+def _kept(prefix: str) -> list[tuple[int, int]] | None:
+    kept = sorted(
+        (int(name[len(prefix) :]), int(pk))
+        for name, pk in Tally.objects.filter(name__startswith=prefix).values_list("name", "value")
     )
+    if [number for number, _ in kept] != list(range(2, len(kept) + 2)):
+        return None
+    return kept
+
+
+def _starts(kept: list[tuple[int, int]]) -> list[tuple[dt.datetime, int]] | None:
+    """Each mark's place, or None when a mark's article is no longer timed or the places no
+    longer rise (an article moved)."""
+    timed = Article.objects.filter(status__in=Article.TIMED, pk__in=[pk for _, pk in kept])
+    dates = dict(timed.values_list("pk", "pub_date"))
+    starts = [(date, pk) for _, pk in kept if (date := dates.get(pk)) is not None]
+    if len(starts) < len(kept) or any(a >= b for a, b in itertools.pairwise(starts)):
+        return None
+    return starts
+
+
+def mark_sitemap_pages(size: int) -> None:
+    """Keep the first article of each sitemap page after the first, ``size`` a page: walk on
+    from the last mark (rows of the listing index only), or from the start when the marks no
+    longer hold."""
     prefix = f"{_PAGE_FROM}{size}:"
-    marks = [Tally(name=f"{prefix}{(n - 1) // size + 1}", value=pk) for n, pk in numbered]
-    Tally.objects.filter(name__startswith=prefix).delete()
+    timed = Article.objects.filter(status__in=Article.TIMED)
+    kept = _kept(prefix)
+    starts = _starts(kept) if kept else None
+    if starts:
+        before_last = timed.count() - _from(timed, starts[-1]).count()
+        if before_last - len(starts) * size >= REMARK_SLACK:
+            starts = None
+    if not starts:
+        Tally.objects.filter(name__startswith=prefix).delete()
+        starts = []
+    marks: list[Tally] = []
+    start = starts[-1] if starts else None
+    public = timed.filter(pub_date__lte=timezone.now())  # one to come marks no page
+    while True:
+        row = next(iter(_from(public, start).values_list("pub_date", "id")[size : size + 1]), None)
+        if row is None or row[0] is None:
+            break
+        start = (row[0], row[1])
+        marks.append(Tally(name=f"{prefix}{len(starts) + len(marks) + 2}", value=row[1]))
     Tally.objects.bulk_create(marks, batch_size=500)
 
 
-def sitemap_page_start(size: int, page: int) -> tuple[dt.datetime, int] | None:
-    """The date and id of page ``page``'s first article, as last marked; None when not marked
-    (or inside a transaction that may have changed articles since)."""
+def sitemap_pages(size: int, now: dt.datetime) -> list[tuple[dt.datetime, int]] | None:
+    """Where each page after the first that holds public articles starts, as last marked; None
+    when not marked, when the marks no longer hold, or inside a transaction that may have
+    changed articles since: the pages are then read after OFFSETs."""
     if connection.in_atomic_block:
         return None
-    mark = Tally.objects.filter(name=f"{_PAGE_FROM}{size}:{page}").values("value")[:1]
-    found = Article.objects.filter(pk=Subquery(mark)).values_list("pub_date", "id").first()
-    if found is None or found[0] is None:
+    kept = _kept(f"{_PAGE_FROM}{size}:")
+    starts = _starts(kept) if kept else None
+    if starts is None:
         return None
-    return found[0], found[1]
+    return [start for start in starts if start[0] <= now]
 
 
 def public_count() -> int:

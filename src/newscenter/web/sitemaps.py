@@ -73,19 +73,28 @@ class _KnownCount(Paginator):
 
 
 class _MarkedPages(_KnownCount):
-    """Pages after the first start at the article kept for them (``news.tallies``), walked
-    from there along the listing index: page 1,000 costs what page 2 costs. Without a mark
-    (not kept yet, or another page size) a page is read after an OFFSET."""
+    """Pages run from one kept mark to the next (``news.tallies``), each read along the
+    listing index: page 1,000 costs what page 2 costs. Without marks that hold (not kept yet,
+    another page size, or inside a transaction) pages are read after an OFFSET."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page, count)
+        self.starts = tallies.sitemap_pages(per_page, timezone.now())
+        if self.starts is not None:
+            self.__dict__["num_pages"] = len(self.starts) + 1
 
     def page(self, number):
-        number = self.validate_number(number)
-        start = tallies.sitemap_page_start(self.per_page, number) if number > 1 else None
-        if start is None:
+        if self.starts is None:
             return super().page(number)
-        pub_date, pk = start
-        articles: QuerySet[Article] = self.object_list  # type: ignore[assignment]
-        rows = articles.filter(pub_date__gte=pub_date).exclude(pub_date=pub_date, id__lt=pk)
-        return Page(rows[: self.per_page], number, self)
+        number = self.validate_number(number)
+        rows: QuerySet[Article] = self.object_list  # type: ignore[assignment]
+        if number > 1:
+            pub_date, pk = self.starts[number - 2]
+            rows = rows.filter(pub_date__gte=pub_date).exclude(pub_date=pub_date, id__lt=pk)
+        if number <= len(self.starts):
+            pub_date, pk = self.starts[number - 1]
+            rows = rows.filter(pub_date__lte=pub_date).exclude(pub_date=pub_date, id__gte=pk)
+        return Page(rows, number, self)
 
 
 class SiteSitemap(Sitemap):
