@@ -8,7 +8,7 @@ way: a report reads the same figures before and after its days are rolled up.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -86,39 +86,43 @@ def aggregate_in_one_pass(events: QuerySet[Event], dimensions: Iterable[str]) ->
     (bench/analytics.py)."""
     wanted = list(dimensions)
     keyed = [(d, DIMENSIONS[d]) for d in wanted if d in DIMENSIONS]
-    columns = sorted({"day", "visitor", "subscribers", "results", "query", "kind", "referrer"}
+    columns = sorted({"visitor", "results", "query", "kind", "referrer"}
                      | {field for _, field in keyed if field})  # fmt: skip
     at = {name: n for n, name in enumerate(columns)}
-    sums: dict[tuple[str, dt.date, str], tuple[list[int], set[str]]] = {}
-
-    def add(dimension: str, day: dt.date, value: object, visitor: str) -> None:
-        key = (dimension, day, "" if value is None else str(value)[:500])
-        entry = sums.get(key)
-        if entry is None:
-            entry = sums[key] = ([0], set())
-        entry[0][0] += 1
-        entry[1].add(visitor)
-
-    empty_searches, embeds = "search-empty" in wanted, "embed" in wanted
-    for row in events.filter(subscribers__isnull=True).values_list(*columns).iterator(2000):
-        day, visitor = row[at["day"]], row[at["visitor"]]
-        for dimension, field in keyed:
-            if not field:
-                add(dimension, day, "", visitor)
-                continue
-            value = row[at[field]]
-            if value is None or (value == "" and field not in ("article_id", "section_id")):
-                continue
-            add(dimension, day, value, visitor)
-        if empty_searches and row[at["results"]] == 0 and row[at["query"]] != "":
-            add("search-empty", day, row[at["query"]], visitor)
-        if embeds and row[at["kind"]] == Event.Kind.EMBED:
-            add("embed", day, row[at["referrer"]], visitor)
-    totals = [
-        DailyTotal(day=day, dimension=dimension, value=value, views=views[0],
-                   visitors=len(visitors))
-        for (dimension, day, value), (views, visitors) in sums.items()
-    ]  # fmt: skip
+    # (dimension, index of its column or None for the whole site, whether "" is left out)
+    plan = [(d, at[field] if field else None,
+             bool(field) and field not in ("article_id", "section_id"))
+            for d, field in keyed]  # fmt: skip
+    visitor_at, results_at, query_at = at["visitor"], at["results"], at["query"]
+    kind_at, referrer_at = at["kind"], at["referrer"]
+    totals: list[DailyTotal] = []
+    seen = events.filter(subscribers__isnull=True)
+    # Day by day (today, as a rule): the day is not read for each event, nor converted.
+    for day in sorted(set(seen.values_list("day", flat=True).distinct())):
+        rows = list(seen.filter(day=day).values_list(*columns))
+        visitors = [row[visitor_at] for row in rows]
+        columns_of: list[tuple[str, list, bool]] = [
+            (d, [""] * len(rows) if index is None else [row[index] for row in rows], skip_empty)
+            for d, index, skip_empty in plan
+        ]  # fmt: skip
+        if "search-empty" in wanted:
+            columns_of.append(("search-empty", [
+                row[query_at] if row[results_at] == 0 and row[query_at] != "" else None
+                for row in rows
+            ], False))  # fmt: skip
+        if "embed" in wanted:
+            columns_of.append(("embed", [
+                row[referrer_at] if row[kind_at] == Event.Kind.EMBED else None for row in rows
+            ], False))  # fmt: skip
+        for dimension, column, skip_empty in columns_of:
+            views = Counter(column)  # counted in C: a pass over a column, not a loop here
+            people = Counter(value for value, _ in set(zip(column, visitors, strict=True)))
+            totals += [
+                DailyTotal(day=day, dimension=dimension, value=str(value)[:500], views=n,
+                           visitors=people[value])
+                for value, n in views.items()
+                if value is not None and not (skip_empty and value == "")
+            ]  # fmt: skip
     if "subscribers" in wanted:
         totals += _subscribers(events)
     return totals
