@@ -202,7 +202,8 @@ def _derived(fields: dict, site, taken: dict):
     article = Article(**fields)
     article.headline = article.headline.strip()
     article.standfirst = article.standfirst.strip()
-    article.language = site.language
+    # As the services: the article's own language, else the site's.
+    article.language = article.language or site.language
     article.pub_day = publishing.local_day(article.pub_date, site.time_zone)
     base, n = publishing.slug_for(article.headline), 2
     day = taken.setdefault(article.pub_day, set())

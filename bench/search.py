@@ -11,8 +11,9 @@ index is filled by the same after-commit path as in production), then a fixed mi
 is timed through `newscenter.search.searching.search`: ranking, highlighting and spelling
 correction included. Compare figures only within one run on the same machine.
 
-``--fill raw`` makes the newsroom corpus (``newsroom.py``: the same words) by plain INSERTs and
-one reindex, minutes where the services take an hour at 100,000 on a busy machine; with
+``--fill raw`` makes the newsroom corpus (``newsroom.py``: the same words; with ``--corpus cjk``
+the Chinese words of ``corpus_cjk.py``) by plain INSERTs and one reindex, minutes where the
+services take one to two hours at 100,000 on a busy machine; with
 ``--database NAME`` the PostgreSQL database is filled once and kept, so that two checkouts
 can be timed alternately on the same rows (``PYTHONPATH=<other checkout>/src``).
 """
@@ -68,7 +69,7 @@ def _arguments():
     )  # fmt: skip
     parser.add_argument(
         "--fill", choices=("services", "raw"), default="services",
-        help="raw: plain INSERTs and one reindex (bench/newsroom.py), latin corpus only",
+        help="raw: plain INSERTs and one reindex (bench/newsroom.py), either corpus",
     )  # fmt: skip
     parser.add_argument(
         "--database", help="PostgreSQL: fill this database once and keep it (raw fill only)"
@@ -117,7 +118,7 @@ def _run_worker(
                 connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
-def _fill_raw(size: int):
+def _fill_raw(size: int, corpus_name: str = "latin"):
     """The newsroom corpus (the same words, sections and queries) by plain INSERTs, then the
     search index rebuilt once: minutes at 100,000 where the services take an hour."""
     import datetime as dt
@@ -126,10 +127,14 @@ def _fill_raw(size: int):
     from django.utils import timezone
 
     import newsroom
+    from corpus_cjk import CjkCorpus
     from newscenter.news.models import Article
     from newscenter.search import indexing
 
-    corpus = newsroom.Newsroom(seed=size)
+    class CjkNewsroom(CjkCorpus, newsroom.Newsroom):
+        """The newsroom's sections, tags and authors; the Chinese corpus's words."""
+
+    corpus = CjkNewsroom(seed=size) if corpus_name == "cjk" else newsroom.Newsroom(seed=size)
     corpus.prepare()
     end = timezone.now() - dt.timedelta(minutes=1)
     start = end - dt.timedelta(days=5 * 365)
@@ -164,7 +169,7 @@ def _worker(
     kinds = _kinds(corpus_name)
     started = time.perf_counter()
     if fill == "raw":
-        corpus = _fill_raw(size)
+        corpus = _fill_raw(size, corpus_name)
     else:
         corpus = CjkCorpus(seed=size) if corpus_name == "cjk" else Corpus(seed=size)
         corpus.fill(size)

@@ -224,3 +224,68 @@ def _sums(totals) -> dict[tuple[str, str], tuple[int, int]]:
         views, visitors = sums.get((total.dimension, total.value), (0, 0))
         sums[(total.dimension, total.value)] = (views + total.views, visitors + total.visitors)
     return sums
+
+
+@pytest.mark.django_db(transaction=True)
+def test_days_rolled_up_before_monthly_totals_get_theirs():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("analytics", "0001_initial")], [("analytics", "0002_monthly_totals")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("analytics", "DailyTotal")
+    old.objects.bulk_create([
+        old(day=dt.date(2026, 1, 30), dimension="country", value="DE", views=3, visitors=2),
+        old(day=dt.date(2026, 1, 31), dimension="country", value="DE", views=4, visitors=4),
+        old(day=dt.date(2026, 2, 1), dimension="country", value="DE", views=1, visitors=1),
+        old(day=dt.date(2026, 2, 1), dimension="subscribers", value="/news/feed/", views=9),
+    ])  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    assert set(MonthlyTotal.objects.values_list("month", "dimension", "value", "views",
+                                                "visitors")) == {
+        (dt.date(2026, 1, 1), "country", "DE", 7, 6),
+        (dt.date(2026, 2, 1), "country", "DE", 1, 1),
+    }  # fmt: skip
+
+
+def test_the_one_pass_totals_are_the_queries_totals():
+    """Reports total today's raw events in one pass (rollup.aggregate_in_one_pass), the
+    rollup with a query per dimension (rollup.aggregate): the same totals, empty values,
+    searches that found nothing, embeds and feed readers included."""
+    rng = random.Random(3)
+    events = []
+    for n in range(300):
+        day = TODAY - dt.timedelta(days=n % 2)
+        at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        kind = rng.choice(["article", "search", "embed", "feed", "index"])
+        events.append(Event(
+            at=at, day=day, kind=kind, path=f"/p/{n % 7}", visitor=rng.choice(["", "a", "b"]),
+            article_id=rng.choice([None, 1, 2]), section_id=rng.choice([None, 3]),
+            channel=rng.choice(["direct", "social"]), referrer=rng.choice(["", "t.co"]),
+            utm_campaign=rng.choice(["", "spring"]), country=rng.choice(["", "DE"]),
+            query=rng.choice(["", "zeppelin"]) if kind == "search" else "",
+            results=rng.choice([None, 0, 3]) if kind == "search" else None,
+            subscribers=rng.choice([None, 12]) if kind == "feed" else None,
+            browser="Feedly" if kind == "feed" else rng.choice(["", "Chrome"]),
+        ))  # fmt: skip
+    Event.objects.bulk_create(events)
+    dimensions = [*rollup.DIMENSIONS, *rollup.DERIVED]
+
+    def rows(totals):
+        return sorted((t.dimension, t.day, t.value, t.views, t.visitors) for t in totals)
+
+    queried = rows(rollup.aggregate(Event.objects.all(), dimensions))
+    assert {row[0] for row in queried} >= {
+        "all",
+        "article",
+        "section",
+        "referrer",
+        "campaign",
+        "search",
+        "search-empty",
+        "embed",
+        "subscribers",
+    }
+    assert rows(rollup.aggregate_in_one_pass(Event.objects.all(), dimensions)) == queried

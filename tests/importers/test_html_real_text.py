@@ -181,3 +181,28 @@ def test_broken_gzip_is_refused_with_a_clear_message(tmp_path, data, message):
     path.write_bytes(data)
     [error] = dry_run(path)["errors"]
     assert message in error["message"]
+
+
+PIER = [
+    "The harbour board met on Tuesday evening to decide the future of the old ferry pier, which "
+    "has been closed since the storms of last winter damaged its timber deck.",
+    "Members heard from engineers who surveyed the pier in the spring and found that most of "
+    "the piles are sound, though the deck and the railings must be replaced.",
+    "Repairs will cost about two hundred thousand pounds.",
+    "Work could start in the autumn if the council agrees its share at its next meeting in "
+    "September, the board's chair said after the vote.",
+    "A public meeting about the plans will be held in the harbour hall next month, and "
+    "residents can send their views to the board by letter or e-mail before then.",
+]
+SURVEY = "https://harbour-valley.example/board/survey.html"
+
+
+def test_a_link_line_inside_the_article_that_favor_precision_drops_is_kept():
+    inner = f'<p><a href="{SURVEY}">{SURVEY}</a></p>'  # the precise run leaves it out
+    body = "".join(f"<p>{p}</p>" for p in PIER[:3]) + inner
+    body += "".join(f"<p>{p}</p>" for p in PIER[3:])
+    article = parse(
+        PAGE.format(title="Harbour board backs repairs to the old ferry pier", body=body)
+    )
+    assert SURVEY in article.body_html
+    assert all(paragraph in article.body_html for paragraph in PIER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import feedparser
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
@@ -20,8 +21,13 @@ LANGUAGES = ["de", "fr", "es", "zh_Hans", "ar"]
 
 
 def catalogue(path: Path, reader) -> dict:
+    """(context, id) -> translation; a plural's id and forms as tuples."""
+
+    def plain(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
     with path.open("rb") as file:
-        return {(m.context, m.id): m.string for m in reader(file) if m.id}
+        return {(m.context, plain(m.id)): plain(m.string) for m in reader(file) if m.id}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -29,7 +35,10 @@ def test_each_catalogue_is_complete_and_compiled(language):
     folder = LOCALE / language / "LC_MESSAGES"
     po = catalogue(folder / "django.po", read_po)
     assert len(po) >= 20
-    assert all(po.values()), [key for key, text in po.items() if not text]
+    untranslated = [
+        key for key, text in po.items() if not (all(text) if isinstance(text, tuple) else text)
+    ]
+    assert not untranslated
     # The committed .mo says what the .po says: `make messages` was run after the last edit.
     assert catalogue(folder / "django.mo", read_mo) == po
 
@@ -69,3 +78,34 @@ def test_dates_are_written_the_way_each_language_writes_them(client, several, la
     article = make_article(language=language, pub_date=when)
     tree = tree_of(client, article.get_absolute_url())
     assert tree.xpath("string(//header//p[@class='meta']/time)") == shown
+
+
+def test_the_search_page_and_the_feeds_speak_german(
+    client, several, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(headline="Neue Ventile für Wasserwerke", language="de")
+    tree = tree_of(client, "/de/news/search/?q=Ventil")
+    assert tree.xpath("string(//h1)") == "Suchen"
+    assert tree.xpath("string(//label[@for='id_q'])") == "Nachrichten durchsuchen"
+    assert tree.xpath("string(//details[@class='search-filters']/summary)") == "Filter"
+    assert tree.xpath("string(//label[@for='id_section'])") == "Rubrik"
+    assert tree.xpath("//select[@id='id_section']/option[1]/text()") == ["Alle Rubriken"]
+    assert tree.xpath("//select[@id='id_sort']/option/text()") == [
+        "Beste Treffer",
+        "Neueste zuerst",
+    ]
+    count = " ".join(tree.xpath("string(//p[@class='result-count'])").split())
+    assert count == "1 Ergebnis für „Ventil“"
+    none = tree_of(client, "/de/news/search/?q=Zahnrad")
+    assert none.xpath("string(//div[@class='no-results']/p)") == "Nichts passt zu „Zahnrad“."
+    # The site kept its default section title: each language's own words for it.
+    assert tree.xpath("string(//title)").startswith("“Ventil” · Suchen · Aktuelles · ")
+    feed = feedparser.parse(client.get("/de/news/feed/rss/").content)
+    assert feed.feed.title == "Aktuelles · newscenter"
+    assert feedparser.parse(client.get("/zh-hans/news/feed/atom/").content).feed.title == (
+        "新闻中心 · newscenter"
+    )
+    assert feedparser.parse(client.get("/news/feed/rss/").content).feed.title == (
+        "News center · newscenter"
+    )

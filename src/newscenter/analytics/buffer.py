@@ -105,6 +105,8 @@ def deliver() -> int:
         written = 0
         while _hits:
             batch = _take()
+            if not batch:  # none of what waited counts (prefetches, pages not public)
+                continue
             try:
                 count, on = relay.send(batch, path)
             except relay.Unavailable:  # no worker on this machine: written here instead

@@ -2,9 +2,10 @@
 
 The middleware is first in ``MIDDLEWARE``, outside the page cache's, so that it sees pages the
 cache answered as well as those the views made; the server's front (asgi.py) calls
-:func:`count` for the hits it answers itself. The work here is a few header reads and an
-append: the address and user agent wait in memory (:mod:`buffer`) for at most a few seconds,
-and are turned into a daily hash there, off the request's path, never written as they are.
+:func:`count` for the hits it answers itself. The work here is a few checks and an append:
+the request waits in memory (:mod:`buffer`) for at most a few seconds, its writer thread
+keeps of it what a hit needs (:func:`hits.hit_of`), and the worker turns the address and user
+agent into a daily hash (:mod:`relay`, :mod:`classify`), never writing them as they are.
 """
 
 from __future__ import annotations
@@ -48,11 +49,13 @@ def count(
 
 def answered(method: str, status: int, dnt: str | None, gpc: str | None) -> bool:
     """Whether a response may be a reader's view, from what a page's path knows at once: GET
-    (never HEAD), answered, the site counting, neither Do-Not-Track nor Global Privacy Control
-    (``dnt``, ``gpc``: such a reader's request is not even kept in memory)."""
+    (never HEAD), answered, the site counting (and the server, not the beacon), neither
+    Do-Not-Track nor Global Privacy Control (``dnt``, ``gpc``: such a reader's request is not
+    even kept in memory)."""
     if method != "GET" or status not in COUNTED_STATUSES or not buffer.counting():
         return False
-    return not (conf().honour_dnt and (dnt == "1" or gpc == "1"))
+    _, _, mode, honour_dnt = conf()
+    return mode == "server" and not (honour_dnt and (dnt == "1" or gpc == "1"))
 
 
 class AnalyticsMiddleware:
@@ -74,10 +77,18 @@ class AnalyticsMiddleware:
         path = request.path_info
         results = take_results(response) if path == search_path() else None
         try:
-            meta = request.META
-            if answered(request.method, response.status_code, meta.get("HTTP_DNT"),
-                        meta.get("HTTP_SEC_GPC")) and not staff(request):  # fmt: skip
-                buffer.append((time.time(), path, meta, results))
+            # answered() and staff(), written out: each call costs on this path.
+            if (request.method == "GET" and response.status_code in COUNTED_STATUSES
+                    and buffer.counting()):  # fmt: skip
+                meta = request.META
+                _, _, mode, honour_dnt = conf()
+                if (
+                    mode == "server"
+                    and not (honour_dnt and (meta.get("HTTP_DNT") == "1"
+                                             or meta.get("HTTP_SEC_GPC") == "1"))
+                    and not (meta.get("HTTP_COOKIE") and staff(request))
+                ):  # fmt: skip
+                    buffer.append((time.time(), path, meta, results))
         except Exception:  # counting never fails a page
             buffer.logger.exception("counting a view failed")
         return response

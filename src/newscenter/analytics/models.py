@@ -89,15 +89,23 @@ class Event(models.Model):
         return f"{self.kind} {self.path} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
-class DailyTotal(models.Model):
-    """A day's views and visitors for one value of one dimension (``dimension="all"`` is the
-    whole site): written by the rollup, kept for good, what the reports read."""
+class Total(models.Model):
+    """Views and visitors for one value of one dimension (``dimension="all"`` is the whole
+    site) over a day or a month."""
 
-    day = models.DateField()
     dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=500, blank=True)
     views = models.BigIntegerField(default=0)
     visitors = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyTotal(Total):
+    """A day's totals: written by the rollup, kept for good, what the reports read."""
+
+    day = models.DateField()
 
     class Meta:
         constraints = [
@@ -108,16 +116,12 @@ class DailyTotal(models.Model):
         return f"{self.day} {self.dimension}={self.value}: {self.views}"
 
 
-class MonthlyTotal(models.Model):
-    """A month's views and visitors for one value of one dimension: the sum of its days'
-    :class:`DailyTotal` rows, kept equal to it by the rollup (``rollup.roll_month``), so that a
-    year's report reads a dozen months instead of 365 days of long tails."""
+class MonthlyTotal(Total):
+    """A month's totals: the sum of its days' :class:`DailyTotal` rows, kept equal to it by the
+    rollup (``rollup.roll_month``), so that a year's report reads a dozen months instead of
+    365 days of long tails."""
 
     month = models.DateField()  # its first day
-    dimension = models.CharField(max_length=20)
-    value = models.CharField(max_length=500, blank=True)
-    views = models.BigIntegerField(default=0)
-    visitors = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -78,6 +78,52 @@ def aggregate(events: QuerySet[Event], dimensions: Iterable[str] | None = None) 
     return totals
 
 
+def aggregate_in_one_pass(events: QuerySet[Event], dimensions: Iterable[str]) -> list[DailyTotal]:
+    """:func:`aggregate`'s totals (the same, a test holds them together), from one read of the
+    events totalled here instead of a query per dimension: what a report does with today's
+    raw events, a day's worth at most, where 17 queries each sorting the day's events for
+    their distinct visitors cost more than the whole year's stored totals
+    (bench/analytics.py)."""
+    wanted = list(dimensions)
+    keyed = [(d, DIMENSIONS[d]) for d in wanted if d in DIMENSIONS]
+    columns = sorted({"day", "visitor", "subscribers", "results", "query", "kind", "referrer"}
+                     | {field for _, field in keyed if field})  # fmt: skip
+    at = {name: n for n, name in enumerate(columns)}
+    sums: dict[tuple[str, dt.date, str], tuple[list[int], set[str]]] = {}
+
+    def add(dimension: str, day: dt.date, value: object, visitor: str) -> None:
+        key = (dimension, day, "" if value is None else str(value)[:500])
+        entry = sums.get(key)
+        if entry is None:
+            entry = sums[key] = ([0], set())
+        entry[0][0] += 1
+        entry[1].add(visitor)
+
+    empty_searches, embeds = "search-empty" in wanted, "embed" in wanted
+    for row in events.filter(subscribers__isnull=True).values_list(*columns).iterator(2000):
+        day, visitor = row[at["day"]], row[at["visitor"]]
+        for dimension, field in keyed:
+            if not field:
+                add(dimension, day, "", visitor)
+                continue
+            value = row[at[field]]
+            if value is None or (value == "" and field not in ("article_id", "section_id")):
+                continue
+            add(dimension, day, value, visitor)
+        if empty_searches and row[at["results"]] == 0 and row[at["query"]] != "":
+            add("search-empty", day, row[at["query"]], visitor)
+        if embeds and row[at["kind"]] == Event.Kind.EMBED:
+            add("embed", day, row[at["referrer"]], visitor)
+    totals = [
+        DailyTotal(day=day, dimension=dimension, value=value, views=views[0],
+                   visitors=len(visitors))
+        for (dimension, day, value), (views, visitors) in sums.items()
+    ]  # fmt: skip
+    if "subscribers" in wanted:
+        totals += _subscribers(events)
+    return totals
+
+
 def _subscribers(events: QuerySet[Event]) -> list[DailyTotal]:
     """Per feed and day: each aggregator's largest figure of the day, added up."""
     polls = (
@@ -189,6 +235,11 @@ def maintain(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def live_filter(start: dt.date, end: dt.date) -> Q:
-    """Events of days in [start, end] whose totals are not stored yet."""
-    rolled = RolledDay.objects.filter(day__gte=start, day__lte=end).values("day")
-    return Q(day__gte=start, day__lte=end) & ~Q(day__in=rolled)
+    """Events of days in [start, end] whose totals are not stored yet: their days listed
+    (usually today alone), which an index on the day finds, instead of the events of the
+    whole range less the rolled days, which PostgreSQL read by scanning the table."""
+    rolled = set(
+        RolledDay.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True)
+    )
+    days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+    return Q(day__in=[day for day in days if day not in rolled])

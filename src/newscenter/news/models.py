@@ -124,6 +124,9 @@ class Rendition(models.Model):
         return f"{self.width}w {self.format} of image {self.image_id}"
 
 
+DEFAULT_SECTION_TITLE = "News center"
+
+
 class SiteSettings(models.Model):
     """One row (pk=1): the News center's chrome, as the seed page shows it."""
 
@@ -156,7 +159,7 @@ class SiteSettings(models.Model):
         help_text="Shown where an article without a lead image is shared or listed by search "
         "engines; at least 1200 pixels wide.",
     )
-    section_title = models.CharField(max_length=200, default="News center")
+    section_title = models.CharField(max_length=200, default=DEFAULT_SECTION_TITLE)
     tagline = models.CharField(max_length=300, blank=True)
     press_contact_name = models.CharField("press contact", max_length=200, blank=True)
     press_contact_email = models.EmailField("press contact email", blank=True)
@@ -218,7 +221,15 @@ class SiteSettings(models.Model):
         default language's)."""
         texts = langs.text_in(self.texts, language)
         found = texts.get(name) if isinstance(texts, dict) else None
-        return found if isinstance(found, str) and found else getattr(self, name)
+        if isinstance(found, str) and found:
+            return found
+        value: str = getattr(self, name)
+        if name == "section_title" and value == DEFAULT_SECTION_TITLE:
+            # Left as it came: the interface's own words for it, in the page's language
+            # (web/locale; msgid marked in web.context_processors).
+            with translation.override(langs.url_code(language)):
+                return translation.gettext(DEFAULT_SECTION_TITLE)
+        return value
 
     def clean(self) -> None:
         if self.x_default and self.x_default != "none":

@@ -38,6 +38,10 @@ _WORD = re.compile(r"[^\W_]+")
 SEPARATOR = "\x1f"
 
 
+def is_cjk(word: str) -> bool:
+    return bool(_HAS_CJK.search(word))
+
+
 def needs_words(word: str) -> bool:
     return bool(_HAS_CJK.search(word) or _HAS_ARABIC.search(word))
 

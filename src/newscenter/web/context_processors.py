@@ -1,5 +1,11 @@
+from django.utils.translation import gettext_noop
+
 from newscenter.news import languages
 from newscenter.news.models import SiteSettings
+
+# The section title a site keeps until it names its own: shown in each page's language
+# (news.models.SiteSettings.text_in); marked here so that makemessages finds it.
+gettext_noop("News center")
 
 
 def site(request):
@@ -10,7 +16,7 @@ def site(request):
         site_settings.language or "en"
     )
     site: SiteSettings | LocalSite = site_settings
-    if language != languages.canonical_tag(site_settings.language or "en") and site_settings.texts:
+    if language != languages.canonical_tag(site_settings.language or "en"):
         site = LocalSite(site_settings, language)
     return {
         "site": site,

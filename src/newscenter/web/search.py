@@ -8,6 +8,7 @@ from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from newscenter.analytics.collect import RESULTS_HEADER
 from newscenter.conf import site_url
@@ -30,17 +31,27 @@ class QueryField(forms.CharField):
 
 class SearchForm(forms.Form):
     # No max_length: a long query is cut by the parser rather than refused.
-    q = QueryField(label="Search the news", required=False)
+    q = QueryField(label=_("Search the news"), required=False)
     section = forms.ModelChoiceField(
-        Section.objects.all(), to_field_name="slug", required=False, empty_label="All sections"
+        Section.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label=_("Section"),
+        empty_label=_("All sections"),
     )
-    tag = forms.ModelChoiceField(Tag.objects.all(), to_field_name="slug", required=False)
+    tag = forms.ModelChoiceField(
+        Tag.objects.all(), to_field_name="slug", required=False, label=_("Tag")
+    )
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput({"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
     )
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput({"type": "date"})
+    )
     sort = forms.ChoiceField(
-        choices=[("relevance", "Best match"), ("date", "Newest first")], required=False
+        label=_("Sort"),
+        choices=[("relevance", _("Best match")), ("date", _("Newest first"))],
+        required=False,
     )
     page = forms.IntegerField(
         min_value=1, max_value=MAX_PAGE, required=False, widget=forms.HiddenInput
@@ -49,7 +60,7 @@ class SearchForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return data
 
     def search_request(self, request) -> SearchRequest:

@@ -56,6 +56,7 @@ SHORT_FORM_SENTENCES = 4
 TABLE_ROWS = 5
 LEDE_WORDS = 4  # a standfirst of more words that starts the body is the lede again
 PRECISE_SHARE = 0.9  # of the default run's words the precise run must keep to be chosen
+FILL_SHARE = 0.2  # how many words again the default run may add inside the precise run's text
 ORIGINAL_CHARS = 200_000
 CHARSET_SNIFF_BYTES = 8192  # browsers look at 1,024; saved pages often start with a long comment
 SOURCE_KEY_CHARS = 300  # Article.import_key
@@ -170,8 +171,9 @@ def article_body(doc: HtmlElement, meta: PageMeta, *, origin: str) -> tuple[str,
     and in its default mode. The precise text is kept unless it lost real text the default run
     found: unless it is refused for too little text where the default run is not, or keeps
     less than :data:`PRECISE_SHARE` of its words (on the extraction benchmark, pages where
-    favor_precision left only a "reprints" box, or half of a news story). So the importer is
-    never worse than the extractor it wraps (bench/extraction.py).
+    favor_precision left only a "reprints" box, or half of a news story); when kept, the
+    default run's blocks between its first and last block fill it (:func:`_filled_between`).
+    So the importer is never worse than the extractor it wraps (bench/extraction.py).
     """
     lxml.etree.strip_elements(doc, *_DROPPED, with_tail=False)  # their content is never text
     elements, chars = _check_size(doc, origin)
@@ -186,6 +188,8 @@ def article_body(doc: HtmlElement, meta: PageMeta, *, origin: str) -> tuple[str,
         # A thin precise run may have lost the text; a listing stays refused either way.
         if not default[2][0] and (thin or _words(body) < PRECISE_SHARE * _words(default[0])):
             body, standfirst, (refusal, thin) = default
+        elif not refusal and body is not None and default[0] is not None:
+            body = _filled_between(body, default[0])
     if refusal:
         raise ImportParseError(
             f"no article text found: is this a listing or a home page? ({refusal})", where=origin
@@ -196,11 +200,61 @@ def article_body(doc: HtmlElement, meta: PageMeta, *, origin: str) -> tuple[str,
 _Run = tuple[HtmlElement | None, str, tuple[str, bool]]  # body, standfirst, (refusal, thin)
 
 
+def _filled_between(precise: HtmlElement, default: HtmlElement) -> HtmlElement:
+    """The precise run's text with what the default run found between its first and last
+    blocks: paragraphs favor_precision drops from inside an article (a short paragraph, a
+    source's address on its own line) are text; chrome sits around the article, not inside.
+    Only when every precise block is found, in order, among the default run's blocks, and the
+    span adds at most a fifth again of the words."""
+    # An emptied block (favor_precision may leave a paragraph's element, not its words) is
+    # skipped: the default run's block stands in its place.
+    ours = [text for child in precise if (text := squash(child.text_content()))]
+    theirs = [squash(child.text_content()) for child in default]
+    if not ours or ours[0] not in theirs:
+        return precise
+    start = theirs.index(ours[0])
+    matched = start
+    for text in ours[1:]:
+        try:
+            matched = theirs.index(text, matched + 1)
+        except ValueError:
+            return precise  # the two runs disagree on the article's blocks: keep the precise
+    kept = set(ours)
+    span = [
+        child
+        for child, text in zip(list(default)[start : matched + 1], theirs[start : matched + 1],
+                               strict=True)
+        if text in kept or _is_inner_text(text)
+    ]  # fmt: skip
+    if len(span) == len(ours) == len(precise):
+        return precise
+    added = sum(_word_count(squash(child.text_content())) for child in span) - _words(precise)
+    if added > FILL_SHARE * _words(precise):
+        return precise
+    for child in list(precise):
+        precise.remove(child)
+    precise.extend(copy.deepcopy(child) for child in span)
+    return precise
+
+
 def _run(doc: HtmlElement, meta: PageMeta, *, fast: bool, precise: bool, origin: str) -> _Run:
     extracted = _extract(doc, base_url=meta.canonical_url, fast=fast, precise=precise,
                          origin=origin)  # fmt: skip
     body, standfirst = _tidy(extracted, meta) if extracted else (None, meta.standfirst)
     return body, standfirst, _refusal(body, standfirst)
+
+
+# Promotions set inside an article: "Click here to subscribe ...", "GET THE APP BY CLICKING HERE".
+_PROMOTION = re.compile(r"(?i)\bclick(?:ing)? here\b|\bsubscribe\b|\bnewsletter\b|\bsign up\b")
+
+
+def _is_inner_text(text: str) -> bool:
+    """A block the default run found inside the article that may fill it: not a promotion,
+    nor a line in capitals (a link to another story, shouted)."""
+    if not text or _PROMOTION.search(text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    return not (len(text.split()) >= 3 and all(ch.isupper() for ch in letters))
 
 
 def _words(body: HtmlElement | None) -> int:

@@ -413,6 +413,8 @@ def _without_empty_headings(content: list[str]) -> list[str]:
 
 
 def _is_heading(unit: str) -> bool:
+    if len(unit) > 60:
+        return False  # the cheap test first: most units are paragraphs
     words = unit.split()
     return (
         len(words) <= 4

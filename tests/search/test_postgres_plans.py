@@ -1,0 +1,38 @@
+"""PostgreSQL's search reads its window without parallel workers: a search stops after 500
+rows, and starting workers cost more than the walk they would share (bench/search.py)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newscenter.search.searching import SearchRequest, search
+
+FREE_PARALLEL = (
+    "parallel_setup_cost",
+    "parallel_tuple_cost",
+    "min_parallel_table_scan_size",
+    "min_parallel_index_scan_size",
+)
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a PostgreSQL planner setting"
+)
+
+
+def test_the_search_window_is_planned_without_parallel_workers(publish):
+    for n in range(30):
+        publish(headline=f"Valve line {n} opens", body="<p>The valve line opens today.</p>")
+    with CaptureQueriesContext(connection) as captured:
+        assert search(SearchRequest("valve")).total == 30
+    window = next(q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"])
+    with connection.cursor() as cursor:
+        # Parallel plans made free: the planner takes them wherever a table allows them.
+        for setting in FREE_PARALLEL:
+            cursor.execute(f"SET LOCAL {setting} = 0")
+        cursor.execute("SET LOCAL enable_indexscan = off")  # a scan of the table, parallel or not
+        cursor.execute("EXPLAIN " + window)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "on search_document" in plan
+    # (The articles' table may go parallel: a setting of its own, not the search's.)
+    assert not re.search(r"Parallel [^\n]* on search_document", plan), plan
