@@ -274,6 +274,19 @@ def test_pages_are_marked_again_when_a_mark_goes_or_back_dated_articles_pile_up(
     assert all(len(page) <= 2 for page in pages)
 
 
+def test_the_index_dates_the_articles_by_their_newest_own_change_after_an_import(fetch):
+    from newscenter.news import publishing
+
+    now = timezone.now()
+    # Written after every publication date, as an import of older news is.
+    articles = [make_article(pub_date=now - dt.timedelta(days=n)) for n in (30, 20, 10)]
+    # The newest write with an older change of its own (a stamp kept from before).
+    Article.objects.filter(pk=articles[-1].pk).update(modified=now - dt.timedelta(days=9))
+    entries = lastmods(fetch(reverse("news:sitemap-index")))
+    expected = max(publishing.last_change(a) for a in Article.objects.all())
+    assert entries[f"{ORIGIN}{section_url('articles')}"] == expected
+
+
 def test_an_unknown_sitemap_is_not_found(client):
     assert client.get(section_url("drafts")).status_code == 404
 

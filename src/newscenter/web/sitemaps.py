@@ -64,6 +64,29 @@ def _last_change(articles: QuerySet[Article]) -> dt.datetime | None:
     return max(row) if row is not None else None
 
 
+_WALK = 200
+
+
+def _latest_own_change(articles: QuerySet[Article]) -> dt.datetime | None:
+    """Max(Coalesce(modified, updated)) over ``articles``, walking the index on ``updated``
+    newest first: no article's own change is later than its ``updated``, so the walk stops at
+    the first row whose ``updated`` is no later than the best found. After an import every
+    article may be updated after the newest publication date; the aggregate then read them
+    all (11 s at a million), the walk reads one. Past ``_WALK`` rows, the aggregate, once."""
+    best = None
+    rows = articles.order_by("-updated").values_list("updated", "modified")[:_WALK]
+    for n, (updated, modified) in enumerate(rows, start=1):
+        if best is not None and updated <= best:
+            return best
+        own = modified or updated
+        best = own if best is None else max(best, own)
+        if n == _WALK:
+            latest = Max(Coalesce("modified", "updated"))
+            found: dt.datetime | None = articles.aggregate(latest=latest)["latest"]
+            return found
+    return best
+
+
 class _KnownCount(Paginator):
     """A paginator told its count instead of asking the database for it."""
 
@@ -152,9 +175,7 @@ class ArticleSitemap(SiteSitemap):
         newest_pub = _latest(published, "pub_date")
         if newest_pub is None:
             return None
-        later = published.filter(updated__gt=newest_pub).aggregate(
-            latest=Max(Coalesce("modified", "updated"))
-        )["latest"]
+        later = _latest_own_change(published.filter(updated__gt=newest_pub))
         return max(newest_pub, later) if later is not None else newest_pub
 
     @property
