@@ -6,6 +6,7 @@ needs no inline script and no other origin.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import threading
@@ -66,5 +67,53 @@ def test_static_search_finds_articles_in_the_browser(static_host, chromium):
         page.wait_for_selector("#static-search .result-count")
         assert "0 results" in page.inner_text("#static-search .result-count")
         assert not violations
+    finally:
+        page.close()
+
+
+@pytest.fixture
+def german_edition(site):  # noqa: F811 (the imported fixture)
+    from newscenter.news import services
+    from newscenter.news.policy import SYSTEM
+
+    services.site_settings_update(acting_user=SYSTEM, languages=["de"])
+    german = services.translation_create(acting_user=SYSTEM, source=site[0], language="de")
+    services.article_update(
+        article=german, acting_user=SYSTEM, headline="Werk verdoppelt die Ventilproduktion"
+    )
+    services.article_publish(article=german, acting_user=SYSTEM)
+    return german
+
+
+def test_static_search_speaks_the_language_of_its_edition(german_edition, static_host, chromium):
+    page = chromium.new_page()
+    try:
+        page.goto(f"{static_host}/de/news/search/?q=ventilproduktion")
+        page.wait_for_selector("#static-search .result-count")
+        assert page.inner_text("#static-search .result-count") == (
+            "1 Ergebnis für „ventilproduktion“"
+        )
+        day = german_edition.pub_date.astimezone(dt.UTC)
+        months = [
+            "Jan.",
+            "Feb.",
+            "März",
+            "Apr.",
+            "Mai",
+            "Juni",
+            "Juli",
+            "Aug.",
+            "Sept.",
+            "Okt.",
+            "Nov.",
+            "Dez.",
+        ]
+        assert page.inner_text("#static-search .search-results time") == (
+            f"{day.day}. {months[day.month - 1]} {day.year}"
+        )
+        page.goto(f"{static_host}/de/news/search/?q=zahnrad")
+        page.wait_for_selector("#static-search .result-count")
+        assert page.inner_text("#static-search .result-count") == "0 Ergebnisse für „zahnrad“"
+        assert page.inner_text("#static-search .no-results") == "Nichts passt zu „zahnrad“."
     finally:
         page.close()

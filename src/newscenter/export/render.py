@@ -32,7 +32,7 @@ from newscenter.news import languages, selectors
 from newscenter.news.languages import SiteLanguages
 from newscenter.news.models import Article
 from newscenter.web import views
-from newscenter.web.search import SearchForm
+from newscenter.web.search import SearchForm, static_search_messages
 
 SEARCH_TEMPLATE = Path(__file__).with_name("search.html")
 _BATCH = 500  # articles per bulk fetch: well under SQLite's limit of query parameters
@@ -126,6 +126,7 @@ class Renderer:
             "noindex": True,
             "sections": selectors.sections_in_use(),
             "search_index_url": search_index_url(),
+            "search_messages": static_search_messages(),
         }
         template = engines["django"].from_string(SEARCH_TEMPLATE.read_text(encoding="utf-8"))
         return template.render(context, self.request(page.url)).encode()

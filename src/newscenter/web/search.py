@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from newscenter.analytics.collect import RESULTS_HEADER
@@ -19,6 +21,28 @@ from newscenter.search.searching import MAX_PAGE, SearchRequest, search
 from newscenter.web.languages import page_edition
 
 PER_PAGE = 20
+
+# A number of each CLDR plural category (Intl.PluralRules in the browser names the category;
+# gettext's formula for these numbers picks the same form in every language of the site).
+_PLURAL_SAMPLES = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100}
+
+
+def static_search_messages() -> str:
+    """The words of a static export's in-browser search (web/static/web/search.js) in the
+    active language, as JSON for a data attribute: the page's own phrases, with ``{count}``,
+    ``{query}`` and ``{limit}`` for the script to fill in."""
+    messages = {
+        "results": {
+            category: ngettext("%(total)s result", "%(total)s results", sample)
+            % {"total": "{count}"}
+            for category, sample in _PLURAL_SAMPLES.items()
+        },
+        "for": gettext("for “%(query)s”") % {"query": "{query}"},
+        "none": gettext("Nothing matches “%(query)s”.") % {"query": "{query}"},
+        "first": gettext("the first %(limit)s shown") % {"limit": "{limit}"},
+        "failed": gettext("The search index could not be loaded."),
+    }
+    return json.dumps(messages, ensure_ascii=False)
 
 
 class QueryField(forms.CharField):

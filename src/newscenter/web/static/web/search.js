@@ -24,7 +24,24 @@
   if (!text) {
     return;
   }
-  var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  // The page's language: its words come from the page (data-messages, from the site's
+  // catalogues), its dates and plural forms from the browser's Intl.
+  var lang = document.documentElement.lang || "en";
+  var messages = JSON.parse(box.getAttribute("data-messages") || "{}");
+  var dates = new Intl.DateTimeFormat(lang, {
+    year: "numeric", month: "short", day: "numeric", timeZone: "UTC"
+  });
+  var plurals = new Intl.PluralRules(lang);
+
+  function say(name, values) {
+    var message = messages[name] || "";
+    if (name === "results") {
+      message = message[plurals.select(values.count)] || message.other || "";
+    }
+    return message.replace(/\{(\w+)\}/g, function (whole, key) {
+      return key in values ? String(values[key]) : whole;
+    });
+  }
 
   function fold(value) {
     return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -65,7 +82,7 @@
 
   function day(iso) {
     var parts = iso.split("-");
-    return months[Number(parts[1]) - 1] + " " + Number(parts[2]) + ", " + parts[0];
+    return dates.format(new Date(Date.UTC(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]))));
   }
 
   function element(name, className, content) {
@@ -132,14 +149,14 @@
     }
     var summary = element("div", "search-summary");
     summary.setAttribute("role", "status");
-    var count = found.length + " result" + (found.length === 1 ? "" : "s") + " for “" + text + "”";
+    var count = say("results", { count: found.length }) + " " + say("for", { query: text });
     if (found.length > LIMIT) {
-      count += " · the first " + LIMIT + " shown";
+      count += " · " + say("first", { limit: LIMIT });
     }
     summary.appendChild(element("p", "result-count", count));
     box.appendChild(summary);
     if (!found.length) {
-      box.appendChild(element("p", "no-results", "Nothing matches “" + text + "”."));
+      box.appendChild(element("p", "no-results", say("none", { query: text })));
       return;
     }
     var list = element("ol", "article-list search-results");
@@ -159,6 +176,6 @@
     })
     .then(show)
     .catch(function () {
-      box.appendChild(element("p", "form-errors", "The search index could not be loaded."));
+      box.appendChild(element("p", "form-errors", say("failed", {})));
     });
 })();
