@@ -38,7 +38,6 @@ def test_the_search_window_is_planned_without_parallel_workers(publish):
     assert not re.search(r"Parallel [^\n]* on search_document", plan), plan
 
 
-
 @pytest.mark.django_db
 def test_the_gin_index_keeps_its_pending_list_small():
     # Edits wait in the GIN index's pending list, which the planner costs page by page: with
