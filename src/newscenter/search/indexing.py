@@ -152,9 +152,9 @@ def _index(engine, documents: list[Document]) -> None:
     if not documents:
         return
     engine.index(documents)
-    engine.add_words(
-        {word for document in documents for word in words(document.text()) if correctable(word)}
-    )
+    # Each distinct word is judged once: a batch's texts repeat most of their words.
+    found = {word for document in documents for word in words(document.text())}
+    engine.add_words({word for word in found if correctable(word)})
 
 
 def correctable(word: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -319,6 +320,8 @@ def recency_key(pub_date: dt.datetime, article_id: int) -> int:
     return int(pub_date.timestamp()) * (1 << ID_BITS) + article_id
 
 
+# A batch of related lists reads the same few thousand keys hundreds of thousands of times.
+@functools.lru_cache(maxsize=65_536)
 def _key_time(key: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(key >> ID_BITS, tz=dt.UTC)
 
