@@ -40,7 +40,7 @@ def recount(change: Change) -> None:
     if change.articles:
         timed = Article.objects.filter(status__in=Article.TIMED).count()
         Tally.objects.update_or_create(name=TIMED_TALLY, defaults={"value": timed})
-        mark_sitemap_pages(SITEMAP_PAGE)
+        mark_sitemap_pages(SITEMAP_PAGE, timed=timed)
 
 
 REMARK_SLACK = 40_000  # articles the marked pages may gain before they are marked again
@@ -75,16 +75,16 @@ def _starts(kept: list[tuple[int, int]]) -> list[tuple[dt.datetime, int]] | None
     return starts
 
 
-def mark_sitemap_pages(size: int) -> None:
+def mark_sitemap_pages(size: int, *, timed: int) -> None:
     """Keep the first article of each sitemap page after the first, ``size`` a page: walk on
     from the last mark (rows of the listing index only), or from the start when the marks no
-    longer hold."""
+    longer hold. ``timed``: how many timed articles there are (counted once, by the caller)."""
     prefix = f"{_PAGE_FROM}{size}:"
-    timed = Article.objects.filter(status__in=Article.TIMED)
+    timed_articles = Article.objects.filter(status__in=Article.TIMED)
     kept = _kept(prefix)
     starts = _starts(kept) if kept else None
     if starts:
-        before_last = timed.count() - _from(timed, starts[-1]).count()
+        before_last = timed - _from(timed_articles, starts[-1]).count()
         if before_last - len(starts) * size >= REMARK_SLACK:
             starts = None
     if not starts:
@@ -92,7 +92,7 @@ def mark_sitemap_pages(size: int) -> None:
         starts = []
     marks: list[Tally] = []
     start = starts[-1] if starts else None
-    public = timed.filter(pub_date__lte=timezone.now())  # one to come marks no page
+    public = timed_articles.filter(pub_date__lte=timezone.now())  # one to come marks no page
     while True:
         row = next(iter(_from(public, start).values_list("pub_date", "id")[size : size + 1]), None)
         if row is None or row[0] is None:
