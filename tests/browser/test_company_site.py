@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from newscenter.news.models import Article
 
@@ -41,7 +42,8 @@ def test_copy_link_copies_the_address(page, http_site):
     article = Article.objects.published().first()
     page.goto(article.get_absolute_url())
     page.get_by_role("link", name="Copy link").click()
-    assert page.locator("#share-status").inner_text() == "Link copied."
+    # The status is written once the clipboard's promise settles: wait for it, as a reader would.
+    expect(page.locator("#share-status")).to_have_text("Link copied.", timeout=10_000)
     assert page.url.endswith(article.get_absolute_url())  # the link was not followed
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.endswith(article.get_absolute_url())
