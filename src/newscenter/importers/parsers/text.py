@@ -416,7 +416,28 @@ def listing_reason(units: list[str]) -> str | None:
         return f"a list of {files} documents to download, not an article"
     if any(_FOLLOWERS.match(unit) for unit in units[:30]):
         return "a social media profile and its feed of posts, not one article"
+    if _is_template(units):
+        return (
+            "a template of a press release (a sample's title, and text telling the writer what"
+            " to put where), not news"
+        )
     return None
+
+
+# A press-release template as PR services publish them: "Business Launch Campaign Sample" or
+# "Sample press release" at the top, and a line telling the writer what to put where ("for
+# the remainder of the release, tell the story of your company").
+_TEMPLATE_TITLE = re.compile(r"(?i)^(?:sample|template|example)\b|\b(?:sample|template|example)$")
+_TO_THE_WRITER = re.compile(
+    r"(?i)\byour (?:business|company|organi[sz]ation|event|product|brand)\b"
+)
+_WRITING_WORDS = re.compile(r"(?i)\b(?:paragraphs?|(?:press |news )?release|headline|quotes?)\b")
+
+
+def _is_template(units: list[str]) -> bool:
+    if not any(title_shaped(unit) and _TEMPLATE_TITLE.search(unit) for unit in units[:5]):
+        return False
+    return any(_TO_THE_WRITER.search(unit) and _WRITING_WORDS.search(unit) for unit in units)
 
 
 # "5 June (PDF, 985KB)", "Annual report 2023.pdf", "Minutes [DOCX 45 kB]"
