@@ -1,5 +1,5 @@
-"""Learned against hand-written choosers for the text importer's date and kind, cross-validated
-over every annotated real page.
+"""Learned against hand-written choosers for the text importer's date, kind and headline,
+cross-validated over every annotated real page.
 
     .venv/bin/python bench/choosers.py ../shared/fixtures/pages [--folds 10] [--l2 1.0]
                                         [--write-date]
@@ -16,6 +16,9 @@ theirs is the kinder figure).
   ``fidelity.py`` scores the date (the whole parser run, the day compared), on article pages.
 - **kind**: a logistic regression over page-level features (prose, dates, listing and form
   signals, how sure the headline is); article or not, against the rules' refusals.
+- **title**: the headline chooser (``text_headline``), learned already: fitted per fold (with
+  the test pages written here, as ``headline_model.py`` fits it) against the hand weights; then
+  the shipped weights, fitted on the tuning part, on each part.
 
 Both are fitted by Newton's method on the log-likelihood with an L2 penalty (no library: the
 problems are a few dozen weights). ``--write-date`` fits the date chooser on every page and
@@ -35,7 +38,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import fidelity
-from newscenter.importers.parsers import text, text_dates
+import headline_model
+from newscenter.importers.parsers import text, text_dates, text_headline
 from newscenter.importers.parsers.dates import DateReader
 from newscenter.importers.parsers.lines import decode, normalise
 from newscenter.importers.parsers.text_headline import candidates, choose, headline_over_deck
@@ -256,6 +260,42 @@ def rule_kind_right(page: Page) -> bool:
     return fidelity.score_page(page.path, page.expected).right["kind"]
 
 
+# --- the headline chooser (learned already: its weights, fitted on the tuning part, ship) ----
+
+
+def headline_problem(page: Page) -> tuple[Options, set[int]] | None:
+    title = fidelity.squash(page.expected.get("title"))
+    if not page.is_article or not title:
+        return None
+    found = candidates(page.units)
+    right = {at for at, candidate in enumerate(found) if fidelity.squash(candidate.text) == title}
+    if not right:
+        return None
+    return [[c.features.get(name, 0.0) for name in text_headline.FEATURES] for c in found], right
+
+
+def own_headline_problems() -> list[tuple[Options, set[int]]]:
+    """The test pages written here and the seed page, on which the shipped weights were
+    fitted too."""
+    return [
+        (
+            [[features.get(name, 0.0) for name in text_headline.FEATURES] for features in page],
+            {right},
+        )
+        for page, right in headline_model.own_pages()
+    ]
+
+
+def title_right(pages: list[Page], weights: dict[str, float]) -> dict[Path, bool]:
+    """Whether the headline is right, per page with an annotated title, as ``fidelity.py``
+    scores it."""
+    text_headline.LEARNED_WEIGHTS = weights
+    scored = {page.path: fidelity.score_page(page.path, page.expected) for page in pages}
+    return {
+        path: result.right["title"] for path, result in scored.items() if "title" in result.right
+    }
+
+
 # --- cross-validation ----------------------------------------------------------------------
 
 
@@ -336,7 +376,7 @@ def main() -> None:
     pages = load(args.folder)
     if not pages:
         sys.exit(f"{args.folder}: no NNN.txt with an NNN.json annotation")
-    shipped = text_dates.LEARNED_WEIGHTS
+    shipped, shipped_headline = text_dates.LEARNED_WEIGHTS, text_headline.LEARNED_WEIGHTS
     names = PURE if args.date_features == "pure" else STACKED
 
     def learned_dates(train: list[Page], test: list[Page]) -> dict[Path, bool]:
@@ -362,6 +402,27 @@ def main() -> None:
         lambda test: {page.path: rule_kind_right(page) for page in test},
     )  # fmt: skip
     text_dates.LEARNED_WEIGHTS = shipped
+    own = own_headline_problems()
+
+    def learned_titles(train: list[Page], test: list[Page]) -> dict[Path, bool]:
+        problems = [problem for page in train if (problem := headline_problem(page))]
+        weights = fit(problems + own, len(text_headline.FEATURES), headline_model.L2)
+        return title_right(test, dict(zip(text_headline.FEATURES, weights, strict=True)))
+
+    cross_validate(
+        "title (article pages with a title; rules: the hand weights)", pages, args.folds,
+        learned_titles, lambda test: title_right(test, text_headline.HAND_WEIGHTS),
+    )  # fmt: skip
+    right = title_right(pages, shipped_headline)
+    tuning = [
+        page.path for page in pages if page.path in right and not fidelity.held_out(page.path.name)
+    ]
+    print(
+        f"the shipped weights (fitted on the tuning part): tuning {sum(right[p] for p in tuning)}"
+        f"/{len(tuning)}, held-out {sum(right.values()) - sum(right[p] for p in tuning)}"
+        f"/{len(right) - len(tuning)}"
+    )
+    text_headline.LEARNED_WEIGHTS = shipped_headline
     if args.write_date:
         weights = fit_dates(pages, args.l2, names)
         data = {
