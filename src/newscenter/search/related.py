@@ -397,7 +397,9 @@ class Ranker:
         me = self.position[pk]
         window = [n for n in sorted(same.union(shared))[:depth] if n != me][:_WINDOW]
         # _ranked's order (most shared tags, then the section, then the newest) on positions,
-        # which run newest first; a Neighbour made only for the few it keeps.
-        best = sorted(window, key=lambda n: (-shared[n], n not in same, n))[:_POOL]
+        # which run newest first: two stable sorts on keys looked up in C, not one by a lambda;
+        # a Neighbour made only for the few it keeps.
+        window.sort(key=same.__contains__, reverse=True)
+        best = sorted(window, key=shared.__getitem__, reverse=True)[:_POOL]
         order = self.corpus.order
         return [Neighbour(order[n], n in same, shared[n]) for n in best]

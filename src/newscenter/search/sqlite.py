@@ -303,8 +303,8 @@ class Postings:
         )
         newest = [key for key in sorted(counts, reverse=True)[:depth] if key & ID_MASK != exclude]
         newest = newest[:limit]
-        if best is not None:  # keys grow with time: the newest first among equals
-            newest = sorted(newest, key=lambda key: (-counts[key], -key))[:best]
+        if best is not None:  # a stable sort keeps the newest first among equals
+            newest = sorted(newest, key=counts.__getitem__, reverse=True)[:best]
         return [Match(key & ID_MASK, float(counts[key]), _key_time(key)) for key in newest]
 
 
