@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from django.utils import timezone
 
 from newscenter.news import languages, publishing
+from newscenter.news.bulk import insert_many
 from newscenter.news.changes import Change
 from newscenter.news.models import Article, Author, Section, Tag
 from newscenter.news.representation import article_data, author_data, section_data, tag_data
@@ -124,7 +125,7 @@ def _messages_for(change: Change) -> None:
             add(event, None, data)
         elif event == "import.finished":
             add(event, None, {k: v for k, v in notice.items() if k != "event"})
-    Message.objects.bulk_create(messages)
+    insert_many(messages)
 
 
 def _relations(articles: dict[int, Article]) -> dict[int, dict[str, Any]]:
