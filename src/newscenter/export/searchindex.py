@@ -9,10 +9,10 @@ larger (docs/export.md gives the sizes).
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from newscenter.export.snapshot import Snapshot
 from newscenter.export.urls import article_url
+from newscenter.web.seo import shortened
 
 VERSION = 1
 STANDFIRST_CHARS = 200
@@ -41,7 +41,7 @@ def search_index(snapshot: Snapshot, edition: str) -> dict:
             [
                 article_url(row["pub_day"], row["slug"]),
                 row["headline"],
-                Truncator(" ".join(row["standfirst"].split())).chars(STANDFIRST_CHARS),
+                shortened(row["standfirst"], STANDFIRST_CHARS),
                 timezone.localtime(row["pub_date"]).date().isoformat(),
                 number.get(row["section_id"], -1),
             ]
