@@ -7,8 +7,10 @@ Builds a throw-away site (SQLite in a temporary folder, articles through the ser
 path as bench/search.py fills), then times `newscenter export` as a user runs it, in a
 subprocess (Python start-up and Django set-up included, as Hugo's time includes its own):
 a full export into an empty folder, a second run with nothing changed, and a run after one
-edit (the headline of the newest article). bench/serve.py imports `measure_export` to put
-these figures beside Hugo's. Compare figures only within one run on the same machine.
+edit (the headline of the newest article); then three edits more with `export DIR --watch`
+running, each timed from the edit's commit to the resident export's summary. bench/serve.py
+imports `measure_export` to put these figures beside Hugo's. Compare figures only within one
+run on the same machine.
 
 With ``--hugo`` (Hugo on the PATH, Debian's package), Hugo builds the same articles as
 Markdown (bench/staticgen.py) and full exports and Hugo builds take turns, ``--rounds``
@@ -131,6 +133,7 @@ def measure_export(data_dir: Path, out_dir: Path) -> dict:
     unchanged, unchanged_cpu, peak = _run(env, "export", str(out_dir))
     _newscenter(env, "shell", "-c", EDIT)
     one_edit, one_edit_cpu, peak_edit = _run(env, "export", str(out_dir))
+    resident = _resident_edits(env, out_dir, edits=3)
     files = [p for p in out_dir.rglob("*") if p.is_file()]
     peak_kb = max(peak_kb, peak, peak_edit)
     return {
@@ -140,11 +143,41 @@ def measure_export(data_dir: Path, out_dir: Path) -> dict:
         "unchanged_cpu_s": unchanged_cpu,
         "one_edit_s": one_edit,
         "one_edit_cpu_s": one_edit_cpu,
+        "resident": resident,
         "load": os.getloadavg()[0],
         "files": len(files),
         "bytes": sum(p.stat().st_size for p in files),
         "peak_mb": peak_kb / 1024,
     }
+
+
+def _resident_edits(env: dict, out_dir: Path, edits: int) -> list[tuple[float, float]]:
+    """`newscenter export DIR --watch` running; for each edit, the seconds from the edit's
+    commit (its process ended) to the export's summary line, and the CPU seconds the export
+    process and its workers spent meanwhile (/proc: user + system, waited children too)."""
+    command = [sys.executable, "-m", "newscenter", "export", str(out_dir), "--watch"]
+    command += ["--interval", "0.1"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE)
+    found = []
+    try:
+        process.stdout.readline()  # the run it starts with: nothing changed
+        for _ in range(edits):
+            before = _cpu_of(process.pid)
+            _newscenter(env, "shell", "-c", EDIT)
+            started = time.perf_counter()
+            line = process.stdout.readline().decode().strip()
+            found.append((time.perf_counter() - started, _cpu_of(process.pid) - before))
+            print(f"  resident: {line}", file=sys.stderr, flush=True)
+    finally:
+        process.terminate()
+        process.wait()
+    return found
+
+
+def _cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _env(data_dir: Path) -> dict:
@@ -199,6 +232,8 @@ def print_table(articles: int, result: dict, rounds: list[dict]) -> None:
         ("after one headline edit", "one_edit"),
     ):
         print(f"{label:<28} {result[key + '_s']:>8.1f} {result[key + '_cpu_s']:>8.1f}")
+    for n, (wall, cpu) in enumerate(result["resident"], start=1):
+        print(f"{f'edit {n}, resident (--watch)':<28} {wall:>8.2f} {cpu:>8.2f}")
     print(f"\n{result['files']:,} files, {result['bytes'] / 1e6:,.1f} MB; ", end="")
     print(f"peak memory {result['peak_mb']:,.0f} MB (largest export process)")
 
