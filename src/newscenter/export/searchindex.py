@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from newscenter.export.snapshot import Snapshot
-from newscenter.export.urls import article_url
+from newscenter.export.urls import article_addresses
 from newscenter.web.seo import shortened
 
 VERSION = 1
@@ -35,6 +35,7 @@ def search_index(snapshot: Snapshot, edition: str) -> dict:
         for pk in in_use
     ]
     articles = []
+    article_url = article_addresses()
     for pk in mine:  # newest first: the order of results that match equally well
         row = snapshot.rows[pk]
         articles.append(
