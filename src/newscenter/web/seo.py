@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import unicodedata
 from typing import Any
 
 from babel.core import get_global as babel_global
@@ -187,7 +188,17 @@ def article_trail(article: Article, site: SiteSettings) -> list[tuple[str, str]]
 
 
 def plain_description(text: str) -> str:
-    return Truncator(" ".join(text.split())).chars(DESCRIPTION_MAX_LENGTH)
+    return shortened(text, DESCRIPTION_MAX_LENGTH)
+
+
+def shortened(text: str, length: int) -> str:
+    """``text`` on one line, cut at ``length`` characters as ``Truncator.chars`` cuts it.
+
+    Most standfirsts are shorter than the cut, and Truncator walks every character of them
+    to find that out (3 of 5 s of an export's search index): a text no longer than
+    ``length`` in its NFC form is what Truncator returns for it, so it is returned at once."""
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def listing_description(
