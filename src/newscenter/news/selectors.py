@@ -20,20 +20,24 @@ def public_articles(
     author: Author | None = None,
     at: dt.datetime | None = None,
     edition: str | None = None,
+    authors: bool = True,
 ) -> ArticleQuerySet:
     """Public articles, newest first, with what a listing shows in a fixed number of queries.
 
     ``at`` (never later than now) gives those public at that moment, for the older pages of
     a listing: see listing_page. ``edition`` (a site language) keeps that language's
-    articles (news.languages); None keeps every language."""
+    articles (news.languages); None keeps every language. ``authors=False`` leaves out the
+    query for the authors' rows, for pages and feeds that read the names kept on the article
+    (``shown_authors``)."""
     articles = (
         Article.objects.published(at=at)
         .select_related("section", "lead_image")
-        .prefetch_related(
-            Prefetch("authors", queryset=Author.objects.only("name", "slug")),
-            "lead_image__renditions",
-        )
+        .prefetch_related("lead_image__renditions")
     )
+    if authors:
+        articles = articles.prefetch_related(
+            Prefetch("authors", queryset=Author.objects.only("name", "slug"))
+        )
     if section is not None:
         # The section comes by prefetch, not a join: with the join SQLite starts from the
         # (small) section table and then sorts the whole section instead of walking
@@ -86,6 +90,7 @@ def listing_page(
         "tag": tag,
         "author": author,
         "edition": edition,
+        "authors": False,  # a listing shows no byline
     }
     if after is None:
         rows = list(public_articles(**subject).defer("body")[: size + 1])
@@ -135,7 +140,9 @@ def _newer(articles: ArticleQuerySet, pub_date: dt.datetime, pk: int, size: int)
 
 
 def public_article(*, day: dt.date, slug: str) -> Article:
-    articles = public_articles().prefetch_related("tags")
+    """One public article with what its page shows: its tags and authors come with its row
+    (``shown_tags``, ``shown_authors``), its section and lead image by a join."""
+    articles = public_articles(authors=False)
     found: Article = get_object_or_404(articles, pub_day=day, slug=slug)
     return found
 
@@ -178,7 +185,7 @@ def article_for_preview(*, pk: int) -> Article:
     """Any article, public or not: the caller has checked that the reader may see drafts."""
     return get_object_or_404(
         Article.objects.select_related("section", "lead_image").prefetch_related(
-            "tags", "authors", "lead_image__renditions"
+            "lead_image__renditions"
         ),
         pk=pk,
     )

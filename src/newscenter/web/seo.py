@@ -68,7 +68,7 @@ class PageMeta:
 
 def article_page(request, article: Article, site: SiteSettings) -> PageMeta:
     canonical = article_canonical_url(article)
-    tags = tuple(tag.name for tag in article.tags.all())
+    tags = tuple(tag.name for tag in article.shown_tags)
     others = [a for a in selectors.public_translations(article) if a.pk != article.pk]
     return PageMeta(
         og_type="article",
@@ -375,7 +375,7 @@ def news_article(
     translations: list[Article] | None = None,
 ) -> dict:
     publisher = organization(site)
-    authors = [person(author) for author in article.authors.all()]
+    authors = [person(author) for author in article.shown_authors]
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "NewsArticle",
