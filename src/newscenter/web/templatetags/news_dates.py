@@ -6,6 +6,11 @@ Checker reports every such attribute as an error. Every template prints dates fo
 through this one filter, to the second, in the site's time zone.
 
     {% load news_dates %}<time datetime="{{ article.pub_date|datetime_attribute }}">
+
+``dateline`` writes a teaser's or an article's date and section (for twenty teasers a page,
+cheaper than a template included twenty times).
+
+    <p class="meta">{% dateline article %}</p>
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -29,3 +37,17 @@ def datetime_attribute(value: dt.datetime | dt.date | None) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return ""
+
+
+@register.simple_tag
+def dateline(article) -> SafeString:
+    """``<time>`` with the date in the page language's format, then `` · `` and a link to the
+    section when there is one. The line ends with a newline, as the template it replaces did."""
+    when = article.pub_date
+    shown = date_format(timezone.localtime(when), "DATE_FORMAT") if when else ""
+    markup = f'<time datetime="{escape(datetime_attribute(when))}">{escape(shown)}</time>'
+    section = article.section
+    if section:
+        link, name = escape(section.get_absolute_url()), escape(section.local_name)
+        markup += f' · <a href="{link}">{name}</a>'
+    return mark_safe(markup + "\n")  # noqa: S308 (every value escaped above)
