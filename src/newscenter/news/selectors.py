@@ -53,6 +53,9 @@ def public_articles(
     return articles.order_by("-pub_date", "-id")
 
 
+UNLISTED = ("body", "labels")  # what a listing's teasers never show
+
+
 @dataclasses.dataclass(frozen=True)
 class KeysetPage:
     """One page of a newest-first listing, addressed by the article it comes after.
@@ -93,7 +96,7 @@ def listing_page(
         "authors": False,  # a listing shows no byline
     }
     if after is None:
-        rows = list(public_articles(**subject).defer("body")[: size + 1])
+        rows = list(public_articles(**subject).defer(*UNLISTED)[: size + 1])
         return KeysetPage(rows[:size], _older(rows, size), False)
     anchor = public_articles(**subject).filter(pk=after).values_list("pub_date", flat=True)
     pub_date = anchor.first()
@@ -102,7 +105,11 @@ def listing_page(
     # Public as of the anchor's date (it is public, so that is no later than now): then the
     # anchor, not the clock, is the one upper bound on pub_date, and the database starts the
     # index walk there instead of at the newest article.
-    older = public_articles(**subject, at=pub_date).filter(_after(pub_date, after)).defer("body")
+    older = (
+        public_articles(**subject, at=pub_date)
+        .filter(_after(pub_date, after))
+        .defer("body", "labels")
+    )
     rows = list(older[: size + 1])
     if not rows:
         return None

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
+import unicodedata
 from typing import Any
 
 from babel.core import get_global as babel_global
@@ -188,7 +190,10 @@ def article_trail(article: Article, site: SiteSettings) -> list[tuple[str, str]]
 
 
 def plain_description(text: str) -> str:
-    return Truncator(" ".join(text.split())).chars(DESCRIPTION_MAX_LENGTH)
+    plain = unicodedata.normalize("NFC", " ".join(text.split()))
+    if len(plain) <= DESCRIPTION_MAX_LENGTH:
+        return plain  # what Truncator gives a text no longer than the limit, without its count
+    return Truncator(plain).chars(DESCRIPTION_MAX_LENGTH)
 
 
 def listing_description(
@@ -207,6 +212,7 @@ def article_language(article: Article, site: SiteSettings) -> str:
     return article.language or site.language
 
 
+@functools.lru_cache(maxsize=256)
 def og_locale(language: str) -> str:
     """OpenGraph's ``language_TERRITORY``: ``de-CH`` becomes ``de_CH``, and a language named
     without a region gets its likeliest one from CLDR (``en`` -> ``en_US``, ``de`` -> ``de_DE``,
