@@ -19,19 +19,19 @@ from tests.conftest import https_client, module_data
 pytestmark = pytest.mark.django_db
 
 # The site settings row, then what each page reads: its subject (section, tag, author), the
-# anchor of an older page and its number, one page of articles, their lead images' renditions,
-# and the sections for the header's menu. Tags and authors come with each article's row
-# (Article.labels): no page reads them.
+# anchor of an older page and its number, one page of articles, and the sections for the
+# header's menu. Tags and authors come with each article's row (Article.labels), renditions
+# with each image's (Image.rendition_list): no page reads them.
 QUERIES = {
-    "index": 4,
-    "index-older": 7,
-    "section": 6,
-    "section-older": 9,
-    "tag": 5,
-    "author": 5,
-    "article": 5,
-    "rss": 3,
-    "json": 3,
+    "index": 3,
+    "index-older": 6,
+    "section": 5,
+    "section-older": 8,
+    "tag": 4,
+    "author": 4,
+    "article": 4,
+    "rss": 2,
+    "json": 2,
 }
 
 

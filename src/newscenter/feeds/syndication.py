@@ -190,7 +190,7 @@ class Scope:
         filters: dict[str, Any] = {self.kind: self.subject} if self.subject else {}
         if self.edition:
             filters["edition"] = self.edition
-        return list(selectors.public_articles(**filters, authors=False)[:FEED_LENGTH])
+        return list(selectors.public_articles(**filters, relations=False)[:FEED_LENGTH])
 
 
 class ArticleFeed(Feed):

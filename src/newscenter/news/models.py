@@ -83,6 +83,10 @@ class Image(models.Model):
         editable=False,
     )
     created = models.DateTimeField(default=timezone.now, editable=False)
+    # Its renditions as pages need them, so that a page showing the image reads no rendition
+    # rows: [[format, width, height, crop, file name], ...] ordered by format, width and crop.
+    # Written with the renditions themselves (news.services.images.renditions_make).
+    rendition_list = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -90,6 +94,16 @@ class Image(models.Model):
     def __str__(self) -> str:
         label = self.alt.strip() or self.file.name.rsplit("/", 1)[-1] or "image"
         return label if len(label) <= 80 else label[:79] + "…"
+
+    @functools.cached_property
+    def shown_renditions(self) -> list[Rendition]:
+        """The renditions from ``rendition_list`` (no query), as unsaved rows."""
+        return [
+            Rendition(
+                image_id=self.pk, format=kind, width=width, height=height, crop=crop, file=name
+            )
+            for kind, width, height, crop, name in self.rendition_list
+        ]
 
 
 class Rendition(models.Model):

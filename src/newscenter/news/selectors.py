@@ -20,23 +20,21 @@ def public_articles(
     author: Author | None = None,
     at: dt.datetime | None = None,
     edition: str | None = None,
-    authors: bool = True,
+    relations: bool = True,
 ) -> ArticleQuerySet:
     """Public articles, newest first, with what a listing shows in a fixed number of queries.
 
     ``at`` (never later than now) gives those public at that moment, for the older pages of
     a listing: see listing_page. ``edition`` (a site language) keeps that language's
-    articles (news.languages); None keeps every language. ``authors=False`` leaves out the
-    query for the authors' rows, for pages and feeds that read the names kept on the article
-    (``shown_authors``)."""
-    articles = (
-        Article.objects.published(at=at)
-        .select_related("section", "lead_image")
-        .prefetch_related("lead_image__renditions")
-    )
-    if authors:
+    articles (news.languages); None keeps every language. ``relations=False`` leaves out the
+    queries for the rows of the authors and of the lead images' renditions, for pages and
+    feeds, which read what the article and its image keep of them (``shown_authors``,
+    ``shown_renditions``)."""
+    articles = Article.objects.published(at=at).select_related("section", "lead_image")
+    if relations:
         articles = articles.prefetch_related(
-            Prefetch("authors", queryset=Author.objects.only("name", "slug"))
+            Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+            "lead_image__renditions",
         )
     if section is not None:
         # The section comes by prefetch, not a join: with the join SQLite starts from the
@@ -93,7 +91,7 @@ def listing_page(
         "tag": tag,
         "author": author,
         "edition": edition,
-        "authors": False,  # a listing shows no byline
+        "relations": False,  # a listing shows no byline, its pictures need no rendition rows
     }
     if after is None:
         rows = list(public_articles(**subject).defer(*UNLISTED)[: size + 1])
@@ -148,8 +146,9 @@ def _newer(articles: ArticleQuerySet, pub_date: dt.datetime, pk: int, size: int)
 
 def public_article(*, day: dt.date, slug: str) -> Article:
     """One public article with what its page shows: its tags and authors come with its row
-    (``shown_tags``, ``shown_authors``), its section and lead image by a join."""
-    articles = public_articles(authors=False)
+    (``shown_tags``, ``shown_authors``), its section and lead image (with its renditions:
+    ``shown_renditions``) by a join."""
+    articles = public_articles(relations=False)
     found: Article = get_object_or_404(articles, pub_day=day, slug=slug)
     return found
 
@@ -191,9 +190,7 @@ def public_translations_of(articles: list[Article]) -> dict[int, list[Article]]:
 def article_for_preview(*, pk: int) -> Article:
     """Any article, public or not: the caller has checked that the reader may see drafts."""
     return get_object_or_404(
-        Article.objects.select_related("section", "lead_image").prefetch_related(
-            "lead_image__renditions"
-        ),
+        Article.objects.select_related("section", "lead_image"),
         pk=pk,
     )
 

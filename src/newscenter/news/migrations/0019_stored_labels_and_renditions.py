@@ -29,6 +29,17 @@ def fill_labels(apps, schema_editor):
         Article.objects.bulk_update(rows, ["labels"])
 
 
+def fill_rendition_lists(apps, schema_editor):
+    """Each image's renditions, as news.services.images.renditions_make keeps them."""
+    Image, Rendition = apps.get_model("news", "Image"), apps.get_model("news", "Rendition")
+    kept: dict[int, list] = {}
+    rows = Rendition.objects.values_list("image_id", "format", "width", "height", "crop", "file")
+    for image_id, *rendition in rows.iterator(chunk_size=2000):
+        kept.setdefault(image_id, []).append(rendition)
+    images = [Image(pk=pk, rendition_list=sorted(found)) for pk, found in kept.items()]
+    Image.objects.bulk_update(images, ["rendition_list"], batch_size=BATCH)
+
+
 class Migration(migrations.Migration):
     dependencies = [("news", "0018_translated_names_and_texts")]
 
@@ -38,5 +49,11 @@ class Migration(migrations.Migration):
             name="labels",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
+        migrations.AddField(
+            model_name="image",
+            name="rendition_list",
+            field=models.JSONField(blank=True, default=list, editable=False),
+        ),
         migrations.RunPython(fill_labels, migrations.RunPython.noop),
+        migrations.RunPython(fill_rendition_lists, migrations.RunPython.noop),
     ]
