@@ -161,6 +161,10 @@ def fill_raw(newsroom: Newsroom, size: int, start, step) -> None:
     ops = connection.ops
     now = ops.adapt_datetimefield_value(dt.datetime.now(dt.UTC))
     next_id = (Article.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    try:
+        from newscenter.news.services.labels import labels_refresh as refresh_labels
+    except ImportError:  # a checkout from before Article.labels, timed for a comparison
+        refresh_labels = None
     taken: dict = {}
     for first in range(0, size, BATCH):
         new = list(newsroom.new_articles(first, min(size, first + BATCH), start, step))
@@ -174,7 +178,7 @@ def fill_raw(newsroom: Newsroom, size: int, start, step) -> None:
             tags += [(pk, t.pk) for t in row.tags]
             authors += [(pk, a.pk) for a in row.authors]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(_INSERT_ARTICLE, rows)
+            cursor.executemany(_insert_article(labels=bool(refresh_labels)), rows)
             cursor.executemany(
                 "INSERT INTO news_article_tags (article_id, tag_id) VALUES (%s, %s)", tags
             )
@@ -182,16 +186,23 @@ def fill_raw(newsroom: Newsroom, size: int, start, step) -> None:
                 "INSERT INTO news_article_authors (article_id, author_id) VALUES (%s, %s)",
                 authors,
             )
+            if refresh_labels:  # what the services keep of the tags and authors on each row
+                refresh_labels(row[0] for row in rows)
 
 
 _COLUMNS = (
     "headline", "slug", "standfirst", "body", "status", "pub_date", "pub_day", "section_id",
     "lead_image_id", "lead_image_alt", "source_name", "source_url", "canonical_url", "language",
 )  # fmt: skip
-_INSERT_ARTICLE = (  # column names from the constant above; values travel as parameters
-    f"INSERT INTO news_article (id, {', '.join(_COLUMNS)}, created, updated) "  # noqa: S608
-    f"VALUES ({', '.join(['%s'] * (len(_COLUMNS) + 3))})"
-)
+
+
+def _insert_article(*, labels: bool) -> str:
+    """The INSERT of an article row; on a checkout with ``labels``, that column as '{}' until
+    the relations are in and it is filled."""
+    columns = ", ".join(_COLUMNS) + ", created, updated" + (", labels" if labels else "")
+    values = ", ".join(["%s"] * (len(_COLUMNS) + 3)) + (", '{}'" if labels else "")
+    # Column names from the constant above; values travel as parameters.
+    return f"INSERT INTO news_article (id, {columns}) VALUES ({values})"  # noqa: S608
 
 
 def _derived(fields: dict, site, taken: dict):

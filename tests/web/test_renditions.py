@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image as Pillow
 
 from newscenter.news import pictures as renditions
-from newscenter.news.models import Rendition, SiteSettings
+from newscenter.news.models import Image, Rendition, SiteSettings
 from newscenter.news.policy import SYSTEM
-from newscenter.news.services.images import image_create
+from newscenter.news.services.images import image_create, image_renditions_remake
 from tests.builders import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +143,25 @@ def test_one_missing_file_leaves_the_others(client, pictured, settings):
 
 
 def test_an_image_without_renditions_shows_the_original(client, pictured):
+    # As an image from before renditions is stored: no rows, and none kept on the image.
     Rendition.objects.all().delete()
+    Image.objects.update(rendition_list=[])
     page = soup(client.get(pictured.get_absolute_url()))
     assert page.select_one(".lead-image img")["src"] == pictured.lead_image.file.url
+
+
+def test_renditions_made_again_show_on_the_page_at_once(client, pictured, settings):
+    settings.NEWSCENTER_PAGE_CACHE_SECONDS = 0  # what the page reads, not what was kept
+    Rendition.objects.all().delete()
+    Image.objects.update(rendition_list=[])
+    image_renditions_remake(image=Image.objects.get(), acting_user=SYSTEM)
+    page = soup(client.get(pictured.get_absolute_url()))
+    picture = page.select_one("figure.lead-image picture")
+    assert srcset_widths(picture.source["srcset"]) == [320, 640, 960, 1280, 1920]
+    made = set(Rendition.objects.values_list("file", flat=True))
+    for url in [*srcset_urls(picture.source["srcset"]), *srcset_urls(picture.img["srcset"])]:
+        assert url.removeprefix(settings.MEDIA_URL) in made
+        assert client.get(url).status_code == 200
 
 
 # --- images inside the body -----------------------------------------------------------------

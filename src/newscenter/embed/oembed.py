@@ -78,7 +78,7 @@ def answer(request) -> dict:
             )
         ),
     }
-    authors = list(article.authors.all())
+    authors = article.shown_authors
     if authors:
         document["author_name"] = ", ".join(author.name for author in authors)
         document["author_url"] = request.build_absolute_uri(authors[0].get_absolute_url())

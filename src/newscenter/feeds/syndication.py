@@ -190,7 +190,7 @@ class Scope:
         filters: dict[str, Any] = {self.kind: self.subject} if self.subject else {}
         if self.edition:
             filters["edition"] = self.edition
-        return list(selectors.public_articles(**filters).prefetch_related("tags")[:FEED_LENGTH])
+        return list(selectors.public_articles(**filters, relations=False)[:FEED_LENGTH])
 
 
 class ArticleFeed(Feed):
@@ -268,7 +268,7 @@ class ArticleFeed(Feed):
 
     def item_categories(self, article: Article) -> list[str]:
         section = [article.section.name] if article.section else []
-        return section + [tag.name for tag in article.tags.all()]
+        return section + [tag.name for tag in article.shown_tags]
 
     def item_enclosures(self, article: Article) -> list[feedgenerator.Enclosure]:
         # The original, not a rendition: a JPEG or PNG every reader can show, WebP is not.
@@ -288,7 +288,7 @@ class ArticleFeed(Feed):
             "summary": summary(article),
             "authors": [
                 {"name": author.name, "url": self.absolute(author.get_absolute_url())}
-                for author in article.authors.all()
+                for author in article.shown_authors
             ],
             "language": article.language or self.language,
             "source": Source.of(article),
@@ -341,7 +341,7 @@ def fingerprint(feed_format: str, scope: Scope, articles: list[Article]) -> str:
     site = scope.site
     parts = [feed_format, scope.title, site.tagline, scope.language, site.logo.name]
     for article in articles:
-        names = [a.name for a in article.authors.all()] + [t.name for t in article.tags.all()]
+        names = [a.name for a in article.shown_authors] + [t.name for t in article.shown_tags]
         section = article.section.name if article.section else ""
         parts.append((article.pk, article.updated, article.pub_date, section, names))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

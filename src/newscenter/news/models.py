@@ -83,6 +83,10 @@ class Image(models.Model):
         editable=False,
     )
     created = models.DateTimeField(default=timezone.now, editable=False)
+    # Its renditions as pages need them, so that a page showing the image reads no rendition
+    # rows: [[format, width, height, crop, file name], ...] ordered by format, width and crop.
+    # Written with the renditions themselves (news.services.images.renditions_make).
+    rendition_list = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -90,6 +94,16 @@ class Image(models.Model):
     def __str__(self) -> str:
         label = self.alt.strip() or self.file.name.rsplit("/", 1)[-1] or "image"
         return label if len(label) <= 80 else label[:79] + "…"
+
+    @functools.cached_property
+    def shown_renditions(self) -> list[Rendition]:
+        """The renditions from ``rendition_list`` (no query), as unsaved rows."""
+        return [
+            Rendition(
+                image_id=self.pk, format=kind, width=width, height=height, crop=crop, file=name
+            )
+            for kind, width, height, crop, name in self.rendition_list
+        ]
 
 
 class Rendition(models.Model):
@@ -486,6 +500,11 @@ class Article(models.Model):
     # What readers are told of its last change (JSON-LD, feeds, sitemaps): an editor's save
     # moves it; an import keeps the source's own date. ``updated`` is any write of the row.
     modified = models.DateTimeField(null=True, blank=True, editable=False)
+    # What the public page shows of the article's tags and authors, so that it reads one row:
+    # {"tags": [[slug, name, translations], ...], "authors": [[slug, name], ...]}, each in
+    # the order of their names. Kept by the services (news.services.labels) whenever the
+    # article's tags or authors, or one of those tags or authors, change.
+    labels = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -554,6 +573,20 @@ class Article(models.Model):
             raise ValidationError(
                 {"pub_date": f"A {self.get_status_display().lower()} article needs a date."}
             )
+
+    @functools.cached_property
+    def shown_tags(self) -> list[Tag]:
+        """The article's tags as its page shows them, from ``labels`` (no query): unsaved
+        rows with the slug, name and translated names of each."""
+        return [
+            Tag(slug=slug, name=name, translations=names)
+            for slug, name, names in self.labels.get("tags", ())
+        ]
+
+    @functools.cached_property
+    def shown_authors(self) -> list[Author]:
+        """The article's authors as its byline shows them, from ``labels`` (no query)."""
+        return [Author(slug=slug, name=name) for slug, name in self.labels.get("authors", ())]
 
     @property
     def is_public(self) -> bool:

@@ -90,13 +90,13 @@ def _available(image: Image) -> list[Rendition]:
     not leave a broken picture: without it the page falls back to the original. On the
     file system this is one ``stat`` per rendition.
     """
-    renditions = sorted(image.renditions.all(), key=lambda r: (r.format, r.width))
+    renditions = sorted(image.shown_renditions, key=lambda r: (r.format, r.width))
     return [r for r in renditions if not r.crop and r.file and _stored(r.file)]
 
 
 def crops(image: Image) -> list[Rendition]:
     """The image cut to each of :data:`CROPS` (widest first), as far as it was wide enough."""
-    made = {r.crop: r for r in image.renditions.all() if r.crop}
+    made = {r.crop: r for r in image.shown_renditions if r.crop}
     return [made[name] for name in CROPS if name in made]
 
 

@@ -20,20 +20,22 @@ def public_articles(
     author: Author | None = None,
     at: dt.datetime | None = None,
     edition: str | None = None,
+    relations: bool = True,
 ) -> ArticleQuerySet:
     """Public articles, newest first, with what a listing shows in a fixed number of queries.
 
     ``at`` (never later than now) gives those public at that moment, for the older pages of
     a listing: see listing_page. ``edition`` (a site language) keeps that language's
-    articles (news.languages); None keeps every language."""
-    articles = (
-        Article.objects.published(at=at)
-        .select_related("section", "lead_image")
-        .prefetch_related(
+    articles (news.languages); None keeps every language. ``relations=False`` leaves out the
+    queries for the rows of the authors and of the lead images' renditions, for pages and
+    feeds, which read what the article and its image keep of them (``shown_authors``,
+    ``shown_renditions``)."""
+    articles = Article.objects.published(at=at).select_related("section", "lead_image")
+    if relations:
+        articles = articles.prefetch_related(
             Prefetch("authors", queryset=Author.objects.only("name", "slug")),
             "lead_image__renditions",
         )
-    )
     if section is not None:
         # The section comes by prefetch, not a join: with the join SQLite starts from the
         # (small) section table and then sorts the whole section instead of walking
@@ -47,6 +49,9 @@ def public_articles(
     if edition is not None:
         articles = articles.filter(site_languages().edition_filter(edition))
     return articles.order_by("-pub_date", "-id")
+
+
+UNLISTED = ("body", "labels")  # what a listing's teasers never show
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,9 +91,10 @@ def listing_page(
         "tag": tag,
         "author": author,
         "edition": edition,
+        "relations": False,  # a listing shows no byline, its pictures need no rendition rows
     }
     if after is None:
-        rows = list(public_articles(**subject).defer("body")[: size + 1])
+        rows = list(public_articles(**subject).defer(*UNLISTED)[: size + 1])
         return KeysetPage(rows[:size], _older(rows, size), False)
     anchor = public_articles(**subject).filter(pk=after).values_list("pub_date", flat=True)
     pub_date = anchor.first()
@@ -97,7 +103,11 @@ def listing_page(
     # Public as of the anchor's date (it is public, so that is no later than now): then the
     # anchor, not the clock, is the one upper bound on pub_date, and the database starts the
     # index walk there instead of at the newest article.
-    older = public_articles(**subject, at=pub_date).filter(_after(pub_date, after)).defer("body")
+    older = (
+        public_articles(**subject, at=pub_date)
+        .filter(_after(pub_date, after))
+        .defer("body", "labels")
+    )
     rows = list(older[: size + 1])
     if not rows:
         return None
@@ -135,7 +145,10 @@ def _newer(articles: ArticleQuerySet, pub_date: dt.datetime, pk: int, size: int)
 
 
 def public_article(*, day: dt.date, slug: str) -> Article:
-    articles = public_articles().prefetch_related("tags")
+    """One public article with what its page shows: its tags and authors come with its row
+    (``shown_tags``, ``shown_authors``), its section and lead image (with its renditions:
+    ``shown_renditions``) by a join."""
+    articles = public_articles(relations=False)
     found: Article = get_object_or_404(articles, pub_day=day, slug=slug)
     return found
 
@@ -177,9 +190,7 @@ def public_translations_of(articles: list[Article]) -> dict[int, list[Article]]:
 def article_for_preview(*, pk: int) -> Article:
     """Any article, public or not: the caller has checked that the reader may see drafts."""
     return get_object_or_404(
-        Article.objects.select_related("section", "lead_image").prefetch_related(
-            "tags", "authors", "lead_image__renditions"
-        ),
+        Article.objects.select_related("section", "lead_image"),
         pk=pk,
     )
 

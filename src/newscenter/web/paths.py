@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+import functools
+from collections.abc import Hashable
+
+from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+
+from newscenter.news import languages as langs
 
 
 def url_prefix(name: str, **kwargs: object) -> str:
     """The folder holding every URL of a pattern: "/news/preview/0/" gives "/news/preview/"."""
     return reverse(name, kwargs=kwargs).rstrip("/").rsplit("/", 1)[0] + "/"
+
+
+def site_path(name: str, *args: Hashable, **kwargs: Hashable) -> str:
+    """``reverse(name, args=args, kwargs=kwargs)``, remembered: the pages' links to the index,
+    feeds, icons and search are the same on every page of a language, and reverse() cost more
+    than the rest of their rendering. Remembered per URLconf (a new resolver after
+    clear_url_caches), script prefix, set of site languages and language, all that reverse()
+    reads."""
+    return _reversed(
+        get_resolver(get_urlconf()),
+        get_script_prefix(),
+        langs.current(),
+        translation.get_language(),
+        name,
+        args,
+        tuple(sorted(kwargs.items())),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _reversed(
+    resolver: URLResolver,
+    script_prefix: str,
+    site: langs.SiteLanguages | None,
+    language: str | None,
+    name: str,
+    args: tuple[Hashable, ...],
+    kwargs: tuple[tuple[str, Hashable], ...],
+) -> str:
+    # The key holds what reverse() reads from the active state; it runs in that same state.
+    return reverse(name, args=args or None, kwargs=dict(kwargs) or None)

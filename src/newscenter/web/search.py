@@ -148,7 +148,7 @@ def search_json(request):
 
 def _results_context(request, search_request: SearchRequest, results: Results) -> dict:
     ids = [hit.article_id for hit in results.hits]
-    articles = selectors.public_articles().filter(pk__in=ids).in_bulk()
+    articles = selectors.public_articles(relations=False).filter(pk__in=ids).in_bulk()
     pages = min(MAX_PAGE, math.ceil(results.total / search_request.per_page))
     page = search_request.page
     return {

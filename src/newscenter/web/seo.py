@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import unicodedata
 from typing import Any
@@ -18,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import ImageFieldFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -42,7 +44,7 @@ class Image:
 
 @dataclasses.dataclass(frozen=True)
 class PageMeta:
-    """Everything web/_seo.html writes into a page's head."""
+    """Everything head_html writes into a page's head."""
 
     og_type: str
     title: str
@@ -69,7 +71,7 @@ class PageMeta:
 
 def article_page(request, article: Article, site: SiteSettings) -> PageMeta:
     canonical = article_canonical_url(article)
-    tags = tuple(tag.name for tag in article.tags.all())
+    tags = tuple(tag.name for tag in article.shown_tags)
     others = [a for a in selectors.public_translations(article) if a.pk != article.pk]
     return PageMeta(
         og_type="article",
@@ -217,6 +219,7 @@ def article_language(article: Article, site: SiteSettings) -> str:
     return article.language or site.language
 
 
+@functools.lru_cache(maxsize=256)
 def og_locale(language: str) -> str:
     """OpenGraph's ``language_TERRITORY``: ``de-CH`` becomes ``de_CH``, and a language named
     without a region gets its likeliest one from CLDR (``en`` -> ``en_US``, ``de`` -> ``de_DE``,
@@ -386,7 +389,7 @@ def news_article(
     translations: list[Article] | None = None,
 ) -> dict:
     publisher = organization(site)
-    authors = [person(author) for author in article.authors.all()]
+    authors = [person(author) for author in article.shown_authors]
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "NewsArticle",
@@ -450,3 +453,62 @@ def json_ld(data: dict) -> SafeString:
     """
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308 (escaped just above)
+
+
+def head_html(meta: PageMeta | None) -> SafeString:
+    """The page's description, canonical link, OpenGraph and Twitter tags and JSON-LD, as
+    markup: written here rather than by a template, whose lookups cost more than the rest of
+    the page's head. Every value is escaped as a template escapes it, and the lines (empty
+    ones included) are those the template web/_seo.html wrote, so that pages stay the same to
+    the byte."""
+    if not meta:
+        return mark_safe("\n")
+    lines = [""]  # what followed "{% if seo %}" on its line
+    add = lines.append
+
+    def tag(markup: str, value: str | int | None, *, always: bool = False) -> str:
+        """The tag with the value in it; an empty line for an empty value, unless ``always``."""
+        return markup.format(escape(str(value))) if value or always else ""
+
+    described, image = meta.description, meta.image
+    add(tag('<meta name="description" content="{}">', described))
+    add(tag('<link rel="canonical" href="{}">', meta.canonical_url))
+    add(tag('<meta property="og:type" content="{}">', meta.og_type, always=True))
+    add(tag('<meta property="og:title" content="{}">', meta.title, always=True))
+    add(tag('<meta property="og:description" content="{}">', described))
+    add(tag('<meta property="og:url" content="{}">', meta.url, always=True))
+    add(tag('<meta property="og:site_name" content="{}">', meta.site_name, always=True))
+    add(tag('<meta property="og:locale" content="{}">', meta.locale))
+    lines += [
+        tag('<meta property="og:locale:alternate" content="{}">', locale)
+        for locale in meta.locale_alternates
+    ]
+    add("")
+    if image:
+        add("")
+        add(tag('<meta property="og:image" content="{}">', image.url, always=True))
+        if image.width and image.height:
+            add(tag('<meta property="og:image:width" content="{}">', image.width))
+            add(tag('<meta property="og:image:height" content="{}">', image.height))
+        else:
+            add("")
+        add(tag('<meta property="og:image:alt" content="{}">', image.alt))
+    add("")
+    add(tag('<meta property="article:published_time" content="{}">', meta.published))
+    add(tag('<meta property="article:modified_time" content="{}">', meta.modified))
+    add(tag('<meta property="article:section" content="{}">', meta.section))
+    lines += [tag('<meta property="article:tag" content="{}">', name) for name in meta.tags]
+    add("")
+    add(tag('<meta name="twitter:card" content="{}">', meta.twitter_card, always=True))
+    add(tag('<meta name="twitter:title" content="{}">', meta.title, always=True))
+    add(tag('<meta name="twitter:description" content="{}">', described))
+    if image:
+        add(tag('<meta name="twitter:image" content="{}">', image.url, always=True))
+    add(tag('<meta name="twitter:image:alt" content="{}">', image.alt) if image else "")
+    add("")  # the template's comment line
+    lines += [
+        f'<script type="application/ld+json">{json_ld(data)}</script>'
+        for data in meta.structured_data
+    ]
+    lines += ["", "", ""]  # the for loop's end, "{% endif %}" and the file's last newline
+    return mark_safe("\n".join(lines))  # noqa: S308 (every value escaped above)

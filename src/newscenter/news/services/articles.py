@@ -23,6 +23,7 @@ from newscenter.news.models import Article, Author, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM, Actor, actor_of
 from newscenter.news.representation import absolute
 from newscenter.news.services.desk import notify_outdated_translations
+from newscenter.news.services.labels import labels_refresh
 from newscenter.news.services.saving import (
     ARTICLE_FIELDS,
     article_changed,
@@ -218,6 +219,9 @@ def article_bulk_create(*, acting_user: Actor, new: Sequence[NewArticle]) -> lis
         taken[article.pub_day].add(article.slug)
     Article.objects.bulk_create(articles)
     _bulk_relations(articles, new)
+    labels = labels_refresh(a.pk for a in articles)
+    for article in articles:
+        article.labels = labels[article.pk]
     revisions_record_new(
         articles=articles,
         relations=[{"tags": row.tags, "authors": row.authors} for row in new],

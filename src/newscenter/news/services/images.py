@@ -209,6 +209,9 @@ def renditions_make(*, image: Image, pixels: Pillow.Image) -> list[Rendition]:
     stale = list(image.renditions.values_list("file", flat=True))
     image.renditions.all().delete()
     Rendition.objects.bulk_create(made)
+    image.rendition_list = sorted([r.format, r.width, r.height, r.crop, r.file.name] for r in made)
+    Image.objects.filter(pk=image.pk).update(rendition_list=image.rendition_list)
+    image.__dict__.pop("shown_renditions", None)
     transaction.on_commit(lambda: _delete_files(stale))
     return made
 

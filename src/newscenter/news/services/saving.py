@@ -21,6 +21,7 @@ from newscenter.news.models import Article, Author, Revision, SiteSettings, Tag
 from newscenter.news.policy import Actor, actor_of
 from newscenter.news.rendering import sanitise_html
 from newscenter.news.revisions import snapshot
+from newscenter.news.services.labels import labels_keep
 
 ARTICLE_FIELDS = frozenset(
     {
@@ -53,6 +54,9 @@ def article_persist(
         article.tags.set(tags)
     if authors is not None:
         article.authors.set(authors)
+    # Always, not only when tags or authors were given: the save wrote back the labels read
+    # with the article, which a tag renamed since then has made stale.
+    labels_keep(article)
     revision_record(article=article, acting_user=acting_user, note=note[:NOTE_CHARS])
 
 

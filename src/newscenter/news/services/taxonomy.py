@@ -16,6 +16,7 @@ from newscenter.news.audit import audit_record
 from newscenter.news.changes import announce
 from newscenter.news.models import Author, Section, Tag
 from newscenter.news.policy import Actor
+from newscenter.news.services.labels import labels_refresh, labels_refresh_for
 
 Taxon = Section | Tag | Author
 T = TypeVar("T", Section, Tag, Author)
@@ -29,6 +30,8 @@ def taxonomy_save(*, obj: Taxon, acting_user: Actor) -> Taxon:
     created = obj.pk is None
     obj.full_clean()
     obj.save()
+    if not created and not isinstance(obj, Section):
+        labels_refresh_for(obj)  # the pages of its articles show its name
     _recorded(acting_user, obj, "create" if created else "update")
     return obj
 
@@ -38,7 +41,9 @@ def taxonomy_delete(*, obj: Taxon, acting_user: Actor) -> None:
     """Delete a section, tag or author; a section still holding articles is protected."""
     policy.require(acting_user, "taxonomy.edit")
     _recorded(acting_user, obj, "delete")
+    had_it = [] if isinstance(obj, Section) else list(obj.articles.values_list("pk", flat=True))
     obj.delete()
+    labels_refresh(had_it)
 
 
 def section_get_or_create(*, name: str, acting_user: Actor, position: int = 0) -> Section:

@@ -1,6 +1,6 @@
-"""Tags that hand web.seo's page metadata to web/_seo.html.
+"""Tags that write web.seo's page metadata into a page's head.
 
-    {% article_seo article as seo %}{% include "web/_seo.html" %}
+    {% article_seo article as seo %}{{ seo|seo_head }}
 
 A page whose context sets ``noindex`` keeps its description and link-preview tags but names
 no canonical URL and carries no structured data; the staff preview (``preview``) gets none.
@@ -61,6 +61,12 @@ def page_seo(context) -> seo.PageMeta:
 @register.filter
 def json_ld(data: dict):
     return seo.json_ld(data)
+
+
+@register.filter
+def seo_head(meta: seo.PageMeta | None):
+    """The head's description, canonical link, link-preview tags and JSON-LD (web.seo)."""
+    return seo.head_html(meta or None)
 
 
 def _indexable(context, meta: seo.PageMeta) -> seo.PageMeta:

@@ -1,7 +1,9 @@
-"""The site's chrome in templates: the section menu and an article's share links.
+"""The site's chrome in templates: the section menu, an article's share links, and the
+addresses of the site's own pages (``{% url %}``, remembered).
 
 {% section_menu as sections %}
 {% share_links article as links %}
+{% path 'news:feed' format='rss' %}
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from django import template
 
 from newscenter.conf import site_url
+from newscenter.web.paths import site_path
 from newscenter.web.sitecache import menu_sections
 
 register = template.Library()
@@ -21,6 +24,12 @@ register = template.Library()
 def section_menu():
     """The sections that have public articles, in the order the desk gives them (position)."""
     return menu_sections()
+
+
+@register.simple_tag
+def path(name: str, *args, **kwargs) -> str:
+    """What ``{% url %}`` gives, worked out once per language (web.paths.site_path)."""
+    return site_path(name, *args, **kwargs)
 
 
 @dataclass(frozen=True)
