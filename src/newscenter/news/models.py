@@ -599,6 +599,37 @@ class Tally(models.Model):
         return f"{self.name} = {self.value}"
 
 
+class ListingChange(models.Model):
+    """When the public articles of one section, tag or author in one language last changed,
+    and the article that change is of: kept by ``news.listings`` after each change, so that
+    the sitemaps of sections, tags and authors read these rows instead of grouping every
+    public article."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section"
+        TAG = "tag"
+        AUTHOR = "author"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    listing = models.BigIntegerField(help_text="The section's, tag's or author's id.")
+    language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, blank=True)
+    # Max(Greatest(updated, pub_date)) over those articles: as the sitemaps have always said.
+    last_change = models.DateTimeField()
+    # Which article gave it (the highest id of a tie): when that one changes, look again.
+    article = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "listing", "language"], name="listing_change_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["article"], name="listing_change_article_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.listing} ({self.language}): {self.last_change:%Y-%m-%d %H:%M}"
+
+
 def _alt_text(override: str, image: Image | None) -> str:
     if image is None:
         return ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 from django.contrib.sitemaps import Sitemap
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from newscenter.conf import site_url
-from newscenter.news import publishing, tallies
+from newscenter.news import listings, publishing, tallies
 from newscenter.news.languages import site_languages, url_code
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
 from newscenter.news.tallies import public_count
@@ -272,38 +273,58 @@ class _ListingSitemap(SiteSitemap):
     """Pages that list the public articles of one section, tag or author, in each language
     that has public articles there.
 
-    Built from the public articles grouped by the listing's slug (and, on a site of several
-    languages, by language), so a listing without a public article never appears and each
-    page's lastmod comes from the same query.
+    Read from the rows ``news.listings`` keeps after each change (when each listing's public
+    articles, by language, last changed): a few hundred rows, not every public article. Inside
+    a transaction that may have changed articles since, or before the rows are kept, the same
+    items come from the public articles grouped by the listing's slug (and language). Either
+    way a listing without a public article never appears.
     """
 
     limit = URLS_PER_FILE
+    kind: str  # news.listings' name of the kind
     relation: str  # the Article field that leads to the listing's section, tag or author
     url_name: str
     model: type[Section] | type[Tag] | type[Author]
 
     def items(self):
-        listings = (
+        now = timezone.now()
+        until = listings.kept_until()
+        if until is None:
+            return self._grouped_items()
+        kept = listings.last_changes(self.kind, now, until)
+        slugs = dict(self.model.objects.order_by("slug").values_list("pk", "slug"))
+        site = site_languages()
+        found: dict[tuple[str, str], dt.datetime] = {}
+        for (listing, language), moment in kept.items():
+            slug = slugs.get(listing)
+            if slug is not None:
+                key = (slug, site.edition_of(language) if site.several else "")
+                found[key] = max(found.get(key, moment), moment)
+        if site.several:
+            return _by_edition(found, site.all)
+        # The database's order of the slugs, as the grouped query gave.
+        return [
+            {"listing": slug, "last_change": found[slug, ""]}
+            for slug in slugs.values()
+            if (slug, "") in found
+        ]
+
+    def _grouped_items(self):
+        grouped = (
             Article.objects.published()
             .values(listing=F(f"{self.relation}__slug"))  # type: ignore[misc]
             .filter(listing__isnull=False)
         )
         site = site_languages()
         if not site.several:
-            return listings.annotate(last_change=_LAST_CHANGE).order_by("listing")
+            return grouped.annotate(last_change=_LAST_CHANGE).order_by("listing")
         # Each edition's page of the listing: languages fold into their editions here.
         found: dict[tuple[str, str], dt.datetime] = {}
-        rows = listings.values("listing", "language").annotate(last_change=_LAST_CHANGE)  # type: ignore[misc]
+        rows = grouped.values("listing", "language").annotate(last_change=_LAST_CHANGE)  # type: ignore[misc]
         for row in rows.order_by("listing", "language"):
             key = (row["listing"], site.edition_of(row["language"]))
             found[key] = max(found.get(key, row["last_change"]), row["last_change"])
-        order = {tag: n for n, tag in enumerate(site.all)}
-        return [
-            {"listing": slug, "language": language, "last_change": moment}
-            for (slug, language), moment in sorted(
-                found.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])
-            )
-        ]
+        return _by_edition(found, site.all)
 
     def location(self, item: dict) -> str:
         if "language" in item:
@@ -314,6 +335,12 @@ class _ListingSitemap(SiteSitemap):
         return item["last_change"]
 
     def get_latest_lastmod(self) -> dt.datetime | None:
+        until = listings.kept_until()
+        if until is None:
+            return self._latest_from_articles()
+        return listings.latest_change(self.kind, timezone.now(), until)
+
+    def _latest_from_articles(self) -> dt.datetime | None:
         return _last_change(Article.objects.published().filter(self._listed()))
 
     def _listed(self) -> Exists:
@@ -324,21 +351,33 @@ class _ListingSitemap(SiteSitemap):
 
     @property
     def paginator(self) -> Paginator:
-        if site_languages().several:
-            return Paginator(self._items(), self.limit)  # type: ignore[attr-defined]
+        items = self._items()  # type: ignore[attr-defined]
+        if isinstance(items, list) or site_languages().several:
+            return Paginator(items, self.limit)
         # Listings with a public article: one lookup per section, tag or author, not a
         # grouping of every article.
         public = Article.objects.published().filter(**{self.relation: OuterRef("pk")})
         count = self.model.objects.filter(Exists(public)).count()
-        return _KnownCount(self._items(), self.limit, count)  # type: ignore[attr-defined]
+        return _KnownCount(items, self.limit, count)
+
+
+def _by_edition(found: dict[tuple[str, str], dt.datetime], editions: Iterable[str]) -> list[dict]:
+    order = {tag: n for n, tag in enumerate(editions)}
+    return [
+        {"listing": slug, "language": language, "last_change": moment}
+        for (slug, language), moment in sorted(
+            found.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])
+        )
+    ]
 
 
 class SectionSitemap(_ListingSitemap):
+    kind = "section"
     relation = "section"
     url_name = "news:section"
     model = Section
 
-    def get_latest_lastmod(self) -> dt.datetime | None:
+    def _latest_from_articles(self) -> dt.datetime | None:
         # A filter on section_id makes SQLite read the section's index and sort the whole
         # table; the newest public articles nearly always have a section: look at those.
         public = Article.objects.published()
@@ -361,12 +400,14 @@ def _first_in_a_section(articles: QuerySet[Article], field: str) -> dt.datetime 
 
 
 class TagSitemap(_ListingSitemap):
+    kind = "tag"
     relation = "tags"
     url_name = "news:tag"
     model = Tag
 
 
 class AuthorSitemap(_ListingSitemap):
+    kind = "author"
     relation = "authors"
     url_name = "news:author"
     model = Author
