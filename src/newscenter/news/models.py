@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import zoneinfo
+from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -287,6 +289,7 @@ class Translatable(models.Model):
 # quoted as reverse() quotes it. A slug reverse() would refuse falls back to reverse().
 _PROBE_SLUG, _PROBE_DAY = "x", {"year": 1000, "month": 10, "day": 10}
 _SAFE = RFC3986_SUBDELIMS + "/~:@"  # what django.urls.resolvers leaves unquoted
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]+")  # what quote() gives back as it is, at any rate
 
 
 def _url_state() -> tuple[URLResolver, str]:
@@ -536,11 +539,7 @@ class Article(models.Model):
         )
         if head is not None:
             return f"{head}{day.year:04d}/{day.month:02d}/{day.day:02d}/{_quoted(self.slug)}/"
-        with langs.using(site), translation.override(language):
-            return reverse(
-                "news:article",
-                kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-            )
+        return _reversed_article_path(site, language, self.slug, day)
 
     @property
     def edition(self) -> str:
@@ -567,6 +566,38 @@ class Article(models.Model):
     def lead_image_alt_text(self) -> str:
         """The article's own description of its lead image, else the library image's."""
         return _alt_text(self.lead_image_alt, self.lead_image if self.lead_image_id else None)
+
+
+def _reversed_article_path(
+    site: langs.SiteLanguages, language: str, slug: str, day: dt.date
+) -> str:
+    with langs.using(site), translation.override(language):
+        return reverse(
+            "news:article",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug},
+        )
+
+
+def article_paths() -> Callable[[str, dt.date, str], str]:
+    """``Article.get_absolute_url`` from an article's slug, day and language, for many
+    articles at once (a page of the articles' sitemap): the site's languages and the head of
+    each language's path are looked up once."""
+    site = langs.site_languages()
+    state = _url_state()
+    heads: dict[str, tuple[str, str | None]] = {}
+
+    def path(slug: str, day: dt.date, language: str) -> str:
+        found = heads.get(language)
+        if found is None:
+            code = langs.url_code(site.edition_of(language))
+            found = heads[language] = (code, _path_head(*state, site, code, "news:article"))
+        code, head = found
+        if head is None or not _plain(slug):
+            return _reversed_article_path(site, code, slug, day)
+        quoted = slug if _UNQUOTED.fullmatch(slug) else _quoted(slug)
+        return f"{head}{day.year:04d}/{day.month:02d}/{day.day:02d}/{quoted}/"
+
+    return path
 
 
 class RelatedArticle(models.Model):

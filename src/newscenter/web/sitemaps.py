@@ -21,15 +21,23 @@ from urllib.parse import urljoin, urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from newscenter.conf import site_url
-from newscenter.news import listings, publishing, tallies
+from newscenter.news import listings, tallies
 from newscenter.news.languages import site_languages, url_code
-from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
+from newscenter.news.models import (
+    Article,
+    Author,
+    Image,
+    Section,
+    SiteSettings,
+    Tag,
+    article_paths,
+)
 from newscenter.news.tallies import public_count
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
@@ -143,7 +151,11 @@ def sitemap_index(request, **kwargs):
 
 class ArticleSitemap(SiteSitemap):
     """Every public article, with its lead image (Google's image extension), a thousand a
-    page: a page of 50,000 took seconds to write at any size, and the index costs the same."""
+    page: a page of 50,000 took seconds to write at any size, and the index costs the same.
+
+    A page reads plain rows (slug, day, language, translation group, image file, lastmod as
+    one column), not model instances: each address is written from them with the head of
+    its edition's path worked out once a page (``news.models.article_paths``)."""
 
     limit = tallies.SITEMAP_PAGE
 
@@ -151,22 +163,11 @@ class ArticleSitemap(SiteSitemap):
         # Oldest first: a new article lands on the last page and leaves earlier pages unchanged.
         return (
             Article.objects.published()
-            .select_related("lead_image")
-            .only(
-                "slug",
-                "pub_day",
-                "pub_date",
-                "modified",
-                "updated",
-                "language",
-                "translation_group",
-                "lead_image__file",
-            )
             .order_by("pub_date", "id")
+            .values_list(
+                "slug", "pub_day", "language", "translation_group", "lead_image__file", _LASTMOD
+            )
         )
-
-    def lastmod(self, article: Article) -> dt.datetime | None:
-        return publishing.last_change(article)
 
     def get_latest_lastmod(self) -> dt.datetime | None:
         # The newest publishing.last_change without reading every article: an article's own
@@ -184,15 +185,43 @@ class ArticleSitemap(SiteSitemap):
         return _MarkedPages(self._items(), self.limit, public_count())  # type: ignore[attr-defined]
 
     def get_urls(self, page=1, site=None, protocol=None):
-        urls = super().get_urls(page=page, site=site, protocol=protocol)
-        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
-        for url in urls:
-            image = url["item"].lead_image
-            # The original (JPEG or PNG, as search engines index best). Media served by the
-            # app gives a path; object storage gives an absolute URL.
-            url["image"] = urljoin(origin, image.file.url) if image is not None else ""
-        add_alternates(urls, origin)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        path = article_paths()
+        images = _ImageAddresses(f"{origin}/")
+        urls = [
+            {
+                "location": origin + path(slug, day, language),
+                "lastmod": lastmod,
+                "image": images.address(image) if image else "",
+                "group": group,
+            }
+            for slug, day, language, group, image, lastmod in self.paginator.page(page).object_list
+        ]
+        if urls:  # Last-Modified, as Django's own pages say it
+            self.latest_lastmod = max(url["lastmod"] for url in urls)
+        add_alternates(urls, f"{origin}/")
         return urls
+
+
+# publishing.last_change of a public article (its date is never empty), as one column.
+_LASTMOD = Greatest("pub_date", Coalesce("modified", "updated"), output_field=DateTimeField())
+
+
+class _ImageAddresses:
+    """Lead images' absolute addresses, each file's worked out once a page (a few images are
+    the lead of many articles). The original (JPEG or PNG, as search engines index best):
+    media served by the app gives a path, object storage an absolute URL."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.storage = Image._meta.get_field("file").storage
+        self.known: dict[str, str] = {}
+
+    def address(self, name: str) -> str:
+        found = self.known.get(name)
+        if found is None:
+            found = self.known[name] = urljoin(self.origin, self.storage.url(name))
+        return found
 
 
 def add_alternates(urls: list[dict], origin: str) -> None:
@@ -200,7 +229,7 @@ def add_alternates(urls: list[dict], origin: str) -> None:
     and x-default as the site settings say), read in one query for the page; an article with
     no published translation has none. Django's own ``i18n``/``alternates`` would claim every
     article exists in every language."""
-    groups = {url["item"].translation_group for url in urls} - {None}
+    groups = {url["group"] for url in urls} - {None}
     if not groups:
         return
     members: dict[object, list[Article]] = {}
@@ -209,7 +238,7 @@ def add_alternates(urls: list[dict], origin: str) -> None:
         members.setdefault(member.translation_group, []).append(member)
     fallback = site_languages().x_default_language()
     for url in urls:
-        group = members.get(url["item"].translation_group, [])
+        group = members.get(url["group"], [])
         if len(group) < 2:
             continue
         alternates = [
