@@ -28,7 +28,7 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.apps.registry import Apps
 from django.db import connection
-from django.db.models import F, Max, QuerySet, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import Greatest, RowNumber
 from django.utils import timezone
 
@@ -94,13 +94,6 @@ def last_changes(kind: str, now: dt.datetime, until: dt.datetime) -> dict[Key, d
     for key, (moment, _) in _went_live(kind, now, until).items():
         found[key] = max(found.get(key, moment), moment)
     return found
-
-
-def latest_change(kind: str, now: dt.datetime, until: dt.datetime) -> dt.datetime | None:
-    """The newest of :func:`last_changes`, by one aggregate over the rows."""
-    kept = ListingChange.objects.filter(kind=kind).aggregate(latest=Max("last_change"))
-    moments = [kept["latest"], *(moment for moment, _ in _went_live(kind, now, until).values())]
-    return max((moment for moment in moments if moment is not None), default=None)
 
 
 def _went_live(kind: str, now: dt.datetime, until: dt.datetime) -> dict[Key, Newest]:

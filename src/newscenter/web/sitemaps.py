@@ -37,6 +37,7 @@ from newscenter.news.models import (
     SiteSettings,
     Tag,
     article_paths,
+    slug_path,
 )
 from newscenter.news.tallies import public_count
 
@@ -143,9 +144,14 @@ def sitemap_index(request, **kwargs):
     """Django's sitemap index, its addresses moved onto the configured base URL: Django builds
     them from the request's Host."""
     response = sitemap_views.index(request, **kwargs)
+    origin = site_url("/")[:-1]  # what site_url() puts before an absolute path
+    paths: dict[str, str] = {}  # each sitemap's path, split once for all its pages
     for item in (response.context_data or {})["sitemaps"]:
-        parts = urlsplit(item.location)
-        item.location = site_url(f"{parts.path}?{parts.query}" if parts.query else parts.path)
+        address, _, query = item.location.partition("?")
+        path = paths.get(address)
+        if path is None:
+            path = paths[address] = urlsplit(address).path
+        item.location = f"{origin}{path}?{query}" if query else f"{origin}{path}"
     return response
 
 
@@ -310,12 +316,19 @@ class _ListingSitemap(SiteSitemap):
     """
 
     limit = URLS_PER_FILE
+    _found: list[dict] | QuerySet | None = None
     kind: str  # news.listings' name of the kind
     relation: str  # the Article field that leads to the listing's section, tag or author
     url_name: str
     model: type[Section] | type[Tag] | type[Author]
 
     def items(self):
+        # Asked twice by the index (its count of pages and its lastmod): read once.
+        if self._found is None:
+            self._found = self._kept_items()
+        return self._found
+
+    def _kept_items(self):
         now = timezone.now()
         until = listings.kept_until()
         if until is None:
@@ -358,16 +371,16 @@ class _ListingSitemap(SiteSitemap):
     def location(self, item: dict) -> str:
         if "language" in item:
             return in_language(item["language"], self.url_name, slug=item["listing"])
-        return reverse(self.url_name, kwargs={"slug": item["listing"]})
+        return slug_path(self.url_name, item["listing"])
 
     def lastmod(self, item: dict) -> dt.datetime:
         return item["last_change"]
 
     def get_latest_lastmod(self) -> dt.datetime | None:
-        until = listings.kept_until()
-        if until is None:
-            return self._latest_from_articles()
-        return listings.latest_change(self.kind, timezone.now(), until)
+        items = self.items()
+        if isinstance(items, list):  # a few hundred rows, already read
+            return max((item["last_change"] for item in items), default=None)
+        return self._latest_from_articles()
 
     def _latest_from_articles(self) -> dt.datetime | None:
         return _last_change(Article.objects.published().filter(self._listed()))
