@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib.admin.templatetags import admin_list
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import quote
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import smart_split, unescape_string_literal
 
 # Past this many matches the list says "more than 10,000": nobody pages through more, and
 # counting them all would read them all.
@@ -34,6 +39,10 @@ class CappedPaginator(Paginator):
     def _counted(self) -> int:
         matches = cast(QuerySet, self.object_list)  # the admin pages a queryset
         return matches.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    def more_than_cap(self) -> None:
+        """Known to match more than COUNT_CAP (by the search's index): not counted again."""
+        self._counted = COUNT_CAP + 1
 
     @cached_property
     def count(self) -> int:
@@ -90,6 +99,59 @@ def _next(start: dt.datetime, kind: str) -> dt.datetime:
     else:
         naive = naive + dt.timedelta(days=1)
     return timezone.make_aware(naive, start.tzinfo)
+
+
+def matches_uncounted(request) -> None:
+    """The search has found more than COUNT_CAP matches of this request's list."""
+    request.desk_matches_uncounted = True
+
+
+def uncounted(request) -> bool:
+    return getattr(request, "desk_matches_uncounted", False)
+
+
+def search_terms(search_term: str):
+    """The words of a search as Django's admin splits them: by spaces, a quoted phrase
+    whole; empty ones dropped."""
+    for bit in smart_split(search_term):
+        if len(bit) > 1 and bit[0] in "\"'" and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        if bit:
+            yield bit
+
+
+def result_list(cl) -> dict:
+    """Django's ``result_list`` (same headers, same template), each row written in one piece
+    by the admin's ``list_rows(cl)`` when it has one for these columns: Django's way, a lookup,
+    a display function and a ``format_html`` per cell and a template loop over every cell,
+    was half the list's time."""
+    rows = None if cl.formset else getattr(cl.model_admin, "list_rows", lambda cl: None)(cl)
+    if rows is None:
+        return admin_list.result_list(cl)
+    headers = list(admin_list.result_headers(cl))
+    return {
+        "cl": cl,
+        "result_hidden_fields": [],
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "results": [[row] for row in rows],
+    }
+
+
+def change_url(cl) -> Callable[[int | str], str]:
+    """The change page's address of a row as Django's list links it (with the list's
+    filters kept), made by one ``reverse`` for the page instead of one per row."""
+    marker = "0" * 20  # no address of the site holds twenty zeros where the key goes
+    template = add_preserved_filters(
+        {"preserved_filters": cl.preserved_filters, "opts": cl.opts},
+        reverse(
+            f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
+            args=(marker,),
+            current_app=cl.model_admin.admin_site.name,
+        ),
+    )
+    head, tail = template.split(marker, 1)
+    return lambda pk: f"{head}{quote(pk)}{tail}"
 
 
 def date_hierarchy(cl) -> dict | None:
