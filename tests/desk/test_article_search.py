@@ -9,6 +9,7 @@ import random
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.templatetags import admin_list
+from django.db import connection
 from django.utils import timezone
 
 from newscenter.desk import listing
@@ -16,6 +17,7 @@ from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
 from newscenter.news.policy import SYSTEM
 from newscenter.news.services import workflow
+from newscenter.search import substrings
 from tests.builders import make_article, make_user
 from tests.conftest import https_client, staff_login
 
@@ -81,6 +83,21 @@ def test_the_index_follows_edits_workflow_steps_and_deletions(editor):
 
     services.article_delete(article=article, acting_user=SYSTEM)
     assert found(editor, "compressor")[0] == set()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
+def test_a_remade_article_table_gets_its_triggers_back_after_migrate(editor):
+    article = make_article(headline="Gearbox plant")
+    with connection.cursor() as cursor:  # what SQLite's remaking of a table leaves
+        cursor.execute("DROP TRIGGER search_article_text_changed")
+        cursor.execute("DROP TRIGGER search_article_text_added")
+    make_article(headline="Missed while no trigger ran")
+    substrings.kept_up()
+
+    assert found(editor, "missed")[0] == {"Missed while no trigger ran"}
+    services.article_update(article=article, acting_user=SYSTEM, headline="Clutch plant")
+    assert found(editor, "gearbox")[0] == set()
+    assert found(editor, "clutch")[0] == {"Clutch plant"}
 
 
 def test_results_are_those_of_icontains_over_the_four_columns(editor):

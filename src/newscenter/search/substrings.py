@@ -18,11 +18,12 @@ matches it as before (``icontains``), among the articles the longer words found.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, connections
 
 # The trigram index finds substrings of three characters or more.
 MIN_CHARS = 3
 
+TABLE = "search_article_text"
 _COLUMNS = ("headline", "standfirst", "body", "source_name")
 
 _SQLITE_SCHEMA = (
@@ -79,6 +80,21 @@ def uninstall(db) -> None:
     with db.cursor() as cursor:
         for statement in _DROP.get(db.vendor, ()):
             cursor.execute(statement)
+
+
+def kept_up(using: str = "default", **kwargs) -> None:
+    """After each ``migrate``: SQLite drops a table's triggers when a migration remakes the
+    table (its way of altering a column), so a ``news_article`` remade by a later migration
+    would leave the index behind. Triggers missing: made again, and the index rebuilt."""
+    db = connections[using]
+    if db.vendor != "sqlite":
+        return  # PostgreSQL keeps an index through ALTER TABLE
+    with db.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE %s", [f"{TABLE}%"])
+        present = {row[0] for row in cursor.fetchall()}
+    wanted = {f"{TABLE}_added", f"{TABLE}_removed", f"{TABLE}_changed"}
+    if TABLE in present and not wanted <= present:
+        install(db)
 
 
 def indexed(term: str) -> bool:
