@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
@@ -36,7 +37,7 @@ from newscenter.desk import workflow as workflow_pages
 from newscenter.desk.choices import ArticleLanguageField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
-from newscenter.news.models import Article, Author
+from newscenter.news.models import Article, Author, Tag
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
 from newscenter.news.services import desk as desk_state
@@ -158,11 +159,33 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TagFilter(admin.SimpleListFilter):
+    """By tag, as Django's filter of the field offered it (same parameter), but as a subquery
+    of the tag's articles: Django's joins the tags and so reads the list with DISTINCT, which
+    sorted every matching row for a page (250 ms at 100,000 articles on PostgreSQL)."""
+
+    title = "tags"
+    parameter_name = "tags__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(pk), name) for pk, name in Tag.objects.order_by("name").values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not str(self.value()).isdigit():
+            raise IncorrectLookupParameters(f"no tag {self.value()!r}")  # the list says so
+        tagged = Article.tags.through.objects.filter(tag_id=int(str(self.value())))
+        return queryset.filter(pk__in=tagged.values("article_id"))
+
+
 @admin.register(Article)
 class ArticleAdmin(NonceMediaMixin):
     form = ArticleAdminForm
     list_display = ("headline", "state", "pub_date", "section", "updated")
-    list_filter = (StateFilter, "section", ("pub_date", admin.DateFieldListFilter), "tags")
+    list_filter = (StateFilter, "section", ("pub_date", admin.DateFieldListFilter), TagFilter)
     list_select_related = ("section",)
     # No count of the whole table, and a count of the matches that stops (desk.listing).
     show_full_result_count = False
