@@ -19,7 +19,7 @@ from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
 from django.core.paginator import Paginator
-from django.db.models import Exists, QuerySet
+from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -78,7 +78,7 @@ class _Seeking:
 
     def datetimes(self, field_name: str, kind: str) -> list[dt.datetime]:
         """The periods between the first and the last date that hold an article, asked in
-        one query (one seek per period: an archive of 50 years made 50 round trips)."""
+        one query (a seek per period, each had a round trip: 50 for an archive of 50 years)."""
         first, last = self._ends
         if first is None or last is None:
             return []
@@ -86,17 +86,19 @@ class _Seeking:
         starts = [_truncated(timezone.localtime(first, zone), kind)]
         while len(starts) < MAX_PERIODS and _next(starts[-1], kind) <= last:
             starts.append(_next(starts[-1], kind))
+        # Each the first date of its period, not EXISTS: SQLite takes one upper bound for its
+        # range, and walked down from today's "published" bound to every period's end.
         probes = {
-            f"held_{n}": Exists(
-                self.queryset.filter(
+            f"held_{n}": Subquery(
+                self._dates().filter(
                     **{f"{self.field}__gte": start, f"{self.field}__lt": _next(start, kind)}
-                )
+                )[:1]
             )
             for n, start in enumerate(starts)
         }
         held = self.queryset.order_by().annotate(**probes).values(*probes)[:1]
         row: dict = next(iter(held), {})
-        return [start for n, start in enumerate(starts) if row.get(f"held_{n}")]
+        return [start for n, start in enumerate(starts) if row.get(f"held_{n}") is not None]
 
 
 def _truncated(moment: dt.datetime, kind: str) -> dt.datetime:
