@@ -207,6 +207,8 @@ def article_bulk_create(*, acting_user: Actor, new: Sequence[NewArticle]) -> lis
     constraints remain the last word (an IntegrityError rolls the whole batch back).
     """
     policy.require(acting_user, "article.create")
+    if not new:  # an import's preview, or a batch of updates only: no change to announce
+        return []
     site = SiteSettings.load()
     articles = [_new_article(row, site) for row in new]
     for status in {a.status for a in articles}:

@@ -24,6 +24,6 @@ def add_pairs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0006_small_gin_pending_list")]
+    dependencies = [("search", "0007_article_substrings")]
 
     operations = [migrations.RunPython(add_pairs, migrations.RunPython.noop)]
