@@ -153,7 +153,9 @@ def _index(engine, documents: list[Document]) -> None:
         return
     engine.index(documents)
     # Each distinct word is judged once: a batch's texts repeat most of their words.
-    found = {word for document in documents for word in words(document.text())}
+    found: set[str] = set()
+    for document in documents:
+        found.update(words(document.text()))
     engine.add_words({word for word in found if correctable(word)})
 
 
