@@ -36,20 +36,30 @@ def main() -> None:
     if args.worker:
         print(json.dumps(_worker(args)))
         return
+    _print_table(each_backend_and_size(args, _run_worker))
+
+
+def each_backend_and_size(args, run) -> list[dict]:
+    """``run(args, backend, size, server)`` for each of ``--backends`` and ``--sizes``."""
     rows = []
     for backend in args.backends.split(","):
         server = _postgres_server() if backend == "postgres" else None
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"… {backend}, {size:,} articles", file=sys.stderr, flush=True)
-            rows.append(_run_worker(args, backend, size, server))
-    _print_table(rows)
+            rows.append(run(args, backend, size, server))
+    return rows
 
 
 def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--repetitions", type=int, default=20)
+    return site_arguments(parser, sizes="100000,1000000").parse_args()
+
+
+def site_arguments(parser: argparse.ArgumentParser, *, sizes: str) -> argparse.ArgumentParser:
+    """The options of a bench that fills a site per backend and size (``run_worker``)."""
+    parser.add_argument("--sizes", default=sizes)
+    parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument(
         "--cache-dir", type=Path, default=Path.home() / ".cache" / "newscenter-bench"
     )  # fmt: skip
@@ -60,7 +70,7 @@ def _arguments():
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
-    return parser.parse_args()
+    return parser
 
 
 def _postgres_server() -> str:
@@ -71,27 +81,38 @@ def _postgres_server() -> str:
 
 
 def _run_worker(args, backend: str, size: int, server: str | None) -> dict:
+    return run_worker(
+        __file__, "desk", args, backend, size, server, ["--repetitions", str(args.repetitions)]
+    )
+
+
+def run_worker(
+    script: str, name: str, args, backend: str, size: int, server: str | None, extra: list[str]
+) -> dict:
+    """Run ``script --worker`` for one backend and size, on a site of its own named after
+    ``name``: a SQLite folder under ``--cache-dir`` or a PostgreSQL database (dropped at the
+    end unless ``--database`` names it, kept then for old against new)."""
     env = dict(os.environ)
     database = None
     if server:
         import psycopg
 
-        database = args.database or f"newscenter_desk_bench_{os.getpid()}_{size}"
+        database = args.database or f"newscenter_{name}_bench_{os.getpid()}_{size}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
             query = "SELECT 1 FROM pg_database WHERE datname = %s"
             if not (args.database and connection.execute(query, (database,)).fetchone()):
                 connection.execute(f"DROP DATABASE IF EXISTS {database}")
                 connection.execute(f"CREATE DATABASE {database}")
         env["DATABASE_URL"] = f"{server}/{database}"
-        data_dir = args.cache_dir / f"desk-postgres-{database}"
+        data_dir = args.cache_dir / f"{name}-postgres-{database}"
     else:
         sys.path.insert(0, str(Path(__file__).parent))
         from newsroom import cache_key
 
-        data_dir = args.cache_dir / f"desk-{cache_key(size)}"
+        data_dir = args.cache_dir / f"{name}-{cache_key(size)}"
     try:
-        command = [sys.executable, __file__, "--worker", "--backend", backend, "--size", str(size)]
-        command += ["--repetitions", str(args.repetitions), "--data-dir", str(data_dir)]
+        command = [sys.executable, script, "--worker", "--backend", backend, "--size", str(size)]
+        command += [*extra, "--data-dir", str(data_dir)]
         done = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
@@ -104,13 +125,28 @@ def _run_worker(args, backend: str, size: int, server: str | None) -> dict:
 
 
 def _worker(args) -> dict:
+    fill_s, _ = filled_site(args, "desk")
+    client = _editor_client()
+    pages = _pages(args.data_dir)
+    result = {"backend": args.backend, "size": args.size, "fill_s": fill_s, "pages": {}}
+    for name, (method, path, data) in pages.items():
+        result["pages"][name] = _measure(client, method, path, data, args.repetitions)
+    return result
+
+
+def filled_site(args, name: str) -> tuple[float, float]:
+    """Django set up on ``--data-dir`` (migrated, which runs a checkout's new migrations
+    once), filled by :func:`_fill` the first time; seconds taken to fill and to migrate."""
     sys.path.insert(0, str(Path(__file__).parent))
     from throwaway import throwaway_site
 
     data_dir = args.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    filled = (data_dir / "desk-bench.json").exists()
+    marker = data_dir / f"{name}-bench.json"
+    filled = marker.exists()
+    started = time.perf_counter()
     throwaway_site(data_dir)
+    migrate_s = time.perf_counter() - started
     from django.db import connection
 
     assert connection.vendor == {"sqlite": "sqlite", "postgres": "postgresql"}[args.backend]
@@ -119,15 +155,10 @@ def _worker(args) -> dict:
         started = time.perf_counter()
         _fill(args.size)
         fill_s = time.perf_counter() - started
-        (data_dir / "desk-bench.json").write_text(json.dumps({"size": args.size}))
+        marker.write_text(json.dumps({"size": args.size}))
     with connection.cursor() as cursor:  # what autovacuum or `newscenter setup` leaves
         cursor.execute("ANALYZE")
-    client = _editor_client()
-    pages = _pages(data_dir)
-    result = {"backend": args.backend, "size": args.size, "fill_s": fill_s, "pages": {}}
-    for name, (method, path, data) in pages.items():
-        result["pages"][name] = _measure(client, method, path, data, args.repetitions)
-    return result
+    return fill_s, migrate_s
 
 
 def _fill(size: int) -> None:
@@ -187,6 +218,7 @@ def _editor_client():
 
 def _pages(data_dir: Path) -> dict[str, tuple[str, str, dict | None]]:
     import datetime as dt
+    from urllib.parse import urlencode
 
     from django.utils import timezone
 
@@ -202,6 +234,9 @@ def _pages(data_dir: Path) -> dict[str, tuple[str, str, dict | None]]:
     after = (month + dt.timedelta(days=31)).replace(day=1)
     deep = min(49, Article.objects.count() // 100 - 1)  # the admin's pages count from 0
     rare = max(middle.headline.split(), key=len)  # a long word: one of the rarer ones
+    # Its syllables recur in other words, so that as a part of words (the desk's search) the
+    # "rare" word is in most articles; an editor finding one article types its headline.
+    phrase = urlencode({"q": '"' + " ".join(middle.headline.split()[:3]) + '"'})
     wxr = _wxr_file(data_dir)
     return {
         "list": ("get", LIST, None),
@@ -214,6 +249,7 @@ def _pages(data_dir: Path) -> dict[str, tuple[str, str, dict | None]]:
         "year": ("get", f"{LIST}?pub_date__year={month.year}", None),
         "search: common": ("get", f"{LIST}?q=ka", None),
         "search: rare": ("get", f"{LIST}?q={rare}", None),
+        "search: headline": ("get", f"{LIST}?{phrase}", None),
         "workflow page": ("get", f"{LIST}{newest}/transition/", None),
         "import preview": ("post", f"{LIST}import/", {"path": wxr}),
     }

@@ -268,6 +268,11 @@ def _recount() -> None:
         from newscenter.web.sitemaps import recount  # type: ignore[attr-defined,no-redef]
 
     recount(Change(articles=frozenset({0})))
+    try:
+        from newscenter.news.listings import rebuild
+    except ImportError:  # a checkout from before news.listings
+        return
+    rebuild()
 
 
 def _reindex() -> int:

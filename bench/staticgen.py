@@ -99,11 +99,16 @@ def _markdown(article) -> str:
 
 def hugo_build(hugo: str, site: Path) -> float:
     """Seconds for one full `hugo` build of ``site`` into site/public."""
-    shutil.rmtree(site / "public", ignore_errors=True)
-    shutil.rmtree(site / "resources", ignore_errors=True)
+    clean(site)
     started = time.perf_counter()
     subprocess.run([hugo, "--quiet", "--source", str(site)], check=True, timeout=900)
     return time.perf_counter() - started
+
+
+def clean(site: Path) -> None:
+    """What a build leaves, removed: the next build is a full one."""
+    shutil.rmtree(site / "public", ignore_errors=True)
+    shutil.rmtree(site / "resources", ignore_errors=True)
 
 
 def main() -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
+
 from tests.browser.conftest import ARTIFACTS
 
 TABLE = ARTIFACTS / "journeys.tsv"
@@ -33,6 +35,11 @@ class Tally:
         self.clicks += 1
         locator.click()
 
+    def chose(self, locator) -> None:
+        """A click on a choice that closes its own window (the media library's), counted."""
+        self.clicks += 1
+        choose_and_close(locator)
+
     def record(self) -> None:
         self.page.remove_listener("framenavigated", self._navigated)
         _append(TABLE, f"{self.task}\t{self.clicks}\t{self.loads}\n")
@@ -43,6 +50,22 @@ def _append(path: Path, line: str) -> None:
     kept = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
     kept = [row for row in kept if not row.startswith(line.split("\t", 1)[0] + "\t")]
     path.write_text("".join([*kept, line]), encoding="utf-8")
+
+
+def choose_and_close(locator) -> None:
+    """Click a button whose handler closes its window, and wait until the window is gone.
+
+    The window may close while Playwright is still confirming the click, which it reports
+    as an error about a closed target: that is the behaviour under test, so it is waited
+    for as the window's "close" event and asserted, not taken as a failure."""
+    window = locator.page
+    with window.expect_event("close"):
+        try:
+            locator.click()
+        except PlaywrightError:
+            if not window.is_closed():
+                raise
+    assert window.is_closed()
 
 
 CARET_IN_EDITOR = "!!document.activeElement?.closest('.ProseMirror') && getSelection().isCollapsed"

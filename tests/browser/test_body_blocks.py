@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from newscenter.news.models import Article, Attachment
 from newscenter.news.policy import SYSTEM
 from newscenter.news.services import attachments
+from tests.browser.journey import choose_and_close
 from tests.browser.signin import EDITABLE, new_article
 from tests.browser.test_accessibility import WCAG_AA
 from tests.builders import make_article, make_image
@@ -122,7 +123,7 @@ def test_a_video_poster_chosen_from_the_library(page, http_site):
     dialog = video_dialog(page, "https://vimeo.com/76979871", "Line 4 runs")
     with page.expect_popup() as opened:
         dialog.get_by_role("button", name="Browse...").click()
-    opened.value.locator(f".picker-choose[data-alt='{still.alt}']").click()
+    choose_and_close(opened.value.locator(f".picker-choose[data-alt='{still.alt}']"))
     expect(dialog.get_by_label(POSTER, exact=False)).to_have_value(still.file.url)
     dialog.get_by_role("button", name="Insert").click()
     page.locator(f"{EDITABLE} figure.video-embed img").wait_for()  # the poster, small

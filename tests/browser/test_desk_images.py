@@ -3,6 +3,7 @@
 import pytest
 
 from newscenter.news.models import Article, Image
+from tests.browser.journey import choose_and_close
 from tests.browser.signin import EDITABLE, new_article, sign_in
 from tests.builders import make_image, make_user
 
@@ -29,7 +30,7 @@ def test_insert_image_from_the_media_library_and_paste_one(page, http_site):
     window = opened.value
     window.fill("#picker-q", "press")
     window.click(".picker-search button")
-    window.click(f".picker-choose[data-alt='{press.alt}']")
+    choose_and_close(window.locator(f".picker-choose[data-alt='{press.alt}']"))
     assert dialog.locator("input[name=altText]").input_value() == press.alt
     assert (
         dialog.locator("input[name=caption]").input_value()

@@ -41,7 +41,7 @@ def test_an_editor_writes_with_an_inline_image_and_a_link(page, http_site):
         tally.clicked(dialog.get_by_text("Browse..."))
     window = opened.value  # the media library's window
     tally.loads += 1
-    tally.clicked(window.locator(f".picker-choose[data-alt='{press.alt}']"))
+    tally.chose(window.locator(f".picker-choose[data-alt='{press.alt}']"))
     tally.clicked(dialog.locator("button[type=submit]"))
     tally.click("input[name=_continue]")
     page.wait_for_url("**/change/")

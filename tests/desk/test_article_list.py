@@ -108,3 +108,23 @@ def test_no_view_of_the_list_reads_the_whole_table_and_its_queries_do_not_grow(e
             # Every read of the articles stops: a page, a capped count, or one seek.
             assert "LIMIT" in sql, sql
             assert "DISTINCT" not in sql, sql
+
+
+def test_the_years_of_a_long_archive_are_found_in_one_query(editor):
+    def years_and_queries() -> tuple[list[str], int]:
+        editor.get(LIST)
+        with CaptureQueriesContext(connection) as captured:
+            answer = editor.get(LIST)
+        page = BeautifulSoup(answer.content, "html.parser")
+        years = [a.get_text() for a in page.select("nav.toplinks a:not(.date-back)")]
+        return years, len(captured.captured_queries)
+
+    make_article(pub_date=local(2001, 3, 4))
+    make_article(pub_date=local(2003, 3, 4))
+    few, queries = years_and_queries()
+    assert few == ["2001", "2003"]
+    for year in (1990, 1995, 2010, 2015, 2020):
+        make_article(pub_date=local(year, 6, 1))
+    many, more_queries = years_and_queries()
+    assert many == ["1990", "1995", "2001", "2003", "2010", "2015", "2020"]  # no empty year
+    assert more_queries == queries

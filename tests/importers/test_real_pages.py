@@ -22,7 +22,7 @@ FIELDS = {"headline", "date", "standfirst", "body", "article"}
 # What bench/fidelity.py scored when this was written (all 80 pages); a change that loses
 # ground on the real pages fails here, one that gains should raise these.
 FLOOR = {
-    "kind": 75, "title": 57, "date": 58, "standfirst": 55, "body_first": 61, "body_last": 64,
+    "kind": 76, "title": 57, "date": 58, "standfirst": 55, "body_first": 61, "body_last": 64,
     "chrome": 55,
 }  # fmt: skip
 

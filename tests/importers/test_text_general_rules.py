@@ -22,6 +22,7 @@ from tests.importers.test_text_page_rules import (
     day,
     parse,
     reader_text,
+    refusal,
 )
 
 # --- what is never the headline --------------------------------------------------------------
@@ -244,3 +245,32 @@ def test_a_reference_to_another_piece_by_its_quoted_title_is_not_text(reference)
     article = parse(text)
     assert reference not in reader_text(article)
     assert second in reader_text(article)
+
+
+# --- what is not an article ------------------------------------------------------------------
+
+TEMPLATE_STEPS = (
+    "Second paragraph: quote the person who leads the work, in a sentence or two, and say why "
+    "the news matters to your customers and to the town.\n\n"
+    "Closing paragraphs: for the rest of the release, tell the story of your company and how "
+    "long it has worked on this. Give the reader some history if you have it.\n"
+)
+
+
+@pytest.mark.parametrize("title", ["Plant Opening Announcement Sample", "Sample press release"])
+def test_a_press_release_template_is_refused_as_a_template(title):
+    text = f"{title}\n\n3 March 1990\n\n{HEADLINE}\n\n{BODY}\n{TEMPLATE_STEPS}"
+    assert "template of a press release" in refusal(text)
+
+
+def test_a_headline_ending_in_sample_over_an_article_is_imported():
+    headline = "Marrow Gears tests its ten-thousandth oil sample"
+    advice = "Engineers say the lab can now check your company's oil within a day of its arrival.\n"
+    article = parse(f"{headline}\n\nMay 14, 2024\n\n{BODY}\n{advice}")
+    assert article.headline == headline
+    assert day(article) == dt.date(2024, 5, 14)
+
+
+def test_steps_for_the_writer_without_a_template_title_do_not_refuse():
+    article = parse(f"{HEADLINE}\n\nMay 14, 2024\n\n{BODY}\n{TEMPLATE_STEPS}")
+    assert article.headline == HEADLINE

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from newscenter.news.models import Article, ImportRun, Notification
+from newscenter.news.models import Article, ImportRun, Notification, OutboxEntry
 from tests.conftest import https_client, staff_login
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +111,16 @@ def test_invalid_corrections_are_shown_with_what_was_typed(admin_client, seed_te
     assert not Article.objects.exists()
     assert confirm(admin_client, again, **{"headline-0": "Fixed"}).status_code == 302
     assert Article.objects.get().headline == "Fixed"
+
+
+def test_a_preview_saves_nothing_and_announces_nothing(admin_client, seed_text):
+    # A preview once recorded an empty change, which every consumer of the outbox then read
+    # and acknowledged: 37 of its 58 queries.
+    before = OutboxEntry.objects.count()
+    upload = SimpleUploadedFile("press-release.txt", seed_text.encode(), "text/plain")
+    preview(admin_client, upload=upload)
+    assert OutboxEntry.objects.count() == before
+    assert not Article.objects.exists()
 
 
 def test_upload_a_file(admin_client, seed_text):

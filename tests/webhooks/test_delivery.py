@@ -70,6 +70,35 @@ def test_drafts_say_nothing_and_each_public_change_has_its_event(receiver, endpo
     assert deleted["data"]["url"].endswith(gone.get_absolute_url())
 
 
+def test_a_batch_shows_each_article_as_the_api_does(receiver, endpoint, committed, api):
+    """A batch's sections, tags and authors are made once and shared: each message still holds
+    its own article's, in the API's order and form."""
+    _, secret = endpoint
+    section = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
+    tags = [services.tag_get_or_create(name=n, acting_user=SYSTEM) for n in ("Valves", "Leeds")]
+    people = [services.author_get_or_create(name=n, acting_user=SYSTEM) for n in ("Zoe", "Anna")]
+
+    def both():
+        return (
+            make_article(section=section, tags=tags, authors=people),
+            make_article(tags=tags[:1], authors=people[1:]),
+        )
+
+    first, second = committed(both)
+    delivery.run_due()
+    sent = {p["data"]["id"]: p["data"] for p in (r.verified(secret) for r in receiver.received)}
+    assert [t["name"] for t in sent[first.pk]["tags"]] == ["Leeds", "Valves"]
+    assert [a["name"] for a in sent[first.pk]["authors"]] == ["Anna", "Zoe"]
+    assert sent[first.pk]["section"]["name"] == "Plants"
+    assert (sent[second.pk]["section"], len(sent[second.pk]["tags"])) == (None, 1)
+    dates = ("pub_date", "modified")  # the API writes them in its own (equal) form
+    for article in (first, second):
+        shown = json.loads(api.get(f"/api/v1/articles/{article.pk}").content)
+        assert {k: v for k, v in sent[article.pk].items() if k not in dates} == {
+            k: v for k, v in shown.items() if k not in dates
+        }
+
+
 def test_an_endpoint_hears_only_the_events_it_asked_for(receiver, committed):
     webhooks.endpoint_create(acting_user=SYSTEM, url=receiver.url, events=["article.unpublished"])
     article = committed(make_article)

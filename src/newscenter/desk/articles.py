@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
@@ -30,11 +37,12 @@ from newscenter.desk import workflow as workflow_pages
 from newscenter.desk.choices import ArticleLanguageField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
-from newscenter.news.models import Article, Author
+from newscenter.news.models import Article, Author, Tag
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
 from newscenter.news.services import desk as desk_state
 from newscenter.news.services import workflow
+from newscenter.search import substrings
 
 # What the toolbar offers; everything it can produce is inside news.rendering's allow-list,
 # and the server sanitises again whatever the browser sends.
@@ -151,11 +159,33 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TagFilter(admin.SimpleListFilter):
+    """By tag, as Django's filter of the field offered it (same parameter), but as a subquery
+    of the tag's articles: Django's joins the tags and so reads the list with DISTINCT, which
+    sorted every matching row for a page (250 ms at 100,000 articles on PostgreSQL)."""
+
+    title = "tags"
+    parameter_name = "tags__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(pk), name) for pk, name in Tag.objects.order_by("name").values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not str(self.value()).isdigit():
+            raise IncorrectLookupParameters(f"no tag {self.value()!r}")  # the list says so
+        tagged = Article.tags.through.objects.filter(tag_id=int(str(self.value())))
+        return queryset.filter(pk__in=tagged.values("article_id"))
+
+
 @admin.register(Article)
 class ArticleAdmin(NonceMediaMixin):
     form = ArticleAdminForm
     list_display = ("headline", "state", "pub_date", "section", "updated")
-    list_filter = (StateFilter, "section", ("pub_date", admin.DateFieldListFilter), "tags")
+    list_filter = (StateFilter, "section", ("pub_date", admin.DateFieldListFilter), TagFilter)
     list_select_related = ("section",)
     # No count of the whole table, and a count of the matches that stops (desk.listing).
     show_full_result_count = False
@@ -203,6 +233,76 @@ class ArticleAdmin(NonceMediaMixin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word in one of the four columns (``search_fields``), as Django's own search
+        asks; a word of three characters or more is looked up in a trigram index
+        (search.substrings) instead of read from every row, shorter ones are matched with
+        ``icontains`` among what the longer ones found."""
+        terms = list(listing.search_terms(search_term))
+        longer = [t for t in terms if substrings.indexed(t)]
+        shorter = [t for t in terms if not substrings.indexed(t)]
+        plain = shorter
+        if longer:
+            found = substrings.matching_ids(longer, listing.COUNT_CAP + 1)
+            if len(found) <= listing.COUNT_CAP:
+                queryset = queryset.filter(pk__in=found)
+            else:
+                # Common words, in more than 10,000 articles: the list's own walk newest
+                # first meets a page of them sooner than the index could list them all, and
+                # the list says "more than 10,000" without counting them when nothing else
+                # narrows it.
+                plain = terms
+                if not shorter and set(request.GET) <= {"q", "p", "o"}:
+                    listing.matches_uncounted(request)
+        for term in plain:
+            queryset = queryset.filter(
+                Q.create([(f"{f}__icontains", term) for f in self.search_fields], Q.OR)
+            )
+        return queryset, False
+
+    def list_rows(self, cl) -> Iterator[str] | None:
+        """The list's rows as Django's change list writes them (desk.listing.result_list),
+        for the columns of ``list_display``; None for any other columns."""
+        columns = tuple(cl.list_display)
+        checkbox = columns[:1] == ("action_checkbox",)
+        if columns[checkbox:] != self.list_display or list(cl.list_display_links) != ["headline"]:
+            return None
+        url = listing.change_url(cl)
+        empty = self.get_empty_value_display()
+        pub_date, updated = Article._meta.get_field("pub_date"), Article._meta.get_field("updated")
+
+        def row(article: Article) -> str:
+            box = format_html(_CHECKBOX_CELL, self.action_checkbox(article)) if checkbox else ""
+            return box + format_html(
+                _ROW,
+                url(article.pk),
+                article.headline,
+                self.state(article),
+                display_for_field(article.pub_date, pub_date, empty),
+                article.section if article.section_id else empty,
+                display_for_field(article.updated, updated, empty),
+            )
+
+        return (row(article) for article in cl.result_list)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        if listing.uncounted(request) and isinstance(paginator, listing.CappedPaginator):
+            paginator.more_than_cap()
+        return paginator
+
+    def action_checkbox(self, obj):
+        # Django's renders a form widget through a template for each row: a third of the
+        # list's time. The same element, written out.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -363,6 +463,15 @@ class ArticleAdmin(NonceMediaMixin):
                 done += 1
         if done:
             messages.success(request, f"{done_label} {done} article(s).")
+
+
+# A row of the list as Django's change list writes one for list_display (desk.listing).
+_CHECKBOX_CELL = '<td class="action-checkbox">{}</td>'
+_ROW = (
+    '<th class="field-headline"><a href="{}">{}</a></th><td class="field-state">{}</td>'
+    '<td class="field-pub_date nowrap">{}</td><td class="field-section nowrap">{}</td>'
+    '<td class="field-updated nowrap">{}</td>'
+)
 
 
 class ArticleChangeList(ChangeList):

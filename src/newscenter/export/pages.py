@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from newscenter.export.files import file_for
 from newscenter.export.snapshot import Snapshot, fingerprint
-from newscenter.export.urls import article_url, in_edition
+from newscenter.export.urls import article_addresses, in_edition
 from newscenter.feeds.syndication import FEED_LENGTH, FEED_TYPES
 from newscenter.web import icons
 from newscenter.web.sitemaps import NEWS_SITEMAPS, SITEMAPS
@@ -53,7 +53,8 @@ def _edition(snapshot: Snapshot, related: dict[int, list[int]], site_fp: str, ed
     digests = snapshot.digests
     default = edition == snapshot.languages.default
     mine = snapshot.listing("index", None, edition)
-    pages = [_article(snapshot, pk, related.get(pk, []), site_fp) for pk in mine]
+    address = article_addresses()
+    pages = [_article(snapshot, pk, related.get(pk, []), site_fp, address) for pk in mine]
     listings = [("index", None)] + [
         (kind, pk)
         for kind, objects in (
@@ -122,9 +123,9 @@ def _subject_parts(subject) -> tuple:
     return (subject.pk, subject.name, subject.slug, extra)
 
 
-def _article(snapshot: Snapshot, pk: int, related: list[int], site_fp: str) -> Page:
+def _article(snapshot: Snapshot, pk: int, related: list[int], site_fp: str, address) -> Page:
     row = snapshot.rows[pk]
-    url = article_url(row["pub_day"], row["slug"])
+    url = address(row["pub_day"], row["slug"])
     fp = fingerprint(site_fp, snapshot.digests[pk], [(r, snapshot.digests[r]) for r in related])
     return Page(file_for(url), url, "article", (pk, tuple(related)), fp, (pk, *related))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import time
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import close_old_connections, connection, connections
 from django.utils import timezone
 
 from newscenter.export import assets, files, snapshot
@@ -24,6 +25,7 @@ from newscenter.export.render import (
     remembered_addresses,
 )
 from newscenter.search import related
+from newscenter.web.pagecache.generation import generation, next_publication
 
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_FROM = 200
@@ -94,6 +96,35 @@ def export_site(
     )
 
 
+def watch(
+    root: Path | str,
+    *,
+    report: Callable[[Summary], None],
+    workers: int | None = None,
+    interval: float = 0.5,
+    until: Callable[[], bool] = lambda: False,
+) -> None:
+    """Export, then export again after each change, in this one process, until ``until()``.
+
+    A run started afresh pays Python's and Django's set-up, the URL resolver and the
+    templates' compilation before it renders a page (about a second, half of what one edit
+    costs at 10,000 articles); a resident process pays them once. A change is seen through
+    what renews the page cache: the pages' generation, which the change signal renews after
+    every committed change, and the next scheduled publication (an article that becomes
+    public with no change). Checked every ``interval`` seconds: a stat of a file, or one
+    cache read with Redis.
+    """
+    seen = None
+    while not until():
+        close_old_connections()  # a connection the database dropped meanwhile is opened again
+        state = (generation(), next_publication())  # before the run: a change meanwhile counts
+        if state == seen:
+            time.sleep(interval)
+            continue
+        seen = state
+        report(export_site(root, workers=workers))
+
+
 def check_directory(root: Path) -> Path:
     """DIR as an absolute path, created if need be; ExportError when it cannot be the export."""
     root = root.expanduser().resolve()
@@ -146,8 +177,10 @@ def site_fingerprint(data: snapshot.Snapshot) -> str:
     )
 
 
+@functools.cache
 def _source_digest() -> str:
-    """The package's code and templates: an upgrade may change any page."""
+    """The package's code and templates: an upgrade may change any page. Read once per
+    process: a resident export (``watch``) goes on with the code it loaded."""
     package = Path(__file__).resolve().parents[1]
     parts = []
     for path in sorted(package.rglob("*")):
@@ -158,7 +191,10 @@ def _source_digest() -> str:
 
 def _stale(page: Page, previous: Manifest, root: Path) -> bool:
     record = previous.pages.get(page.path)
-    return record is None or record[0] != page.fingerprint or not (root / page.path).is_file()
+    if record is None or record[0] != page.fingerprint:
+        return True
+    # os.path, not pathlib: making 11,000 Path objects was most of what this check cost.
+    return not os.path.isfile(os.path.join(root, page.path))
 
 
 # --- rendering, in this process or in forked workers ---------------------------------------

@@ -9,10 +9,10 @@ larger (docs/export.md gives the sizes).
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from newscenter.export.snapshot import Snapshot
-from newscenter.export.urls import article_url
+from newscenter.export.urls import article_addresses
+from newscenter.web.seo import shortened
 
 VERSION = 1
 STANDFIRST_CHARS = 200
@@ -35,13 +35,14 @@ def search_index(snapshot: Snapshot, edition: str) -> dict:
         for pk in in_use
     ]
     articles = []
+    article_url = article_addresses()
     for pk in mine:  # newest first: the order of results that match equally well
         row = snapshot.rows[pk]
         articles.append(
             [
                 article_url(row["pub_day"], row["slug"]),
                 row["headline"],
-                Truncator(" ".join(row["standfirst"].split())).chars(STANDFIRST_CHARS),
+                shortened(row["standfirst"], STANDFIRST_CHARS),
                 timezone.localtime(row["pub_date"]).date().isoformat(),
                 number.get(row["section_id"], -1),
             ]

@@ -28,6 +28,7 @@ from newscenter.importers.parsers.base import (
     decompressed,
 )
 from newscenter.news import publishing, services
+from newscenter.news.bulk import insert_many
 from newscenter.news.changes import announce
 from newscenter.news.languages import canonical_tag
 from newscenter.news.models import Article, ImportRecord, SiteSettings
@@ -288,9 +289,11 @@ class _Batch:
     def _create(self, new: list[tuple[ImportedArticle, str]]) -> None:
         rows = [self._new_article(item) for item, _ in new]
         articles = services.article_bulk_create(acting_user=self.acting_user, new=rows)
-        ImportRecord.objects.bulk_create(
-            _provenance(article, item, self.format_name)
-            for article, (item, _) in zip(articles, new, strict=True)
+        insert_many(
+            [
+                _provenance(article, item, self.format_name)
+                for article, (item, _) in zip(articles, new, strict=True)
+            ]
         )
         self.report.created.extend(label for _, label in new)
 

@@ -10,11 +10,15 @@ class NewsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from newscenter import checks  # noqa: F401  (registers the system checks)
-        from newscenter.news import changes, tallies
+        from newscenter.news import changes, listings, tallies
 
         post_migrate.connect(changes.cursors_made, sender=self, dispatch_uid="outbox-cursors")
         # Before the pages are renewed: a renewed sitemap index reads the new count. The uid
         # names the consumer's cursor in the outbox, so it keeps the name it had in web/.
         changes.content_changed.connect(
             tallies.recount, stage=changes.Stage.INDEX, uid="newscenter.web.count"
+        )
+        # Before the pages are renewed: the sitemaps of sections, tags and authors read these.
+        changes.content_changed.connect(
+            listings.keep, stage=changes.Stage.INDEX, uid="newscenter.news.listings"
         )

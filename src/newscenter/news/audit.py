@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 
+from newscenter.news.bulk import insert_many
 from newscenter.news.models import Article, AuditEntry
 from newscenter.news.policy import Actor, actor_of
 
@@ -49,15 +50,17 @@ def audit_record_many(
 ) -> None:
     """The same action on many new articles (a bulk import), in one query."""
     who = actor_of(actor)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=who,
-            action=action,
-            article=article,
-            to_status=article.status,
-            detail={"status": article.status, **detail},
-        )
-        for article in articles
+    insert_many(
+        [
+            AuditEntry(
+                actor=who,
+                action=action,
+                article=article,
+                to_status=article.status,
+                detail={"status": article.status, **detail},
+            )
+            for article in articles
+        ]
     )
 
 

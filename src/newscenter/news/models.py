@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import zoneinfo
+from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -301,6 +303,7 @@ class Translatable(models.Model):
 # quoted as reverse() quotes it. A slug reverse() would refuse falls back to reverse().
 _PROBE_SLUG, _PROBE_DAY = "x", {"year": 1000, "month": 10, "day": 10}
 _SAFE = RFC3986_SUBDELIMS + "/~:@"  # what django.urls.resolvers leaves unquoted
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]+")  # what quote() gives back as it is, at any rate
 
 
 def _url_state() -> tuple[URLResolver, str]:
@@ -555,11 +558,7 @@ class Article(models.Model):
         )
         if head is not None:
             return f"{head}{day.year:04d}/{day.month:02d}/{day.day:02d}/{_quoted(self.slug)}/"
-        with langs.using(site), translation.override(language):
-            return reverse(
-                "news:article",
-                kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-            )
+        return _reversed_article_path(site, language, self.slug, day)
 
     @property
     def edition(self) -> str:
@@ -602,6 +601,38 @@ class Article(models.Model):
         return _alt_text(self.lead_image_alt, self.lead_image if self.lead_image_id else None)
 
 
+def _reversed_article_path(
+    site: langs.SiteLanguages, language: str, slug: str, day: dt.date
+) -> str:
+    with langs.using(site), translation.override(language):
+        return reverse(
+            "news:article",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug},
+        )
+
+
+def article_paths() -> Callable[[str, dt.date, str], str]:
+    """``Article.get_absolute_url`` from an article's slug, day and language, for many
+    articles at once (a page of the articles' sitemap): the site's languages and the head of
+    each language's path are looked up once."""
+    site = langs.site_languages()
+    state = _url_state()
+    heads: dict[str, tuple[str, str | None]] = {}
+
+    def path(slug: str, day: dt.date, language: str) -> str:
+        found = heads.get(language)
+        if found is None:
+            code = langs.url_code(site.edition_of(language))
+            found = heads[language] = (code, _path_head(*state, site, code, "news:article"))
+        code, head = found
+        if head is None or not _plain(slug):
+            return _reversed_article_path(site, code, slug, day)
+        quoted = slug if _UNQUOTED.fullmatch(slug) else _quoted(slug)
+        return f"{head}{day.year:04d}/{day.month:02d}/{day.day:02d}/{quoted}/"
+
+    return path
+
+
 class RelatedArticle(models.Model):
     """One of an article's related articles at its rank (0 first): stored by
     ``search.related`` after each change, so that a page reads its list in one query instead of
@@ -630,6 +661,37 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} = {self.value}"
+
+
+class ListingChange(models.Model):
+    """When the public articles of one section, tag or author in one language last changed,
+    and the article that change is of: kept by ``news.listings`` after each change, so that
+    the sitemaps of sections, tags and authors read these rows instead of grouping every
+    public article."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section"
+        TAG = "tag"
+        AUTHOR = "author"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    listing = models.BigIntegerField(help_text="The section's, tag's or author's id.")
+    language = models.CharField(max_length=LANGUAGE_MAX_LENGTH, blank=True)
+    # Max(Greatest(updated, pub_date)) over those articles: as the sitemaps have always said.
+    last_change = models.DateTimeField()
+    # Which article gave it (the highest id of a tie): when that one changes, look again.
+    article = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "listing", "language"], name="listing_change_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["article"], name="listing_change_article_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.listing} ({self.language}): {self.last_change:%Y-%m-%d %H:%M}"
 
 
 def _alt_text(override: str, image: Image | None) -> str:

@@ -9,6 +9,7 @@ sections, authors and renditions; the API adds tags).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.urls import reverse
@@ -38,11 +39,14 @@ def article_data(
     *,
     fields: frozenset[str] | None = None,
     translations: Translations | None = None,
+    known: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``article`` as JSON-ready data; only ``fields`` when given (all by default).
 
     ``translations`` (``selectors.public_translations_of`` for a page of articles) saves a
-    query per article; without it an article's translations are read when asked for."""
+    query per article; without it an article's translations are read when asked for.
+    ``known``: fields a caller of many articles has already made as this function would (an
+    import's webhooks make each tag's data once, not once per article), used as they are."""
     wanted = fields or frozenset(ARTICLE_FIELDS)
     data: dict[str, Any] = {}
     # The address is reversed once for "url" and "path" (an import's webhooks ask thousands).
@@ -55,6 +59,8 @@ def article_data(
             data[name] = absolute(path)
         elif name == "path" and name in wanted:
             data[name] = path
+        elif known is not None and name in known and name in wanted:
+            data[name] = known[name]
         elif name in wanted:
             data[name] = _field(article, name)
     return data

@@ -9,8 +9,12 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from newscenter.news.changes import Stage, content_changed
-        from newscenter.search import indexing, related
+        from newscenter.search import indexing, related, substrings
+
+        post_migrate.connect(substrings.kept_up, sender=self, dispatch_uid="desk-substrings")
 
         content_changed.connect(
             indexing.follow_change, stage=Stage.INDEX, uid="newscenter.search.index"

@@ -159,8 +159,12 @@ class Backend(Protocol):
 
 
 class RelatedMatcher(Protocol):
-    def matches(self, words: Sequence[str], *, exclude: int, limit: int) -> list[Match]:
-        """What ``related(words, ...)`` returns for the candidates but article ``exclude``."""
+    def matches(
+        self, words: Sequence[str], *, exclude: int, limit: int, best: int | None = None
+    ) -> list[Match]:
+        """What ``related(words, ...)`` returns for the candidates but article ``exclude``;
+        with ``best``, only that many of it, the most relevant first (newest first among
+        equals)."""
         ...
 
 
@@ -171,9 +175,13 @@ class QueryEachTime:
     backend: Backend
     candidates: QuerySet
 
-    def matches(self, words: Sequence[str], *, exclude: int, limit: int) -> list[Match]:
+    def matches(
+        self, words: Sequence[str], *, exclude: int, limit: int, best: int | None = None
+    ) -> list[Match]:
         others = self.candidates.exclude(pk=exclude)
-        return self.backend.related(words, candidates=others, limit=limit)
+        found = self.backend.related(words, candidates=others, limit=limit)
+        # sorted() keeps equal relevance in the backend's order: newest first.
+        return found if best is None else sorted(found, key=lambda m: -m.relevance)[:best]
 
 
 LAST_CHARACTER = "\U0010ffff"  # sorts after any character a word can hold

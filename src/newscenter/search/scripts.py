@@ -48,6 +48,8 @@ def needs_words(word: str) -> bool:
 
 def extra_words(text: str) -> str:
     """The words ``text`` is indexed under besides its own: "" for most text."""
+    if text.isascii():  # no Chinese, Japanese or Arabic: no word to test one by one
+        return ""
     stream: list[str] = []
     ends: list[str] = []
     for word in _WORD.findall(without_arabic_marks(text)):

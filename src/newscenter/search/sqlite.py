@@ -287,9 +287,11 @@ class Postings:
             for word in set(_words(headline)).union(_words(standfirst)) & wanted:
                 self.keys.setdefault(word, []).append(key)
 
-    def matches(self, words: Sequence[str], *, exclude: int, limit: int) -> list[Match]:
+    def matches(
+        self, words: Sequence[str], *, exclude: int, limit: int, best: int | None = None
+    ) -> list[Match]:
         """The newest ``limit`` candidates but ``exclude`` holding any of ``words``, each with
-        the number of them it holds.
+        the number of them it holds; only the ``best`` holding most, when given.
 
         An article among the newest ``limit`` of the union is among the newest ``limit + 1``
         of each word it holds (``exclude`` may come first), so counting those prefixes counts
@@ -300,7 +302,10 @@ class Postings:
             itertools.chain.from_iterable(self.keys[w][:depth] for w in words if w in self.keys)
         )
         newest = [key for key in sorted(counts, reverse=True)[:depth] if key & ID_MASK != exclude]
-        return [Match(key & ID_MASK, float(counts[key]), _key_time(key)) for key in newest[:limit]]
+        newest = newest[:limit]
+        if best is not None:  # a stable sort keeps the newest first among equals
+            newest = sorted(newest, key=counts.__getitem__, reverse=True)[:best]
+        return [Match(key & ID_MASK, float(counts[key]), _key_time(key)) for key in newest]
 
 
 def _words(text: str) -> list[str]:

@@ -81,8 +81,12 @@ def stems(words: list[str], language: str | None) -> list[str]:
     name = algorithm(language)
     if name is None:
         return []
-    found = (_stem(w, name) for w in words if len(w) >= MIN_CHARS and w.isalpha())
-    return [s for s in found if s is not None]
+    # One comprehension, no generator: an import's index asks this for every word it holds.
+    return [
+        s
+        for w in words
+        if len(w) >= MIN_CHARS and w.isalpha() and (s := _stem(w, name)) is not None
+    ]
 
 
 def _stemmer(name: str):

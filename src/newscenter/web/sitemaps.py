@@ -15,20 +15,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from newscenter.conf import site_url
-from newscenter.news import publishing, tallies
+from newscenter.news import listings, tallies
 from newscenter.news.languages import site_languages, url_code
-from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
+from newscenter.news.models import (
+    Article,
+    Author,
+    Image,
+    Section,
+    SiteSettings,
+    Tag,
+    article_paths,
+    slug_path,
+)
 from newscenter.news.tallies import public_count
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
@@ -134,15 +144,24 @@ def sitemap_index(request, **kwargs):
     """Django's sitemap index, its addresses moved onto the configured base URL: Django builds
     them from the request's Host."""
     response = sitemap_views.index(request, **kwargs)
+    origin = site_url("/")[:-1]  # what site_url() puts before an absolute path
+    paths: dict[str, str] = {}  # each sitemap's path, split once for all its pages
     for item in (response.context_data or {})["sitemaps"]:
-        parts = urlsplit(item.location)
-        item.location = site_url(f"{parts.path}?{parts.query}" if parts.query else parts.path)
+        address, _, query = item.location.partition("?")
+        path = paths.get(address)
+        if path is None:
+            path = paths[address] = urlsplit(address).path
+        item.location = f"{origin}{path}?{query}" if query else f"{origin}{path}"
     return response
 
 
 class ArticleSitemap(SiteSitemap):
     """Every public article, with its lead image (Google's image extension), a thousand a
-    page: a page of 50,000 took seconds to write at any size, and the index costs the same."""
+    page: a page of 50,000 took seconds to write at any size, and the index costs the same.
+
+    A page reads plain rows (slug, day, language, translation group, image file, lastmod as
+    one column), not model instances: each address is written from them with the head of
+    its edition's path worked out once a page (``news.models.article_paths``)."""
 
     limit = tallies.SITEMAP_PAGE
 
@@ -150,22 +169,11 @@ class ArticleSitemap(SiteSitemap):
         # Oldest first: a new article lands on the last page and leaves earlier pages unchanged.
         return (
             Article.objects.published()
-            .select_related("lead_image")
-            .only(
-                "slug",
-                "pub_day",
-                "pub_date",
-                "modified",
-                "updated",
-                "language",
-                "translation_group",
-                "lead_image__file",
-            )
             .order_by("pub_date", "id")
+            .values_list(
+                "slug", "pub_day", "language", "translation_group", "lead_image__file", _LASTMOD
+            )
         )
-
-    def lastmod(self, article: Article) -> dt.datetime | None:
-        return publishing.last_change(article)
 
     def get_latest_lastmod(self) -> dt.datetime | None:
         # The newest publishing.last_change without reading every article: an article's own
@@ -183,15 +191,43 @@ class ArticleSitemap(SiteSitemap):
         return _MarkedPages(self._items(), self.limit, public_count())  # type: ignore[attr-defined]
 
     def get_urls(self, page=1, site=None, protocol=None):
-        urls = super().get_urls(page=page, site=site, protocol=protocol)
-        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}/"
-        for url in urls:
-            image = url["item"].lead_image
-            # The original (JPEG or PNG, as search engines index best). Media served by the
-            # app gives a path; object storage gives an absolute URL.
-            url["image"] = urljoin(origin, image.file.url) if image is not None else ""
-        add_alternates(urls, origin)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        path = article_paths()
+        images = _ImageAddresses(f"{origin}/")
+        urls = [
+            {
+                "location": origin + path(slug, day, language),
+                "lastmod": lastmod,
+                "image": images.address(image) if image else "",
+                "group": group,
+            }
+            for slug, day, language, group, image, lastmod in self.paginator.page(page).object_list
+        ]
+        if urls:  # Last-Modified, as Django's own pages say it
+            self.latest_lastmod = max(url["lastmod"] for url in urls)
+        add_alternates(urls, f"{origin}/")
         return urls
+
+
+# publishing.last_change of a public article (its date is never empty), as one column.
+_LASTMOD = Greatest("pub_date", Coalesce("modified", "updated"), output_field=DateTimeField())
+
+
+class _ImageAddresses:
+    """Lead images' absolute addresses, each file's worked out once a page (a few images are
+    the lead of many articles). The original (JPEG or PNG, as search engines index best):
+    media served by the app gives a path, object storage an absolute URL."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.storage = Image._meta.get_field("file").storage
+        self.known: dict[str, str] = {}
+
+    def address(self, name: str) -> str:
+        found = self.known.get(name)
+        if found is None:
+            found = self.known[name] = urljoin(self.origin, self.storage.url(name))
+        return found
 
 
 def add_alternates(urls: list[dict], origin: str) -> None:
@@ -199,7 +235,7 @@ def add_alternates(urls: list[dict], origin: str) -> None:
     and x-default as the site settings say), read in one query for the page; an article with
     no published translation has none. Django's own ``i18n``/``alternates`` would claim every
     article exists in every language."""
-    groups = {url["item"].translation_group for url in urls} - {None}
+    groups = {url["group"] for url in urls} - {None}
     if not groups:
         return
     members: dict[object, list[Article]] = {}
@@ -208,7 +244,7 @@ def add_alternates(urls: list[dict], origin: str) -> None:
         members.setdefault(member.translation_group, []).append(member)
     fallback = site_languages().x_default_language()
     for url in urls:
-        group = members.get(url["item"].translation_group, [])
+        group = members.get(url["group"], [])
         if len(group) < 2:
             continue
         alternates = [
@@ -272,48 +308,81 @@ class _ListingSitemap(SiteSitemap):
     """Pages that list the public articles of one section, tag or author, in each language
     that has public articles there.
 
-    Built from the public articles grouped by the listing's slug (and, on a site of several
-    languages, by language), so a listing without a public article never appears and each
-    page's lastmod comes from the same query.
+    Read from the rows ``news.listings`` keeps after each change (when each listing's public
+    articles, by language, last changed): a few hundred rows, not every public article. Inside
+    a transaction that may have changed articles since, or before the rows are kept, the same
+    items come from the public articles grouped by the listing's slug (and language). Either
+    way a listing without a public article never appears.
     """
 
     limit = URLS_PER_FILE
+    _found: list[dict] | QuerySet | None = None
+    kind: str  # news.listings' name of the kind
     relation: str  # the Article field that leads to the listing's section, tag or author
     url_name: str
     model: type[Section] | type[Tag] | type[Author]
 
     def items(self):
-        listings = (
+        # Asked twice by the index (its count of pages and its lastmod): read once.
+        if self._found is None:
+            self._found = self._kept_items()
+        return self._found
+
+    def _kept_items(self):
+        now = timezone.now()
+        until = listings.kept_until()
+        if until is None:
+            return self._grouped_items()
+        kept = listings.last_changes(self.kind, now, until)
+        slugs = dict(self.model.objects.order_by("slug").values_list("pk", "slug"))
+        site = site_languages()
+        found: dict[tuple[str, str], dt.datetime] = {}
+        for (listing, language), moment in kept.items():
+            slug = slugs.get(listing)
+            if slug is not None:
+                key = (slug, site.edition_of(language) if site.several else "")
+                found[key] = max(found.get(key, moment), moment)
+        if site.several:
+            return _by_edition(found, site.all)
+        # The database's order of the slugs, as the grouped query gave.
+        return [
+            {"listing": slug, "last_change": found[slug, ""]}
+            for slug in slugs.values()
+            if (slug, "") in found
+        ]
+
+    def _grouped_items(self):
+        grouped = (
             Article.objects.published()
             .values(listing=F(f"{self.relation}__slug"))  # type: ignore[misc]
             .filter(listing__isnull=False)
         )
         site = site_languages()
         if not site.several:
-            return listings.annotate(last_change=_LAST_CHANGE).order_by("listing")
+            return grouped.annotate(last_change=_LAST_CHANGE).order_by("listing")
         # Each edition's page of the listing: languages fold into their editions here.
         found: dict[tuple[str, str], dt.datetime] = {}
-        rows = listings.values("listing", "language").annotate(last_change=_LAST_CHANGE)  # type: ignore[misc]
+        rows = grouped.values("listing", "language").annotate(last_change=_LAST_CHANGE)  # type: ignore[misc]
         for row in rows.order_by("listing", "language"):
             key = (row["listing"], site.edition_of(row["language"]))
             found[key] = max(found.get(key, row["last_change"]), row["last_change"])
-        order = {tag: n for n, tag in enumerate(site.all)}
-        return [
-            {"listing": slug, "language": language, "last_change": moment}
-            for (slug, language), moment in sorted(
-                found.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])
-            )
-        ]
+        return _by_edition(found, site.all)
 
     def location(self, item: dict) -> str:
         if "language" in item:
             return in_language(item["language"], self.url_name, slug=item["listing"])
-        return reverse(self.url_name, kwargs={"slug": item["listing"]})
+        return slug_path(self.url_name, item["listing"])
 
     def lastmod(self, item: dict) -> dt.datetime:
         return item["last_change"]
 
     def get_latest_lastmod(self) -> dt.datetime | None:
+        items = self.items()
+        if isinstance(items, list):  # a few hundred rows, already read
+            return max((item["last_change"] for item in items), default=None)
+        return self._latest_from_articles()
+
+    def _latest_from_articles(self) -> dt.datetime | None:
         return _last_change(Article.objects.published().filter(self._listed()))
 
     def _listed(self) -> Exists:
@@ -324,21 +393,33 @@ class _ListingSitemap(SiteSitemap):
 
     @property
     def paginator(self) -> Paginator:
-        if site_languages().several:
-            return Paginator(self._items(), self.limit)  # type: ignore[attr-defined]
+        items = self._items()  # type: ignore[attr-defined]
+        if isinstance(items, list) or site_languages().several:
+            return Paginator(items, self.limit)
         # Listings with a public article: one lookup per section, tag or author, not a
         # grouping of every article.
         public = Article.objects.published().filter(**{self.relation: OuterRef("pk")})
         count = self.model.objects.filter(Exists(public)).count()
-        return _KnownCount(self._items(), self.limit, count)  # type: ignore[attr-defined]
+        return _KnownCount(items, self.limit, count)
+
+
+def _by_edition(found: dict[tuple[str, str], dt.datetime], editions: Iterable[str]) -> list[dict]:
+    order = {tag: n for n, tag in enumerate(editions)}
+    return [
+        {"listing": slug, "language": language, "last_change": moment}
+        for (slug, language), moment in sorted(
+            found.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])
+        )
+    ]
 
 
 class SectionSitemap(_ListingSitemap):
+    kind = "section"
     relation = "section"
     url_name = "news:section"
     model = Section
 
-    def get_latest_lastmod(self) -> dt.datetime | None:
+    def _latest_from_articles(self) -> dt.datetime | None:
         # A filter on section_id makes SQLite read the section's index and sort the whole
         # table; the newest public articles nearly always have a section: look at those.
         public = Article.objects.published()
@@ -361,12 +442,14 @@ def _first_in_a_section(articles: QuerySet[Article], field: str) -> dt.datetime 
 
 
 class TagSitemap(_ListingSitemap):
+    kind = "tag"
     relation = "tags"
     url_name = "news:tag"
     model = Tag
 
 
 class AuthorSitemap(_ListingSitemap):
+    kind = "author"
     relation = "authors"
     url_name = "news:author"
     model = Author

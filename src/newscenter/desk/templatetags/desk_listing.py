@@ -1,4 +1,5 @@
-"""``{% desk_date_hierarchy cl %}``: the admin's date hierarchy for a list of any size."""
+"""``{% desk_date_hierarchy cl %}`` and ``{% desk_result_list cl %}``: the admin's date
+hierarchy and rows for a list of any size (desk.listing), in Django's own templates."""
 
 from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
@@ -8,12 +9,14 @@ from newscenter.desk import listing
 register = template.Library()
 
 
-@register.tag(name="desk_date_hierarchy")
-def desk_date_hierarchy(parser, token):
-    return InclusionAdminNode(
-        parser,
-        token,
-        func=listing.date_hierarchy,
-        template_name="date_hierarchy.html",
-        takes_context=False,
-    )
+def _django_tag(name: str, func, template_name: str) -> None:
+    def tag(parser, token):
+        return InclusionAdminNode(
+            parser, token, func=func, template_name=template_name, takes_context=False
+        )
+
+    register.tag(name=name)(tag)
+
+
+_django_tag("desk_date_hierarchy", listing.date_hierarchy, "date_hierarchy.html")
+_django_tag("desk_result_list", listing.result_list, "change_list_results.html")

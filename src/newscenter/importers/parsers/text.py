@@ -39,8 +39,8 @@ from newscenter.importers.parsers.lines import (
     is_stop,
     normalise,
 )
+from newscenter.importers.parsers.text_dates import find_date
 from newscenter.importers.parsers.text_headline import (
-    Candidate,
     candidates,
     choose,
     headline_over_deck,
@@ -186,20 +186,6 @@ _FORM_UI = re.compile(
 )
 
 
-_OWN_LABEL = re.compile(
-    r"(?i)(?<![^\W\d_])(?:publish\w*|posted(?: on)?|post time|releas\w*|issued|dated?|time|on"
-    r"|am|le|el|veröffentlicht|erstellt|datum|stand|发布\w*|日期|时间)\W{0,3}$"
-)
-_OTHER_LABEL = re.compile(
-    r"(?i)(?<![^\W\d_])(?:updated|modified|last edited|event|when|deadline|closing|expires|until"
-    r"|from|to|photo\w*|taken|born|today is|aktualisiert|bis|vom)\W{0,3}$"
-)
-_TODAY_LINE = re.compile(r"(?i)\btoday\b|\bheute\b|今天")
-_DATELINE_AT = 60  # a wire dateline opens the first paragraph: "SHANGHAI, Sept. 19 (Xinhua) --"
-_DATELINE_MARK = re.compile(r"\s*(?:/[^/]{1,30}/|\([^)]{1,30}\))?\s*(?:--|—|–|-|:)")
-_MIN_DATE_WEIGHT = -0.5  # below this, a "today" or event date: no date rather than a wrong one
-
-
 @dataclass(frozen=True)
 class Reading:
     """What the parser found: where the headline and the text are, the date, how sure it is."""
@@ -235,133 +221,6 @@ def read_top(
         runner_up=runner_up,
         deck_at=deck_at,
     )
-
-
-def find_date(
-    units: list[str], found: Candidate, reader: DateReader
-) -> tuple[dt.datetime | None, int | None, float]:
-    """The article's own date: labelled or right under the headline wins over a dateline."""
-    best: tuple[float, dt.datetime, int] | None = None
-    distinct: set[dt.date] = set()
-    for at in _date_zone(units, found):
-        unit = units[at]
-        if at != found.at and at != found.body_at and (is_prose(unit) or len(unit) > 220):
-            if at > found.body_at:
-                break
-            continue
-        for match in dates_in(unit):
-            if at == found.body_at and not _is_dateline(unit, match):
-                break
-            pub_date = reader.read(match)
-            if pub_date is None:
-                continue
-            weight = _date_weight(unit, match, at, found)
-            distinct.add(pub_date.date())
-            if best is None or weight > best[0]:
-                best = (weight, pub_date, at)
-    if best is None or best[0] < _MIN_DATE_WEIGHT:
-        return _published_line(units, reader)
-    weight, pub_date, at = best
-    confidence = 0.95 if weight >= 2.5 else 0.85 if weight >= 1 else 0.6
-    if len(distinct) > 1:
-        confidence -= 0.15
-    return pub_date, at, round(confidence, 2)
-
-
-_PUBLISHED = re.compile(
-    r"(?i)^(?:first )?(?:published|posted|released|issued|release (?:date|time)|publication date"
-    r"|date (?:published|posted|of (?:publication|issue|release))|publish(?:ed)? (?:date|time)"
-    r"|post(?:ed)? (?:date|time)|time of (?:issue|release|publication)"
-    r"|veröffentlicht|publié|publicado|pubblicato|发布时间|发布日期)"
-    r"(?: on| am| le| el| il)?\s*[:：]?\s*"
-)
-# The same labels, and a few that need their colon ("Date:", "日期:"), anywhere in a line of
-# fields: "Source: Harbour Press | Date: 2024-05-14 | Views: 31", "来源:本站 时间:2024-05-14".
-_PUBLISHED_FIELD = re.compile(
-    r"(?i)(?:^|(?<=[\s|·•/]))(?:(?:first )?(?:published|posted|released|issued|created|submitted"
-    r"|written|release (?:date|time)|publication date|publish(?:ed)? (?:date|time)"
-    r"|post(?:ed)? (?:date|time)|date (?:published|posted)|veröffentlicht|erstellt|publié"
-    r"|publicado|pubblicato)(?: on| am| le| el| il)?\s*[:：]?"
-    r"|(?:date|datum|fecha|日期|时间|发布时间|发布日期|发表时间)\s*[:：])\s*(?=\d|[^\W\d_]{3})"
-)
-# A byline with its date: "Posted by Jane Roe on 14 May 2024", "By Jane Roe | 14 May 2024".
-_DATED_BYLINE = re.compile(
-    r"(?i)(?:(?:posted|written|published|submitted) )?by [^\W\d_].{0,40}?(?: on |\s?[|·•,]\s?)"
-)
-
-
-def _published_line(
-    units: list[str], reader: DateReader
-) -> tuple[dt.datetime | None, int | None, float]:
-    """Nothing near the headline: lines labelled as the publication date, anywhere, that
-    agree on the day (a page may print it at the top and again at the foot)."""
-    found = [
-        (at, pub_date)
-        for at, unit in enumerate(units)
-        if (match := _labelled_date(unit)) and (pub_date := reader.read(match))
-    ]
-    if len({pub_date.date() for _, pub_date in found}) != 1:
-        return None, None, 0.8 if not found else 0.5
-    at, pub_date = found[0]
-    return pub_date, at, 0.8
-
-
-def _labelled_date(unit: str) -> re.Match[str] | None:
-    """The date a publication label names in a short line, or None."""
-    if len(unit) > 160:
-        return None
-    if len(unit) <= 80 and _PUBLISHED.match(unit):
-        return next(iter(dates_in(unit)), None)
-    if is_prose(unit):
-        return None
-    # The labels first, the dates only where one is: most lines have neither.
-    if label := _DATED_BYLINE.match(unit):
-        found = dates_in(unit)
-        return found[0] if found and found[0].start() == label.end() else None
-    labels = [
-        label
-        for label in _PUBLISHED_FIELD.finditer(unit)
-        if not ((before := unit[: label.start()].rstrip()[-1:]).isascii() and before.isalpha())
-    ]  # but not "Event date: ...", "Closing date: ..."
-    starts = {match.start(): match for match in dates_in(unit)} if labels else {}
-    return next((starts[label.end()] for label in labels if label.end() in starts), None)
-
-
-def _is_dateline(unit: str, match: re.Match[str]) -> bool:
-    """ "GUANGZHOU, China, Oct. 27, 2025 /PRNewswire/ --": a place, the date, a wire's mark."""
-    before = unit[: match.start()]
-    if match.start() > _DATELINE_AT or any(w[:1].islower() for w in before.split()):
-        return False
-    return bool(_DATELINE_MARK.match(unit, match.end()))
-
-
-def _date_zone(units: list[str], found: Candidate) -> list[int]:
-    # Right above the headline, or two above past a byline or a share line; a date above the
-    # site's name or a menu is the header's clock.
-    above = [found.at - 1] if found.at >= 1 else []
-    if found.at >= 2 and (is_meta(units[found.at - 1]) or is_chrome(units[found.at - 1])):
-        above.insert(0, found.at - 2)
-    # A standfirst may sit above the date line: look a little past the first paragraph.
-    zone = [*above, *range(found.at + 1, min(found.body_at + 3, len(units)))]
-    return [found.at, *zone] if found.glued_date else zone
-
-
-def _date_weight(unit: str, match: re.Match[str], at: int, found: Candidate) -> float:
-    before = unit[max(match.start() - 30, 0) : match.start()]
-    weight = 0.0
-    if _OWN_LABEL.search(before) or is_byline(unit):
-        weight += 2.0
-    elif _OTHER_LABEL.search(before):
-        weight -= 2.0
-    if _TODAY_LINE.search(unit):
-        weight -= 3.0
-    if at == found.at:
-        weight += 1.5
-    elif found.at < at < found.body_at:
-        weight += 1.0 - 0.1 * (at - found.at)
-    elif at < found.at:
-        weight += 0.5 - 0.2 * (found.at - at)
-    return weight
 
 
 def article_units(units: list[str], top: Reading) -> list[str]:
@@ -557,7 +416,28 @@ def listing_reason(units: list[str]) -> str | None:
         return f"a list of {files} documents to download, not an article"
     if any(_FOLLOWERS.match(unit) for unit in units[:30]):
         return "a social media profile and its feed of posts, not one article"
+    if _is_template(units):
+        return (
+            "a template of a press release (a sample's title, and text telling the writer what"
+            " to put where), not news"
+        )
     return None
+
+
+# A press-release template as PR services publish them: "Business Launch Campaign Sample" or
+# "Sample press release" at the top, and a line telling the writer what to put where ("for
+# the remainder of the release, tell the story of your company").
+_TEMPLATE_TITLE = re.compile(r"(?i)^(?:sample|template|example)\b|\b(?:sample|template|example)$")
+_TO_THE_WRITER = re.compile(
+    r"(?i)\byour (?:business|company|organi[sz]ation|event|product|brand)\b"
+)
+_WRITING_WORDS = re.compile(r"(?i)\b(?:paragraphs?|(?:press |news )?release|headline|quotes?)\b")
+
+
+def _is_template(units: list[str]) -> bool:
+    if not any(title_shaped(unit) and _TEMPLATE_TITLE.search(unit) for unit in units[:5]):
+        return False
+    return any(_TO_THE_WRITER.search(unit) and _WRITING_WORDS.search(unit) for unit in units)
 
 
 # "5 June (PDF, 985KB)", "Annual report 2023.pdf", "Minutes [DOCX 45 kB]"

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from newscenter.news import policy, publishing
 from newscenter.news.audit import audit_record, audit_record_many
+from newscenter.news.bulk import insert_values
 from newscenter.news.changes import announce
 from newscenter.news.models import Article, Author, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM, Actor, actor_of
@@ -206,6 +207,8 @@ def article_bulk_create(*, acting_user: Actor, new: Sequence[NewArticle]) -> lis
     constraints remain the last word (an IntegrityError rolls the whole batch back).
     """
     policy.require(acting_user, "article.create")
+    if not new:  # an import's preview, or a batch of updates only: no change to announce
+        return []
     site = SiteSettings.load()
     articles = [_new_article(row, site) for row in new]
     for status in {a.status for a in articles}:
@@ -250,12 +253,8 @@ def _slugs_taken_on(days: set[dt.date]) -> dict[dt.date | None, set[str]]:
 
 
 def _bulk_relations(articles: list[Article], new: Sequence[NewArticle]) -> None:
-    tag_rows, author_rows = Article.tags.through, Article.authors.through
-    tag_rows.objects.bulk_create(
-        tag_rows(article=a, tag=t) for a, row in zip(articles, new, strict=True) for t in row.tags
-    )
-    author_rows.objects.bulk_create(
-        author_rows(article=a, author=p)
-        for a, row in zip(articles, new, strict=True)
-        for p in row.authors
-    )
+    pairs = list(zip(articles, new, strict=True))
+    tags = [(a.pk, t.pk) for a, row in pairs for t in row.tags]
+    insert_values(Article.tags.through, ("article_id", "tag_id"), tags)
+    authors = [(a.pk, p.pk) for a, row in pairs for p in row.authors]
+    insert_values(Article.authors.through, ("article_id", "author_id"), authors)

@@ -15,6 +15,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from newscenter.news import publishing
+from newscenter.news.bulk import insert_many
 from newscenter.news.changes import announce
 from newscenter.news.models import Article, Author, Revision, SiteSettings, Tag
 from newscenter.news.policy import Actor, actor_of
@@ -130,7 +131,9 @@ def revisions_record_new(
 ) -> None:
     """Revision 1 of many newly created articles, in one query."""
     author = actor_of(acting_user)
-    Revision.objects.bulk_create(
-        Revision(article=a, number=1, author=author, content=snapshot(a, relations=r))
-        for a, r in zip(articles, relations, strict=True)
+    insert_many(
+        [
+            Revision(article=a, number=1, author=author, content=snapshot(a, relations=r))
+            for a, r in zip(articles, relations, strict=True)
+        ]
     )

@@ -6,6 +6,7 @@ taxonomy. Every write is audited and announced, since listings and pages show th
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -94,7 +95,9 @@ def _free_slug(model: type[Taxon], name: str) -> str:
     max_length: int = getattr(slug_field, "max_length", None) or 50
     base: str = publishing.slug_for(name)[: max_length - 4]
     taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
-    candidates = (base, *(f"{base}-{n}" for n in range(2, _SLUG_ATTEMPTS)))
+    # Made one at a time: "c" is nearly always free (a tuple of all 10,000 cost an import
+    # about 2 ms a new tag).
+    candidates = itertools.chain((base,), (f"{base}-{n}" for n in range(2, _SLUG_ATTEMPTS)))
     return next(s for s in candidates if s not in taken)
 
 

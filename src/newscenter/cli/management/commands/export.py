@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newscenter.cli.database import require_migrated
-from newscenter.export import ExportError, export_site
-from newscenter.export.run import check_directory
+from newscenter.export import ExportError, Summary, export_site
+from newscenter.export.run import check_directory, watch
 
 
 class Command(BaseCommand):
@@ -27,6 +27,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=None, help="Processes that render (default: cores)."
         )
+        parser.add_argument(
+            "--watch",
+            action="store_true",
+            help="Stay running: export again after every change, until interrupted.",
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=0.5,
+            help="With --watch: seconds between two looks for a change (default 0.5).",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -34,6 +45,9 @@ class Command(BaseCommand):
         except ExportError as error:
             raise CommandError(str(error)) from None
         require_migrated()
+        if options["watch"]:
+            self._watch(options)
+            return
         # OutputWrapper is a text stream, which rich writes to.
         console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
         columns = (TextColumn("Exporting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -55,6 +69,24 @@ class Command(BaseCommand):
                 )
             except ExportError as error:
                 raise CommandError(str(error)) from None
+        self._report(summary)
+
+    def _watch(self, options) -> None:
+        if options["interval"] <= 0:
+            raise CommandError("--interval must be a positive number of seconds.")
+        try:
+            watch(
+                options["directory"],
+                report=self._report,
+                workers=options["workers"],
+                interval=options["interval"],
+            )
+        except ExportError as error:
+            raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            self.stdout.write("Stopped watching.")
+
+    def _report(self, summary: Summary) -> None:
         self.stdout.write(
             self.style.SUCCESS(
                 f"Exported {summary.pages:,} pages in {summary.seconds:.1f} s: "
@@ -64,6 +96,7 @@ class Command(BaseCommand):
                 f"{_size(summary.total_bytes)} in all."
             )
         )
+        self.stdout.flush()  # a reader at the other end of a pipe sees each run as it ends
 
 
 def _size(count: int) -> str:
