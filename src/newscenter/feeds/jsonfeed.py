@@ -19,7 +19,8 @@ class JsonFeed(SyndicationFeed):
     content_type = "application/feed+json; charset=utf-8"
 
     def write(self, outfile, encoding):
-        json.dump(self.document(), outfile, ensure_ascii=False, indent=2)
+        # One write: json.dump would hand the response each token, encoded one by one.
+        outfile.write(json.dumps(self.document(), ensure_ascii=False, indent=2))
 
     def document(self) -> dict:
         feed = self.feed

@@ -148,7 +148,8 @@ def search_json(request):
 
 def _results_context(request, search_request: SearchRequest, results: Results) -> dict:
     ids = [hit.article_id for hit in results.hits]
-    articles = selectors.public_articles(relations=False).filter(pk__in=ids).in_bulk()
+    teasers = selectors.public_articles(relations=False).defer(*selectors.UNLISTED)
+    articles = teasers.filter(pk__in=ids).in_bulk()
     pages = min(MAX_PAGE, math.ceil(results.total / search_request.per_page))
     page = search_request.page
     return {

@@ -46,7 +46,7 @@ def dateline(article) -> SafeString:
     """``<time>`` with the date in the page language's format, then `` · `` and a link to the
     section when there is one. The line ends with a newline, as the template it replaces did."""
     when = article.pub_date
-    shown = _day_shown(timezone.localtime(when).date(), get_language()) if when else ""
+    shown = day_shown(timezone.localtime(when).date(), get_language()) if when else ""
     markup = f'<time datetime="{escape(datetime_attribute(when))}">{shown}</time>'
     section = article.section
     if section:
@@ -56,7 +56,7 @@ def dateline(article) -> SafeString:
 
 
 @functools.lru_cache(maxsize=4096)
-def _day_shown(day: dt.date, language: str | None) -> str:
+def day_shown(day: dt.date, language: str | None) -> str:
     # The day in the active language's DATE_FORMAT, escaped: the same for each article of a
     # day, and date_format's lookups of the format cost more than the rest of the dateline.
     return escape(date_format(day, "DATE_FORMAT"))
