@@ -8,7 +8,10 @@ every article.
 sitemap after the first (oldest first, about ``SITEMAP_PAGE`` a page): a page runs from its mark
 to the next one along the listing index, instead of after an OFFSET that walks every article
 before it. Only public articles are marked: a scheduled one joins the last page when its time
-comes (it is dated after every public one), and the next change walks on from there.
+comes (it is dated after every public one), and the next change walks on from there. Beside
+each mark, ``sitemap_page_at:<size>:<page>`` keeps its article's publication date: a page is
+read from these places without looking the marked articles up (a thousand at a million
+articles); they are checked against the articles after each change, when marks are kept.
 
 Marks are kept incrementally: after a change only the articles past the last mark are walked
 (new articles land there), so a change costs the same at a million articles as at a thousand.
