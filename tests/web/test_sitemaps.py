@@ -250,6 +250,23 @@ def test_later_pages_run_from_their_kept_article_not_after_an_offset(fetch, monk
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_page_reads_its_marks_places_not_the_marked_articles(fetch, monkeypatch):
+    from newscenter.news import tallies
+
+    monkeypatch.setattr(tallies, "SITEMAP_PAGE", 2)
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    now = timezone.now()
+    articles = [make_article(pub_date=now - dt.timedelta(hours=n)) for n in (5, 4, 3, 2, 1)]
+    with CaptureQueriesContext(connection) as queries:
+        assert locs(fetch(section_url("articles", page=2))) == [absolute(a) for a in articles[2:4]]
+    looked_up = [q["sql"] for q in queries if '"news_article"."id" IN (' in q["sql"]]
+    assert not looked_up, looked_up
+    # Moved without the listener (a raw write): the page still ends where it was marked.
+    Article.objects.filter(pk=articles[3].pk).update(pub_date=now - dt.timedelta(hours=6))
+    assert locs(fetch(section_url("articles", page=2))) == [absolute(articles[2])]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_pages_are_marked_again_when_a_mark_goes_or_back_dated_articles_pile_up(fetch, monkeypatch):
     from newscenter.news import tallies
 

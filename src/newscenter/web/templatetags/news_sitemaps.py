@@ -45,6 +45,24 @@ def sitemap_urls(urls: list[dict]) -> SafeString:
 
 
 @register.filter
+def news_urls(urls: list[dict]) -> SafeString:
+    """What web/sitemaps/news.xml wrote for each of ``urls``, one template node per field
+    before, without the spaces between tags that ``{% spaceless %}`` took out."""
+    iso = _iso_in(timezone.get_current_timezone() if settings.USE_TZ else None)
+    esc = html.escape
+    return mark_safe(  # noqa: S308  (every value is escaped)
+        "".join(
+            f"<url><loc>{esc(url['location'])}</loc><news:news><news:publication>"
+            f"<news:name>{esc(url['publication'])}</news:name>"
+            f"<news:language>{esc(url['language'])}</news:language></news:publication>"
+            f"<news:publication_date>{iso(url['pub_date'])}</news:publication_date>"
+            f"<news:title>{esc(url['title'])}</news:title></news:news></url>"
+            for url in urls
+        )
+    )
+
+
+@register.filter
 def sitemap_index_entries(items: list) -> SafeString:
     """What web/sitemaps/index.xml wrote for each sitemap of the index (the pages of the
     articles' sitemap among them: a thousand at a million articles, all of one lastmod,
