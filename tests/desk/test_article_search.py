@@ -148,6 +148,11 @@ def test_a_common_word_is_listed_without_counting_its_matches(editor, monkeypatc
     for n in range(5):
         make_article(headline=f"Valve news {n}", **({"status": "draft"} if n == 2 else {}))
     make_article(headline="Pump news")
+    if connection.vendor == "postgresql":
+        # Counted by the planner: a sample then finds the word common, and the list reads
+        # the newest articles for it instead of asking the index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE news_article")
     monkeypatch.setattr(listing, "COUNT_CAP", 3)
     monkeypatch.setattr("newscenter.desk.articles.ArticleAdmin.list_per_page", 2)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from django import forms
@@ -11,7 +12,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
@@ -242,12 +243,17 @@ class ArticleAdmin(NonceMediaMixin):
         terms = list(listing.search_terms(search_term))
         longer = [t for t in terms if substrings.indexed(t)]
         shorter = [t for t in terms if not substrings.indexed(t)]
-        plain = shorter
+        plain, newest = shorter, None
         if longer:
-            found = substrings.matching_ids(longer, listing.COUNT_CAP + 1)
-            if len(found) <= listing.COUNT_CAP:
-                queryset = queryset.filter(pk__in=found)
+            sampled = substrings.sampled_share(longer)
+            if sampled is not None and sampled[0] * sampled[1] > listing.COUNT_CAP:
+                common = True
             else:
+                found = substrings.matching_ids(longer, listing.COUNT_CAP + 1)
+                common = len(found) > listing.COUNT_CAP
+                if not common:
+                    queryset = queryset.filter(pk__in=found)
+            if common:
                 # Common words, in more than 10,000 articles: the list's own walk newest
                 # first meets a page of them sooner than the index could list them all, and
                 # the list says "more than 10,000" without counting them when nothing else
@@ -255,10 +261,18 @@ class ArticleAdmin(NonceMediaMixin):
                 plain = terms
                 if not shorter and set(request.GET) <= {"q", "p", "o"}:
                     listing.matches_uncounted(request)
-        for term in plain:
-            queryset = queryset.filter(
-                Q.create([(f"{f}__icontains", term) for f in self.search_fields], Q.OR)
-            )
+                    if sampled:
+                        newest = self._newest_holding(request, queryset, sampled[0])
+        held = [
+            Q.create([(f"{f}__icontains", term) for f in self.search_fields], Q.OR)
+            for term in plain
+        ]
+        if newest is not None:
+            # Read once, the newest articles' matches are a list of ids, as the index's are.
+            recent = queryset.filter(*held, pk__in=Subquery(newest)).values_list("pk", flat=True)
+            return queryset.filter(pk__in=list(recent)), False
+        for term_held in held:
+            queryset = queryset.filter(term_held)
         return queryset, False
 
     def list_rows(self, cl) -> Iterator[str] | None:
@@ -285,6 +299,18 @@ class ArticleAdmin(NonceMediaMixin):
             )
 
         return (row(article) for article in cl.result_list)
+
+    def _newest_holding(self, request, queryset, share: float):
+        """PostgreSQL's planner, which has no statistics for words in long text, read every
+        body for a common word (6 s at 100,000 articles): the search reads the newest
+        articles that hold the requested page's matches by the sample's share, with half
+        again to spare (the ids of the newest, to narrow the list to)."""
+        page = request.GET.get("p", "1")
+        page = int(page) if page.isdigit() and 0 < int(page) <= 1000 else 1
+        window = math.ceil(page * self.list_per_page * 1.5 / max(share, 0.001))
+        if window > NEWEST_READ_MAX:  # a deep page: the planner's way, as before
+            return None
+        return queryset.order_by("-pub_date", "-id").values("pk")[:window]
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = super().get_paginator(
@@ -464,6 +490,10 @@ class ArticleAdmin(NonceMediaMixin):
         if done:
             messages.success(request, f"{done_label} {done} article(s).")
 
+
+# The most articles a search for a common word reads newest first on PostgreSQL (the first
+# pages of a word in one article in ten; deeper pages are left to the planner, as before).
+NEWEST_READ_MAX = 2000
 
 # A row of the list as Django's change list writes one for list_display (desk.listing).
 _CHECKBOX_CELL = '<td class="action-checkbox">{}</td>'

@@ -25,6 +25,7 @@ MIN_CHARS = 3
 
 TABLE = "search_article_text"
 _COLUMNS = ("headline", "standfirst", "body", "source_name")
+_LISTED = ", ".join(_COLUMNS)
 
 _SQLITE_SCHEMA = (
     """CREATE VIRTUAL TABLE IF NOT EXISTS search_article_text USING fts5(
@@ -102,6 +103,38 @@ def indexed(term: str) -> bool:
     return len(term) >= MIN_CHARS
 
 
+# PostgreSQL: the rows a sample reads to tell a common word from a rare one.
+SAMPLE_ROWS = 500
+
+
+def sampled_share(terms: list[str]) -> tuple[float, float] | None:
+    """PostgreSQL: the share of a sample of the articles holding every one of ``terms``, and
+    the planner's count of articles; None elsewhere, or when the table was never analysed.
+
+    A GIN index cannot stop early: for a word in most articles it hands over nearly every row
+    and the database reads each body again to confirm it (2 s at 100,000 articles), where
+    reading the list newest first finds a page of matches in a few hundred rows. A sample of
+    the table's pages (TABLESAMPLE SYSTEM) tells the two apart in a few milliseconds.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    where, params = _ilike_where(terms)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'news_article'::regclass")
+        (rows,) = cursor.fetchone()
+        if not rows or rows <= 0:
+            return None
+        percent = min(100.0, 100.0 * SAMPLE_ROWS / rows)
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE "  # noqa: S608 (named columns only)
+            f"{where}) FROM (SELECT {_LISTED} FROM news_article "
+            "TABLESAMPLE SYSTEM (%s) LIMIT %s) AS sample",
+            [*params, percent, 2 * SAMPLE_ROWS],
+        )
+        sampled, held = cursor.fetchone()
+    return (held / sampled if sampled else 0.0), float(rows)
+
+
 def matching(terms: list[str]) -> tuple[str, list]:
     """SQL selecting the ids of the articles containing every one of ``terms`` (each of
     :data:`MIN_CHARS` characters or more) in one of the four columns, and its parameters."""
@@ -110,10 +143,8 @@ def matching(terms: list[str]) -> tuple[str, list]:
     if connection.vendor == "sqlite":
         phrases = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
         return "SELECT rowid FROM search_article_text WHERE search_article_text MATCH %s", [phrases]
-    each = "(" + " OR ".join(f"{c} ILIKE %s" for c in _COLUMNS) + ")"
-    patterns = [p for t in terms for p in [_like_pattern(t)] * len(_COLUMNS)]
-    where = " AND ".join([each] * len(terms))
-    return f"SELECT id FROM news_article WHERE {where}", patterns  # noqa: S608
+    where, params = _ilike_where(terms)
+    return f"SELECT id FROM news_article WHERE {where}", params  # noqa: S608
 
 
 def matching_ids(terms: list[str], limit: int) -> list[int]:
@@ -122,6 +153,12 @@ def matching_ids(terms: list[str], limit: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _ilike_where(terms: list[str]) -> tuple[str, list[str]]:
+    each = "(" + " OR ".join(f"{c} ILIKE %s" for c in _COLUMNS) + ")"
+    patterns = [p for t in terms for p in [_like_pattern(t)] * len(_COLUMNS)]
+    return " AND ".join([each] * len(terms)), patterns
 
 
 def _like_pattern(term: str) -> str:
