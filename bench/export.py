@@ -8,9 +8,9 @@ path as bench/search.py fills), then times `newscenter export` as a user runs it
 subprocess (Python start-up and Django set-up included, as Hugo's time includes its own):
 a full export into an empty folder, a second run with nothing changed, and a run after one
 edit (the headline of the newest article); then three edits more with `export DIR --watch`
-running, each timed from the edit's commit to the resident export's summary. bench/serve.py
-imports `measure_export` to put these figures beside Hugo's. Compare figures only within one
-run on the same machine.
+running, each timed by the run it makes (its summary's seconds; it looks every 0.1 s).
+bench/serve.py imports `measure_export` to put these figures beside Hugo's. Compare figures
+only within one run on the same machine.
 
 With ``--hugo`` (Hugo on the PATH, Debian's package), Hugo builds the same articles as
 Markdown (bench/staticgen.py) and full exports and Hugo builds take turns, ``--rounds``
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,9 +153,10 @@ def measure_export(data_dir: Path, out_dir: Path) -> dict:
 
 
 def _resident_edits(env: dict, out_dir: Path, edits: int) -> list[tuple[float, float]]:
-    """`newscenter export DIR --watch` running; for each edit, the seconds from the edit's
-    commit (its process ended) to the export's summary line, and the CPU seconds the export
-    process and its workers spent meanwhile (/proc: user + system, waited children too)."""
+    """`newscenter export DIR --watch` running; for each edit, the seconds of the run it
+    makes (from its summary: the run may start and even end before the editing process has
+    exited) and the CPU seconds the export process and its workers spent from just before
+    the edit to the summary (/proc: user + system, waited children too)."""
     command = [sys.executable, "-m", "newscenter", "export", str(out_dir), "--watch"]
     command += ["--interval", "0.1"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE)
@@ -164,9 +166,9 @@ def _resident_edits(env: dict, out_dir: Path, edits: int) -> list[tuple[float, f
         for _ in range(edits):
             before = _cpu_of(process.pid)
             _newscenter(env, "shell", "-c", EDIT)
-            started = time.perf_counter()
             line = process.stdout.readline().decode().strip()
-            found.append((time.perf_counter() - started, _cpu_of(process.pid) - before))
+            seconds = float(re.search(r" in ([\d.]+) s:", line)[1])
+            found.append((seconds, _cpu_of(process.pid) - before))
             print(f"  resident: {line}", file=sys.stderr, flush=True)
     finally:
         process.terminate()

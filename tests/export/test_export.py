@@ -288,6 +288,20 @@ def test_a_bad_directory_exits_non_zero_without_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_watch_refuses_an_interval_that_is_no_time_without_a_traceback(tmp_path):
+    command = [sys.executable, "-m", "newscenter", "export", str(tmp_path / "out"), "--watch"]
+    for interval in ("0", "nan"):
+        result = subprocess.run(
+            [*command, "--interval", interval],
+            env=env_with_data_dir(tmp_path / "data"),
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode != 0
+        assert "--interval must be a positive number of seconds" in result.stderr, interval
+        assert "Traceback" not in result.stderr
+
+
 def test_each_edition_is_exported_under_its_prefix(site, client, tmp_path):
     """A site in English and German: /de/news/ with its articles, listings, feeds and search
     index, each file as the site serves it; the English edition keeps only English articles."""

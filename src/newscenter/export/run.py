@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import os
 import time
@@ -239,8 +240,15 @@ def _map(function, chunks: list, workers: int, size: int):
     """
     if workers > 1 and size >= PARALLEL_FROM and not connection.in_atomic_block:
         _close_connections()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap_unordered(function, chunks)
+        # What the workers inherit is set aside from their garbage collector: a collection
+        # walking it writes to (and so copies) the parent's heap. One resident edit at 10,000
+        # articles: 2.4 -> 1.9 and 2.9 -> 2.6 s of CPU, workers included.
+        gc.freeze()
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap_unordered(function, chunks)
+        finally:
+            gc.unfreeze()
     else:
         for chunk in chunks:
             yield function(chunk)

@@ -40,6 +40,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["watch"] and not options["interval"] > 0:  # NaN too
+            raise CommandError("--interval must be a positive number of seconds.")
         try:
             check_directory(Path(options["directory"]))  # before anything else can go wrong
         except ExportError as error:
@@ -72,8 +74,6 @@ class Command(BaseCommand):
         self._report(summary)
 
     def _watch(self, options) -> None:
-        if options["interval"] <= 0:
-            raise CommandError("--interval must be a positive number of seconds.")
         try:
             watch(
                 options["directory"],
