@@ -117,7 +117,8 @@ def watch(
     """
     seen = None
     while not until():
-        close_old_connections()  # a connection the database dropped meanwhile is opened again
+        if not connection.in_atomic_block:  # a transaction (a test's) keeps its connection
+            close_old_connections()  # one the database dropped meanwhile is opened again
         state = (generation(), next_publication())  # before the run: a change meanwhile counts
         if state == seen:
             time.sleep(interval)
