@@ -46,6 +46,8 @@ def main() -> None:
     if not (data_dir / "newscenter.sqlite3").exists() or not args.data:
         print(f"… filling {args.articles:,} articles in {data_dir}", file=sys.stderr, flush=True)
         fill(data_dir, args.articles)
+    else:  # a site filled by older code: brought up to this code's tables first
+        _newscenter(_env(data_dir), "migrate", "--noinput", "-v", "0")
     out_dir = Path(tempfile.mkdtemp(prefix="newscenter-export-out-"))
     try:
         rounds = against_hugo(data_dir, out_dir, args.rounds) if args.hugo else []
