@@ -82,24 +82,6 @@ _SCHEMA = (
     """CREATE OR REPLACE TRIGGER search_document_articles_truncated
         AFTER TRUNCATE ON news_article
         FOR EACH STATEMENT EXECUTE FUNCTION search_document_forget()""",
-    # Each pair of adjacent words as one more lexeme, so that the GIN index finds a phrase's
-    # rows itself: it cannot check positions, and a phrase of two common words ("annual
-    # report") otherwise rechecked every row holding both, or walked the newest rows testing
-    # each (0.9 s at 100,000 articles). A pair is a hash behind a space, so that no word a
-    # reader types, whole or as a prefix, can match one; a collision only costs a recheck.
-    """CREATE OR REPLACE FUNCTION search_pairs(tsvector) RETURNS tsvector AS $$
-        SELECT coalesce(array_to_tsvector(array_agg(DISTINCT
-            ' ' || left(md5(a.lexeme || ' ' || b.lexeme), 12))), ''::tsvector)
-        FROM (SELECT lexeme, unnest(positions) AS p FROM unnest($1)) a
-        JOIN (SELECT lexeme, unnest(positions) AS p FROM unnest($1)) b ON b.p = a.p + 1
-        $$ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE""",
-    # A phrase as a filter: its words in a row, and (for the index) each of its pairs.
-    """CREATE OR REPLACE FUNCTION search_phrase(text) RETURNS tsquery AS $$
-        SELECT CASE WHEN s.pairs = ''::tsvector THEN s.phrase ELSE s.phrase && (
-            SELECT string_agg('''' || lexeme || '''', ' & ')::tsquery FROM unnest(s.pairs))
-        END FROM (SELECT phraseto_tsquery('newscenter', $1) AS phrase,
-                         search_pairs(to_tsvector('newscenter', $1)) AS pairs) s
-        $$ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE""",
     "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
     # New entries wait in the index's pending list until it outgrows this limit (4 MB by
     # default), and the planner costs a GIN scan by those pages too: after 2,000 edits of a
@@ -115,6 +97,12 @@ _SCHEMA = (
     """CREATE INDEX IF NOT EXISTS search_word_trigram
         ON search_word USING gist (word gist_trgm_ops)""",
 )
+# Pairs of adjacent words as extra lexemes were tried and withdrawn (search/0008): these
+# functions are dropped where they were made.
+PAIRS_DROP = (
+    "DROP FUNCTION IF EXISTS search_phrase(text)",
+    "DROP FUNCTION IF EXISTS search_pairs(tsvector)",
+)
 _DROP = (
     "DROP TRIGGER IF EXISTS search_document_article_deleted ON news_article",
     "DROP TRIGGER IF EXISTS search_document_articles_truncated ON news_article",
@@ -122,8 +110,7 @@ _DROP = (
     "DROP TABLE IF EXISTS search_word",
     "DROP TABLE IF EXISTS search_document",
     "DROP FUNCTION IF EXISTS search_positions(tsvector)",
-    "DROP FUNCTION IF EXISTS search_phrase(text)",
-    "DROP FUNCTION IF EXISTS search_pairs(tsvector)",
+    *PAIRS_DROP,
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS newscenter",
     *(
         f"DROP TEXT SEARCH CONFIGURATION IF EXISTS newscenter_{name}"
@@ -179,8 +166,7 @@ class PostgresBackend(SqlBackend):
         sql = (
             "INSERT INTO search_document "
             "(article_id, pub_date, headline, standfirst, body, document, words) "
-            "SELECT v.id, v.pub_date, v.headline, v.standfirst, v.body, "
-            "w.words || s.stems || search_pairs(w.words || s.stems), "
+            "SELECT v.id, v.pub_date, v.headline, v.standfirst, v.body, w.words || s.stems, "
             "search_positions(w.words) "
             "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[], "
             "%s::text[], %s::text[], %s::text[], %s::text[]) "
@@ -218,7 +204,8 @@ class PostgresBackend(SqlBackend):
         self._execute(sql, [sorted(set(words))])
 
     def matches(self, query: ParsedQuery, *, candidates: QuerySet, limit: int) -> list[Match]:
-        return self._window(ts_query(query), candidates, limit, ts_query(query, filtering=True))
+        tsquery, params = ts_query(query)
+        return self._window(tsquery, params, candidates, limit)
 
     def indexed_ids(self) -> set[int]:
         return {row[0] for row in self._fetch("SELECT article_id FROM search_document", ())}
@@ -228,7 +215,7 @@ class PostgresBackend(SqlBackend):
         return {r[0]: (r[1], r[2]) for r in self._fetch(sql, [list(article_ids)])}
 
     def matches_any(self, query: ParsedQuery) -> bool:
-        tsquery, params = ts_query(query, filtering=True)
+        tsquery, params = ts_query(query)
         sql = f"SELECT EXISTS (SELECT 1 FROM search_document WHERE document @@ {tsquery})"
         return bool(self._fetch(sql, params)[0][0])
 
@@ -248,16 +235,9 @@ class PostgresBackend(SqlBackend):
             return []
         # Labels A and B: the headline and the standfirst, as in the SQLite backend.
         alternatives = " | ".join(f"{_lexeme(w)}:AB" for w in words)
-        return self._window(("to_tsquery('newscenter', %s)", [alternatives]), candidates, limit)
+        return self._window("to_tsquery('newscenter', %s)", [alternatives], candidates, limit)
 
-    def _window(
-        self, ranked: tuple[str, list], candidates: QuerySet, limit: int,
-        filtering: tuple[str, list] | None = None,
-    ) -> list[Match]:  # fmt: skip
-        """The newest ``limit`` candidates matching ``filtering`` (by default the query
-        ``ranked``), each ranked by ``ranked``."""
-        tsquery, query_params = ranked
-        where, where_params = filtering or ranked
+    def _window(self, tsquery: str, query_params, candidates: QuerySet, limit: int) -> list[Match]:
         # No ORDER BY inside: the candidates are only looked up, never walked in order.
         within, params = candidates.order_by().values("id").query.sql_with_params()
         # The inner query finds the newest matches (walking search_document_recent for a
@@ -266,23 +246,21 @@ class PostgresBackend(SqlBackend):
         sql = (
             f"SELECT w.article_id, {_RANK}, w.pub_date FROM ("
             "SELECT d.article_id, d.pub_date FROM search_document d "
-            f"JOIN ({within}) a ON a.id = d.article_id WHERE d.document @@ {where} "
+            f"JOIN ({within}) a ON a.id = d.article_id WHERE d.document @@ {tsquery} "
             "ORDER BY d.pub_date DESC, d.article_id DESC LIMIT %s) w "
             "JOIN search_document r ON r.article_id = w.article_id, "
             f"(SELECT {tsquery} AS query) q ORDER BY w.pub_date DESC, w.article_id DESC"
         )
-        rows = self._fetch(sql, (*params, *where_params, limit, *query_params))
+        rows = self._fetch(sql, (*params, *query_params, limit, *query_params))
         return [Match(r[0], float(r[1]), r[2]) for r in rows]
 
 
-def ts_query(query: ParsedQuery, *, filtering: bool = False) -> tuple[str, list[str]]:
-    """SQL for a tsquery of parsed terms; the words travel as parameters, never as syntax.
-    ``filtering``: the query that finds the rows, with each phrase's pairs of words for the
-    index (search_phrase); without, the query that ranks them, the words alone."""
+def ts_query(query: ParsedQuery) -> tuple[str, list[str]]:
+    """SQL for a tsquery of parsed terms; the words travel as parameters, never as syntax."""
     parts, params = [], []
     stems_in = config(query.language)
     for term in query.terms:
-        sql, param = _term(term, filtering)
+        sql, param = _term(term)
         params.append(param)
         if stems_in and query.stemmed(term):
             # A bare word, or its stem in the query's language. The configuration's name is
@@ -293,12 +271,10 @@ def ts_query(query: ParsedQuery, *, filtering: bool = False) -> tuple[str, list[
     return "(" + " && ".join(parts) + ")", params
 
 
-def _term(term: Term, filtering: bool) -> tuple[str, str]:
+def _term(term: Term) -> tuple[str, str]:
     if term.prefix:
         # Words are letters and digits only (see query.py), so quoting them as a lexeme is safe.
         return "to_tsquery('newscenter', %s)", _lexeme(term.words[-1]) + ":*"
-    if filtering and len(term.words) > 1 and not term.exclude:
-        return "search_phrase(%s)", " ".join(term.words)
     return "phraseto_tsquery('newscenter', %s)", " ".join(term.words)
 
 
