@@ -17,6 +17,7 @@ from django.utils import timezone
 from newscenter.news import services
 from newscenter.news.models import Article
 from newscenter.news.policy import SYSTEM
+from newscenter.search import searching
 from newscenter.search.backends import backend
 from newscenter.search.query import parse
 from newscenter.search.searching import SearchRequest, search
@@ -341,3 +342,38 @@ def test_reindex_rebuilds_the_index(publish, capsys):
     call_command("reindex")
     assert found("strainer") == ["Strainer launch"]
     assert "Indexed 1 published article" in capsys.readouterr().out
+
+
+def test_the_window_is_the_newest_candidates_behind_any_number_of_newer_matches(
+    publish, monkeypatch
+):
+    """The window is the newest matches among the candidates, however many newer matches a
+    filter leaves out, or the clock (articles scheduled for later are indexed already). The
+    PostgreSQL backend first looks at twice the window's newest matches alone, and must read
+    on when too few of them are candidates."""
+    monkeypatch.setattr(searching, "RANKING_WINDOW", 3)
+    company = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
+    products = services.section_get_or_create(name="Product news", acting_user=SYSTEM)
+    now = timezone.now()
+    for n in range(7):  # more than twice the window, all newer
+        publish(
+            headline=f"Compressor model {n} shipped", section=company,
+            pub_date=now - dt.timedelta(days=n + 1),
+        )  # fmt: skip
+    for n in range(2):
+        publish(
+            headline=f"Compressor plant {n} visited", section=products,
+            pub_date=now - dt.timedelta(days=n + 10),
+        )  # fmt: skip
+    assert found("compressor", section=products) == [
+        "Compressor plant 0 visited",
+        "Compressor plant 1 visited",
+    ]
+    assert found("compressor", section=company) == [
+        f"Compressor model {n} shipped" for n in range(3)
+    ]
+    assert found("compressor") == [f"Compressor model {n} shipped" for n in range(3)]
+    for n in range(7):  # scheduled: the newest matches in the index, and no candidates yet
+        publish(headline=f"Compressor fair {n} announced", pub_date=now + dt.timedelta(days=n + 1))
+    assert found("compressor") == [f"Compressor model {n} shipped" for n in range(3)]
+    assert found("plant") == ["Compressor plant 0 visited", "Compressor plant 1 visited"]

@@ -123,8 +123,11 @@ class Backend(Protocol):
         """Bring the index into its fastest shape after a large change (a full reindex)."""
         ...
 
-    def matches(self, query: ParsedQuery, *, candidates: QuerySet, limit: int) -> list[Match]:
-        """The newest ``limit`` candidates that match, newest first, with their relevance."""
+    def matches(
+        self, query: ParsedQuery, *, candidates: QuerySet, limit: int, narrowed: bool = False
+    ) -> list[Match]:
+        """The newest ``limit`` candidates that match, newest first, with their relevance.
+        ``narrowed``: a filter keeps only part of the public articles as candidates."""
         ...
 
     def texts(self, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]:

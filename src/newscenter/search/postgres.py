@@ -203,8 +203,13 @@ class PostgresBackend(SqlBackend):
         sql = "INSERT INTO search_word (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING"
         self._execute(sql, [sorted(set(words))])
 
-    def matches(self, query: ParsedQuery, *, candidates: QuerySet, limit: int) -> list[Match]:
+    def matches(
+        self, query: ParsedQuery, *, candidates: QuerySet, limit: int, narrowed: bool = False
+    ) -> list[Match]:
         tsquery, params = ts_query(query)
+        if narrowed:  # most of the newest matches would be left out: each is looked up
+            within, within_params = candidates.order_by().values("id").query.sql_with_params()
+            return self._window_of_all(tsquery, params, within, within_params, limit)
         return self._window(tsquery, params, candidates, limit)
 
     def indexed_ids(self) -> set[int]:
@@ -238,8 +243,35 @@ class PostgresBackend(SqlBackend):
         return self._window("to_tsquery('newscenter', %s)", [alternatives], candidates, limit)
 
     def _window(self, tsquery: str, query_params, candidates: QuerySet, limit: int) -> list[Match]:
-        # No ORDER BY inside: the candidates are only looked up, never walked in order.
+        """The newest ``limit`` candidates matching ``tsquery``, each with its rank.
+
+        Nearly every indexed article is a candidate (the index holds the public and timed
+        ones), so the newest matches are first taken from the index alone, twice as many as
+        the window, and only those are looked up among the candidates: a word in 9,000
+        articles looked every one of them up (24 of its 46 ms at 100,000). When the lookup
+        leaves fewer than the window while the index had more to give (a filter by section,
+        say, which the caller tells as ``narrowed``), the window is read again with every
+        match looked up."""
         within, params = candidates.order_by().values("id").query.sql_with_params()
+        first = 2 * limit
+        sql = (
+            "WITH m AS MATERIALIZED (SELECT d.article_id, d.pub_date FROM search_document d "
+            f"WHERE d.document @@ {tsquery} "
+            "ORDER BY d.pub_date DESC, d.article_id DESC LIMIT %s), "
+            "w AS (SELECT m.article_id, m.pub_date FROM m "
+            f"JOIN ({within}) a ON a.id = m.article_id "
+            "ORDER BY m.pub_date DESC, m.article_id DESC LIMIT %s) "
+            f"SELECT w.article_id, {_RANK}, w.pub_date, (SELECT count(*) FROM m) FROM w "
+            "JOIN search_document r ON r.article_id = w.article_id, "
+            f"(SELECT {tsquery} AS query) q ORDER BY w.pub_date DESC, w.article_id DESC"
+        )
+        rows = self._fetch(sql, (*query_params, first, *params, limit, *query_params))
+        if len(rows) < limit and (not rows or rows[0][3] == first):
+            return self._window_of_all(tsquery, query_params, within, params, limit)
+        return [Match(r[0], float(r[1]), r[2]) for r in rows]
+
+    def _window_of_all(self, tsquery, query_params, within, params, limit) -> list[Match]:
+        # No ORDER BY inside: the candidates are only looked up, never walked in order.
         # The inner query finds the newest matches (walking search_document_recent for a
         # common word, the GIN index for a rare one) and carries only ids and dates through
         # its sort; only the window's rows are read again to be ranked.

@@ -59,14 +59,20 @@ def search(request: SearchRequest) -> Results:
     if not query:
         return Results(hits=[], total=0)
     engine = backend()
-    matches = engine.matches(for_index(query), candidates=candidates(request), limit=RANKING_WINDOW)
+    narrowed = narrows(request)
+    matches = engine.matches(
+        for_index(query), candidates=candidates(request), limit=RANKING_WINDOW, narrowed=narrowed
+    )
     corrected = None
     if not matches:
         corrected = _corrected(engine, query)
         if corrected is None:
             return Results(hits=[], total=0)
         matches = engine.matches(
-            for_index(corrected), candidates=candidates(request), limit=RANKING_WINDOW
+            for_index(corrected),
+            candidates=candidates(request),
+            limit=RANKING_WINDOW,
+            narrowed=narrowed,
         )
     hits = _page(
         engine, corrected or query, _readers_first(_ranked(matches, request), request), request
@@ -83,6 +89,11 @@ def stems_language(request: SearchRequest) -> str:
     """The language whose stems a query's bare words also match: the edition searched, else
     the reader's, else the site's default language."""
     return request.edition or request.language or languages.site_languages().default
+
+
+def narrows(request: SearchRequest) -> bool:
+    """Whether the request's filters keep only part of the public articles."""
+    return any((request.section, request.tag, request.edition, request.date_from, request.date_to))
 
 
 def candidates(request: SearchRequest):

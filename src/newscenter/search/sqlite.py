@@ -125,7 +125,9 @@ class SqliteBackend(SqlBackend):
                 "INSERT OR IGNORE INTO search_word (word) VALUES (%s)", [(w,) for w in words]
             )
 
-    def matches(self, query: ParsedQuery, *, candidates: QuerySet, limit: int) -> list[Match]:
+    def matches(
+        self, query: ParsedQuery, *, candidates: QuerySet, limit: int, narrowed: bool = False
+    ) -> list[Match]:
         original = query
         query = self._expanded(query)
         keys = self._window(match_expression(query), candidates, limit)
