@@ -304,6 +304,20 @@ def test_the_index_dates_the_articles_by_their_newest_own_change_after_an_import
     assert entries[f"{ORIGIN}{section_url('articles')}"] == expected
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_walk_for_the_newest_own_change_reads_the_index_alone():
+    """At a million articles the walk passed thousands of drafts newest-updated, each read
+    from the table for ``modified`` (17 ms on PostgreSQL): the index holds it now."""
+    make_article()
+    since = timezone.now() - dt.timedelta(days=1)
+    walk = Article.objects.published().filter(updated__gt=since).order_by("-updated")
+    sql, params = walk.values_list("updated", "modified")[:200].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "USING COVERING INDEX article_changed_idx" in plan, plan
+
+
 def test_an_unknown_sitemap_is_not_found(client):
     assert client.get(section_url("drafts")).status_code == 404
 

