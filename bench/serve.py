@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import loadgen
 import newsroom
@@ -177,6 +178,10 @@ def _serve(corpus: dict, tools: dict, args, work: Path, results: dict) -> dict:
             for page, path in paths.items():
                 loadgen.wait_idle(loadgen.workers_of(master))
                 load = _wrk(tools, base + path, args)
+                print(
+                    f"… {mode} {page}: {load.rps:,.0f} requests/s, p50 {load.p50_ms} ms",
+                    file=sys.stderr, flush=True,
+                )  # fmt: skip
                 row = dataclasses.asdict(load) | {"bytes": len(answers[page].body)}
                 outcome["pages"][page][mode] = row | {"x_page_cache": cache[page]}
             if mode == "warm":
@@ -273,9 +278,17 @@ def _nginx_runs(tools, args, work: Path, app_port: int, corpus: dict, path: str)
         direct = loadgen.fetch(app + path).body
         for _ in range(2):
             answer = loadgen.fetch(origin + path)
-        # Absolute links (canonical, Open Graph) name the host the request came to.
-        if answer.status != 200 or answer.body.replace(origin.encode(), app.encode()) != direct:
-            raise SystemExit(f"{origin}{path} through nginx: {answer.status}, not the app's page")
+        # Absolute links (canonical, Open Graph, and the oEmbed link's url= parameter, quoted)
+        # name the host the request came to.
+        seen = answer.body.replace(origin.encode(), app.encode())
+        seen = seen.replace(quote(origin, safe="").encode(), quote(app, safe="").encode())
+        if answer.status != 200 or seen != direct:
+            (work / "article-direct.html").write_bytes(direct)
+            (work / "article-through-nginx.html").write_bytes(answer.body)
+            raise SystemExit(
+                f"{origin}{path} through nginx: {answer.status}, not the app's page "
+                f"(both kept in {work})"
+            )
         load = _wrk(tools, origin + path, args)
     status = answer.headers.get("X-Cache-Status", "absent")
     return {"nginx_deploy": dataclasses.asdict(load) | {"x_cache_status": status}}
