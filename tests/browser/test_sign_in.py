@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.signin import code_from_secret, sign_in
 from tests.browser.test_accessibility import WCAG_AA
@@ -72,6 +73,8 @@ def test_otpauth_link_recovery_code_and_trusted_device_in_chromium(
     assert f"secret={secret}" in link
     page.fill("#id_code", code_from_secret(secret))
     page.click("button[type=submit]")
+    # The codes' page is the next page load: wait for it (reading at once read the old page).
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
     codes = [c.strip() for c in page.locator(".recovery-codes li").all_inner_texts()]
     assert len(codes) == 10
     assert not axe.run(page, options=WCAG_AA).response["violations"]
