@@ -207,10 +207,7 @@ class PostgresBackend(SqlBackend):
         self, query: ParsedQuery, *, candidates: QuerySet, limit: int, narrowed: bool = False
     ) -> list[Match]:
         tsquery, params = ts_query(query)
-        if narrowed:  # most of the newest matches would be left out: each is looked up
-            within, within_params = candidates.order_by().values("id").query.sql_with_params()
-            return self._window_of_all(tsquery, params, within, within_params, limit)
-        return self._window(tsquery, params, candidates, limit)
+        return self._window(tsquery, params, candidates, limit, narrowed=narrowed)
 
     def indexed_ids(self) -> set[int]:
         return {row[0] for row in self._fetch("SELECT article_id FROM search_document", ())}
@@ -242,7 +239,9 @@ class PostgresBackend(SqlBackend):
         alternatives = " | ".join(f"{_lexeme(w)}:AB" for w in words)
         return self._window("to_tsquery('newscenter', %s)", [alternatives], candidates, limit)
 
-    def _window(self, tsquery: str, query_params, candidates: QuerySet, limit: int) -> list[Match]:
+    def _window(
+        self, tsquery: str, query_params, candidates: QuerySet, limit: int, *, narrowed=False
+    ) -> list[Match]:
         """The newest ``limit`` candidates matching ``tsquery``, each with its rank.
 
         Nearly every indexed article is a candidate (the index holds the public and timed
@@ -253,6 +252,8 @@ class PostgresBackend(SqlBackend):
         say, which the caller tells as ``narrowed``), the window is read again with every
         match looked up."""
         within, params = candidates.order_by().values("id").query.sql_with_params()
+        if narrowed:  # most of the newest matches would be left out: each is looked up
+            return self._window_of_all(tsquery, query_params, within, params, limit)
         first = 2 * limit
         sql = (
             "WITH m AS MATERIALIZED (SELECT d.article_id, d.pub_date FROM search_document d "
