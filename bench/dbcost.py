@@ -26,6 +26,8 @@ def measure(paths: dict[str, str], repetitions: int, budget: float) -> dict:
     from django.db import connection
     from django.test import Client
 
+    import newscenter.asgi  # noqa: F401  (as the server starts: what it loads, then frozen)
+
     client = Client()
     results = {}
     for page, path in paths.items():
