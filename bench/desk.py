@@ -126,6 +126,8 @@ def run_worker(
 
 def _worker(args) -> dict:
     fill_s, _ = filled_site(args, "desk")
+    import newscenter.asgi  # noqa: F401  (as the server starts: what it loads, then frozen)
+
     client = _editor_client()
     pages = _pages(args.data_dir)
     result = {"backend": args.backend, "size": args.size, "fill_s": fill_s, "pages": {}}
