@@ -175,3 +175,32 @@ def test_the_cursor_bounds_the_index_walk(api):
             [condition] = [line for line in plan.splitlines() if "Index Cond:" in line]
             assert "ROW(pub_date, id) < ROW(" in condition, plan
             assert "Sort" not in plan, plan
+
+
+def test_a_tag_or_author_list_is_paged_along_its_entries_and_counts_them(api):
+    now = timezone.now()
+    tag = services.tag_get_or_create(name="Pumps", acting_user=SYSTEM)
+    author = services.author_get_or_create(name="Ola Berg", acting_user=SYSTEM)
+    made = [
+        make_article(
+            headline=f"Pump {n}", tags=[tag] if n % 2 else [], authors=[author] if n % 3 else [],
+            pub_date=now - dt.timedelta(minutes=n + 1),
+        )
+        for n in range(12)
+    ]  # fmt: skip
+    make_article(headline="Future pump", tags=[tag], authors=[author],
+                 pub_date=now + dt.timedelta(days=1))  # fmt: skip
+    Article.objects.filter(pk=made[1].pk).update(status=Article.Status.ARCHIVED)
+    for query, keep in (
+        ({"tag": "pumps"}, lambda n: n % 2),
+        ({"author": "ola-berg"}, lambda n: n % 3),
+    ):
+        public = [a.pk for n, a in enumerate(made) if keep(n) and n != 1]
+        with CaptureQueriesContext(connection) as queries:
+            first = body(api.get("/api/v1/articles", {**query, "limit": 2}))
+        [count] = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+        assert '"news_article"' not in count, count  # the entries alone
+        items, totals = walk(api, {**query, "limit": 2, "fields": "id"})
+        assert [i["id"] for i in items] == public
+        assert first["total"] == len(public)
+        assert set(totals) == {len(public)}

@@ -90,14 +90,10 @@ def article_list(
         articles = selectors.public_articles(**subject, at=at).prefetch_related("tags")
         articles = _filtered(articles, language, published_after, published_before, updated_since)
         articles = _edition(articles, lang)
-        unfiltered = (
-            not subject
-            and not language
-            and not lang
-            and not (published_after or published_before or updated_since)
-        )
-        total = anchor.total if anchor else _total(articles, unfiltered=unfiltered)
-        ordered = listing.newest_first(articles, anchor)
+        narrowed = bool(language or lang or published_after or published_before or updated_since)
+        total = anchor.total if anchor else _total(articles, subject, narrowed=narrowed)
+        keys = selectors.listing_keys(tag=subject.get("tag"), author=subject.get("author"))
+        ordered = listing.newest_first(articles, anchor, keys)
     else:
         caller.require("articles:read")
         articles = _unpublished_visible(caller, workflow.in_state(_with_relations(), status))
@@ -354,10 +350,16 @@ def _fetched(article_id: int) -> Article:
     return _with_relations().get(pk=article_id)
 
 
-def _total(articles: QuerySet[Article], *, unfiltered: bool) -> int:
+def _total(articles: QuerySet[Article], subject: dict[str, Any], *, narrowed: bool) -> int:
     """How many articles the listing holds, for its first page; the cursor carries it on.
-    Every public article: the count kept after each change, no COUNT over the table."""
-    return tallies.public_count() if unfiltered else articles.count()
+    Every public article: the count kept after each change, no COUNT over the table; one
+    tag's or author's: its entries counted along their index, no article read."""
+    if narrowed or subject.get("section") is not None:
+        return articles.count()
+    if not subject:
+        return tallies.public_count()
+    listed = selectors.listed_count(tag=subject.get("tag"), author=subject.get("author"))
+    return articles.count() if listed is None else listed
 
 
 def _edition(articles: QuerySet[Article], lang: str | None) -> QuerySet[Article]:

@@ -82,10 +82,11 @@ class RowBefore(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, anchor: Anchor) -> None:
+    def __init__(self, anchor: Anchor, keys: tuple[str, str] = ("pub_date", "pk")) -> None:
+        date, pk = keys
         super().__init__(
-            F("pub_date"),
-            F("pk"),
+            F(date),
+            F(pk),
             Value(anchor.pub_date, output_field=DateTimeField()),
             Value(anchor.pk, output_field=IntegerField()),
         )
@@ -97,10 +98,14 @@ class RowBefore(Func):
         return f"({date}, {pk}) < ({date_value}, {pk_value})", params
 
 
-def newest_first(queryset: QuerySet, anchor: Anchor | None) -> QuerySet:
-    """Ordered newest first (-pub_date, -id), after the anchor's article when given."""
-    queryset = queryset.order_by("-pub_date", "-id")
-    return queryset if anchor is None else queryset.filter(RowBefore(anchor))
+def newest_first(
+    queryset: QuerySet, anchor: Anchor | None, keys: tuple[str, str] = ("pub_date", "id")
+) -> QuerySet:
+    """Ordered newest first (-pub_date, -id), after the anchor's article when given; ``keys``
+    name the two fields (selectors.listing_keys: a tag's or author's entries' copies)."""
+    date, pk = keys
+    queryset = queryset.order_by(f"-{date}", f"-{pk}")
+    return queryset if anchor is None else queryset.filter(RowBefore(anchor, keys))
 
 
 def by_id(queryset: QuerySet, cursor: str | None) -> tuple[QuerySet, int | None]:

@@ -10,9 +10,10 @@ class NewsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from newscenter import checks  # noqa: F401  (registers the system checks)
-        from newscenter.news import changes, listings, tallies
+        from newscenter.news import changes, listed, listings, tallies
 
         post_migrate.connect(changes.cursors_made, sender=self, dispatch_uid="outbox-cursors")
+        post_migrate.connect(listed.kept_up, sender=self, dispatch_uid="news-listed")
         # Before the pages are renewed: a renewed sitemap index reads the new count. The uid
         # names the consumer's cursor in the outbox, so it keeps the name it had in web/.
         changes.content_changed.connect(

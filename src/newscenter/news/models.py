@@ -668,6 +668,41 @@ class Tally(models.Model):
         return f"{self.name} = {self.value}"
 
 
+class ListedArticle(models.Model):
+    """An article's place in one tag's or author's listing: a link row of ``Article.tags`` or
+    ``Article.authors`` with the article's status and publication date beside it, kept by the
+    database itself (``news.listed``: triggers on the links and on the articles), whatever
+    writes them. Walked newest first along ``listed_walk_idx``, a tag's or author's page reads
+    its page of entries at any size; the links joined to the articles had every article of the
+    tag or author read and sorted first (an author of 31,000 articles: 222 ms on SQLite)."""
+
+    class Kind(models.TextChoices):
+        TAG = "tag"
+        AUTHOR = "author"
+
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    listing = models.BigIntegerField(help_text="The tag's or author's id.")
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="listed"
+    )
+    status = models.CharField(max_length=20)
+    pub_date = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "listing", "article"], name="listed_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "listing", "-pub_date", "-article", "status"],
+                name="listed_walk_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.listing}: article {self.article_id}"
+
+
 class ListingChange(models.Model):
     """When the public articles of one section, tag or author in one language last changed,
     and the article that change is of: kept by ``news.listings`` after each change, so that

@@ -6,11 +6,19 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from newscenter.news.languages import site_languages
-from newscenter.news.models import Article, ArticleQuerySet, Author, Section, Tag
+from newscenter.news.models import (
+    Article,
+    ArticleQuerySet,
+    Author,
+    ListedArticle,
+    Section,
+    Tag,
+)
 
 
 def public_articles(
@@ -30,6 +38,7 @@ def public_articles(
     queries for the rows of the authors and of the lead images' renditions, for pages and
     feeds, which read what the article and its image keep of them (``shown_authors``,
     ``shown_renditions``)."""
+    at = at or timezone.now()
     articles = Article.objects.published(at=at).select_related("section", "lead_image")
     if relations:
         articles = articles.prefetch_related(
@@ -42,13 +51,58 @@ def public_articles(
         # article_section_listing_idx in order and stopping after a page.
         articles = articles.filter(section=section).select_related(None)
         articles = articles.select_related("lead_image").prefetch_related("section")
+    # A tag's or author's articles along its kept entries (news.listed), newest first: the
+    # links joined to the articles had each article of the tag or author read and sorted.
     if tag is not None:
-        articles = articles.filter(tags=tag)
-    if author is not None:
+        articles = _listed_in(articles, ListedArticle.Kind.TAG, tag.pk, at)
+    if author is not None and tag is None:
+        articles = _listed_in(articles, ListedArticle.Kind.AUTHOR, author.pk, at)
+    elif author is not None:
         articles = articles.filter(authors=author)
     if edition is not None:
         articles = articles.filter(site_languages().edition_filter(edition))
-    return articles.order_by("-pub_date", "-id")
+    date, pk = listing_keys(tag=tag, author=author)
+    return articles.order_by(f"-{date}", f"-{pk}")
+
+
+_ENTRY = "listed_entry"  # the join of a tag's or author's entries (FilteredRelation)
+
+
+def _listed_in(
+    articles: ArticleQuerySet, kind: str, listing: int, at: dt.datetime
+) -> ArticleQuerySet:
+    """The articles of one tag or author, joined to their entries, public by the entries'
+    own copy of status and date as well (the same values: the walk of the entries' index
+    then skips the others without reading an article)."""
+    entry = FilteredRelation("listed", condition=Q(listed__kind=kind, listed__listing=listing))
+    return articles.annotate(**{_ENTRY: entry}).filter(
+        **{f"{_ENTRY}__status__in": Article.TIMED, f"{_ENTRY}__pub_date__lte": at}
+    )
+
+
+def listed_count(*, tag: Tag | None = None, author: Author | None = None) -> int | None:
+    """How many articles of one tag or one author are public now, counted on their entries
+    alone (their status and date are there); None for both at once or neither."""
+    if (tag is None) == (author is None):
+        return None
+    kind, listing = (
+        (ListedArticle.Kind.TAG, tag.pk)
+        if tag is not None
+        else (ListedArticle.Kind.AUTHOR, author.pk)  # type: ignore[union-attr]
+    )
+    entries = ListedArticle.objects.filter(
+        kind=kind, listing=listing, status__in=Article.TIMED, pub_date__lte=timezone.now()
+    )
+    return entries.count()
+
+
+def listing_keys(*, tag: Tag | None = None, author: Author | None = None) -> tuple[str, str]:
+    """The fields a listing from public_articles() is ordered by, newest first: the
+    publication date and id, the entry's copies of them for a tag's or author's listing (so
+    that a range of them bounds the walk of the entries' index)."""
+    if tag is not None or author is not None:
+        return f"{_ENTRY}__pub_date", f"{_ENTRY}__article_id"
+    return "pub_date", "id"
 
 
 UNLISTED = ("body", "labels")  # what a listing's teasers never show
@@ -93,6 +147,7 @@ def listing_page(
         "edition": edition,
         "relations": False,  # a listing shows no byline, its pictures need no rendition rows
     }
+    keys = listing_keys(tag=tag, author=author)
     if after is None:
         rows = list(public_articles(**subject).defer(*UNLISTED)[: size + 1])
         return KeysetPage(rows[:size], _older(rows, size), False)
@@ -105,40 +160,48 @@ def listing_page(
     # index walk there instead of at the newest article.
     older = (
         public_articles(**subject, at=pub_date)
-        .filter(_after(pub_date, after))
+        .filter(_after(pub_date, after, keys))
         .defer("body", "labels")
     )
     rows = list(older[: size + 1])
     if not rows:
         return None
-    newer = _newer(public_articles(**subject), pub_date, after, size)
+    newer = _newer(public_articles(**subject), pub_date, after, size, keys)
     # Counted along the listing's index, up to the anchor: readers see "Page 7", and what it
     # costs grows with the page's depth only as an index range, never as a table scan.
-    before = public_articles(**subject).filter(_not_after(pub_date, after)).count()
+    before = public_articles(**subject).filter(_not_after(pub_date, after, keys)).count()
     return KeysetPage(rows[:size], _older(rows, size), newer, before // size + 1)
 
 
-def _after(pub_date: dt.datetime, pk: int) -> Q:
+def _after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
     # "(pub_date, id) < anchor", spelt so that pub_date alone bounds the index range and no
     # negation brings in IS NULL terms that would stop the database using it.
-    return Q(pub_date__lte=pub_date) & (Q(pub_date__lt=pub_date) | Q(pk__lt=pk))
+    date, id_ = keys
+    return Q(**{f"{date}__lte": pub_date}) & (
+        Q(**{f"{date}__lt": pub_date}) | Q(**{f"{id_}__lt": pk})
+    )
 
 
-def _not_after(pub_date: dt.datetime, pk: int) -> Q:
+def _not_after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
     # "(pub_date, id) >= anchor", the same way round.
-    return Q(pub_date__gte=pub_date) & (Q(pub_date__gt=pub_date) | Q(pk__gte=pk))
+    date, id_ = keys
+    return Q(**{f"{date}__gte": pub_date}) & (
+        Q(**{f"{date}__gt": pub_date}) | Q(**{f"{id_}__gte": pk})
+    )
 
 
 def _older(rows: list[Article], size: int) -> int | bool:
     return rows[size - 1].pk if len(rows) > size else False
 
 
-def _newer(articles: ArticleQuerySet, pub_date: dt.datetime, pk: int, size: int) -> int | None:
+def _newer(
+    articles: ArticleQuerySet, pub_date: dt.datetime, pk: int, size: int, keys: tuple[str, str]
+) -> int | None:
     """The anchor of the page before: the article just newer than the ``size`` that end at
     the anchor itself, or None when that page is the first."""
     ids = list(
-        articles.filter(_not_after(pub_date, pk))
-        .order_by("pub_date", "id")
+        articles.filter(_not_after(pub_date, pk, keys))
+        .order_by(*keys)
         .values_list("pk", flat=True)[: size + 1]
     )
     return ids[size] if len(ids) > size else None
