@@ -20,6 +20,7 @@ from django.utils import translation
 from newscenter.news import languages, selectors
 from newscenter.news.languages import SiteLanguages
 from newscenter.news.models import Article
+from newscenter.web.paths import site_path
 from newscenter.web.sitecache import site_settings
 
 
@@ -66,7 +67,7 @@ def path_language(path: str, site: SiteLanguages) -> str | None:
 
 def _public_prefix() -> str:
     with translation.override(None):
-        return reverse("news:index")
+        return site_path("news:index")
 
 
 class SiteLanguageMiddleware:

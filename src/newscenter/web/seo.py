@@ -17,7 +17,6 @@ from typing import Any
 from babel.core import get_global as babel_global
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import ImageFieldFile
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
@@ -27,6 +26,7 @@ from newscenter.conf import site_url
 from newscenter.news import models as library
 from newscenter.news import pictures, publishing, selectors
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
+from newscenter.web.paths import site_path
 
 DESCRIPTION_MAX_LENGTH = 300
 SCHEMA_CONTEXT = "https://schema.org"
@@ -173,7 +173,7 @@ def listing_canonical_url(request) -> str:
 
 
 def index_crumb(site: SiteSettings) -> tuple[str, str]:
-    return site.section_title, site_url(reverse("news:index"))
+    return site.section_title, site_url(site_path("news:index"))
 
 
 def article_trail(article: Article, site: SiteSettings) -> list[tuple[str, str]]:
@@ -325,7 +325,7 @@ def organization(site: SiteSettings) -> dict:
     data: dict[str, Any] = {
         "@type": "Organization",
         "name": site.site_name,
-        "url": site_url(reverse("news:index")),
+        "url": site_url(site_path("news:index")),
     }
     if site.logo:
         data["logo"] = image_object(image_from_field(site.logo, alt=site.site_name))

@@ -11,9 +11,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
 
 from newscenter.web import seo
+from newscenter.web.paths import site_path
 
 register = template.Library()
 
@@ -36,7 +36,7 @@ def oembed_url(context, article) -> str:
     request = context["request"]
     own = request.build_absolute_uri(article.get_absolute_url())
     query = urlencode({"url": own, "format": "json"})
-    return f"{request.build_absolute_uri(reverse('oembed'))}?{query}"
+    return f"{request.build_absolute_uri(site_path('oembed'))}?{query}"
 
 
 @register.simple_tag(takes_context=True)

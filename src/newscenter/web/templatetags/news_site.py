@@ -1,9 +1,15 @@
-"""The site's chrome in templates: the section menu, an article's share links, and the
-addresses of the site's own pages (``{% url %}``, remembered).
+"""The site's chrome in templates: the section menu, the feeds' links, an article's share
+links, and the addresses of the site's own pages (``{% url %}``, remembered).
 
-{% section_menu as sections %}
+{% section_menu as sections %}{% section_items sections section %}
+{% feed_links %}
 {% share_links article as links %}
 {% path 'news:feed' format='rss' %}
+
+The menu's items and the feeds' links are written here rather than by template loops and
+``{% with %}`` blocks, as news_article writes an article's lists: through the template engine
+they cost more than the rest of the page's head (web/base.html). The markup, whitespace
+included, is what the template wrote.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import SafeString, mark_safe
 
 from newscenter.conf import site_url
 from newscenter.web.paths import site_path
@@ -24,6 +32,73 @@ register = template.Library()
 def section_menu():
     """The sections that have public articles, in the order the desk gives them (position)."""
     return menu_sections()
+
+
+@register.simple_tag
+def section_items(sections, current) -> SafeString:
+    """The menu's sections as list items, the page's own section (``current``) marked."""
+    mine = getattr(current, "pk", None)
+    items = "".join(
+        f'<li><a href="{escape(item.get_absolute_url())}"'
+        f"{_CURRENT if mine is not None and item.pk == mine else ''}>"
+        f"{escape(item.local_name)}</a></li>\n        "
+        for item in sections
+    )
+    return mark_safe(items)  # noqa: S308 (only escaped values and our own markup)
+
+
+_CURRENT = ' aria-current="page"'
+
+# The feeds a page links in its head: (format, type, what the title says of it).
+_FEEDS = (
+    ("rss", "application/rss+xml", "RSS"),
+    ("atom", "application/atom+xml", "Atom"),
+    ("json", "application/feed+json", "JSON Feed"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context) -> SafeString:
+    """Feed autodiscovery: the site's feeds on every page, and the feeds of what the page is
+    about (its section, tag or author; an article's section). Titles match the feeds' own."""
+    site = context.get("site")
+    if not site:
+        return mark_safe("")
+    article = context.get("article")
+    section = context.get("section") or getattr(article, "section", None)
+    tag, author = context.get("tag"), context.get("author")
+    parts = ["\n", _feeds(f"{site.section_title} · {site.site_name}", "news:feed", {}), "\n\n"]
+    if section:
+        parts.append(
+            _feeds(
+                f"{section.local_name} · {site.site_name}",
+                "news:section-feed",
+                {"slug": section.slug},
+            )
+        )
+    parts.append("\n")
+    if tag:
+        parts.append(
+            _feeds(f"{tag.local_name} · {site.site_name}", "news:tag-feed", {"slug": tag.slug})
+        )
+    parts.append("\n")
+    if author:
+        parts.append(
+            _feeds(f"{author.name} · {site.site_name}", "news:author-feed", {"slug": author.slug})
+        )
+    parts.append("\n")
+    return mark_safe("".join(parts))  # noqa: S308 (only escaped values and our own markup)
+
+
+def _feeds(title: str, name: str, kwargs: dict[str, str]) -> str:
+    """Three <link>s, one a line, between two line ends."""
+    shown = escape(title)
+    links = "".join(
+        f'\n<link rel="alternate" type="{kind}" title="{shown} ({label})" '
+        f'href="{escape(site_path(name, format=form, **kwargs))}">'
+        for form, kind, label in _FEEDS
+    )
+    return f"{links}\n"
 
 
 @register.simple_tag
