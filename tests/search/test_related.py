@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from newscenter.news import services
 from newscenter.news.models import Article, RelatedArticle
 from newscenter.news.policy import SYSTEM
-from newscenter.search import related
+from newscenter.search import related, sqlite
 from newscenter.search.related import RELATED_COUNT, related_articles
 
 
@@ -141,6 +142,34 @@ def test_one_pass_over_every_article_stores_what_each_change_stored(publish, edi
     assert any(stored.values())
     related.rebuild()
     assert {pk: _stored(pk) for pk in stored} == stored
+
+
+@pytest.mark.parametrize("window", [200, 3])
+def test_the_packed_count_stores_what_the_counter_stores(publish, monkeypatch, window):
+    """The rebuild counts a window held within search.base.PACKED_SPAN positions by adding
+    packed integers, a larger one with a Counter: the same lists either way (a window of 3
+    makes the window's edge and the article's own place in it matter)."""
+    monkeypatch.setattr(related, "_WINDOW", window)
+    sections = [services.section_get_or_create(name=f"Section {n}", acting_user=SYSTEM)
+                for n in range(2)]  # fmt: skip
+    tags = [services.tag_get_or_create(name=f"Tag {n}", acting_user=SYSTEM) for n in range(3)]
+    now = timezone.now()
+    for n in range(16):
+        publish(
+            headline=f"Valve line {n} at the Hanover fair" if n % 2 else f"Foundry valve {n}",
+            standfirst="Casting capacity at the foundry" if n % 3 else "Hanover fair news",
+            tags=[tag for k, tag in enumerate(tags) if (n >> k) & 1],
+            section=sections[n % 2] if n % 5 else None,
+            pub_date=now - dt.timedelta(hours=n + 1),
+        )
+    ids = list(Article.objects.values_list("pk", flat=True))
+    related.rebuild()
+    packed = {pk: _stored(pk) for pk in ids}
+    assert sum(map(bool, packed.values())) > 8
+    monkeypatch.setattr(related, "PACKED_SPAN", 0)  # every window past it: the Counter
+    monkeypatch.setattr(sqlite, "PACKED_SPAN", 0)
+    related.rebuild()
+    assert {pk: _stored(pk) for pk in ids} == packed
 
 
 def test_reindex_ranks_every_list_again(publish, capsys):

@@ -1,4 +1,5 @@
-"""Many new rows of one model in one statement run for each row (``executemany``): imports.
+"""Many new rows of one model in one statement run for each row (``executemany``): imports;
+and one field of many rows set the same way (:func:`update_field`).
 
 Django's ``bulk_create`` compiles an INSERT for every batch (on SQLite about 999 values a
 statement: 40 revisions, 100 audit entries), and making those statements cost a 2,000-post
@@ -47,5 +48,24 @@ def insert_values(
     marks = ", ".join(["%s"] * len(columns))
     # Only the model's own table and column names go into the SQL, quoted; values are bound.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def update_field(field: models.Field[Any, Any], values: Sequence[tuple[int, Any]]) -> None:
+    """Set ``field`` of each row (by id) to its value, as ``bulk_update`` stores it (each
+    value through the field's ``get_db_prep_save``), by one UPDATE run for each row: Django's
+    ``bulk_update`` compiles a CASE over every id of a batch, which cost a 2,000-post import
+    more than SQLite spent running it."""
+    if not values:
+        return
+    meta = field.model._meta
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names go into the SQL, quoted; values are bound.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    rows = [(field.get_db_prep_save(value, connection), pk) for pk, value in values]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -40,7 +40,7 @@ from newscenter.news.bulk import insert_values
 from newscenter.news.changes import Change
 from newscenter.news.models import Article, RelatedArticle
 from newscenter.search.backends import backend
-from newscenter.search.base import Match
+from newscenter.search.base import PACKED_SPAN, Match, packed, packed_window, window_reach
 from newscenter.search.query import words
 
 log = logging.getLogger(__name__)
@@ -353,6 +353,12 @@ class Ranker:
                 self.by_section.setdefault(section, []).append(n)
             for tag in corpus.tags.get(pk, ()):
                 self.by_tag.setdefault(tag, []).append(n)
+        # The same lists' first positions packed a byte a position (search.base.packed): a
+        # shared tag counts 2 and the section 1, so that a position's byte, 2 x shared tags +
+        # same section, orders as _ranked does (most shared tags, then the section).
+        depth = _WINDOW + 1
+        self.packed_section = {k: packed(v[:depth], 1) for k, v in self.by_section.items()}
+        self.packed_tag = {k: packed(v[:depth], 2) for k, v in self.by_tag.items()}
         wanted = {word for query in self.query.values() for word in query}
         self.matcher = backend().related_matcher(wanted, candidates=_timed().order_by())
 
@@ -371,6 +377,21 @@ class Ranker:
         """The _POOL best of the newest _WINDOW sharing a tag or the section (as the page's
         query takes them), best first: all that :func:`_ranked` keeps of them."""
         depth = _WINDOW + 1
+        me = self.position[pk]
+        order = self.corpus.order
+        tags = [tag for tag in tag_ids if tag in self.by_tag]
+        lists = [self.by_tag[tag] for tag in tags]
+        if section is not None and section in self.by_section:
+            lists.append(self.by_section[section])
+        reach = window_reach(lists, depth)
+        if reach < PACKED_SPAN and 2 * len(tags) + 1 < 256:  # each byte's sum fits
+            packs = [self.packed_tag[tag] for tag in tags]
+            if section is not None and section in self.packed_section:
+                packs.append(self.packed_section[section])
+            window, sums = packed_window(packs, reach, limit=_WINDOW, exclude=me)
+            # A stable sort: the newest first among equals, as below.
+            best = sorted(window, key=sums.__getitem__, reverse=True)[:_POOL]
+            return [Neighbour(order[n], bool(sums[n] & 1), sums[n] >> 1) for n in best]
         # An article among the newest `depth` of the union is among the newest `depth` of each
         # list holding it, so counting those prefixes counts its shared tags exactly.
         shared = collections.Counter(
@@ -379,12 +400,10 @@ class Ranker:
             )
         )
         same = set(self.by_section.get(section, ())[:depth]) if section is not None else set()
-        me = self.position[pk]
         window = [n for n in sorted(same.union(shared))[:depth] if n != me][:_WINDOW]
         # _ranked's order (most shared tags, then the section, then the newest) on positions,
         # which run newest first: two stable sorts on keys looked up in C, not one by a lambda;
         # a Neighbour made only for the few it keeps.
         window.sort(key=same.__contains__, reverse=True)
         best = sorted(window, key=shared.__getitem__, reverse=True)[:_POOL]
-        order = self.corpus.order
         return [Neighbour(order[n], n in same, shared[n]) for n in best]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from newscenter.search.query import ParsedQuery, Term, fold, without_arabic_marks
+from newscenter.search.query import ParsedQuery, Term, fold, without_arabic_marks, words_as_written
 from newscenter.search.stemming import stems
 
 # Han (with extensions and compatibility ideographs), kana, Hangul syllables.
@@ -65,7 +65,7 @@ def indexed(text: str, stems_in: str = "") -> str:
     ``stems_in`` a language, the stems of its words in that language (search.stemming)."""
     extra = extra_words(text)
     if stems_in:
-        extra = " ".join(filter(None, (extra, *stems(_WORD.findall(text), stems_in))))
+        extra = " ".join(filter(None, (extra, *stems(words_as_written(text), stems_in))))
     return f"{text} {SEPARATOR} {extra}" if extra else text
 
 

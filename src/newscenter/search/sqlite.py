@@ -17,17 +17,21 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db.models import QuerySet
 
 from newscenter.search.base import (
     LAST_CHARACTER,
+    PACKED_SPAN,
     WEIGHTS,
     Document,
     Match,
     SqlBackend,
     closest_words,
+    packed,
+    packed_window,
+    window_reach,
 )
 from newscenter.search.query import ParsedQuery, Term, fold
 from newscenter.search.query import words as words_of
@@ -279,15 +283,20 @@ class Postings:
 
     def __init__(self, engine: SqliteBackend, wanted: set[str], candidates: QuerySet):
         public = set(candidates.values_list("pk", flat=True))
-        self.keys: dict[str, list[int]] = {}
+        self.order: list[int] = []  # the candidates' keys, newest first
+        self.at: dict[int, int] = {}  # article id -> its position in order
+        self.positions: dict[str, list[int]] = {}  # word -> positions holding it, ascending
         rows = engine._fetch(
             "SELECT rowid, headline, standfirst FROM search_document ORDER BY rowid DESC", ()
         )
         for key, headline, standfirst in rows:
             if key & ID_MASK not in public:
                 continue  # not a candidate: scheduled, or no longer public
+            self.at[key & ID_MASK] = len(self.order)
             for word in set(_words(headline)).union(_words(standfirst)) & wanted:
-                self.keys.setdefault(word, []).append(key)
+                self.positions.setdefault(word, []).append(len(self.order))
+            self.order.append(key)
+        self.depths: dict[int, dict[str, int]] = {}  # the words packed, per depth asked
 
     def matches(
         self, words: Sequence[str], *, exclude: int, limit: int, best: int | None = None
@@ -297,17 +306,33 @@ class Postings:
 
         An article among the newest ``limit`` of the union is among the newest ``limit + 1``
         of each word it holds (``exclude`` may come first), so counting those prefixes counts
-        exactly.
+        exactly: by adding the words' packed positions when the window lies within
+        PACKED_SPAN (search.base.packed_window), else with a Counter.
         """
         depth = limit + 1
-        counts = collections.Counter(
-            itertools.chain.from_iterable(self.keys[w][:depth] for w in words if w in self.keys)
-        )
-        newest = [key for key in sorted(counts, reverse=True)[:depth] if key & ID_MASK != exclude]
-        newest = newest[:limit]
+        held = [w for w in words if w in self.positions]
+        me = self.at.get(exclude)
+        lists = [self.positions[w] for w in held]
+        reach = window_reach(lists, depth)
+        counts: Callable[[int], int]
+        if reach < PACKED_SPAN and len(held) < 256:  # each byte's sum fits
+            packs = self.depths.get(depth)
+            if packs is None:
+                packs = self.depths[depth] = {
+                    w: packed(found[:depth]) for w, found in self.positions.items()
+                }
+            newest, sums = packed_window([packs[w] for w in held], reach, limit=limit, exclude=me)
+            counts = sums.__getitem__
+        else:
+            counter = collections.Counter(
+                itertools.chain.from_iterable(found[:depth] for found in lists)
+            )
+            newest = [n for n in sorted(counter)[:depth] if n != me][:limit]
+            counts = counter.__getitem__
         if best is not None:  # a stable sort keeps the newest first among equals
-            newest = sorted(newest, key=counts.__getitem__, reverse=True)[:best]
-        return [Match(key & ID_MASK, float(counts[key]), _key_time(key)) for key in newest]
+            newest = sorted(newest, key=counts, reverse=True)[:best]
+        order = self.order
+        return [Match(order[n] & ID_MASK, float(counts(n)), _key_time(order[n])) for n in newest]
 
 
 def _words(text: str) -> list[str]:

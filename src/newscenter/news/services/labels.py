@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from newscenter.news.bulk import update_field
 from newscenter.news.models import Article
 
-BATCH = 500  # articles a query or an UPDATE takes
+BATCH = 500  # articles a query takes
 Labels = dict[str, list[list[Any]]]  # {"tags": [[slug, name, names]], "authors": [[slug, name]]}
 
 
@@ -47,8 +48,7 @@ def labels_refresh(article_ids: Iterable[int]) -> dict[int, Labels]:
     caller holds the transaction of the change; ``updated`` stays: the article's own text
     has not changed."""
     found = labels_of(article_ids)
-    rows = [Article(pk=pk, labels=labels) for pk, labels in found.items()]
-    Article.objects.bulk_update(rows, ["labels"], batch_size=BATCH)
+    update_field(Article._meta.get_field("labels"), list(found.items()))
     return found
 
 
