@@ -18,7 +18,7 @@ column): :func:`kept_up` runs after each ``migrate`` and makes them again, with 
 
 from __future__ import annotations
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "news_listedarticle"
@@ -125,6 +125,40 @@ def _postgres_drop() -> list[str]:
         *(f"DROP FUNCTION IF EXISTS news_listed_{kind}()" for kind in LINKS),
         "DROP FUNCTION IF EXISTS news_listed_article()",
     ]
+
+
+def _expected() -> str:
+    """The entries the links and the articles call for, as SQL."""
+    return " UNION ALL ".join(
+        f"SELECT '{kind}', link.{column}, a.id, a.status, a.pub_date "  # noqa: S608
+        f"FROM {links} link JOIN news_article a ON a.id = link.article_id"
+        for kind, (links, column) in LINKS.items()
+    )
+
+
+_KEPT = f"SELECT kind, listing, article_id, status, pub_date FROM {TABLE}"  # noqa: S608
+
+
+def differences(using: str = "default") -> tuple[int, int]:
+    """How many entries are missing or stale, and how many are extra or stale, against what
+    the links and the articles say (``newscenter doctor``; none while the triggers hold)."""
+    with connections[using].cursor() as cursor:
+        counts = []
+        for first, second in ((_expected(), _KEPT), (_KEPT, _expected())):
+            cursor.execute(f"SELECT COUNT(*) FROM ({first} EXCEPT {second}) AS differing")  # noqa: S608
+            counts.append(cursor.fetchone()[0])
+    return counts[0], counts[1]
+
+
+def refill(using: str = "default") -> int:
+    """Every entry made again from the links (``newscenter reindex``), in one transaction;
+    the number of entries."""
+    db = connections[using]
+    with transaction.atomic(using=using), db.cursor() as cursor:
+        for statement in _fill():
+            cursor.execute(statement)
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608
+        return int(cursor.fetchone()[0])
 
 
 def install(db: BaseDatabaseWrapper) -> None:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from newscenter.cli.database import require_migrated
-from newscenter.news import changes
+from newscenter.news import changes, listed
 from newscenter.search.indexing import differences
 
 SHOWN = 10  # article ids listed per kind of difference
@@ -33,7 +33,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label}: {', '.join(map(str, ids[:SHOWN]))}{more}")
         if found.count:
             self.stdout.write(f"`newscenter reindex` would change {found.count} article(s).")
-        if behind or found.count:
+        missing, extra = listed.differences()
+        self.stdout.write(
+            f"tags' and authors' listings: {missing} entries missing or stale, {extra} extra"
+        )
+        if missing or extra:
+            self.stdout.write("`newscenter reindex` makes them again from the links.")
+        if behind or found.count or missing or extra:
             raise CommandError("not in step: see above (`newscenter worker` catches up)")
         self.stdout.write(self.style.SUCCESS("Everything derived is in step with the articles."))
 

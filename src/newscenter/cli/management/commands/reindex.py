@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newscenter.cli.database import require_migrated
+from newscenter.news import listed
 from newscenter.search import related
 from newscenter.search.indexing import published_count, reindex
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Rebuild the search index from the published articles, in one transaction: searches "
         "keep answering from the old index until the new one is complete. Then rank every "
-        "article's related articles again."
+        "article's related articles again, and make the tags' and authors' listings again "
+        "from the links."
     )
 
     def handle(self, *args, **options):
@@ -43,4 +45,12 @@ class Command(BaseCommand):
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(f"Ranked the related articles of {ranked} in {seconds:.1f} s.")
+        )
+        started = time.monotonic()
+        entries = listed.refill()
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Listed {entries} links of tags and authors again in {seconds:.1f} s."
+            )
         )
