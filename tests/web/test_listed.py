@@ -172,11 +172,12 @@ def test_a_tag_page_walks_its_entries_newest_first_without_sorting(client):
 @pytest.mark.django_db(transaction=True)  # the change's consumers run after commit
 def test_doctor_finds_entries_out_of_step_and_reindex_makes_them_again():
     tag = services.tag_get_or_create(name="Gaskets", acting_user=SYSTEM)
+    author = services.author_get_or_create(name="Ola Berg", acting_user=SYSTEM)
     kept = make_article(tags=[tag])
-    make_article(tags=[tag])
+    make_article(tags=[tag], authors=[author])
     call_command("doctor", stdout=io.StringIO())  # in step: no error
     # Written behind the triggers' back (a restore by hand, a trigger dropped): one entry
-    # gone, one stale, one that no link calls for.
+    # gone, the other two stale, one that no link calls for.
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {listed.TABLE} WHERE article_id = %s", [kept.pk])  # noqa: S608
         cursor.execute(f"UPDATE {listed.TABLE} SET status = 'draft'")  # noqa: S608
@@ -188,7 +189,7 @@ def test_doctor_finds_entries_out_of_step_and_reindex_makes_them_again():
     out = io.StringIO()
     with pytest.raises(CommandError, match="not in step"):
         call_command("doctor", stdout=out)
-    assert "listings: 2 entries missing or stale, 2 extra" in out.getvalue()
+    assert "listings: 3 entries missing or stale, 3 extra" in out.getvalue()
     call_command("reindex", stdout=io.StringIO())
     assert entries() == from_links()
     call_command("doctor", stdout=io.StringIO())

@@ -128,12 +128,15 @@ def _postgres_drop() -> list[str]:
 
 
 def _expected() -> str:
-    """The entries the links and the articles call for, as SQL."""
-    return " UNION ALL ".join(
-        f"SELECT '{kind}', link.{column}, a.id, a.status, a.pub_date "  # noqa: S608
+    """The entries the links and the articles call for, as one SELECT (its own subquery: a
+    compound of EXCEPT and UNION ALL reads left to right)."""
+    parts = " UNION ALL ".join(
+        f"SELECT '{kind}' AS kind, link.{column} AS listing, a.id AS article_id, "  # noqa: S608
+        f"a.status AS status, a.pub_date AS pub_date "
         f"FROM {links} link JOIN news_article a ON a.id = link.article_id"
         for kind, (links, column) in LINKS.items()
     )
+    return f"SELECT kind, listing, article_id, status, pub_date FROM ({parts}) AS called"  # noqa: S608
 
 
 _KEPT = f"SELECT kind, listing, article_id, status, pub_date FROM {TABLE}"  # noqa: S608
