@@ -204,3 +204,8 @@ def test_a_tag_or_author_list_is_paged_along_its_entries_and_counts_them(api):
         assert [i["id"] for i in items] == public
         assert first["total"] == len(public)
         assert set(totals) == {len(public)}
+    # Both at once: the tag's entries walked, the author held to; counted on the articles.
+    both = [a.pk for n, a in enumerate(made) if n % 2 and n % 3 and n != 1]
+    items, totals = walk(api, {"tag": "pumps", "author": "ola-berg", "limit": 2, "fields": "id"})
+    assert [i["id"] for i in items] == both
+    assert set(totals) == {len(both)}

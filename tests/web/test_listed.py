@@ -130,45 +130,6 @@ def test_triggers_lost_with_a_remade_table_are_made_again_after_migrate():
     assert len(entries()) == 2
 
 
-def test_a_tag_page_walks_its_entries_newest_first_without_sorting(client):
-    tag = services.tag_get_or_create(name="Pumps", acting_user=SYSTEM)
-    rows = [
-        Article(
-            headline=f"Row {n}", slug=f"row-{n}", status=Article.Status.PUBLISHED,
-            pub_date=(when := timezone.now() - dt.timedelta(minutes=n + 1)), pub_day=when.date(),
-        )
-        for n in range(3000)
-    ]  # fmt: skip
-    Article.objects.bulk_create(rows)
-    Article.tags.through.objects.bulk_create(
-        Article.tags.through(article_id=pk, tag_id=tag.pk)
-        for pk in Article.objects.values_list("pk", flat=True)[::4]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    queries = []
-
-    def record(execute, sql, params, many, context):
-        queries.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        assert client.get("/news/tag/pumps/").status_code == 200
-    [(sql, params)] = [(s, p) for s, p in queries if "news_listedarticle" in s]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_sort = off; SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql, params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "listed_walk_idx" in plan, plan
-            assert "Sort" not in plan, plan
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-            assert "listed_walk_idx" in plan, plan
-            assert "TEMP B-TREE" not in plan, plan
-
-
 @pytest.mark.django_db(transaction=True)  # the change's consumers run after commit
 def test_doctor_finds_entries_out_of_step_and_reindex_makes_them_again():
     tag = services.tag_get_or_create(name="Gaskets", acting_user=SYSTEM)

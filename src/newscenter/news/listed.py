@@ -36,12 +36,7 @@ _SQLITE_TRIGGERS = [
 def _fill() -> list[str]:
     return [
         f"DELETE FROM {TABLE}",  # noqa: S608 (our own table names only)
-        *(
-            f"INSERT INTO {TABLE} (kind, listing, article_id, status, pub_date) "  # noqa: S608
-            f"SELECT '{kind}', link.{column}, a.id, a.status, a.pub_date "
-            f"FROM {links} link JOIN news_article a ON a.id = link.article_id"
-            for kind, (links, column) in LINKS.items()
-        ),
+        f"INSERT INTO {TABLE} (kind, listing, article_id, status, pub_date) {_expected()}",
     ]
 
 

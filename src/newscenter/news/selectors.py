@@ -53,12 +53,18 @@ def public_articles(
         articles = articles.select_related("lead_image").prefetch_related("section")
     # A tag's or author's articles along its kept entries (news.listed), newest first: the
     # links joined to the articles had each article of the tag or author read and sorted.
-    if tag is not None:
-        articles = _listed_in(articles, ListedArticle.Kind.TAG, tag.pk, at)
-    if author is not None and tag is None:
-        articles = _listed_in(articles, ListedArticle.Kind.AUTHOR, author.pk, at)
-    elif author is not None:
-        articles = articles.filter(authors=author)
+    listing = _listing(tag=tag, author=author)
+    if listing is not None:
+        entry = FilteredRelation(
+            "listed", condition=Q(listed__kind=listing[0], listed__listing=listing[1])
+        )
+        # Public by the entries' own copy of status and date as well (the same values: the
+        # walk of the entries' index then skips the others without reading an article).
+        articles = articles.annotate(**{_ENTRY: entry}).filter(
+            **{f"{_ENTRY}__status__in": Article.TIMED, f"{_ENTRY}__pub_date__lte": at}
+        )
+    if tag is not None and author is not None:
+        articles = articles.filter(authors=author)  # the tag's entries walked, the author's held
     if edition is not None:
         articles = articles.filter(site_languages().edition_filter(edition))
     date, pk = listing_keys(tag=tag, author=author)
@@ -68,30 +74,25 @@ def public_articles(
 _ENTRY = "listed_entry"  # the join of a tag's or author's entries (FilteredRelation)
 
 
-def _listed_in(
-    articles: ArticleQuerySet, kind: str, listing: int, at: dt.datetime
-) -> ArticleQuerySet:
-    """The articles of one tag or author, joined to their entries, public by the entries'
-    own copy of status and date as well (the same values: the walk of the entries' index
-    then skips the others without reading an article)."""
-    entry = FilteredRelation("listed", condition=Q(listed__kind=kind, listed__listing=listing))
-    return articles.annotate(**{_ENTRY: entry}).filter(
-        **{f"{_ENTRY}__status__in": Article.TIMED, f"{_ENTRY}__pub_date__lte": at}
-    )
+def _listing(*, tag: Tag | None, author: Author | None) -> tuple[str, int] | None:
+    """The entries a listing walks: the tag's (also when an author narrows it), else the
+    author's; None for neither."""
+    if tag is not None:
+        return ListedArticle.Kind.TAG, tag.pk
+    if author is not None:
+        return ListedArticle.Kind.AUTHOR, author.pk
+    return None
 
 
 def listed_count(*, tag: Tag | None = None, author: Author | None = None) -> int | None:
     """How many articles of one tag or one author are public now, counted on their entries
     alone (their status and date are there); None for both at once or neither."""
-    if (tag is None) == (author is None):
+    listing = _listing(tag=tag, author=author)
+    if listing is None or (tag is not None and author is not None):
         return None
-    kind, listing = (
-        (ListedArticle.Kind.TAG, tag.pk)
-        if tag is not None
-        else (ListedArticle.Kind.AUTHOR, author.pk)  # type: ignore[union-attr]
-    )
+    kind, pk = listing
     entries = ListedArticle.objects.filter(
-        kind=kind, listing=listing, status__in=Article.TIMED, pub_date__lte=timezone.now()
+        kind=kind, listing=pk, status__in=Article.TIMED, pub_date__lte=timezone.now()
     )
     return entries.count()
 
@@ -100,7 +101,7 @@ def listing_keys(*, tag: Tag | None = None, author: Author | None = None) -> tup
     """The fields a listing from public_articles() is ordered by, newest first: the
     publication date and id, the entry's copies of them for a tag's or author's listing (so
     that a range of them bounds the walk of the entries' index)."""
-    if tag is not None or author is not None:
+    if _listing(tag=tag, author=author) is not None:
         return f"{_ENTRY}__pub_date", f"{_ENTRY}__article_id"
     return "pub_date", "id"
 
