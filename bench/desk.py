@@ -2,7 +2,7 @@
 preview, timed through Django's test client as a signed-in editor, printed as a table.
 
     .venv/bin/python bench/desk.py [--sizes 100000,1000000] [--backends sqlite,postgres]
-                                   [--repetitions 20] [--cache-dir DIR]
+                                   [--repetitions 20] [--cache-dir DIR] [--pages tag,list]
 
 Each backend and size runs in a process of its own with its own database: a SQLite site
 under ``--cache-dir`` (kept, keyed like ``serve.py``'s corpora, so a rerun starts at once), or
@@ -53,6 +53,9 @@ def each_backend_and_size(args, run) -> list[dict]:
 def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repetitions", type=int, default=20)
+    parser.add_argument(
+        "--pages", default="", help="only these pages, by their names in the table (comma list)"
+    )  # fmt: skip
     return site_arguments(parser, sizes="100000,1000000").parse_args()
 
 
@@ -82,7 +85,13 @@ def _postgres_server() -> str:
 
 def _run_worker(args, backend: str, size: int, server: str | None) -> dict:
     return run_worker(
-        __file__, "desk", args, backend, size, server, ["--repetitions", str(args.repetitions)]
+        __file__,
+        "desk",
+        args,
+        backend,
+        size,
+        server,
+        ["--repetitions", str(args.repetitions), "--pages", args.pages],
     )
 
 
@@ -130,6 +139,8 @@ def _worker(args) -> dict:
 
     client = _editor_client()
     pages = _pages(args.data_dir)
+    if args.pages:
+        pages = {name: pages[name] for name in args.pages.split(",")}
     result = {"backend": args.backend, "size": args.size, "fill_s": fill_s, "pages": {}}
     for name, (method, path, data) in pages.items():
         result["pages"][name] = _measure(client, method, path, data, args.repetitions)

@@ -12,7 +12,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Subquery
+from django.db.models import FilteredRelation, Q, Subquery
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
@@ -38,7 +38,7 @@ from newscenter.desk import workflow as workflow_pages
 from newscenter.desk.choices import ArticleLanguageField
 from newscenter.desk.valid_html import ValidHtmlAdmin
 from newscenter.news import policy, publishing, services
-from newscenter.news.models import Article, Author, Tag
+from newscenter.news.models import Article, Author, ListedArticle, Tag
 from newscenter.news.policy import PolicyDenied
 from newscenter.news.rendering import sanitise_html
 from newscenter.news.services import desk as desk_state
@@ -161,9 +161,13 @@ class StateFilter(admin.SimpleListFilter):
 
 
 class TagFilter(admin.SimpleListFilter):
-    """By tag, as Django's filter of the field offered it (same parameter), but as a subquery
-    of the tag's articles: Django's joins the tags and so reads the list with DISTINCT, which
-    sorted every matching row for a page (250 ms at 100,000 articles on PostgreSQL)."""
+    """By tag, as Django's filter of the field offered it (same parameter), along the tag's
+    kept entries (``news.listed``: one per article, with its status and date): Django's joins
+    the tags and so reads the list with DISTINCT, which sorted every matching row for a page
+    (250 ms at 100,000 articles on PostgreSQL); a subquery of the links still read and
+    sorted each of the tag's articles, for the page, its count and each date of the date
+    hierarchy (93 ms for a tag of 4,500 at a million). In the list's own order the page is
+    read by walking the entries' index (ArticleChangeList)."""
 
     title = "tags"
     parameter_name = "tags__id__exact"
@@ -178,8 +182,11 @@ class TagFilter(admin.SimpleListFilter):
             return queryset
         if not str(self.value()).isdigit():
             raise IncorrectLookupParameters(f"no tag {self.value()!r}")  # the list says so
-        tagged = Article.tags.through.objects.filter(tag_id=int(str(self.value())))
-        return queryset.filter(pk__in=tagged.values("article_id"))
+        tag = int(str(self.value()))
+        entry = FilteredRelation(
+            "listed", condition=Q(listed__kind=ListedArticle.Kind.TAG, listed__listing=tag)
+        )
+        return queryset.annotate(**{TAG_ENTRY: entry}).filter(**{f"{TAG_ENTRY}__listing": tag})
 
 
 @admin.register(Article)
@@ -316,8 +323,16 @@ class ArticleAdmin(NonceMediaMixin):
         paginator = super().get_paginator(
             request, queryset, per_page, orphans, allow_empty_first_page
         )
-        if listing.uncounted(request) and isinstance(paginator, listing.CappedPaginator):
+        if not isinstance(paginator, listing.CappedPaginator):
+            return paginator
+        if listing.uncounted(request):
             paginator.more_than_cap()
+        tag = request.GET.get(TagFilter.parameter_name, "")
+        if tag.isdigit() and set(request.GET) <= {TagFilter.parameter_name, "p", "o"}:
+            # Nothing but the tag narrows the list: its matches are its entries, one an
+            # article, counted on their index without reading an article.
+            entries = ListedArticle.objects.filter(kind=ListedArticle.Kind.TAG, listing=int(tag))
+            paginator.count_rows(entries.values("article"))
         return paginator
 
     def action_checkbox(self, obj):
@@ -504,10 +519,22 @@ _ROW = (
 )
 
 
+# The join of the filtered tag's entries (TagFilter).
+TAG_ENTRY = "desk_tag_entry"
+
+
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # A page of the list shows no body: a hundred of them are most of the rows' bytes.
-        return super().get_queryset(request, exclude_parameters).defer("body")
+        articles = super().get_queryset(request, exclude_parameters).defer("body")
+        if str(self.params.get(TagFilter.parameter_name, "")).isdigit():
+            # One tag's articles: newest first by the entries' copies of the date and id (the
+            # same values), so that the page, its count and the date hierarchy's seeks walk
+            # the entries' index instead of reading and sorting every article of the tag.
+            self.date_seek_field = f"{TAG_ENTRY}__pub_date"
+            if tuple(articles.query.order_by) in (("-pub_date", "-id"), ("-pub_date", "-pk")):
+                articles = articles.order_by(f"-{TAG_ENTRY}__pub_date", f"-{TAG_ENTRY}__article_id")
+        return articles
 
 
 def _role_rule(user, action: str):

@@ -19,7 +19,9 @@ from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
 from django.core.paginator import Paginator
-from django.db.models import QuerySet, Subquery
+from django.db import connections
+from django.db.models import F, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -35,14 +37,23 @@ MAX_PERIODS = 400
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP + 1 rows; ``capped`` says whether there were more."""
 
+    counted_rows: QuerySet | None = None
+
     @cached_property
     def _counted(self) -> int:
-        matches = cast(QuerySet, self.object_list)  # the admin pages a queryset
-        return matches.order_by().values("pk")[: COUNT_CAP + 1].count()
+        matches = cast(QuerySet, self.object_list).values("pk")  # the admin pages a queryset
+        if self.counted_rows is not None:
+            matches = self.counted_rows
+        return matches.order_by()[: COUNT_CAP + 1].count()
 
     def more_than_cap(self) -> None:
         """Known to match more than COUNT_CAP (by the search's index): not counted again."""
         self._counted = COUNT_CAP + 1
+
+    def count_rows(self, rows: QuerySet) -> None:
+        """The matches are as many as these rows (one for each, ``values()`` of the columns
+        an index holds): count them instead."""
+        self.counted_rows = rows
 
     @cached_property
     def count(self) -> int:
@@ -57,6 +68,10 @@ class _Seeking:
     """What Django's date hierarchy asks of the list's queryset, answered by seeks."""
 
     def __init__(self, queryset: QuerySet, field: str):
+        if LOOKUP_SEP in field:
+            # A date across a relation, named once: each filter() on a field across a
+            # many-valued relation would join its table again.
+            queryset, field = queryset.annotate(seek_date=F(field)), "seek_date"
         self.queryset, self.field = queryset, field
 
     def _dates(self):
@@ -88,17 +103,34 @@ class _Seeking:
             starts.append(_next(starts[-1], kind))
         # Each the first date of its period, not EXISTS: SQLite takes one upper bound for its
         # range, and walked down from today's "published" bound to every period's end.
-        probes = {
-            f"held_{n}": Subquery(
-                self._dates().filter(
-                    **{f"{self.field}__gte": start, f"{self.field}__lt": _next(start, kind)}
-                )[:1]
-            )
-            for n, start in enumerate(starts)
-        }
-        held = self.queryset.order_by().annotate(**probes).values(*probes)[:1]
-        row: dict = next(iter(held), {})
-        return [start for n, start in enumerate(starts) if row.get(f"held_{n}") is not None]
+        # The seek is built and compiled once, and each period's bounds put in its
+        # parameters: a Subquery built and compiled for each period cost more than the
+        # database's answer (20 ms for the 51 years of an archive: half the list's time).
+        low, high = _BOUNDS
+        probe = self._dates().filter(**{f"{self.field}__gte": low, f"{self.field}__lt": high})
+        connection = connections[self.queryset.db]
+        sql, params = probe[:1].query.get_compiler(connection=connection).as_sql()
+        field = self.queryset.model._meta.get_field(field_name)
+        low, high = (field.get_db_prep_value(bound, connection) for bound in _BOUNDS)
+        if params.count(low) != 1 or params.count(high) != 1:
+            raise ValueError(f"the seek of {self.field} does not take its bounds as parameters")
+        selected, bound = [], []
+        for start in starts:
+            end = field.get_db_prep_value(_next(start, kind), connection)
+            start_value = field.get_db_prep_value(start, connection)
+            selected.append(f"({sql})")
+            bound += [start_value if p == low else end if p == high else p for p in params]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(selected)}", bound)
+            row = cursor.fetchone()
+        return [start for start, held in zip(starts, row, strict=True) if held is not None]
+
+
+# Two moments no article is dated at, that stand for a period's bounds in the compiled seek.
+_BOUNDS = (
+    dt.datetime(1, 2, 3, 4, 5, 6, 789012, tzinfo=dt.UTC),
+    dt.datetime(1, 2, 3, 4, 5, 7, 890123, tzinfo=dt.UTC),
+)
 
 
 def _truncated(moment: dt.datetime, kind: str) -> dt.datetime:
@@ -176,5 +208,7 @@ def change_url(cl) -> Callable[[int | str], str]:
 def date_hierarchy(cl) -> dict | None:
     """Django's own date hierarchy (same links, same template), its dates found by seeking."""
     seeking = copy.copy(cl)
-    seeking.queryset = _Seeking(cl.queryset, cl.date_hierarchy)
+    # The list may name a copy of the date that an index holds in the list's order (a tag's
+    # entries: desk.articles.TagFilter); the links are made with the date's own name.
+    seeking.queryset = _Seeking(cl.queryset, getattr(cl, "date_seek_field", cl.date_hierarchy))
     return admin_list.date_hierarchy(seeking)
