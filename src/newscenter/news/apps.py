@@ -7,10 +7,13 @@ class NewsConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from newscenter import checks  # noqa: F401  (registers the system checks)
-        from newscenter.news import changes, listed, listings, tallies
+        from newscenter.news import changes, listed, listings, sessions, tallies
+
+        connection_created.connect(sessions.set_up, dispatch_uid="news-sessions")
 
         post_migrate.connect(changes.cursors_made, sender=self, dispatch_uid="outbox-cursors")
         post_migrate.connect(listed.kept_up, sender=self, dispatch_uid="news-listed")
