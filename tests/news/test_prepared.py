@@ -20,6 +20,11 @@ from tests.builders import make_article
 pytestmark = pytest.mark.django_db
 
 
+def _headlines(response) -> list[str]:
+    page = BeautifulSoup(response.content, "html.parser")
+    return [a.get_text(strip=True) for a in page.select(".article-list h2 a")]
+
+
 def test_article_pages_read_each_address_and_the_clock(client, time_machine):
     now = timezone.now()
     plant = make_article(headline="Ebersfurt plant opens")
@@ -46,6 +51,22 @@ def test_an_article_read_by_its_address_is_the_one_the_queryset_gives():
         assert found.section == section  # joined, not read again
         assert found.lead_image is None
     assert len(queries) == 0
+
+
+def test_listings_read_their_own_subject_and_the_clock(client, time_machine):
+    now = timezone.now()
+    plants = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
+    fairs = services.section_get_or_create(name="Fairs", acting_user=SYSTEM)
+    make_article(headline="Ebersfurt plant opens", section=plants)
+    make_article(headline="Kesselmark fair", section=fairs, status=Article.Status.SCHEDULED,
+                 pub_date=now + dt.timedelta(hours=1))  # fmt: skip
+    make_article(headline="Hanover fair", section=fairs, pub_date=now - dt.timedelta(hours=2))
+    assert _headlines(client.get("/news/section/plants/")) == ["Ebersfurt plant opens"]
+    assert _headlines(client.get("/news/section/fairs/")) == ["Hanover fair"]
+    assert _headlines(client.get("/news/")) == ["Ebersfurt plant opens", "Hanover fair"]
+    time_machine.move_to(now + dt.timedelta(hours=2))
+    assert _headlines(client.get("/news/section/fairs/")) == ["Kesselmark fair", "Hanover fair"]
+    assert _headlines(client.get("/news/"))[0] == "Kesselmark fair"
 
 
 def test_a_prepared_read_gives_instances_and_wants_its_values_by_name():

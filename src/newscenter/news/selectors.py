@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
@@ -152,7 +153,8 @@ def listing_page(
     }
     keys = listing_keys(tag=tag, author=author)
     if after is None:
-        rows = list(public_articles(**subject).defer(*UNLISTED)[: size + 1])
+        edition_filter = None if edition is None else site_languages().edition_filter(edition)
+        rows = _newest(size + 1, edition_filter, **subject)(now=timezone.now())
         return KeysetPage(rows[:size], _older(rows, size), False)
     anchor = public_articles(**subject).filter(pk=after).values_list("pub_date", flat=True)
     pub_date = anchor.first()
@@ -174,6 +176,21 @@ def listing_page(
     # costs grows with the page's depth only as an index range, never as a table scan.
     before = public_articles(**subject).filter(_not_after(pub_date, after, keys)).count()
     return KeysetPage(rows[:size], _older(rows, size), newer, before // size + 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _newest(
+    count: int,
+    edition_filter: Q | None,  # what the edition stands for with the site's languages now
+    **subject: Any,
+) -> Prepared[Article]:
+    """The first page of a listing, its SQL built once (news.prepared) per listing, size and
+    edition: building it cost more than reading its rows. Of the section, tag or author only
+    the primary key is read (their instances key the cache by it)."""
+    return Prepared(
+        lambda p: public_articles(**subject, at=p.now).defer(*UNLISTED)[:count],
+        now=Article._meta.get_field("pub_date"),
+    )
 
 
 def _after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
