@@ -1,5 +1,6 @@
 """Where newscenter keeps its data, and the secret key it generates there on first run."""
 
+import functools
 import ipaddress
 import os
 import secrets
@@ -64,4 +65,11 @@ def site_url(path: str = "/") -> str:
     """
     from django.conf import settings
 
-    return urljoin(settings.NEWSCENTER_BASE_URL + "/", path)
+    return _joined(settings.NEWSCENTER_BASE_URL, path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _joined(base_url: str, path: str) -> str:
+    # urljoin cost more than the rest of a feed item's link, and a feed or a page writes each
+    # of its addresses two to five times (link, guid, canonical, structured data, share links).
+    return urljoin(base_url + "/", path)

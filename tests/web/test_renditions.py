@@ -136,10 +136,20 @@ def test_a_missing_rendition_falls_back_to_the_original(client, pictured, settin
 
 
 def test_one_missing_file_leaves_the_others(client, pictured, settings):
+    page = soup(client.get(pictured.get_absolute_url()))  # each file's path found once
+    assert len(srcset_widths(page.select_one(".lead-image source")["srcset"])) == 5
     gone = pictured.lead_image.renditions.get(format="webp", width=640)
     (settings.MEDIA_ROOT / gone.file.name).unlink()
-    page = soup(client.get(pictured.get_absolute_url()))
+    page = soup(client.get(pictured.get_absolute_url()))  # and each file looked for again
     assert srcset_widths(page.select_one(".lead-image source")["srcset"]) == [320, 960, 1280, 1920]
+
+
+def test_the_pictures_addresses_follow_the_media_url(client, pictured, settings):
+    before = soup(client.get(pictured.get_absolute_url())).select_one(".lead-image img")["src"]
+    assert before.startswith("/media/")
+    settings.MEDIA_URL = "https://media.example/files/"
+    after = soup(client.get(pictured.get_absolute_url())).select_one(".lead-image img")["src"]
+    assert after == "https://media.example/files/" + before.removeprefix("/media/")
 
 
 def test_an_image_without_renditions_shows_the_original(client, pictured):

@@ -17,12 +17,16 @@ inside article bodies the same markup when the page is rendered.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
+from collections.abc import Callable
+from typing import cast
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.forms.utils import flatatt
@@ -65,7 +69,7 @@ def picture_html(
         )
     attributes = {
         # The largest fallback for browsers that ignore srcset; the original if none is left.
-        "src": fallback[-1].file.url if fallback else image.file.url,
+        "src": _url(fallback[-1].file if fallback else image.file),
         "srcset": _srcset(fallback) if fallback else None,
         "sizes": sizes if fallback else None,
         # The original's size gives the box its shape before the picture arrives.
@@ -80,7 +84,31 @@ def picture_html(
 
 
 def _srcset(renditions: list[Rendition]) -> str:
-    return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
+    return ", ".join(f"{_url(r.file)} {r.width}w" for r in renditions)
+
+
+def _url(file: FieldFile) -> str:
+    """``file.url``; on the file system worked out once per name (see _local)."""
+    storage = _on_disk(file)
+    if storage is not None:
+        return _local(storage.url, storage.base_url, file.name or "")
+    return file.url
+
+
+def _on_disk(file: FieldFile) -> FileSystemStorage | None:
+    """The file's storage when it is Django's FileSystemStorage itself (a subclass's url() or
+    path() may read more than _local's key holds)."""
+    storage = file.storage
+    return cast(FileSystemStorage, storage) if storage.__class__ is FileSystemStorage else None
+
+
+@functools.lru_cache(maxsize=16384)
+def _local(find: Callable[[str], str], root: str | None, name: str) -> str:
+    # FileSystemStorage's url() and path() read nothing but their root (base_url, location)
+    # and the name, and cost more than the rest of a picture's markup: a page of teasers
+    # writes ten addresses a picture and checks five files. The key holds the bound method
+    # (its storage) and the root, so that a storage set up again (new settings) is asked again.
+    return find(name)
 
 
 def _available(image: Image) -> list[Rendition]:
@@ -106,6 +134,9 @@ def _stored(file: FieldFile) -> bool:
     Asking the store (a HEAD request) for every picture of every page would put a network
     round trip per image into rendering; there only ``url()`` is called, which builds a string.
     """
+    storage = _on_disk(file)
+    if storage is not None:
+        return os.path.exists(_local(storage.path, str(storage.location), file.name or ""))
     try:
         path = file.storage.path(file.name or "")
     except NotImplementedError:  # storages without local files say so (Storage.path)

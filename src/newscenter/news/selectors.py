@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from newscenter.news.models import (
     Section,
     Tag,
 )
+from newscenter.news.prepared import Prepared
 
 
 def public_articles(
@@ -150,7 +153,8 @@ def listing_page(
     }
     keys = listing_keys(tag=tag, author=author)
     if after is None:
-        rows = list(public_articles(**subject).defer(*UNLISTED)[: size + 1])
+        edition_filter = None if edition is None else site_languages().edition_filter(edition)
+        rows = _newest(size + 1, edition_filter, **subject)(now=timezone.now())
         return KeysetPage(rows[:size], _older(rows, size), False)
     anchor = public_articles(**subject).filter(pk=after).values_list("pub_date", flat=True)
     pub_date = anchor.first()
@@ -172,6 +176,21 @@ def listing_page(
     # costs grows with the page's depth only as an index range, never as a table scan.
     before = public_articles(**subject).filter(_not_after(pub_date, after, keys)).count()
     return KeysetPage(rows[:size], _older(rows, size), newer, before // size + 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _newest(
+    count: int,
+    edition_filter: Q | None,  # what the edition stands for with the site's languages now
+    **subject: Any,
+) -> Prepared[Article]:
+    """The first page of a listing, its SQL built once (news.prepared) per listing, size and
+    edition: building it cost more than reading its rows. Of the section, tag or author only
+    the primary key is read (their instances key the cache by it)."""
+    return Prepared(
+        lambda p: public_articles(**subject, at=p.now).defer(*UNLISTED)[:count],
+        now=Article._meta.get_field("pub_date"),
+    )
 
 
 def _after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
@@ -211,10 +230,23 @@ def _newer(
 def public_article(*, day: dt.date, slug: str) -> Article:
     """One public article with what its page shows: its tags and authors come with its row
     (``shown_tags``, ``shown_authors``), its section and lead image (with its renditions:
-    ``shown_renditions``) by a join."""
-    articles = public_articles(relations=False)
-    found: Article = get_object_or_404(articles, pub_day=day, slug=slug)
-    return found
+    ``shown_renditions``) by a join. Its SQL is built once (news.prepared): building it cost
+    more than the rest of the read."""
+    found = _public_by_address(now=timezone.now(), day=day, slug=slug)
+    if not found:
+        raise Http404("No Article matches the given query.")
+    return found[0]
+
+
+# What get_object_or_404 read, without its LIMIT: (pub_day, slug) is unique.
+_public_by_address: Prepared[Article] = Prepared(
+    lambda p: (
+        public_articles(at=p.now, relations=False).filter(pub_day=p.day, slug=p.slug).order_by()
+    ),
+    now=Article._meta.get_field("pub_date"),
+    day=Article._meta.get_field("pub_day"),
+    slug=Article._meta.get_field("slug"),
+)
 
 
 def public_translations(article: Article) -> list[Article]:

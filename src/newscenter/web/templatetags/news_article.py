@@ -9,12 +9,11 @@ markup, whitespace included, is what web/article_detail.html's loops wrote.
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext, pgettext
 
-from newscenter.web.templatetags.news_dates import datetime_attribute, day_shown
+from newscenter.web.templatetags.news_dates import Datelines
 
 register = template.Library()
 
@@ -68,13 +67,10 @@ def share_items(links) -> SafeString:
 @register.simple_tag
 def related_items(related) -> SafeString:
     """Each related article: its linked headline and its date."""
-    language, items = get_language(), []
+    datelines, items = Datelines(), []
     for item in related:
-        when = item.pub_date
-        shown = day_shown(timezone.localtime(when).date(), language) if when else ""
         items.append(
             f'\n    <li><a href="{escape(item.get_absolute_url())}">{escape(item.headline)}</a> '
-            f'<span class="meta"><time datetime="{escape(datetime_attribute(when))}">{shown}'
-            "</time></span></li>\n    "
+            f'<span class="meta">{datelines.time(item.pub_date)}</span></li>\n    '
         )
     return _safe("".join(items))

@@ -13,7 +13,7 @@ from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 
 from newscenter.news.pictures import picture_html
-from newscenter.web.templatetags.news_dates import dateline
+from newscenter.web.templatetags.news_dates import Datelines
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ TEASER_IMAGE_SIZES = "8rem"
 @register.simple_tag
 def teasers(articles) -> SafeString:
     """Each article's teaser: its thumbnail, linked headline, dateline and standfirst."""
-    parts = []
+    parts, dateline = [], Datelines()
     for article in articles:
         image = article.lead_image
         thumbnail = ""

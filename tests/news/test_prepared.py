@@ -1,0 +1,87 @@
+"""Reads whose SQL is built once (news.prepared): each call still reads its own values and the
+clock of its moment, and gives what the same queryset gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newscenter.news import selectors, services
+from newscenter.news.models import Article
+from newscenter.news.policy import SYSTEM
+from newscenter.news.prepared import Prepared
+from tests.builders import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def _headlines(response) -> list[str]:
+    page = BeautifulSoup(response.content, "html.parser")
+    return [a.get_text(strip=True) for a in page.select(".article-list h2 a")]
+
+
+def test_article_pages_read_each_address_and_the_clock(client, time_machine):
+    now = timezone.now()
+    plant = make_article(headline="Ebersfurt plant opens")
+    fair = make_article(headline="At the Kesselmark fair", status=Article.Status.SCHEDULED,
+                        pub_date=now + dt.timedelta(hours=1))  # fmt: skip
+    assert client.get(plant.get_absolute_url()).status_code == 200  # the read's SQL is built
+    assert client.get(fair.get_absolute_url()).status_code == 404  # not yet public
+    time_machine.move_to(now + dt.timedelta(hours=2))
+    page = BeautifulSoup(client.get(fair.get_absolute_url()).content, "html.parser")
+    assert page.h1.get_text() == "At the Kesselmark fair"
+    page = BeautifulSoup(client.get(plant.get_absolute_url()).content, "html.parser")
+    assert page.h1.get_text() == "Ebersfurt plant opens"
+
+
+def test_an_article_read_by_its_address_is_the_one_the_queryset_gives():
+    section = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
+    article = make_article(headline="Ebersfurt plant opens", section=section)
+    found = selectors.public_article(day=article.pub_day, slug=article.slug)
+    expected = selectors.public_articles(relations=False).get(pk=article.pk)
+    assert [(f.attname, getattr(found, f.attname)) for f in Article._meta.concrete_fields] == [
+        (f.attname, getattr(expected, f.attname)) for f in Article._meta.concrete_fields
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert found.section == section  # joined, not read again
+        assert found.lead_image is None
+    assert len(queries) == 0
+
+
+def test_listings_read_their_own_subject_and_the_clock(client, time_machine):
+    now = timezone.now()
+    plants = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
+    fairs = services.section_get_or_create(name="Fairs", acting_user=SYSTEM)
+    make_article(headline="Ebersfurt plant opens", section=plants)
+    make_article(headline="Kesselmark fair", section=fairs, status=Article.Status.SCHEDULED,
+                 pub_date=now + dt.timedelta(hours=1))  # fmt: skip
+    make_article(headline="Hanover fair", section=fairs, pub_date=now - dt.timedelta(hours=2))
+    assert _headlines(client.get("/news/section/plants/")) == ["Ebersfurt plant opens"]
+    assert _headlines(client.get("/news/section/fairs/")) == ["Hanover fair"]
+    assert _headlines(client.get("/news/")) == ["Ebersfurt plant opens", "Hanover fair"]
+    time_machine.move_to(now + dt.timedelta(hours=2))
+    assert _headlines(client.get("/news/section/fairs/")) == ["Kesselmark fair", "Hanover fair"]
+    assert _headlines(client.get("/news/"))[0] == "Kesselmark fair"
+
+
+def test_a_prepared_read_gives_instances_and_wants_its_values_by_name():
+    article = make_article(headline="Ebersfurt plant opens")
+    by_slug: Prepared[Article] = Prepared(
+        lambda p: Article.objects.published(at=p.now).filter(slug=p.slug),
+        now=Article._meta.get_field("pub_date"),
+        slug=Article._meta.get_field("slug"),
+    )
+    assert by_slug(now=timezone.now(), slug=article.slug) == [article]
+    assert by_slug(now=article.pub_date - dt.timedelta(seconds=1), slug=article.slug) == []
+    assert by_slug(now=timezone.now(), slug="no-such-article") == []
+    with pytest.raises(TypeError):
+        by_slug(slug=article.slug)
+    values = Prepared(lambda p: Article.objects.filter(slug=p.slug).values("pk"),
+                      slug=Article._meta.get_field("slug"))  # fmt: skip
+    with pytest.raises(ValueError, match="model instances"):
+        values(slug=article.slug)
