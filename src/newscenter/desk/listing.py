@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.sql.where import AND
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -107,7 +108,14 @@ class _Seeking:
         # parameters: a Subquery built and compiled for each period cost more than the
         # database's answer (20 ms for the 51 years of an archive: half the list's time).
         low, high = _BOUNDS
-        probe = self._dates().filter(**{f"{self.field}__gte": low, f"{self.field}__lt": high})
+        dates = self._dates()
+        probe = dates.filter(**{f"{self.field}__gte": low, f"{self.field}__lt": high})
+        # The period's bounds first in the WHERE: SQLite bounds the index walk by the first
+        # it meets, and a list narrowed to a year had each month's seek walk from January
+        # (112 ms for the months of a year at a million articles).
+        where, before = probe.query.where, len(dates.query.where.children)
+        if where.connector == AND and not where.negated:
+            where.children = where.children[before:] + where.children[:before]
         connection = connections[self.queryset.db]
         sql, params = probe[:1].query.get_compiler(connection=connection).as_sql()
         field = self.queryset.model._meta.get_field(field_name)
