@@ -15,7 +15,7 @@ from newscenter.api import listing
 from newscenter.news import services
 from newscenter.news.models import Article
 from newscenter.news.policy import SYSTEM
-from tests.builders import make_article
+from tests.builders import make_article, sqlite_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -120,21 +120,7 @@ def _cursor_at(position: int, total: int) -> str:
 
 
 def _steps(api, path: str) -> int:
-    """SQLite's virtual machine steps for the request, in hundreds: the work the database did,
-    whatever the machine's speed."""
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    connection.ensure_connection()
-    connection.connection.set_progress_handler(tick, 100)
-    try:
-        body(api.get(path))
-    finally:
-        connection.connection.set_progress_handler(None, 100)
-    return steps[0]
+    return sqlite_steps(lambda: body(api.get(path)))
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own step counter")

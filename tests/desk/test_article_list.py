@@ -15,7 +15,7 @@ from newscenter.desk import listing
 from newscenter.news import services
 from newscenter.news.models import Article, Tag
 from newscenter.news.policy import SYSTEM
-from tests.builders import make_article, make_user
+from tests.builders import make_article, make_user, sqlite_steps
 from tests.conftest import https_client, staff_login
 from tests.web.test_constant_cost import _bulk, _plans, _sorts, _tagged
 
@@ -195,22 +195,8 @@ def test_a_tags_list_its_count_and_dates_read_its_entries_index(editor):
 
 
 def _steps(editor, path: str) -> int:
-    """SQLite's virtual machine steps for the request, in hundreds: the database's work,
-    whatever the machine's speed."""
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
     editor.get(LIST + path)  # sessions and caches settled
-    connection.ensure_connection()
-    connection.connection.set_progress_handler(tick, 100)
-    try:
-        assert editor.get(LIST + path).status_code == 200
-    finally:
-        connection.connection.set_progress_handler(None, 100)
-    return steps[0]
+    return sqlite_steps(lambda: editor.get(LIST + path))
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own step counter")
