@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def insert_many(objs: Sequence[models.Model]) -> None:
@@ -38,23 +38,24 @@ def insert_returning_ids(objs: Sequence[models.Model]) -> None:
         return
     model = type(objs[0])
     fields = _inserted_fields(model)
-    if not connection.features.can_return_rows_from_bulk_insert:  # no RETURNING: Django's way
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: see _rows
+    if not db.features.can_return_rows_from_bulk_insert:  # no RETURNING: Django's way
         model._default_manager.bulk_create(objs)
         return
     rows = _rows(objs, fields, "bulk_create")
-    size = max(min(connection.ops.bulk_batch_size(fields, objs), _MAX_PARAMS // len(fields)), 1)
+    size = max(min(db.ops.bulk_batch_size(fields, objs), _MAX_PARAMS // len(fields)), 1)
     statements: dict[int, str] = {}
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             if len(batch) not in statements:
                 statements[len(batch)] = _insert_returning_sql(model, fields, len(batch))
             cursor.execute(statements[len(batch)], [value for row in batch for value in row])
-            ids = connection.ops.fetch_returned_insert_rows(cursor)
+            ids = cursor.fetchall()
             for obj, (pk, *_) in zip(objs[start : start + size], ids, strict=True):
                 obj.pk = pk
                 obj._state.adding = False
-                obj._state.db = connection.alias
+                obj._state.db = db.alias
 
 
 # PostgreSQL's protocol takes at most 65,535 parameters a statement.
@@ -71,6 +72,9 @@ def _rows(
 ) -> list[list[Any]]:
     """Each object's values as the database takes them, as ``bulk_create`` makes them."""
     meta = type(objs[0])._meta
+    # The connection itself, not django.db.connection: each attribute read through that proxy
+    # is a lookup in asgiref's Local, and the fields read it several times for each value.
+    db = connections[DEFAULT_DB_ALIAS]
     rows = []
     for obj in objs:
         if meta.auto_field is not None and obj.pk is not None:
@@ -80,9 +84,7 @@ def _rows(
         values = [f.pre_save(obj, True) for f in fields]
         if any(hasattr(value, "resolve_expression") for value in values):
             raise TypeError(f"{operation} takes plain values (bulk_create compiles expressions)")
-        rows.append(
-            [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
-        )
+        rows.append([f.get_db_prep_save(v, db) for f, v in zip(fields, values, strict=True)])
     return rows
 
 
@@ -128,6 +130,7 @@ def update_field(field: models.Field[Any, Any], values: Sequence[tuple[int, Any]
         f"UPDATE {quote(meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608
         f"WHERE {quote(meta.pk.column)} = %s"
     )
-    rows = [(field.get_db_prep_save(value, connection), pk) for pk, value in values]
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: see _rows
+    rows = [(field.get_db_prep_save(value, db), pk) for pk, value in values]
+    with db.cursor() as cursor:
         cursor.executemany(sql, rows)
