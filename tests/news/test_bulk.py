@@ -1,5 +1,5 @@
-"""news.bulk: insert_many stores the rows bulk_create would, update_field the values
-bulk_update would, each in one executemany."""
+"""news.bulk: insert_many and insert_returning_ids store the rows bulk_create would (the
+second giving each its id), update_field the values bulk_update would."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from newscenter.news.bulk import insert_many, update_field
+from newscenter.news import services
+from newscenter.news.bulk import insert_many, insert_returning_ids, update_field
 from newscenter.news.models import Article, AuditEntry
+from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,49 @@ def test_the_rows_are_those_bulk_create_stores():
     insert_many([])  # nothing to do
     with pytest.raises(ValueError, match="has an id"):
         insert_many([tags(id=99, article=article, tag_id=1)])
+
+
+def _new_articles(count: int) -> list[Article]:
+    section = services.section_get_or_create(name="Messen & Märkte", acting_user=SYSTEM)
+    return [
+        Article(
+            headline=f"Pumpe {n} «läuft»",
+            slug=f"pumpe-{n}",
+            body=f"<p>Ä {n}</p>",
+            status=Article.Status.PUBLISHED if n % 3 else Article.Status.DRAFT,
+            pub_date=AT + dt.timedelta(hours=n) if n % 3 else None,
+            pub_day=(AT + dt.timedelta(hours=n)).date() if n % 3 else None,
+            section=section if n % 2 else None,
+            labels={"tags": [["pumpen", "Pumpen", {"zh": "泵"}]]} if n % 4 else {},
+            import_key=f"test:{n}",
+        )
+        for n in range(count)
+    ]
+
+
+def _article_rows() -> list[tuple]:
+    # Each save's own moment aside (created, updated: the clock's, as bulk_create's).
+    return _stored(Article.objects.values(*_FIELDS))
+
+
+_FIELDS = [f.attname for f in Article._meta.concrete_fields if f.name not in ("created", "updated")]
+
+
+@pytest.mark.parametrize("count", [1, 100])  # SQLite: 100 articles are three statements
+def test_new_articles_are_stored_as_bulk_create_stores_them_and_get_their_ids(count):
+    Article.objects.bulk_create(_new_articles(count))
+    by_orm = _article_rows()
+    Article.objects.all().delete()
+    articles = _new_articles(count)
+    insert_returning_ids(articles)
+    assert _article_rows() == by_orm
+    keys = dict(Article.objects.values_list("pk", "import_key"))
+    assert {a.pk: a.import_key for a in articles} == keys
+    assert not any(a._state.adding for a in articles)
+    assert all(a.created == Article.objects.get(pk=a.pk).created for a in articles[:3])
+    insert_returning_ids([])  # nothing to do
+    with pytest.raises(ValueError, match="has an id"):
+        insert_returning_ids(articles[:1])
 
 
 def _raw_labels(ids: list[int]) -> list[tuple]:

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from newscenter.news import policy, publishing
 from newscenter.news.audit import audit_record, audit_record_many
-from newscenter.news.bulk import insert_values
+from newscenter.news.bulk import insert_returning_ids, insert_values
 from newscenter.news.changes import announce
 from newscenter.news.models import Article, Author, SiteSettings, Tag
 from newscenter.news.policy import SYSTEM, Actor, actor_of
@@ -219,7 +219,7 @@ def article_bulk_create(*, acting_user: Actor, new: Sequence[NewArticle]) -> lis
     for article in articles:
         article.slug = unique_slug(article, taken.setdefault(article.pub_day, set()))
         taken[article.pub_day].add(article.slug)
-    Article.objects.bulk_create(articles)
+    insert_returning_ids(articles)
     _bulk_relations(articles, new)
     labels = labels_refresh(a.pk for a in articles)
     for article in articles:
