@@ -29,7 +29,7 @@ from newscenter.importers.parsers.base import (
     SkippedItem,
     decompressed,
 )
-from newscenter.news import publishing, services
+from newscenter.news import changes, publishing, services
 from newscenter.news.bulk import insert_many
 from newscenter.news.changes import announce
 from newscenter.news.languages import canonical_tag
@@ -125,7 +125,9 @@ def import_sources(
     report = ImportReport()
     parse_options = ParseOptions(time_zone=SiteSettings.load().time_zone, force=options.force)
     names = []
-    with _loaded_heap_set_aside():
+    # Each source commits on its own; what follows the changes (the related lists, the
+    # search index, the pages) runs once for them all at the end.
+    with _loaded_heap_set_aside(), changes.held():
         for source in sources:
             names.append(source.name)
             report.merge(_import_source(source, options, parse_options, acting_user, progress))

@@ -21,10 +21,12 @@ saved change is never turned into an error page by what follows it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,7 +116,39 @@ class _Delivery:
         if self.done:
             return
         self.done = True
-        catch_up_all(start=self.first_entry)
+        _deliver(self.first_entry)
+
+
+class _Held(threading.local):
+    depth = 0
+    first: int | None = None  # the first entry committed while held, if any
+
+
+_held = _Held()
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Consumers hear of what commits inside only at its end, once: the work of many
+    transactions in a row (an import of many files, one transaction each) reaches them as
+    one change, which a consumer may handle in one pass (the related lists rebuilt once,
+    not ranked again around each new article: 120 ms a file for 1,000 text files). Nothing
+    waits longer than the block; what a crash inside it leaves, the worker catches up."""
+    _held.depth += 1
+    try:
+        yield
+    finally:
+        _held.depth -= 1
+        if not _held.depth and _held.first is not None:
+            first, _held.first = _held.first, None
+            catch_up_all(start=first)
+
+
+def _deliver(first_entry: int) -> None:
+    if _held.depth:
+        _held.first = first_entry if _held.first is None else min(_held.first, first_entry)
+        return
+    catch_up_all(start=first_entry)
 
 
 def announce(
@@ -145,7 +179,7 @@ def announce(
     )
     connection = transaction.get_connection()
     if not connection.in_atomic_block:  # autocommit: already committed
-        catch_up_all(start=entry.id)
+        _deliver(entry.id)
         return
     pending = next(
         (
