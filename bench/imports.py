@@ -100,6 +100,9 @@ def _django(data_dir: Path) -> None:
     # first import's webhooks paid that once for the process (0.25-0.35 s of CPU, a tenth of
     # 2,000 posts). `newscenter import` skips the checks, and so still pays it once a run.
     reverse("admin:index")
+    from newscenter.cli import heap
+
+    heap.set_aside()  # as `newscenter import` and the worker do when they start
 
 
 # --- inputs -------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The persistence path shared by every format: idempotent, one transaction per source."""
 
-import gc
 import io
 
 import pytest
@@ -153,27 +152,6 @@ def test_a_broken_format_setting_is_a_clear_failure(settings):
     assert item == "news.pipe"
     assert "format 'pipe' is configured as tests.importers.no_such_module" in message
     assert not Article.objects.exists()
-
-
-@pytest.mark.parametrize("frozen_before", [False, True])
-def test_the_loaded_heap_is_set_aside_while_an_import_runs_and_as_it_was_after(frozen_before):
-    if frozen_before:
-        gc.freeze()  # as the servers do at start
-    during = []
-    try:
-        import_sources(
-            [Source(name="news.pipe", data=b"a|Plant opens|2024-05-01T09:00:00+00:00")],
-            options=ImportOptions(),
-            acting_user=SYSTEM,
-            progress=lambda label: during.append(gc.get_freeze_count()),
-        )
-        assert during
-        assert during[0] > 0  # set aside from the collector's full passes
-        # What a server froze stays frozen; a process that had nothing frozen has nothing after.
-        assert (gc.get_freeze_count() > 0) == frozen_before
-    finally:
-        gc.unfreeze()
-    assert Article.objects.filter(import_key="pipe:a").exists()
 
 
 @pytest.mark.django_db(transaction=True)  # each source commits: the consumers hear it

@@ -6,12 +6,10 @@ a failure anywhere in a source rolls the whole source back.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import gc
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -127,7 +125,7 @@ def import_sources(
     names = []
     # Each source commits on its own; what follows the changes (the related lists, the
     # search index, the pages) runs once for them all at the end.
-    with _loaded_heap_set_aside(), changes.held():
+    with changes.held():
         for source in sources:
             names.append(source.name)
             report.merge(_import_source(source, options, parse_options, acting_user, progress))
@@ -135,27 +133,6 @@ def import_sources(
             _link_translations(report, acting_user)
             announce_finished(report, sources=names, acting_user=acting_user)
     return report
-
-
-@contextlib.contextmanager
-def _loaded_heap_set_aside() -> Iterator[None]:
-    """What the process held before the import (Django, the apps: 130,000 objects) kept out of
-    the collector's full passes while it runs, as the servers keep theirs for good (asgi.py):
-    the thousands of rows an import makes set off full passes that walked it all each time
-    (2,000 posts in a fresh process: five, 0.45-0.53 s of CPU; set aside, 0.18 s for four,
-    the one made first included). A process that has set its own aside already (a server) is
-    left as it is."""
-    if gc.get_freeze_count():
-        yield
-        return
-    # A pass first: garbage set aside would be held through the whole import (the process's
-    # peak grew by 10 MB after a migrate in it).
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _link_translations(report: ImportReport, acting_user: Any) -> None:

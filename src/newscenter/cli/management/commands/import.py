@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from newscenter.cli import heap
 from newscenter.cli.database import require_migrated
 from newscenter.cli.options import acting_user, add_user_argument
 from newscenter.importers import formats
@@ -59,6 +60,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         require_migrated()
+        heap.set_aside()
         user = acting_user(options)
         import_options = ImportOptions(
             format=options["format"],

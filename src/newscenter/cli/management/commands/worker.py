@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from newscenter.cli import worker
+from newscenter.cli import heap, worker
 from newscenter.cli.database import require_migrated
 
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         require_migrated()
+        heap.set_aside()
         self._report(worker.catch_up())
         self._analytics(worker.analytics_maintain())
         if options["once"]:
