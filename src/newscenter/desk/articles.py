@@ -177,12 +177,18 @@ class TagFilter(admin.SimpleListFilter):
             (str(pk), name) for pk, name in Tag.objects.order_by("name").values_list("pk", "name")
         ]
 
+    @classmethod
+    def tag_in(cls, params) -> int | None:
+        """The id of the tag a list's parameters filter by; None for none (or no id)."""
+        value = str(params.get(cls.parameter_name, ""))
+        return int(value) if value.isdigit() else None
+
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        if not str(self.value()).isdigit():
+        tag = self.tag_in(self.used_parameters)
+        if tag is None:
             raise IncorrectLookupParameters(f"no tag {self.value()!r}")  # the list says so
-        tag = int(str(self.value()))
         entry = FilteredRelation(
             "listed", condition=Q(listed__kind=ListedArticle.Kind.TAG, listed__listing=tag)
         )
@@ -337,11 +343,11 @@ class ArticleAdmin(NonceMediaMixin):
             return paginator
         if listing.uncounted(request):
             paginator.more_than_cap()
-        tag = request.GET.get(TagFilter.parameter_name, "")
-        if tag.isdigit() and set(request.GET) <= {TagFilter.parameter_name, "p", "o"}:
+        tag = TagFilter.tag_in(request.GET)
+        if tag is not None and set(request.GET) <= {TagFilter.parameter_name, "p", "o"}:
             # Nothing but the tag narrows the list: its matches are its entries, one an
             # article, counted on their index without reading an article.
-            entries = ListedArticle.objects.filter(kind=ListedArticle.Kind.TAG, listing=int(tag))
+            entries = ListedArticle.objects.filter(kind=ListedArticle.Kind.TAG, listing=tag)
             paginator.count_rows(entries.values("article"))
         return paginator
 
@@ -537,7 +543,7 @@ class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # A page of the list shows no body: a hundred of them are most of the rows' bytes.
         articles = super().get_queryset(request, exclude_parameters).defer("body")
-        if str(self.params.get(TagFilter.parameter_name, "")).isdigit():
+        if TagFilter.tag_in(self.params) is not None:
             # One tag's articles: newest first by the entries' copies of the date and id (the
             # same values), so that the page, its count and the date hierarchy's seeks walk
             # the entries' index instead of reading and sorting every article of the tag.

@@ -49,7 +49,7 @@ def insert_returning_ids(objs: Sequence[models.Model]) -> None:
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             if len(batch) not in statements:
-                statements[len(batch)] = _insert_returning_sql(model, fields, len(batch))
+                statements[len(batch)] = _insert_returning_sql(db, model, fields, len(batch))
             cursor.execute(statements[len(batch)], [value for row in batch for value in row])
             ids = cursor.fetchall()
             for obj, (pk, *_) in zip(objs[start : start + size], ids, strict=True):
@@ -89,12 +89,12 @@ def _rows(
 
 
 def _insert_returning_sql(
-    model: type[models.Model], fields: list[models.Field[Any, Any]], count: int
+    db: Any, model: type[models.Model], fields: list[models.Field[Any, Any]], count: int
 ) -> str:
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    returning, _ = connection.ops.return_insert_columns([model._meta.pk])
+    returning, _ = db.ops.return_insert_columns([model._meta.pk])
     # Only the model's own table and column names go into the SQL, quoted; values are bound.
     return (
         f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608
