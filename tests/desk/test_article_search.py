@@ -182,6 +182,26 @@ def test_a_common_word_is_listed_without_counting_its_matches(editor, monkeypatc
     assert "1 article" in page.select_one("p.paginator").get_text()
 
 
+def test_every_page_of_a_common_word_is_the_next_of_its_matches_newest_first(editor, monkeypatch):
+    # The word is in the oldest articles only, so the newest ones its share points at hold
+    # none of it: the list must still reach its matches, page after page, none left out.
+    now = timezone.now()
+    for n in range(40):
+        word = "Turbine" if n >= 28 or n % 7 == 3 else "Boiler"
+        make_article(headline=f"{word} report {n}", pub_date=now - dt.timedelta(days=n))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE news_article")
+    monkeypatch.setattr(listing, "COUNT_CAP", 8)  # 16 matches: not counted
+    monkeypatch.setattr("newscenter.desk.articles.ArticleAdmin.list_per_page", 2)
+    expected = [f"Turbine report {n}" for n in range(40) if n >= 28 or n % 7 == 3]  # newest first
+    for p in range(1, 5):  # the pages the capped count reaches
+        answer = editor.get(LIST, {"q": "turbine", "p": p})
+        assert answer.status_code == 200, answer.status_code
+        rows = BeautifulSoup(answer.content, "html.parser").select("th.field-headline a")
+        assert [a.get_text() for a in rows] == expected[(p - 1) * 2 : p * 2], p
+
+
 def test_the_rows_are_those_django_writes(editor):
     section = services.section_get_or_create(name="Events & <Fairs>", acting_user=SYSTEM)
     make_article(headline="With a section <b>", section=section)

@@ -115,6 +115,10 @@ def sampled_share(terms: list[str]) -> tuple[float, float] | None:
     and the database reads each body again to confirm it (2 s at 100,000 articles), where
     reading the list newest first finds a page of matches in a few hundred rows. A sample of
     the table's pages (TABLESAMPLE SYSTEM) tells the two apart in a few milliseconds.
+
+    The same pages each time (REPEATABLE): a word is judged the same way at each search, and
+    the pages are in memory after the first (18 ms at a million articles, 35-45 ms when each
+    search read pages of its own).
     """
     if connection.vendor != "postgresql":
         return None
@@ -128,11 +132,30 @@ def sampled_share(terms: list[str]) -> tuple[float, float] | None:
         cursor.execute(
             "SELECT count(*), count(*) FILTER (WHERE "  # noqa: S608 (named columns only)
             f"{where}) FROM (SELECT {_LISTED} FROM news_article "
-            "TABLESAMPLE SYSTEM (%s) LIMIT %s) AS sample",
+            "TABLESAMPLE SYSTEM (%s) REPEATABLE (0) LIMIT %s) AS sample",
             [*params, percent, 2 * SAMPLE_ROWS],
         )
         sampled, held = cursor.fetchone()
     return (held / sampled if sampled else 0.0), float(rows)
+
+
+def newest_holding(newest, terms: list[str], wanted: int) -> list[tuple]:
+    """PostgreSQL: the ids and dates of the first ``wanted`` articles of ``newest`` (a queryset
+    of articles in the list's order, newest first, cut to a window) that contain every one of
+    ``terms``, of any length; fewer when the window holds fewer.
+
+    The words are tested outside the cut, so that the window is read by the list's index and
+    stops at the ``wanted``-th match. Asked as ``id IN (the window)``, a window of 77,000
+    articles was joined to every article tested for the words: 26 s at a million."""
+    sql, params = newest.values_list("id", "pub_date", *_COLUMNS).query.sql_with_params()
+    where, patterns = _ilike_where(terms)
+    with connections[newest.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, pub_date FROM ({sql}) AS newest WHERE {where} "  # noqa: S608
+            "ORDER BY pub_date DESC, id DESC LIMIT %s",
+            [*params, *patterns, wanted],
+        )
+        return cursor.fetchall()
 
 
 def matching(terms: list[str]) -> tuple[str, list]:
