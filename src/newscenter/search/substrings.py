@@ -122,7 +122,7 @@ def sampled_share(terms: list[str]) -> tuple[float, float] | None:
     """
     if connection.vendor != "postgresql":
         return None
-    where, params = _ilike_where(terms)
+    where, params = _where(terms, _READ)
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'news_article'::regclass")
         (rows,) = cursor.fetchone()
@@ -148,7 +148,7 @@ def newest_holding(newest, terms: list[str], wanted: int) -> list[tuple]:
     stops at the ``wanted``-th match. Asked as ``id IN (the window)``, a window of 77,000
     articles was joined to every article tested for the words: 26 s at a million."""
     sql, params = newest.values_list("id", "pub_date", *_COLUMNS).query.sql_with_params()
-    where, patterns = _ilike_where(terms)
+    where, patterns = _where(terms, _READ)
     with connections[newest.db].cursor() as cursor:
         cursor.execute(
             f"SELECT id, pub_date FROM ({sql}) AS newest WHERE {where} "  # noqa: S608
@@ -166,7 +166,7 @@ def matching(terms: list[str]) -> tuple[str, list]:
     if connection.vendor == "sqlite":
         phrases = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
         return "SELECT rowid FROM search_article_text WHERE search_article_text MATCH %s", [phrases]
-    where, params = _ilike_where(terms)
+    where, params = _where(terms, _INDEXED)
     return f"SELECT id FROM news_article WHERE {where}", params  # noqa: S608
 
 
@@ -178,8 +178,15 @@ def matching_ids(terms: list[str], limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _ilike_where(terms: list[str]) -> tuple[str, list[str]]:
-    each = "(" + " OR ".join(f"{c} ILIKE %s" for c in _COLUMNS) + ")"
+# Each column's test of a word: the trigram index answers ILIKE (not UPPER(...) LIKE); rows
+# read one by one are tested as Django's icontains tests them on PostgreSQL, as the list's
+# filters are (and faster: 35 ms where ILIKE took 47, over the same 1,303 bodies).
+_INDEXED = "{} ILIKE %s"
+_READ = "UPPER({}::text) LIKE UPPER(%s)"
+
+
+def _where(terms: list[str], test: str) -> tuple[str, list[str]]:
+    each = "(" + " OR ".join(test.format(c) for c in _COLUMNS) + ")"
     patterns = [p for t in terms for p in [_like_pattern(t)] * len(_COLUMNS)]
     return " AND ".join([each] * len(terms)), patterns
 
