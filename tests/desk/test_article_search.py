@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newscenter.desk import listing
+from newscenter.desk.articles import ArticleAdmin
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
 from newscenter.news.policy import SYSTEM
@@ -200,6 +201,30 @@ def test_every_page_of_a_common_word_is_the_next_of_its_matches_newest_first(edi
         assert answer.status_code == 200, answer.status_code
         rows = BeautifulSoup(answer.content, "html.parser").select("th.field-headline a")
         assert [a.get_text() for a in rows] == expected[(p - 1) * 2 : p * 2], p
+
+
+def test_a_common_word_sorted_by_headline_is_paged_in_that_order(editor, monkeypatch):
+    # Newest first the headlines run backwards through the alphabet: the first page by
+    # headline is among the oldest matches.
+    now = timezone.now()
+    for n in range(20):
+        make_article(
+            headline=f"Turbine {chr(ord('t') - n)} report", pub_date=now - dt.timedelta(days=n)
+        )
+    for n in range(20):
+        make_article(headline=f"Boiler report {n}", pub_date=now - dt.timedelta(days=n, hours=1))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE news_article")
+    monkeypatch.setattr(listing, "COUNT_CAP", 8)  # 20 matches: not counted
+    monkeypatch.setattr("newscenter.desk.articles.ArticleAdmin.list_per_page", 2)
+    by_headline = sorted(f"Turbine {chr(ord('t') - n)} report" for n in range(20))
+    column = 1 + list(ArticleAdmin.list_display).index("headline")  # after the checkboxes
+    for p in range(1, 5):  # the pages the capped count reaches
+        answer = editor.get(LIST, {"q": "turbine", "o": str(column), "p": p})
+        assert answer.status_code == 200, answer.status_code
+        rows = BeautifulSoup(answer.content, "html.parser").select("th.field-headline a")
+        assert [a.get_text() for a in rows] == by_headline[(p - 1) * 2 : p * 2], p
 
 
 def test_the_rows_are_those_django_writes(editor):

@@ -276,7 +276,10 @@ class ArticleAdmin(NonceMediaMixin):
             plain = terms
             if (many or not shorter) and set(request.GET) <= {"q", "p", "o"}:
                 listing.matches_uncounted(request)
-                newest = sampled[0] if sampled else None
+                if sampled and "o" not in request.GET:
+                    # Newest first only: in another order, the newest matches are not the
+                    # first ones (and the pages sorted from them left matches out).
+                    newest = sampled[0]
         held = [
             Q.create([(f"{f}__icontains", term) for f in self.search_fields], Q.OR)
             for term in plain
