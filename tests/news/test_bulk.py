@@ -9,7 +9,13 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from newscenter.news import services
-from newscenter.news.bulk import insert_many, insert_returning_ids, stored_as_is, update_field
+from newscenter.news.bulk import (
+    insert_many,
+    insert_returning_ids,
+    insert_rows,
+    stored_as_is,
+    update_field,
+)
 from newscenter.news.models import Article, AuditEntry
 from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_user
@@ -134,3 +140,27 @@ def test_values_skip_only_djangos_own_preparation():
     # psycopg wraps each int, SQLite takes it as it is.
     number = field("translated_from_revision")
     assert stored_as_is(number, db) is (int if db.vendor == "sqlite" else None)
+
+
+def test_rows_given_by_field_are_stored_as_model_objects_are():
+    article, actor = make_article(), make_user(role="editor")
+    AuditEntry.objects.all().delete()
+    insert_many(_entries(article, actor))
+    by_objects = _stored(AuditEntry.objects.values())
+    AuditEntry.objects.all().delete()
+    given = [
+        {"actor_id": actor.pk, "action": "create", "article_id": article.pk, "at": AT,
+         "detail": {"n": n, "é": [n]}}
+        for n in range(3)
+    ] + [{"action": "import", "note": "no article"}]  # fmt: skip
+    insert_rows(AuditEntry, given)
+    assert _stored(AuditEntry.objects.values()) == by_objects
+    # The defaults, made once: one moment for all the rows that name none.
+    assert AuditEntry.objects.filter(at=AT).count() == 3
+    insert_rows(AuditEntry, [{"action": "a"}, {"action": "b"}])
+    assert AuditEntry.objects.filter(action__in=["a", "b"]).values("at").distinct().count() == 1
+    insert_rows(AuditEntry, [])  # nothing to do
+    with pytest.raises(ValueError, match=r"no field \['article'\]"):
+        insert_rows(AuditEntry, [{"action": "a", "article": article}])  # by attname only
+    with pytest.raises(TypeError, match="use insert_many"):
+        insert_rows(Article, [{"headline": "Set when saved: created, updated"}])
