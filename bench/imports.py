@@ -301,8 +301,8 @@ def _print_table(rows: list[dict]) -> None:
         )
     print(
         "\nitems: everything yielded (articles, skipped attachments and comments). Parse peak:"
-        "\nflat in the number of posts; what grows is the index of attachments the first pass"
-        "\nkeeps (about 270 bytes each: every 4th post has one), as the no-images row shows."
+        "\nflat in the number of posts; what grows is the index of attachments the parse keeps"
+        "\n(about 270 bytes each: every 4th post has one), as the no-images row shows."
         "\nmax RSS is the process's peak so far, so it only grows down the table. CPU s: the"
         "\nprocess's own CPU time for the row (user and system), the figure to compare on a"
         "\nshared machine: the clock's seconds include waiting for other processes and the disk."

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newscenter.importers.parsers import wxr
 from newscenter.importers.parsers.base import (
     HEAD_BYTES,
     ImportedArticle,
@@ -233,6 +234,49 @@ def test_a_stream_read_once_misses_later_featured_images_and_says_so():
         "only once: no lead image"
     ]
     assert posts["post 107"].lead_image_url.endswith("/valve-hall.jpg")  # seen before its post
+
+
+@pytest.mark.parametrize("bound", ["HELD_ITEMS", "HELD_CHARS"])
+def test_posts_waiting_for_featured_images_past_the_bound_read_the_file_again(bound, monkeypatch):
+    as_read = parse(BLOG.read_bytes())
+    monkeypatch.setattr(wxr, bound, 1)  # the first post that waits sends for every attachment
+    again = parse(BLOG.read_bytes())
+    assert [vars(item) for item in again] == [vars(item) for item in as_read]
+    assert articles(again)["post 101"].lead_image_url.endswith("/stand-b12.jpg")
+
+
+def _channel(*parts: str) -> bytes:
+    return (
+        f'<rss {WP_NS} xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        f"<link>https://s.example</link>{''.join(parts)}</channel></rss>"
+    ).encode()
+
+
+_KIM = (
+    "<wp:author><wp:author_login>kim</wp:author_login>"
+    "<wp:author_display_name>Kim Sand</wp:author_display_name></wp:author>"
+)
+_POST = (
+    "<item><title>Post {0}</title><dc:creator>kim</dc:creator><wp:post_id>{0}</wp:post_id>"
+    "<wp:post_type>post</wp:post_type><wp:status>draft</wp:status><wp:postmeta>"
+    "<wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>{1}</wp:meta_value></wp:postmeta>"
+    "</item>"
+)
+_IMAGE = (
+    "<item><title>Gate {0}</title><wp:post_id>{0}</wp:post_id>"
+    "<wp:post_type>attachment</wp:post_type>"
+    "<wp:attachment_url>https://s.example/{0}.jpg</wp:attachment_url></item>"
+)
+
+
+def test_a_post_waits_for_its_featured_image_and_keeps_its_place_and_channel():
+    items = parse(_channel(_POST.format(7, 8), _KIM, _POST.format(9, 0), _IMAGE.format(8)))
+    assert [item.where for item in items] == ["post 7", "post 9", "post 8"]
+    first, second = items[0], items[1]
+    assert first.lead_image_url == "https://s.example/8.jpg"
+    # Read before the channel named its authors: the login, as when the file was read twice.
+    assert (first.authors, second.authors) == (["kim"], ["Kim Sand"])
+    assert second.notes == ["the featured image (attachment 0) is not in the export"]
 
 
 def test_source_keys_name_the_blog():

@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from newscenter.news import services
-from newscenter.news.bulk import insert_many, insert_returning_ids, update_field
+from newscenter.news.bulk import (
+    insert_many,
+    insert_returning_ids,
+    insert_rows,
+    stored_as_is,
+    update_field,
+)
 from newscenter.news.models import Article, AuditEntry
 from newscenter.news.policy import SYSTEM
 from tests.builders import make_article, make_user
@@ -116,3 +122,45 @@ def test_the_values_are_those_bulk_update_stores():
     assert _raw_labels(ids) == by_orm
     assert [a.labels for a in Article.objects.filter(pk__in=ids).order_by("pk")] == values
     update_field(Article._meta.get_field("labels"), [])  # nothing to do
+
+
+class _Shouting(models.CharField):
+    def get_prep_value(self, value):
+        return str(value).upper()
+
+
+def test_values_skip_only_djangos_own_preparation():
+    db = connections[DEFAULT_DB_ALIAS]
+    field = Article._meta.get_field
+    assert stored_as_is(field("headline"), db) is str
+    assert stored_as_is(field("body"), db) is str  # a TextField
+    assert stored_as_is(field("pub_date"), db) is None  # each backend adapts datetimes
+    assert stored_as_is(field("id"), db) is None  # an AutoField prepares its own way
+    assert stored_as_is(_Shouting(max_length=10), db) is None  # an override is always asked
+    # psycopg wraps each int, SQLite takes it as it is.
+    number = field("translated_from_revision")
+    assert stored_as_is(number, db) is (int if db.vendor == "sqlite" else None)
+
+
+def test_rows_given_by_field_are_stored_as_model_objects_are():
+    article, actor = make_article(), make_user(role="editor")
+    AuditEntry.objects.all().delete()
+    insert_many(_entries(article, actor))
+    by_objects = _stored(AuditEntry.objects.values())
+    AuditEntry.objects.all().delete()
+    given = [
+        {"actor_id": actor.pk, "action": "create", "article_id": article.pk, "at": AT,
+         "detail": {"n": n, "é": [n]}}
+        for n in range(3)
+    ] + [{"action": "import", "note": "no article"}]  # fmt: skip
+    insert_rows(AuditEntry, given)
+    assert _stored(AuditEntry.objects.values()) == by_objects
+    # The defaults, made once: one moment for all the rows that name none.
+    assert AuditEntry.objects.filter(at=AT).count() == 3
+    insert_rows(AuditEntry, [{"action": "a"}, {"action": "b"}])
+    assert AuditEntry.objects.filter(action__in=["a", "b"]).values("at").distinct().count() == 1
+    insert_rows(AuditEntry, [])  # nothing to do
+    with pytest.raises(ValueError, match=r"no field \['article'\]"):
+        insert_rows(AuditEntry, [{"action": "a", "article": article}])  # by attname only
+    with pytest.raises(TypeError, match="use insert_many"):
+        insert_rows(Article, [{"headline": "Set when saved: created, updated"}])

@@ -11,6 +11,7 @@ from lxml import html
 
 from newscenter.news import services
 from newscenter.news.policy import SYSTEM
+from newscenter.search import stemming
 from newscenter.search.searching import SearchRequest, search
 from tests.search.test_contract import days_ago, found
 
@@ -181,6 +182,18 @@ def stemmed(publish):
 )
 def test_bare_words_match_their_stems_in_the_querys_language(stemmed, query, edition, expected):
     assert found(query, edition=edition) == expected
+
+
+def test_stems_are_indexed_alike_once_the_judged_words_are_many(publish, monkeypatch):
+    # SQLite's index keeps each word's stem once judged, up to a bound, then judges afresh.
+    monkeypatch.setattr(stemming, "JUDGED_WORDS", 5)
+    publish(headline="The new factory in Leeds opens", pub_date=days_ago(1))
+    publish(headline="Two factories train apprentices", pub_date=days_ago(2))
+    publish(headline="Apprentice trains on the new line", pub_date=days_ago(3))
+    assert sorted(found("factories")) == ["The new factory in Leeds opens",
+                                          "Two factories train apprentices"]  # fmt: skip
+    assert sorted(found("apprentices")) == ["Apprentice trains on the new line",
+                                            "Two factories train apprentices"]  # fmt: skip
 
 
 def test_a_match_by_stem_is_marked(stemmed):

@@ -28,7 +28,7 @@ from newscenter.importers.parsers.base import (
     decompressed,
 )
 from newscenter.news import changes, publishing, services
-from newscenter.news.bulk import insert_many
+from newscenter.news.bulk import insert_rows
 from newscenter.news.changes import announce
 from newscenter.news.languages import canonical_tag
 from newscenter.news.models import Article, ImportRecord, SiteSettings
@@ -292,11 +292,12 @@ class _Batch:
     def _create(self, new: list[tuple[ImportedArticle, str]]) -> None:
         rows = [self._new_article(item) for item, _ in new]
         articles = services.article_bulk_create(acting_user=self.acting_user, new=rows)
-        insert_many(
+        insert_rows(
+            ImportRecord,
             [
                 _provenance(article, item, self.format_name)
                 for article, (item, _) in zip(articles, new, strict=True)
-            ]
+            ],
         )
         self.report.created.extend(label for _, label in new)
 
@@ -330,7 +331,7 @@ class _Batch:
         fields.pop("import_key")
         services.article_update(article=article, acting_user=self.acting_user, **fields)
         ImportRecord.objects.filter(article=article).delete()
-        _provenance(article, item, self.format_name).save()
+        ImportRecord(**_provenance(article, item, self.format_name)).save()
         self.report.updated.append(label)
 
 
@@ -394,17 +395,18 @@ def last_change(pub_date: dt.datetime | None, modified: dt.datetime | None) -> d
     return max(filter(None, (pub_date, modified)), default=None)
 
 
-def _provenance(article: Article, item: ImportedArticle, format_name: str) -> ImportRecord:
-    return ImportRecord(
-        article=article,
-        format=format_name,
-        origin=item.origin[:1000],
-        where=item.where[:300],
-        original=item.original,
-        lead_image_url=item.lead_image_url[:1000],
-        lead_image_alt=item.lead_image_alt[:300],
-        notes=item.notes,
-    )
+def _provenance(article: Article, item: ImportedArticle, format_name: str) -> dict[str, Any]:
+    """The article's ImportRecord, by field."""
+    return {
+        "article_id": article.pk,
+        "format": format_name,
+        "origin": item.origin[:1000],
+        "where": item.where[:300],
+        "original": item.original,
+        "lead_image_url": item.lead_image_url[:1000],
+        "lead_image_alt": item.lead_image_alt[:300],
+        "notes": item.notes,
+    }
 
 
 def _validation_message(exc: ValidationError | IntegrityError) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import models
 
-from newscenter.news.bulk import insert_many
+from newscenter.news.bulk import insert_rows
 from newscenter.news.models import Article, AuditEntry
 from newscenter.news.policy import Actor, actor_of
 
@@ -50,17 +50,18 @@ def audit_record_many(
 ) -> None:
     """The same action on many new articles (a bulk import), in one query."""
     who = actor_of(actor)
-    insert_many(
+    insert_rows(
+        AuditEntry,
         [
-            AuditEntry(
-                actor=who,
-                action=action,
-                article=article,
-                to_status=article.status,
-                detail={"status": article.status, **detail},
-            )
+            {
+                "actor_id": who.pk if who is not None else None,
+                "action": action,
+                "article_id": article.pk,
+                "to_status": article.status,
+                "detail": {"status": article.status, **detail},
+            }
             for article in articles
-        ]
+        ],
     )
 
 

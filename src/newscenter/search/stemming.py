@@ -76,18 +76,26 @@ def _stem(word: str, name: str) -> str | None:
     return stemmed if stemmed and stemmed != fold(word) else None
 
 
+# Each word's stem or None, per algorithm, kept across texts: a text's words are looked up in
+# C, and only the words no earlier text had are judged in Python (an import's index asks this
+# for every word of every article, half a million for 2,000 posts, of a few thousand distinct).
+_judged: dict[str, dict[str, str | None]] = {}
+JUDGED_WORDS = 100_000  # per algorithm; then judged afresh (a vocabulary of a few MB)
+
+
 def stems(words: list[str], language: str | None) -> list[str]:
     """The stems of ``words`` that differ from the words, in order (what SQLite indexes)."""
     name = algorithm(language)
     if name is None:
         return []
-    # Each distinct word judged once, then the text's words mapped in C: an import's index
-    # asks this for every word of every article (half a million for 2,000 posts).
-    found = {
-        w: _stem(w, name) if len(w) >= MIN_CHARS and w.isalpha() else None
-        for w in dict.fromkeys(words)
-    }
-    return list(filter(None, map(found.__getitem__, words)))
+    judged = _judged.setdefault(name, {})
+    new = set(words).difference(judged)
+    if len(judged) + len(new) > JUDGED_WORDS:
+        judged.clear()
+        new = set(words)
+    for w in new:
+        judged[w] = _stem(w, name) if len(w) >= MIN_CHARS and w.isalpha() else None
+    return list(filter(None, map(judged.__getitem__, words)))
 
 
 def _stemmer(name: str):

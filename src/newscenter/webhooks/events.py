@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from django.utils import timezone
 
 from newscenter.news import languages, publishing
-from newscenter.news.bulk import insert_many
+from newscenter.news.bulk import insert_rows
 from newscenter.news.changes import Change
 from newscenter.news.models import Article, Author, Section, Tag
 from newscenter.news.representation import article_data, author_data, section_data, tag_data
@@ -69,7 +69,7 @@ def _messages_for(change: Change) -> None:
     articles = Article.objects.filter(pk__in=ids).select_related("lead_image").in_bulk()
     known = _relations(articles)
     made: set[tuple[str, int | None]] = set()
-    messages: list[Message] = []
+    messages: list[dict[str, Any]] = []  # Message rows, by field
 
     def add(event: str, article: Article | None, data: dict[str, Any]) -> None:
         key = (event, article.pk if article is not None else None)
@@ -77,13 +77,13 @@ def _messages_for(change: Change) -> None:
             return  # one change seen twice in a batch (made, then published) says it once
         made.add(key)
         messages.append(
-            Message(
-                msg_id=new_msg_id(),
-                event=event,
-                article_id=article.pk if article is not None else None,
-                payload=body(event, data, at=now),
-                due=now,
-            )
+            {
+                "msg_id": new_msg_id(),
+                "event": event,
+                "article_id": article.pk if article is not None else None,
+                "payload": body(event, data, at=now),
+                "due": now,
+            }
         )
 
     def add_due(event: str, article: Article) -> None:
@@ -96,8 +96,8 @@ def _messages_for(change: Change) -> None:
             event=event, article_id=article.pk, state=Message.State.WAITING, condition=condition
         )
         if not waiting.exists():
-            messages.append(Message(msg_id=new_msg_id(), event=event, article_id=article.pk,
-                                    condition=condition, due=article.pub_date))  # fmt: skip
+            messages.append({"msg_id": new_msg_id(), "event": event, "article_id": article.pk,
+                             "condition": condition, "due": article.pub_date})  # fmt: skip
 
     for verb, pk in change.events:
         action = verb.removeprefix("article.")
@@ -125,7 +125,7 @@ def _messages_for(change: Change) -> None:
             add(event, None, data)
         elif event == "import.finished":
             add(event, None, {k: v for k, v in notice.items() if k != "event"})
-    insert_many(messages)
+    insert_rows(Message, messages)
 
 
 def _relations(articles: dict[int, Article]) -> dict[int, dict[str, Any]]:

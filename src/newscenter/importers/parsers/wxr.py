@@ -3,14 +3,17 @@
 A WXR file is RSS 2.0 with WordPress's own elements (``wp:``, ``content:``, ``excerpt:``,
 ``dc:``). It is read streaming through defusedxml with DTDs forbidden (so no entity can be
 declared: no billion laughs, no external entities), and each item is dropped from the tree once
-handled, so memory stays flat however large the export is. When the input can be read twice
-(a file, bytes), a first pass collects the attachments, so that a featured image stored after
-its post is still found.
+handled, so memory stays flat however large the export is. A featured image is an attachment
+item, often stored after its post: when the input can be read twice (a file, bytes), such a
+post waits, with the items behind it, until its attachment comes; when too many wait, the file
+is read once more from its start for its attachments (:func:`_collect_attachments`).
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import dataclasses
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -38,6 +41,10 @@ PART_LIMIT = 20 * 1024 * 1024  # bytes of one item (or any other part of the cha
 MAX_DEPTH = 64  # WordPress writes 5 levels; deep nesting only serves to exhaust the stack
 PART_ELEMENTS = 200_000  # elements in one item: thousands of comments fit; a tree bomb does not
 ORIGINAL_CHARS = 200_000
+# Items waiting behind a post whose featured image has not come yet; past either bound the file
+# is read from its start for every attachment, and nothing waits any more.
+HELD_ITEMS = 200
+HELD_CHARS = 8 * 1024 * 1024
 
 _COMPRESSED = {b"\x1f\x8b": "gzip", b"PK\x03\x04": "ZIP", b"BZh": "bzip2",
                b"\xfd7zXZ\x00": "xz", b"\x28\xb5\x2f\xfd": "zstd"}  # fmt: skip
@@ -132,6 +139,10 @@ class Channel:
     authors: dict[str, str] = field(default_factory=dict)  # login -> display name
     language: str = ""
     wxr: bool = False  # a WordPress export namespace was declared
+    version: int = 0  # how many channel elements were taken: what a waiting item was read with
+
+    def snapshot(self) -> Channel:
+        return dataclasses.replace(self, links=dict(self.links), authors=dict(self.authors))
 
     @property
     def site(self) -> str:
@@ -145,6 +156,7 @@ class Channel:
         return "unknown-site"
 
     def take(self, name: str, element: ET.Element) -> None:
+        self.version += 1
         if name in ("wp:base_blog_url", "wp:base_site_url", "link"):
             self.links.setdefault(name, (element.text or "").strip())
         elif name == "language" and _LANGUAGE.match(text := (element.text or "").strip()):
@@ -250,17 +262,54 @@ class WxrParser:
         zone = _zone(options.time_zone, origin)
         stream = as_stream(source)
         start = _start_position(stream)
-        attachments: dict[str, Attachment] = {}
         if start is not None:
-            attachments = _collect_attachments(stream, origin)
-            stream.seek(start)
+            yield from _waiting_for_images(stream, origin, zone, start)
+            return
+        attachments: dict[str, Attachment] = {}
         channel = Channel(origin)
         for number, element in channel_parts(stream, origin, channel):
             item = Item.read(number, element)
-            if start is None and (attachment := item.attachment()) is not None:
+            if (attachment := item.attachment()) is not None:
                 attachments[item.post_id] = attachment  # one pass: those seen so far
-            yield from _results(item, channel, zone, attachments, two_pass=start is not None)
+            yield from _results(item, channel, zone, attachments, two_pass=False)
             element.clear()
+
+
+def _waiting_for_images(
+    stream: BinaryIO, origin: str, zone: ZoneInfo, start: int
+) -> Iterator[ImportedArticle | SkippedItem]:
+    """The items in file order, a post whose featured image is still to come held back with
+    the items behind it until the image comes (at the latest, the end of the file), each with
+    the channel as it was when the item was read. A second pass over the whole file used to
+    find the attachments first: a sixth of the parse. Of two attachments with one id (which
+    WordPress never writes), a post takes the last read by then, as a stream read once does."""
+    attachments: dict[str, Attachment] = {}
+    complete = False  # whether ``attachments`` holds every attachment of the file
+    channel = Channel(origin)
+    seen, read_with = -1, channel
+    waiting: collections.deque[tuple[Item, Channel]] = collections.deque()
+    chars = 0
+    for number, element in channel_parts(stream, origin, channel):
+        item = Item.read(number, element)
+        if not complete and (attachment := item.attachment()) is not None:
+            attachments[item.post_id] = attachment
+        if channel.version != seen:  # rarely: the channel's elements come before its items
+            seen, read_with = channel.version, channel.snapshot()
+        waiting.append((item, read_with))
+        chars += item.size
+        while waiting and (complete or not waiting[0][0].awaits(attachments)):
+            done, read_with_then = waiting.popleft()
+            chars -= done.size
+            yield from _results(done, read_with_then, zone, attachments, two_pass=True)
+            done.element.clear()
+        if waiting and (len(waiting) > HELD_ITEMS or chars > HELD_CHARS):
+            position = stream.tell()
+            stream.seek(start)
+            attachments, complete = _collect_attachments(stream, origin), True
+            stream.seek(position)
+    for done, read_with_then in waiting:  # the end, or every attachment found
+        yield from _results(done, read_with_then, zone, attachments, two_pass=True)
+        done.element.clear()
 
 
 def _zone(name: str, origin: str) -> ZoneInfo:

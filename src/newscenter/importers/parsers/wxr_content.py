@@ -165,6 +165,11 @@ class Item:
         alt = self.meta.get("_wp_attachment_image_alt", "").strip()
         return Attachment(url[:URL_CHARS], (alt or plain_line(self.get("title")))[:ALT_CHARS])
 
+    def awaits(self, attachments: dict[str, Attachment]) -> bool:
+        """Whether this is a post whose featured image is not among ``attachments`` (yet)."""
+        thumbnail = self.meta.get("_thumbnail_id", "").strip()[:20]
+        return bool(thumbnail) and thumbnail not in attachments and self.post_type == "post"
+
     def lead_image(
         self, attachments: dict[str, Attachment], *, two_pass: bool
     ) -> tuple[Attachment | None, str]:

@@ -15,7 +15,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from newscenter.news import publishing
-from newscenter.news.bulk import insert_many
+from newscenter.news.bulk import insert_rows
 from newscenter.news.changes import announce
 from newscenter.news.models import Article, Author, Revision, SiteSettings, Tag
 from newscenter.news.policy import Actor, actor_of
@@ -131,9 +131,16 @@ def revisions_record_new(
 ) -> None:
     """Revision 1 of many newly created articles, in one query."""
     author = actor_of(acting_user)
-    insert_many(
+    author_id = author.pk if author is not None else None
+    insert_rows(
+        Revision,
         [
-            Revision(article=a, number=1, author=author, content=snapshot(a, relations=r))
+            {
+                "article_id": a.pk,
+                "number": 1,
+                "author_id": author_id,
+                "content": snapshot(a, relations=r),
+            }
             for a, r in zip(articles, relations, strict=True)
-        ]
+        ],
     )
