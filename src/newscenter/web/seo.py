@@ -352,10 +352,15 @@ def person(author: Author, *, full: bool = False) -> dict:
 
 
 def item_list(articles: list[Article] | tuple[Article, ...]) -> dict:
+    path = library.article_urls()  # article_canonical_url's, for each article at once
     return {
         "@type": "ItemList",
         "itemListElement": [
-            {"@type": "ListItem", "position": position, "url": article_canonical_url(article)}
+            {
+                "@type": "ListItem",
+                "position": position,
+                "url": article.canonical_url or site_url(path(article)),
+            }
             for position, article in enumerate(articles, start=1)
         ],
     }
