@@ -347,6 +347,22 @@ def slug_path(name: str, slug: str) -> str:
     return f"{head}{_quoted(slug)}/"
 
 
+def slug_paths(name: str) -> Callable[[str], str]:
+    """``slug_path(name, slug)`` for the many slugs of one page (the section menu), with the
+    path's head looked up once."""
+    site = langs.current()
+    head = None
+    if site is not None:
+        head = _path_head(*_url_state(), site, translation.get_language(), name)
+
+    def path(slug: str) -> str:
+        if head is None or not _plain(slug):
+            return reverse(name, kwargs={"slug": slug})
+        return f"{head}{_quoted(slug)}/"
+
+    return path
+
+
 class Section(Translatable):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
