@@ -347,6 +347,22 @@ def slug_path(name: str, slug: str) -> str:
     return f"{head}{_quoted(slug)}/"
 
 
+def slug_paths(name: str) -> Callable[[str], str]:
+    """``slug_path(name, slug)`` for the many slugs of one page (the section menu), with the
+    path's head looked up once."""
+    site = langs.current()
+    head = None
+    if site is not None:
+        head = _path_head(*_url_state(), site, translation.get_language(), name)
+
+    def path(slug: str) -> str:
+        if head is None or not _plain(slug):
+            return reverse(name, kwargs={"slug": slug})
+        return f"{head}{_quoted(slug)}/"
+
+    return path
+
+
 class Section(Translatable):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
@@ -636,6 +652,20 @@ def article_paths() -> Callable[[str, dt.date, str], str]:
         return f"{head}{day.year:04d}/{day.month:02d}/{day.day:02d}/{quoted}/"
 
     return path
+
+
+def article_urls() -> Callable[[Article], str]:
+    """``Article.get_absolute_url`` for the many articles of one page (teasers, a listing's
+    structured data, a feed's items), with what it looks up looked up once (article_paths):
+    looking it up again for each article cost more than the rest of a teaser."""
+    path = article_paths()
+
+    def url(article: Article) -> str:
+        if article.pub_day is None:
+            return article.get_absolute_url()
+        return path(article.slug, article.pub_day, article.language)
+
+    return url
 
 
 class RelatedArticle(models.Model):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, TypeVar
 
 from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -109,7 +110,9 @@ def listing_keys(*, tag: Tag | None = None, author: Author | None = None) -> tup
     return "pub_date", "id"
 
 
-UNLISTED = ("body", "labels")  # what a listing's teasers never show
+# What a listing's teasers never show; the dates no page of a listing reads are left out as
+# well: turning them into datetimes was a fifth of reading the rows.
+UNLISTED = ("body", "labels", "created", "updated", "modified")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,8 +156,7 @@ def listing_page(
     }
     keys = listing_keys(tag=tag, author=author)
     if after is None:
-        edition_filter = None if edition is None else site_languages().edition_filter(edition)
-        rows = _newest(size + 1, edition_filter, **subject)(now=timezone.now())
+        rows = _read_newest(size + 1, UNLISTED, subject)
         return KeysetPage(rows[:size], _older(rows, size), False)
     anchor = public_articles(**subject).filter(pk=after).values_list("pub_date", flat=True)
     pub_date = anchor.first()
@@ -166,7 +168,7 @@ def listing_page(
     older = (
         public_articles(**subject, at=pub_date)
         .filter(_after(pub_date, after, keys))
-        .defer("body", "labels")
+        .defer(*UNLISTED)
     )
     rows = list(older[: size + 1])
     if not rows:
@@ -178,19 +180,51 @@ def listing_page(
     return KeysetPage(rows[:size], _older(rows, size), newer, before // size + 1)
 
 
+def newest_articles(
+    *,
+    count: int,
+    section: Section | None = None,
+    tag: Tag | None = None,
+    author: Author | None = None,
+    edition: str | None = None,
+) -> list[Article]:
+    """The ``count`` newest public articles of the site or of one section, tag or author,
+    whole (bodies included), as feeds carry them: ``public_articles(relations=False)`` cut
+    at ``count``, its SQL built once (news.prepared) per listing, count and edition."""
+    subject = {"section": section, "tag": tag, "author": author, "edition": edition}
+    return _read_newest(count, (), {**subject, "relations": False})
+
+
+def _read_newest(count: int, deferred: tuple[str, ...], subject: dict[str, Any]) -> list[Article]:
+    edition = subject["edition"]
+    edition_filter = None if edition is None else site_languages().edition_filter(edition)
+    rows = _newest(count, edition_filter, deferred, **subject)(now=timezone.now())
+    section = subject["section"]
+    if section is not None:
+        for row in rows:
+            row.section = section  # what the prefetch would give: the listing's own section
+    return rows
+
+
 @functools.lru_cache(maxsize=256)
 def _newest(
     count: int,
     edition_filter: Q | None,  # what the edition stands for with the site's languages now
+    deferred: tuple[str, ...],
     **subject: Any,
 ) -> Prepared[Article]:
     """The first page of a listing, its SQL built once (news.prepared) per listing, size and
     edition: building it cost more than reading its rows. Of the section, tag or author only
-    the primary key is read (their instances key the cache by it)."""
-    return Prepared(
-        lambda p: public_articles(**subject, at=p.now).defer(*UNLISTED)[:count],
-        now=Article._meta.get_field("pub_date"),
-    )
+    the primary key is read (their instances key the cache by it). A section's articles are
+    given the section itself (_read_newest) rather than a query for it: its prefetch, built
+    on each call, cost as much as the listing's own read."""
+    prefetched = subject["section"] is None
+
+    def build(p: SimpleNamespace) -> ArticleQuerySet:
+        articles = public_articles(**subject, at=p.now).defer(*deferred)
+        return (articles if prefetched else articles.prefetch_related(None))[:count]
+
+    return Prepared(build, now=Article._meta.get_field("pub_date"))
 
 
 def _after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
@@ -225,6 +259,25 @@ def _newer(
         .values_list("pk", flat=True)[: size + 1]
     )
     return ids[size] if len(ids) > size else None
+
+
+Subject = TypeVar("Subject", Section, Tag, Author)
+
+
+def listing_subject(model: type[Subject], slug: str) -> Subject:
+    """The section, tag or author a listing or feed address names, as get_object_or_404
+    gives it (404 when there is none), its SQL built once (news.prepared)."""
+    found: list[Subject] = _by_slug(model)(slug=slug)
+    if not found:
+        raise Http404(f"No {model._meta.object_name} matches the given query.")
+    return found[0]
+
+
+@functools.cache
+def _by_slug(model: type[Subject]) -> Prepared[Subject]:
+    return Prepared(
+        lambda p: model.objects.filter(slug=p.slug).order_by(), slug=model._meta.get_field("slug")
+    )
 
 
 def public_article(*, day: dt.date, slug: str) -> Article:

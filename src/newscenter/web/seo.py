@@ -18,7 +18,6 @@ from babel.core import get_global as babel_global
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -26,6 +25,7 @@ from newscenter.conf import site_url
 from newscenter.news import models as library
 from newscenter.news import pictures, publishing, selectors
 from newscenter.news.models import Article, Author, Section, SiteSettings, Tag
+from newscenter.news.rendering import escape
 from newscenter.web.paths import site_path
 
 DESCRIPTION_MAX_LENGTH = 300
@@ -352,10 +352,15 @@ def person(author: Author, *, full: bool = False) -> dict:
 
 
 def item_list(articles: list[Article] | tuple[Article, ...]) -> dict:
+    path = library.article_urls()  # article_canonical_url's, for each article at once
     return {
         "@type": "ItemList",
         "itemListElement": [
-            {"@type": "ListItem", "position": position, "url": article_canonical_url(article)}
+            {
+                "@type": "ListItem",
+                "position": position,
+                "url": article.canonical_url or site_url(path(article)),
+            }
             for position, article in enumerate(articles, start=1)
         ],
     }

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError, IntegrityError
 from django.http import Http404, HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import re_path, reverse
 from django.utils.translation import gettext as _
@@ -73,7 +73,7 @@ def _newer_url(base: str, newer: int | bool | None) -> str:
 
 class SectionView(ArticleIndexView):
     def subject(self) -> dict:
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = selectors.listing_subject(Section, self.kwargs["slug"])
         return {"section": self.section}
 
     def listing_url(self) -> str:
@@ -85,7 +85,7 @@ class SectionView(ArticleIndexView):
 
 class TagView(ArticleIndexView):
     def subject(self) -> dict:
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = selectors.listing_subject(Tag, self.kwargs["slug"])
         return {"tag": self.tag}
 
     def listing_url(self) -> str:
@@ -100,7 +100,7 @@ class TagView(ArticleIndexView):
 
 class AuthorView(ArticleIndexView):
     def subject(self) -> dict:
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.author = selectors.listing_subject(Author, self.kwargs["slug"])
         return {"author": self.author}
 
     def listing_url(self) -> str:

@@ -9,10 +9,10 @@ markup, whitespace included, is what web/article_detail.html's loops wrote.
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
+from newscenter.news.rendering import escape
 from newscenter.web.templatetags.news_dates import Datelines
 
 register = template.Library()

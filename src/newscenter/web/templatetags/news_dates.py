@@ -21,9 +21,10 @@ import functools
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from newscenter.news.rendering import escape
 
 register = template.Library()
 
@@ -68,10 +69,7 @@ class Datelines:
         """``<time>`` alone, as related news show it."""
         if not when:
             return '<time datetime=""></time>'
-        local = timezone.localtime(when, self.zone)
-        # datetime_attribute's value, from the local time found once.
-        attribute = escape(local.isoformat(timespec="seconds"))
-        return f'<time datetime="{attribute}">{day_shown(local.date(), self.language)}</time>'
+        return time_shown(when, self.zone, self.language)
 
     def _section(self, section) -> str:
         link = self.sections.get(section.pk)
@@ -79,6 +77,17 @@ class Datelines:
             url, name = escape(section.get_absolute_url()), escape(section.local_name)
             link = self.sections[section.pk] = f' · <a href="{url}">{name}</a>'
         return link
+
+
+@functools.lru_cache(maxsize=4096)
+def time_shown(when: dt.datetime, zone: dt.tzinfo, language: str | None) -> str:
+    """``<time>`` for the moment ``when`` in ``zone`` and the language's date format: the
+    same for each page that shows the article, and cheaper found than written again. Equal
+    moments in other zones give the same local time, so the key's ``when`` may be either."""
+    local = timezone.localtime(when, zone)
+    # datetime_attribute's value, from the local time found once.
+    attribute = escape(local.isoformat(timespec="seconds"))
+    return f'<time datetime="{attribute}">{day_shown(local.date(), language)}</time>'
 
 
 @functools.lru_cache(maxsize=4096)

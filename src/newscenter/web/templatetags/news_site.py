@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 
 from newscenter.conf import site_url
+from newscenter.news import languages as langs
+from newscenter.news.models import slug_paths
+from newscenter.news.rendering import escape
 from newscenter.web.paths import site_path
 from newscenter.web.sitecache import menu_sections
 
@@ -38,10 +40,13 @@ def section_menu():
 def section_items(sections, current) -> SafeString:
     """The menu's sections as list items, the page's own section (``current``) marked."""
     mine = getattr(current, "pk", None)
+    # Each section's get_absolute_url and local_name, with the page's language and the
+    # path's head looked up once for the menu rather than twice for each section.
+    path, language = slug_paths("news:section"), langs.page_language()
     items = "".join(
-        f'<li><a href="{escape(item.get_absolute_url())}"'
+        f'<li><a href="{escape(path(item.slug))}"'
         f"{_CURRENT if mine is not None and item.pk == mine else ''}>"
-        f"{escape(item.local_name)}</a></li>\n        "
+        f"{escape(item.name_in(language))}</a></li>\n        "
         for item in sections
     )
     return mark_safe(items)  # noqa: S308 (only escaped values and our own markup)

@@ -9,10 +9,11 @@ The markup, whitespace included, is what web/article_list.html's loop wrote.
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 
+from newscenter.news.models import article_urls
 from newscenter.news.pictures import picture_html
+from newscenter.news.rendering import escape
 from newscenter.web.templatetags.news_dates import Datelines
 
 register = template.Library()
@@ -23,7 +24,7 @@ TEASER_IMAGE_SIZES = "8rem"
 @register.simple_tag
 def teasers(articles) -> SafeString:
     """Each article's teaser: its thumbnail, linked headline, dateline and standfirst."""
-    parts, dateline = [], Datelines()
+    parts, dateline, url = [], Datelines(), article_urls()
     for article in articles:
         image = article.lead_image
         thumbnail = ""
@@ -36,7 +37,7 @@ def teasers(articles) -> SafeString:
         parts.append(
             '\n  <li>\n    <article class="teaser">\n'
             f"      {thumbnail}\n"
-            f'      <h2><a href="{escape(article.get_absolute_url())}">'
+            f'      <h2><a href="{escape(url(article))}">'
             f"{escape(article.headline)}</a></h2>\n"
             f'      <p class="meta">{dateline(article)}</p>\n'
             f"      {standfirst}\n"
