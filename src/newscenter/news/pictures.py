@@ -26,7 +26,7 @@ from typing import cast
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models import FileField, Q
 from django.db.models.fields.files import FieldFile
 from django.utils.safestring import SafeString, mark_safe
@@ -106,18 +106,15 @@ def _srcset_of(files: list[tuple[str, int]]) -> str:
 
 
 def _url(file: FieldFile) -> str:
-    """``file.url``; on the file system worked out once per name (see _local)."""
-    storage = _on_disk(file)
-    if storage is not None:
-        return _local(storage.url, storage.base_url, file.name or "")
-    return file.url
+    return _address(file.storage, file.name or "")
 
 
-def _on_disk(file: FieldFile) -> FileSystemStorage | None:
-    """The file's storage when it is Django's FileSystemStorage itself (a subclass's url() or
-    path() may read more than _local's key holds)."""
-    storage = file.storage
-    return cast(FileSystemStorage, storage) if storage.__class__ is FileSystemStorage else None
+def _address(storage: Storage, name: str) -> str:
+    """``storage.url(name)``; on the file system worked out once per name (see _local)."""
+    if storage.__class__ is FileSystemStorage:  # not a subclass: its url() may read more
+        on_disk = cast(FileSystemStorage, storage)
+        return _local(on_disk.url, on_disk.base_url, name)
+    return storage.url(name)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -138,28 +135,11 @@ def _available_files(image: Image) -> list[tuple[str, int, str]]:
     file system this is one ``stat`` per rendition.
     """
     storage = _RENDITION_FILE.storage
-    if storage.__class__ is FileSystemStorage:
-        on_disk = cast(FileSystemStorage, storage)
-        base_url, location = on_disk.base_url, str(on_disk.location)
-        url, path = on_disk.url, on_disk.path
-
-        def address(name: str) -> str:
-            return _local(url, base_url, name)
-
-        def stored(name: str) -> bool:
-            return os.path.exists(_local(path, location, name))
-
-    else:
-        address = storage.url
-
-        def stored(name: str) -> bool:
-            return _stored(FieldFile(Rendition(), _RENDITION_FILE, name))
-
     rows = sorted(image.rendition_list, key=lambda row: (row[0], row[1]))
     return [
-        (kind, width, address(name))
+        (kind, width, _address(storage, name))
         for kind, width, _height, crop, name in rows
-        if not crop and name and stored(name)
+        if not crop and name and _kept(storage, name)
     ]
 
 
@@ -178,11 +158,15 @@ def _stored(file: FieldFile) -> bool:
     Asking the store (a HEAD request) for every picture of every page would put a network
     round trip per image into rendering; there only ``url()`` is called, which builds a string.
     """
-    storage = _on_disk(file)
-    if storage is not None:
-        return os.path.exists(_local(storage.path, str(storage.location), file.name or ""))
+    return _kept(file.storage, file.name or "")
+
+
+def _kept(storage: Storage, name: str) -> bool:
+    if storage.__class__ is FileSystemStorage:  # its path worked out once per name
+        on_disk = cast(FileSystemStorage, storage)
+        return os.path.exists(_local(on_disk.path, str(on_disk.location), name))
     try:
-        path = file.storage.path(file.name or "")
+        path = storage.path(name)
     except NotImplementedError:  # storages without local files say so (Storage.path)
         return True
     return os.path.exists(path)
