@@ -338,13 +338,7 @@ def _path_head(
 
 def slug_path(name: str, slug: str) -> str:
     """``reverse(name, kwargs={"slug": slug})`` for the page's language, remembered by head."""
-    site = langs.current()
-    head = None
-    if site is not None and _plain(slug):
-        head = _path_head(*_url_state(), site, translation.get_language(), name)
-    if head is None:
-        return reverse(name, kwargs={"slug": slug})
-    return f"{head}{_quoted(slug)}/"
+    return slug_paths(name)(slug)
 
 
 def slug_paths(name: str) -> Callable[[str], str]:
