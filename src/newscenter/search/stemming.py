@@ -91,7 +91,9 @@ def stems(words: list[str], language: str | None) -> list[str]:
     judged = _judged.setdefault(name, {})
     new = set(words).difference(judged)
     if len(judged) + len(new) > JUDGED_WORDS:
-        judged.clear()
+        # A new dict, not the old one emptied: a thread still mapping its words through the
+        # old one finds each word it put there.
+        judged = _judged[name] = {}
         new = set(words)
     for w in new:
         judged[w] = _stem(w, name) if len(w) >= MIN_CHARS and w.isalpha() else None
