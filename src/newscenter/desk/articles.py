@@ -280,10 +280,6 @@ class ArticleAdmin(NonceMediaMixin):
                     # Newest first only: in another order, the newest matches are not the
                     # first ones (and the pages sorted from them left matches out).
                     newest = sampled[0]
-        held = [
-            Q.create([(f"{f}__icontains", term) for f in self.search_fields], Q.OR)
-            for term in plain
-        ]
         rows = None if newest is None else self._newest_holding(request, queryset, plain, newest)
         if rows is not None:
             # Read once, the newest articles' matches are a list of ids, as the index's are.
@@ -295,8 +291,10 @@ class ArticleAdmin(NonceMediaMixin):
                 # walked from the archive's first year to the newest articles: 96 ms).
                 found = found.filter(pub_date__range=(min(dates), max(dates)))
             return found, False
-        for term_held in held:
-            queryset = queryset.filter(term_held)
+        for term in plain:
+            queryset = queryset.filter(
+                Q.create([(f"{f}__icontains", term) for f in self.search_fields], Q.OR)
+            )
         return queryset, False
 
     def list_rows(self, cl) -> Iterator[str] | None:
