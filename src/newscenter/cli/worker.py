@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -28,6 +29,7 @@ from newscenter.news import changes
 from newscenter.webhooks import delivery
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _release(**kwargs: object) -> None:
@@ -39,38 +41,83 @@ def _release(**kwargs: object) -> None:
 
 
 PRUNE_EVERY = 24 * 60 * 60  # seconds
+ANALYTICS_EVERY = 5 * 60  # seconds
 
 
-def catch_up() -> dict[str, int]:
-    """Every consumer of the outbox caught up now; how many entries each consumed."""
+def _round(work: Callable[[], T]) -> T:
+    """One round of ``work``, its connection given back after it whatever happened."""
     try:
-        return changes.catch_up_all()
+        return work()
     finally:
         _release()
 
 
-class OutboxLoop(threading.Thread):
-    """Catches the outbox's consumers up every ``interval`` seconds until stopped."""
+def catch_up() -> dict[str, int]:
+    """Every consumer of the outbox caught up now; how many entries each consumed."""
+    return _round(changes.catch_up_all)
 
-    def __init__(self, interval: float, report: Callable[[dict[str, int]], None]):
-        super().__init__(name="outbox", daemon=True)
+
+def deliver() -> delivery.Round:
+    """One round of webhook deliveries (what is due now)."""
+    return _round(delivery.run_due)
+
+
+def analytics_maintain() -> dict[str, int]:
+    """Analytics' daily totals, retention and secrets brought up to date now."""
+    return _round(rollup.maintain)
+
+
+class Every(threading.Thread):
+    """Runs ``work`` every ``interval`` seconds until stopped and hands each round's result
+    to ``report``; ``prune``, when given, once a day. A round that fails (the database may be
+    gone for a moment) is logged, and the next one tries again."""
+
+    def __init__(
+        self,
+        name: str,
+        interval: float,
+        work: Callable[[], T],
+        report: Callable[[T], None],
+        prune: Callable[[], object] | None = None,
+    ):
+        super().__init__(name=name, daemon=True)
         self.interval = interval
-        self.report = report
+        self.work, self.report, self.prune = work, report, prune
         self.stopping = threading.Event()
         self.pruned = time.monotonic()
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
             try:
-                done = catch_up()
-                if any(done.values()):
-                    self.report(done)
-                if time.monotonic() - self.pruned > PRUNE_EVERY:
+                self.report(self.work())
+                if self.prune is not None and time.monotonic() - self.pruned > PRUNE_EVERY:
                     self.pruned = time.monotonic()
-                    changes.prune()
-            except Exception:  # the database may be gone for a moment: try again later
-                logger.exception("catching up the outbox failed")
+                    self.prune()
+            except Exception:
+                logger.exception("the %s round failed; the next one tries again", self.name)
                 _release()
+
+
+def webhooks_every(interval: float) -> float:
+    """Webhooks are sent every second, or at the worker's own interval when shorter."""
+    return min(1.0, interval)
+
+
+def loops(
+    interval: float,
+    *,
+    caught_up: Callable[[dict[str, int]], None],
+    sent: Callable[[delivery.Round], None],
+    rolled: Callable[[dict[str, int]], None],
+) -> tuple[Every, ...]:
+    """The worker's rounds beside its tasks, not started: the outbox every ``interval``
+    seconds, webhooks every second, analytics every five minutes; each result handed to
+    its report."""
+    return (
+        Every("outbox", interval, catch_up, caught_up, prune=changes.prune),
+        Every("webhooks", webhooks_every(interval), deliver, sent, prune=delivery.prune),
+        Every("analytics", ANALYTICS_EVERY, analytics_maintain, rolled),
+    )
 
 
 def run_tasks(*, interval: float, once: bool) -> None:
@@ -98,69 +145,6 @@ def run_tasks(*, interval: float, once: bool) -> None:
         worker.reset_signals()
         if inside:
             db_worker.close_old_connections = close_old_connections
-
-
-class DeliveryLoop(threading.Thread):
-    """Sends the webhooks that are due, every ``interval`` seconds, until stopped."""
-
-    def __init__(self, interval: float, report: Callable[[delivery.Round], None]):
-        super().__init__(name="webhooks", daemon=True)
-        self.interval = interval
-        self.report = report
-        self.stopping = threading.Event()
-        self.pruned = time.monotonic()
-
-    def run(self) -> None:
-        while not self.stopping.wait(self.interval):
-            try:
-                done = deliver()
-                if done.sent or done.cancelled:
-                    self.report(done)
-                if time.monotonic() - self.pruned > PRUNE_EVERY:
-                    self.pruned = time.monotonic()
-                    delivery.prune()
-            except Exception:
-                logger.exception("sending webhooks failed")
-                _release()
-
-
-def deliver() -> delivery.Round:
-    """One round of webhook deliveries (what is due now)."""
-    try:
-        return delivery.run_due()
-    finally:
-        _release()
-
-
-ANALYTICS_EVERY = 5 * 60  # seconds
-
-
-def analytics_maintain() -> dict[str, int]:
-    """Analytics' daily totals, retention and secrets brought up to date now."""
-    try:
-        return rollup.maintain()
-    finally:
-        _release()
-
-
-class AnalyticsLoop(threading.Thread):
-    """Runs :func:`analytics_maintain` every ``interval`` seconds until stopped."""
-
-    def __init__(self, interval: float, report: Callable[[dict[str, int]], None]):
-        super().__init__(name="analytics", daemon=True)
-        self.interval = interval
-        self.report = report
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopping.wait(self.interval):
-            try:
-                done = analytics_maintain()
-                if any(done.values()):
-                    self.report(done)
-            except Exception:
-                logger.exception("analytics rollup failed")
-                _release()
 
 
 def analytics_receiver() -> relay.Receiver | None:

@@ -37,24 +37,22 @@ class Command(BaseCommand):
             self._sent(worker.deliver())
             worker.run_tasks(interval=0, once=True)
             return
-        loop = worker.OutboxLoop(options["interval"], self._report)
-        loop.start()
-        webhooks = worker.DeliveryLoop(min(1.0, options["interval"]), self._sent)
-        webhooks.start()
-        analytics = worker.AnalyticsLoop(worker.ANALYTICS_EVERY, self._analytics)
-        analytics.start()
+        loops = worker.loops(
+            options["interval"], caught_up=self._report, sent=self._sent, rolled=self._analytics
+        )
+        for loop in loops:
+            loop.start()
         receiver = worker.analytics_receiver()
         self.stdout.write(
             f"Worker running: outbox and tasks every {options['interval']:g} s, "
-            f"webhooks every {webhooks.interval:g} s."
+            f"webhooks every {worker.webhooks_every(options['interval']):g} s."
         )
         self.stdout.flush()
         try:
             worker.run_tasks(interval=options["interval"], once=False)
         finally:
-            loop.stopping.set()
-            webhooks.stopping.set()
-            analytics.stopping.set()
+            for loop in loops:
+                loop.stopping.set()
             if receiver is not None:
                 receiver.stop()
 
