@@ -14,11 +14,12 @@ from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import feedgenerator, timezone
 from lxml import etree
 from PIL import Image
 
-from newscenter.feeds.syndication import FEED_ID_DATE, FEED_LENGTH
+from newscenter.feeds import rss
+from newscenter.feeds.syndication import FEED_ID_DATE, FEED_LENGTH, Source
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
 from newscenter.news.policy import SYSTEM
@@ -499,3 +500,63 @@ def test_an_article_without_a_section_announces_only_the_site_feeds(client):
     article = make_article()
     links = discovery_links(client, article.get_absolute_url())
     assert sorted(links.values()) == ["/news/feed/atom/", "/news/feed/json/", "/news/feed/rss/"]
+
+
+class _DjangoRss(feedgenerator.Rss201rev2Feed):
+    """What newscenter.feeds.rss.RssFeed stands for: Django's RSS 2.0 written through its XML
+    writer, with the full body, every author, the source and the site's logo added."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": rss.CONTENT_NS, "xmlns:dc": rss.DC_NS}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed["logo"]:
+            handler.startElement("image", {})
+            handler.addQuickElement("url", self.feed["logo"])
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.endElement("image")
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for author in item["authors"]:
+            handler.addQuickElement("dc:creator", author["name"])
+        source = item["source"]
+        if source and source.url:
+            handler.addQuickElement("source", source.name, {"url": source.url})
+        handler.addQuickElement("content:encoded", item["content_html"])
+
+
+AWKWARD = ["", "Valves & <Pumps> ]]> 🚰", 'Say "it\'s"\n\tthen', "מפעל חדש", "a'b", 'a"b']
+
+
+@pytest.mark.parametrize("logo", [None, "https://news.example.com/media/logo's.png"])
+def test_the_rss_document_is_what_djangos_xml_writer_writes(logo):
+    """The feed is written without Django's XML writer (news.feeds.rss), to the same bytes."""
+    made = []
+    for generator in (rss.RssFeed, _DjangoRss):
+        feed = generator(
+            title=AWKWARD[1], link="https://news.example.com/news/", description=AWKWARD[2],
+            language="de", feed_url="https://news.example.com/news/feed/rss/?a=1&b='2'",
+            logo=logo,
+        )  # fmt: skip
+        when = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+        for n, text in enumerate(AWKWARD):
+            source = Source(name=text, url=f"https://example.org/{text}") if n % 3 else None
+            feed.add_item(
+                title=text, link=f"https://news.example.com/news/{n}/", description=text or None,
+                unique_id=f"tag:news.example.com,2026-03-02:article-{n}",
+                unique_id_is_permalink=False, pubdate=when, updateddate=when,
+                enclosures=[feedgenerator.Enclosure(f"https://x.example/{text}.jpg", "12",
+                                                    "image/jpeg")] if n % 2 else [],
+                categories=[text, "Plants"], authors=[{"name": text, "url": ""}],
+                source=source if n != 4 else Source(name=text, url=""),
+                content_html=f"<p>{text}</p>",
+            )  # fmt: skip
+        written = io.BytesIO()
+        feed.write(written, "utf-8")
+        made.append(written.getvalue())
+    assert made[0] == made[1]
+    items = etree.fromstring(made[0]).findall("channel/item")
+    assert [item.findtext("title") for item in items] == AWKWARD

@@ -35,6 +35,7 @@ from django.views.decorators.http import require_safe
 from newscenter import addresses
 from newscenter.conf import site_url
 from newscenter.feeds.jsonfeed import JsonFeed
+from newscenter.feeds.rss import RssFeed
 from newscenter.news import publishing, selectors
 from newscenter.news.languages import SiteLanguages
 from newscenter.news.models import (
@@ -55,9 +56,6 @@ SUMMARY_WORDS = 50  # length of the summary made from the body when there is no 
 # it must never change, or every subscriber would see a new feed.
 FEED_ID_DATE = "2026"
 
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-
 # XML 1.0 cannot carry these characters at all, not even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -77,31 +75,6 @@ class WrittenOnce:
         text = io.StringIO()  # newline="\n": written as it is, as the text writer did
         super().write(text, encoding)  # type: ignore[misc]  # the generator's own write
         outfile.write(text.getvalue().encode(encoding, errors="xmlcharrefreplace"))
-
-
-class RssFeed(WrittenOnce, feedgenerator.Rss201rev2Feed):
-    """RSS 2.0 with the full body (``content:encoded``), every author and the site's logo."""
-
-    def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": CONTENT_NS, "xmlns:dc": DC_NS}
-
-    def add_root_elements(self, handler):
-        super().add_root_elements(handler)
-        if self.feed["logo"]:
-            handler.startElement("image", {})
-            handler.addQuickElement("url", self.feed["logo"])
-            handler.addQuickElement("title", self.feed["title"])
-            handler.addQuickElement("link", self.feed["link"])
-            handler.endElement("image")
-
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        for author in item["authors"]:
-            handler.addQuickElement("dc:creator", author["name"])
-        source = item["source"]
-        if source and source.url:  # RSS 2.0's <source> needs the address
-            handler.addQuickElement("source", source.name, {"url": source.url})
-        handler.addQuickElement("content:encoded", item["content_html"])
 
 
 class AtomFeed(WrittenOnce, feedgenerator.Atom1Feed):
