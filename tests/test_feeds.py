@@ -19,7 +19,7 @@ from lxml import etree
 from PIL import Image
 
 from newscenter.feeds import rss
-from newscenter.feeds.syndication import FEED_ID_DATE, FEED_LENGTH, Source
+from newscenter.feeds.syndication import FEED_ID_DATE, FEED_LENGTH, Source, xml_safe
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
 from newscenter.news.policy import SYSTEM
@@ -560,3 +560,11 @@ def test_the_rss_document_is_what_djangos_xml_writer_writes(logo):
     assert made[0] == made[1]
     items = etree.fromstring(made[0]).findall("channel/item")
     assert [item.findtext("title") for item in items] == AWKWARD
+
+
+def test_what_xml_forbids_is_dropped_from_feed_text_and_the_rest_kept():
+    forbidden = [chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)]
+    for character in [*forbidden, "\ufffe", "\uffff", "\ud800", "\udfff"]:
+        assert xml_safe({"title": f"Valves{character} & Pumps ü"}) == {"title": "Valves & Pumps ü"}
+    kept = "Tab\tline\nreturn\r ü 北京 🚰 \ufffd \x7f"
+    assert xml_safe([kept, {"name": kept, "at": None}]) == [kept, {"name": kept, "at": None}]
