@@ -14,6 +14,8 @@ feed categories, copyright, ttl or stylesheets, no author e-mail or comments on 
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -56,7 +58,7 @@ class RssFeed(feedgenerator.Rss201rev2Feed):
             parts.append(_element("atom:link", None, {"rel": "self", "href": feed["feed_url"]}))
         if feed["language"] is not None:
             parts.append(_element("language", feed["language"]))
-        parts.append(_element("lastBuildDate", rfc2822_date(self.latest_post_date())))
+        parts.append(_element("lastBuildDate", _rfc2822(self.latest_post_date())))
         if feed["logo"]:
             parts += (
                 "<image>",
@@ -72,7 +74,7 @@ class RssFeed(feedgenerator.Rss201rev2Feed):
         if item["description"] is not None:
             parts.append(_element("description", item["description"]))
         if item["pubdate"] is not None:
-            parts.append(_element("pubDate", rfc2822_date(item["pubdate"])))
+            parts.append(_element("pubDate", _rfc2822(item["pubdate"])))
         if item["unique_id"] is not None:
             permalink = item.get("unique_id_is_permalink")
             guid = {"isPermaLink": str(permalink).lower()} if isinstance(permalink, bool) else {}
@@ -94,6 +96,18 @@ class RssFeed(feedgenerator.Rss201rev2Feed):
             parts.append(_element("source", source.name, {"url": source.url}))
         parts.append(_element("content:encoded", item["content_html"]))
         return parts
+
+
+def _rfc2822(moment: dt.datetime) -> str:
+    return _rfc2822_at(moment, moment.utcoffset())
+
+
+@functools.lru_cache(maxsize=1024)
+def _rfc2822_at(moment: dt.datetime, offset: dt.timedelta | None) -> str:
+    # rfc2822_date's text for the moment, written once: an article's date appears in every
+    # request for the feed. The offset is part of the key, as equal moments in other time
+    # zones are equal keys but are written with their own offset.
+    return rfc2822_date(moment)
 
 
 def _element(name: str, text: str | None, attributes: dict[str, str] | None = None) -> str:

@@ -205,6 +205,7 @@ class ArticleFeed(Feed):
         self.language = scope.language
         self.article_url = article_urls()  # each item's address, asked for by its link and content
         self.author_urls: dict[str, str] = {}
+        self.item_links: dict[int, str] = {}
 
     def get_feed(self, obj, request):
         """Django's ``Feed.get_feed``, with this class's methods called as they are: Django
@@ -291,7 +292,11 @@ class ArticleFeed(Feed):
         return html.escape(summary(article))
 
     def item_link(self, article: Article) -> str:
-        return self.absolute(self.article_url(article))
+        # Asked for twice an item (its link, the base of its body's links): found once.
+        link = self.item_links.get(article.pk)
+        if link is None:
+            link = self.item_links[article.pk] = self.absolute(self.article_url(article))
+        return link
 
     def item_guid(self, article: Article) -> str:
         # The creation day in UTC: a later change of the site's time zone must not move it.
@@ -330,7 +335,7 @@ class ArticleFeed(Feed):
 
     def item_extra_kwargs(self, article: Article) -> dict:
         return {
-            "content_html": absolute_urls(article.body, self.absolute(self.article_url(article))),
+            "content_html": absolute_urls(article.body, self.item_link(article)),
             "summary": summary(article),
             "authors": [
                 {"name": name, "url": self.author_url(slug)}
