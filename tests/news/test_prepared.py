@@ -91,7 +91,8 @@ def test_a_prepared_read_gives_instances_and_wants_its_values_by_name():
 def _made(obj) -> tuple:
     """What an instance holds: its fields as set (deferred ones absent), its state, and the
     related objects cached on it."""
-    fields = {k: v for k, v in vars(obj).items() if k != "_state"}
+    # repr(): a date's time zone too, not only the moment it stands for.
+    fields = {k: repr(v) for k, v in vars(obj).items() if k != "_state"}
     return (type(obj), fields, obj._state.adding, obj._state.db, obj.get_deferred_fields(),
             sorted(obj._state.fields_cache))  # fmt: skip
 
