@@ -143,7 +143,10 @@ class FormatConverter:
 
 @dataclass(frozen=True)
 class Scope:
-    """What a feed covers: the whole site, or the articles of one section, tag or author."""
+    """What a feed covers: the whole site, or the articles of one section, tag or author.
+
+    Its language, title and path are worked out once (a feed asks for its title three
+    times, and the path is a reverse())."""
 
     site: SiteSettings
     kind: str = "site"  # or the selector's keyword: "section", "tag", "author"
@@ -160,11 +163,11 @@ class Scope:
             return cls(site, kind, selectors.listing_subject(Tag, slug or ""), edition)
         return cls(site, kind, selectors.listing_subject(Author, slug or ""), edition)
 
-    @property
+    @functools.cached_property
     def language(self) -> str:
         return self.edition or SiteLanguages.of(self.site).default
 
-    @property
+    @functools.cached_property
     def title(self) -> str:
         language = self.language
         if isinstance(self.subject, Section | Tag):
@@ -175,7 +178,7 @@ class Scope:
             name = self.site.text_in("section_title", language)
         return f"{name} · {self.site.text_in('site_name', language)}"
 
-    @property
+    @functools.cached_property
     def path(self) -> str:
         return self.subject.get_absolute_url() if self.subject else reverse("news:index")
 
