@@ -14,11 +14,12 @@ from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import feedgenerator, timezone
 from lxml import etree
 from PIL import Image
 
-from newscenter.feeds.syndication import FEED_ID_DATE, FEED_LENGTH
+from newscenter.feeds import rss
+from newscenter.feeds.syndication import FEED_ID_DATE, FEED_LENGTH, Source, xml_safe
 from newscenter.news import services
 from newscenter.news.models import Article, SiteSettings
 from newscenter.news.policy import SYSTEM
@@ -402,16 +403,22 @@ def test_the_feed_is_built_in_a_fixed_number_of_queries(client):
     ]
     author = services.author_get_or_create(name="Jana Oster", acting_user=SYSTEM)
 
-    def queries_for_feed() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(feed_path("rss")).status_code == 200
-        return len(captured)
+    def queries_for_feeds() -> list[int]:
+        counts = []
+        for fmt in FORMATS:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(feed_path(fmt)).status_code == 200
+            counts.append(len(captured))
+        return counts
 
-    make_article(section=section, tags=tags, authors=[author])
-    few = queries_for_feed()
+    make_article(section=section, tags=tags, authors=[author], lead_image=make_image())
+    queries_for_feeds()  # what is read once per change (site settings) read here
+    few = queries_for_feeds()
     for _ in range(5):
-        make_article(section=section, tags=tags, authors=[author])
-    assert queries_for_feed() == few
+        make_article(section=section, tags=tags, authors=[author], lead_image=make_image())
+    # What a feed shows of the lead images and sections is read with the articles: none of
+    # the columns left out of the read (selectors.FEED_UNREAD) is asked for.
+    assert queries_for_feeds() == few
 
 
 @pytest.mark.parametrize(
@@ -499,3 +506,71 @@ def test_an_article_without_a_section_announces_only_the_site_feeds(client):
     article = make_article()
     links = discovery_links(client, article.get_absolute_url())
     assert sorted(links.values()) == ["/news/feed/atom/", "/news/feed/json/", "/news/feed/rss/"]
+
+
+class _DjangoRss(feedgenerator.Rss201rev2Feed):
+    """What newscenter.feeds.rss.RssFeed stands for: Django's RSS 2.0 written through its XML
+    writer, with the full body, every author, the source and the site's logo added."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": rss.CONTENT_NS, "xmlns:dc": rss.DC_NS}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed["logo"]:
+            handler.startElement("image", {})
+            handler.addQuickElement("url", self.feed["logo"])
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.endElement("image")
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for author in item["authors"]:
+            handler.addQuickElement("dc:creator", author["name"])
+        source = item["source"]
+        if source and source.url:
+            handler.addQuickElement("source", source.name, {"url": source.url})
+        handler.addQuickElement("content:encoded", item["content_html"])
+
+
+AWKWARD = ["", "Valves & <Pumps> ]]> 🚰", 'Say "it\'s"\n\tthen', "מפעל חדש", "a'b", 'a"b']
+
+
+@pytest.mark.parametrize("logo", [None, "https://news.example.com/media/logo's.png"])
+def test_the_rss_document_is_what_djangos_xml_writer_writes(logo):
+    """The feed is written without Django's XML writer (news.feeds.rss), to the same bytes."""
+    made = []
+    for generator in (rss.RssFeed, _DjangoRss):
+        feed = generator(
+            title=AWKWARD[1], link="https://news.example.com/news/", description=AWKWARD[2],
+            language="de", feed_url="https://news.example.com/news/feed/rss/?a=1&b='2'",
+            logo=logo,
+        )  # fmt: skip
+        when = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+        for n, text in enumerate(AWKWARD):
+            source = Source(name=text, url=f"https://example.org/{text}") if n % 3 else None
+            feed.add_item(
+                title=text, link=f"https://news.example.com/news/{n}/", description=text or None,
+                unique_id=f"tag:news.example.com,2026-03-02:article-{n}",
+                unique_id_is_permalink=False, pubdate=when, updateddate=when,
+                enclosures=[feedgenerator.Enclosure(f"https://x.example/{text}.jpg", "12",
+                                                    "image/jpeg")] if n % 2 else [],
+                categories=[text, "Plants"], authors=[{"name": text, "url": ""}],
+                source=source if n != 4 else Source(name=text, url=""),
+                content_html=f"<p>{text}</p>",
+            )  # fmt: skip
+        written = io.BytesIO()
+        feed.write(written, "utf-8")
+        made.append(written.getvalue())
+    assert made[0] == made[1]
+    items = etree.fromstring(made[0]).findall("channel/item")
+    assert [item.findtext("title") for item in items] == AWKWARD
+
+
+def test_what_xml_forbids_is_dropped_from_feed_text_and_the_rest_kept():
+    forbidden = [chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)]
+    for character in [*forbidden, "\ufffe", "\uffff", "\ud800", "\udfff"]:
+        assert xml_safe({"title": f"Valves{character} & Pumps ü"}) == {"title": "Valves & Pumps ü"}
+    kept = "Tab\tline\nreturn\r ü 北京 🚰 \ufffd \x7f"
+    assert xml_safe([kept, {"name": kept, "at": None}]) == [kept, {"name": kept, "at": None}]

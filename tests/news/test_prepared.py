@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
+from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from newscenter.news import selectors, services
 from newscenter.news.models import Article
 from newscenter.news.policy import SYSTEM
 from newscenter.news.prepared import Prepared
-from tests.builders import make_article
+from tests.builders import make_article, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,63 @@ def test_a_prepared_read_gives_instances_and_wants_its_values_by_name():
                       slug=Article._meta.get_field("slug"))  # fmt: skip
     with pytest.raises(ValueError, match="model instances"):
         values(slug=article.slug)
+
+
+def _made(obj) -> tuple:
+    """What an instance holds: its fields as set (deferred ones absent), its state, and the
+    related objects cached on it."""
+    # repr(): a date's time zone too, not only the moment it stands for.
+    fields = {k: repr(v) for k, v in vars(obj).items() if k != "_state"}
+    return (type(obj), fields, obj._state.adding, obj._state.db, obj.get_deferred_fields(),
+            sorted(obj._state.fields_cache))  # fmt: skip
+
+
+def test_prepared_instances_are_those_django_makes_deferred_fields_and_joins_included():
+    section = services.section_get_or_create(name="Company news", acting_user=SYSTEM)
+    make_article(headline="Ebersfurt plant opens", section=section, lead_image=make_image())
+    make_article(headline="Kesselmark fair")
+    read = Prepared(
+        lambda p: (
+            Article.objects.published(at=p.now)
+            .select_related("section", "lead_image")
+            .defer("body", "labels")
+            .order_by("-pub_date", "-id")
+        ),
+        now=Article._meta.get_field("pub_date"),
+    )
+    found = read(now=timezone.now())
+    expected = list(
+        Article.objects.published()
+        .select_related("section", "lead_image")
+        .defer("body", "labels")
+        .order_by("-pub_date", "-id")
+    )
+    assert [_made(a) for a in found] == [_made(a) for a in expected]
+    assert [_made(a.lead_image) for a in found if a.lead_image] == [
+        _made(a.lead_image) for a in expected if a.lead_image
+    ]
+    assert [_made(a.section) for a in found if a.section] == [
+        _made(a.section) for a in expected if a.section
+    ]
+    body = Article.objects.get(pk=found[0].pk).body
+    with CaptureQueriesContext(connection) as queries:
+        assert found[0].body == body  # a deferred field is read when asked for
+    assert len(queries) == 1
+
+
+def test_prepared_instances_are_made_by_django_when_someone_listens_to_post_init():
+    article = make_article(headline="Ebersfurt plant opens")
+    read = Prepared(
+        lambda p: Article.objects.filter(slug=p.slug), slug=Article._meta.get_field("slug")
+    )
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    signals.post_init.connect(listener, sender=Article)
+    try:
+        assert read(slug=article.slug) == [article]
+    finally:
+        signals.post_init.disconnect(listener, sender=Article)
+    assert seen == [article.pk]

@@ -272,3 +272,17 @@ def test_body_html_is_sanitised_before_it_is_stored(client):
     html = client.get(article.get_absolute_url()).text
     assert "<script>alert" not in html
     assert "iframe" not in html
+
+
+def test_the_stylesheet_and_the_years_follow_settings_and_the_clock(client, settings, time_machine):
+    """Their addresses and the footer's year are remembered or written without Django's tags
+    (web.paths.static_path, news_site.this_year): they still follow what they come from."""
+    time_machine.move_to(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC))
+    page = BeautifulSoup(client.get("/news/").content, "html.parser")
+    assert page.find("link", rel="stylesheet")["href"].startswith("/static/newscenter/")
+    assert "© 2026 " in page.footer.get_text()
+    settings.STATIC_URL = "/assets/"
+    services.site_settings_update(time_zone="Europe/Berlin", acting_user=SYSTEM)
+    page = BeautifulSoup(client.get("/news/").content, "html.parser")
+    assert page.find("link", rel="stylesheet")["href"].startswith("/assets/newscenter/")
+    assert "© 2027 " in page.footer.get_text()  # already the new year in Berlin

@@ -22,13 +22,14 @@ import html
 import os
 import re
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models import FileField, Q
 from django.db.models.fields.files import FieldFile
+from django.utils.functional import LazyObject, empty
 from django.utils.safestring import SafeString, mark_safe
 
 from newscenter.news.models import Image, Rendition
@@ -106,7 +107,19 @@ def _srcset_of(files: list[tuple[str, int]]) -> str:
 
 
 def _url(file: FieldFile) -> str:
-    return _address(file.storage, file.name or "")
+    return _address(_concrete(file.storage), file.name or "")
+
+
+def _concrete(storage: Storage) -> Storage:
+    """The storage behind Django's lazy ``default_storage`` (as it is now: settings may
+    replace it), so that a picture's ten addresses and file checks do not each go through
+    the lazy object's proxy for every attribute, a tenth of a page of teasers."""
+    if isinstance(storage, LazyObject):
+        lazy: Any = storage  # django-stubs leave out the lazy object's own attributes
+        if lazy._wrapped is empty:
+            lazy._setup()
+        return cast(Storage, lazy._wrapped)
+    return storage
 
 
 def _address(storage: Storage, name: str) -> str:
@@ -134,7 +147,7 @@ def _available_files(image: Image) -> list[tuple[str, int, str]]:
     not leave a broken picture: without it the page falls back to the original. On the
     file system this is one ``stat`` per rendition.
     """
-    storage = _RENDITION_FILE.storage
+    storage = _concrete(_RENDITION_FILE.storage)
     rows = sorted(image.rendition_list, key=lambda row: (row[0], row[1]))
     return [
         (kind, width, _address(storage, name))
@@ -158,7 +171,7 @@ def _stored(file: FieldFile) -> bool:
     Asking the store (a HEAD request) for every picture of every page would put a network
     round trip per image into rendering; there only ``url()`` is called, which builds a string.
     """
-    return _kept(file.storage, file.name or "")
+    return _kept(_concrete(file.storage), file.name or "")
 
 
 def _kept(storage: Storage, name: str) -> bool:

@@ -24,6 +24,7 @@ it fails at once rather than coming back as instances.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import weakref
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
@@ -31,10 +32,16 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Expression, Field, Model, QuerySet, prefetch_related_objects
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor, ImageFileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import (  # type: ignore[attr-defined]  # Django's own, unstubbed
     ModelIterable,
+    RelatedPopulator,
     get_related_populators,
 )
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=Model)
 
@@ -142,11 +149,88 @@ def _instances(compiled: _Compiled, db: str, rows: Sequence[Any]) -> list[Any]:
     start, end = compiled.start, compiled.end
     if compiled.converters:
         rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+    make = _maker(compiled.model, compiled.init_list)
+    related = _related(compiled.populators)
     for row in rows:
-        obj = compiled.model.from_db(db, compiled.init_list, row[start:end])
-        for populator in compiled.populators:
+        obj = make(db, row[start:end])
+        for populator in related:
             populator.populate(row, obj)
         for name, position in compiled.annotations.items():
             setattr(obj, name, row[position])
         found.append(obj)
     return found
+
+
+class _Related:
+    """RelatedPopulator.populate (a select_related() row's instance), made by _maker."""
+
+    def __init__(self, populator: RelatedPopulator) -> None:
+        self.of = populator
+        self.make = _maker(populator.model_cls, populator.init_list)
+        self.related = _related(populator.related_populators)
+
+    def populate(self, row: Sequence[Any], from_obj: Model) -> None:
+        of = self.of
+        data = of.reorder_for_init(row) if of.reorder_for_init else row[of.cols_start : of.cols_end]
+        obj = None
+        if data[of.pk_idx] is not None:
+            obj = self.make(of.db, data)
+            for related in self.related:
+                related.populate(row, obj)
+        of.local_setter(from_obj, obj)
+        if obj is not None:
+            of.remote_setter(obj, from_obj)
+
+
+def _related(populators: list[RelatedPopulator]) -> list[_Related]:
+    return [_Related(populator) for populator in populators]
+
+
+def _maker(model: type[Model], attnames: list[str]) -> Callable[[str, Sequence[Any]], Model]:
+    """``model.from_db`` for rows of these columns; where that is sure to give the same
+    instance, one that fills the instance's ``__dict__`` at once.
+
+    Model.__init__ sets each field through its descriptor, one call each, and takes twice as
+    long again when fields are deferred (as a listing's bodies are): it was a fifth of a
+    listing's read. Its work comes to the same ``__dict__`` when the model keeps Django's own
+    ``__init__`` and ``from_db``, nobody listens to ``pre_init`` or ``post_init`` for it, and
+    each field's descriptor stores the value as it is (a new instance has no cached related
+    object, and an image field's dimensions are only read again when a file is replaced).
+    """
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return functools.partial(_from_db, model, attnames)
+    return _made(model, tuple(attnames))
+
+
+def _from_db(model: type[Model], attnames: list[str], db: str, values: Sequence[Any]) -> Model:
+    return model.from_db(db, attnames, values)
+
+
+@functools.lru_cache(maxsize=256)
+def _made(model: type[Model], attnames: tuple[str, ...]) -> Callable[[str, Sequence[Any]], Model]:
+    plain = (
+        model.__init__ is Model.__init__
+        and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
+        and all(type(getattr(model, name, None)) in _PLAIN_SETTERS for name in attnames)
+    )
+    if not plain:
+        return functools.partial(_from_db, model, list(attnames))
+    new = model.__new__
+
+    def make(db: str, values: Sequence[Any]) -> Model:
+        state = ModelState()
+        state.adding = False
+        state.db = db
+        obj = new(model)
+        fields = {"_state": state}
+        fields.update(zip(attnames, values, strict=True))
+        obj.__dict__ = fields
+        return obj
+
+    return make
+
+
+# The descriptors whose __set__ on a new instance only puts the value in its __dict__.
+_PLAIN_SETTERS = frozenset(
+    {DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor, ImageFileDescriptor}
+)

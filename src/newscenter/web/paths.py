@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Hashable
+from typing import Any
 
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import Storage
+from django.templatetags.static import static
 from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
+from django.utils.functional import empty
 
 from newscenter.news import languages as langs
 
@@ -45,3 +50,19 @@ def _reversed(
 ) -> str:
     # The key holds what reverse() reads from the active state; it runs in that same state.
     return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
+
+
+def static_path(path: str) -> str:
+    """``static(path)``, remembered per storage: on every page it asked whether the static
+    files app is installed and the storage for the file's address, a page's head's costliest
+    line. Keyed by the storage behind the lazy ``staticfiles_storage``, which settings that
+    change the static files (STATIC_URL, STORAGES) set up anew."""
+    lazy: Any = staticfiles_storage  # django-stubs leave out the lazy object's own attributes
+    if lazy._wrapped is empty:
+        lazy._setup()
+    return _static(lazy._wrapped, path)
+
+
+@functools.lru_cache(maxsize=256)
+def _static(storage: Storage, path: str) -> str:
+    return static(path)

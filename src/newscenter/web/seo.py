@@ -447,9 +447,6 @@ def breadcrumb_list(trail: list[tuple[str, str]]) -> dict:
     }
 
 
-_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
 def json_ld(data: dict) -> SafeString:
     """JSON for a ``<script type="application/ld+json">`` element, as json_script escapes it.
 
@@ -457,7 +454,10 @@ def json_ld(data: dict) -> SafeString:
     ``<!--`` cannot end the element or start a comment; parsed, the JSON is unchanged.
     """
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308 (escaped just above)
+    # Three replace() rather than one translate(): on text that is not all ASCII (a
+    # typographic quote in a title) translate() looks every character up, 50 ns each.
+    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 (escaped just above)
 
 
 def head_html(meta: PageMeta | None) -> SafeString:

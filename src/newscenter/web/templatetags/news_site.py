@@ -14,17 +14,20 @@ included, is what the template wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
+from django.conf import settings
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from newscenter.conf import site_url
 from newscenter.news import languages as langs
 from newscenter.news.models import slug_paths
 from newscenter.news.rendering import escape
-from newscenter.web.paths import site_path
+from newscenter.web.paths import site_path, static_path
 from newscenter.web.sitecache import menu_sections
 
 register = template.Library()
@@ -104,6 +107,19 @@ def _feeds(title: str, name: str, kwargs: dict[str, str]) -> str:
         for form, kind, label in _FEEDS
     )
     return f"{links}\n"
+
+
+@register.simple_tag(name="static_path")
+def static_file(path: str) -> str:
+    """``{% static %}``, its address remembered per storage (web.paths.static_path)."""
+    return static_path(path)
+
+
+@register.simple_tag
+def this_year() -> str:
+    """``{% now "Y" %}``: the year in the current time zone, without the date filter."""
+    tzinfo = timezone.get_current_timezone() if settings.USE_TZ else None
+    return f"{dt.datetime.now(tz=tzinfo).year:04d}"  # DateFormat.Y()
 
 
 @register.simple_tag
