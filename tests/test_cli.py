@@ -311,3 +311,17 @@ def test_import_as_a_user_acts_under_their_role(seed_path):
     assert Article.objects.get().created_by == contributor
     with pytest.raises(CommandError, match="no user named 'nobody'"):
         run("import", seed_path, "--user", "nobody")
+
+
+def test_a_commands_heap_is_set_aside_and_its_young_objects_collected_less_often():
+    """cli.heap: what the process loaded frozen, and the young generation passed over after
+    heap.YOUNG new objects (an import's batch makes hundreds of thousands): in a process of
+    its own, since the collector's state is the process's."""
+    code = (
+        "import gc; from newscenter.cli import heap; gc.set_threshold(700, 11, 12); "
+        "heap.set_aside(); print(gc.get_threshold(), gc.get_freeze_count() > 0)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")[0]
+    assert out == "(50000, 11, 12) True"

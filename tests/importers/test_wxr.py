@@ -342,6 +342,21 @@ BODIES = {
         "<p>https://x.example/a in a sentence</p>",
         ["a web address on a line of its own (a player in WordPress) became a link"],
     ),
+    "a lone address in capitals is text, as WordPress leaves it": (
+        "Our film:\nHTTPS://VIDEO.EXAMPLE/1\n",
+        "<p>Our film:<br>\nHTTPS://VIDEO.EXAMPLE/1</p>",
+        [],
+    ),
+    "an embed made a link and a lone address after it": (
+        "[embed]https://v.example/1[/embed]\nhttps://v.example/2",
+        '<p><a href="https://v.example/1" rel="noopener noreferrer nofollow">https://v.example/1'
+        '</a></p><p><a href="https://v.example/2" rel="noopener noreferrer nofollow">'
+        "https://v.example/2</a></p>",
+        [
+            "shortcode [embed] turned into a link",
+            "a web address on a line of its own (a player in WordPress) became a link",
+        ],
+    ),
     "square brackets that are not shortcodes": (
         "Pumps [sic] and [1]",
         "<p>Pumps [sic] and [1]</p>",

@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django.utils.safestring import SafeString
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newscenter.news import rendering
 from newscenter.news.rendering import MAX_TAGS, discarded, plain_text, sanitise_html
 
 FORBIDDEN = ("<script", "<iframe", "<object", "<embed", "<svg", "<form", "<base", "<meta",
@@ -51,6 +53,8 @@ def test_allowed_structure_survives():
                max_size=300))  # fmt: skip
 def test_sanitising_is_idempotent_and_safe_on_any_input(markup):
     once = sanitise_html(markup)
+    # The cleaner itself: sanitise_html gives a result it has just made back as it is.
+    assert rendering._sanitised(once) == once
     assert sanitise_html(once) == once
     assert not [word for word in FORBIDDEN if word in once.lower()]
 
@@ -130,3 +134,41 @@ def test_allowed_markup_has_nothing_to_name():
         '<table><tr><th scope="col">Q1</th></tr><tr><td colspan="2">4</td></tr></table>'
     )
     assert discarded(markup) == []
+
+
+class _Counting:
+    def __init__(self, cleaner):
+        self.cleaner, self.cleaned = cleaner, []
+
+    def clean(self, markup: str) -> str:
+        self.cleaned.append(markup)
+        return self.cleaner.clean(markup)
+
+
+def test_a_result_given_back_is_not_parsed_again(monkeypatch):
+    """An import's parser sanitises a body and the service sanitises it again: the second time
+    it is a result the sanitiser has just made, given back as it is (sanitising is idempotent);
+    a SafeString equal to it is sanitised anew, and comes back a plain str as ever."""
+    counting = _Counting(rendering._cleaner)
+    monkeypatch.setattr(rendering, "_cleaner", counting)
+    monkeypatch.setattr(rendering, "_recent", rendering._Recent(count=2, chars=1000))
+    clean = sanitise_html('<p onclick="x()">Pumps <script>alert(1)</script>ship</p>')
+    assert sanitise_html(clean) == clean
+    assert len(counting.cleaned) == 1
+    again = sanitise_html(SafeString(clean))
+    assert type(again) is str
+    assert again == clean
+    assert len(counting.cleaned) == 2
+    # The latest two only: the first result, pushed out, is parsed again.
+    sanitise_html("<p>Valves</p>")
+    sanitise_html("<p>Seals</p>")
+    assert sanitise_html(clean) == clean
+    assert len(counting.cleaned) == 5
+
+
+def test_the_results_kept_are_bounded_by_their_characters():
+    recent = rendering._Recent(count=100, chars=50)
+    for n in range(10):
+        recent.sanitised(f"<p>{n} valves shipped</p>")
+    assert recent.kept_chars <= 50
+    assert recent.kept_chars == sum(len(text) for text in recent.kept)

@@ -205,3 +205,33 @@ def test_the_migration_fills_the_rows_from_the_articles():
     executor = MigrationExecutor(connection)
     executor.migrate([("news", "0020_listing_changes")])
     assert kept_rows() == expected
+
+
+def test_a_change_read_once_gives_what_the_join_gives_in_its_order():
+    """keep() reads a batch's articles once and their links as ids (``_changed_newest``):
+    the same moments, with keys in the join's order (SQLite's: the new rows are made in that
+    order, so their ids are the same too)."""
+    services.site_settings_update(acting_user=SYSTEM, languages=["en", "de"])
+    sections = [services.section_get_or_create(name=f"S{n}", acting_user=SYSTEM) for n in range(2)]
+    tags = [services.tag_get_or_create(name=f"T{n}", acting_user=SYSTEM) for n in range(4)]
+    authors = [services.author_get_or_create(name=f"A{n}", acting_user=SYSTEM) for n in range(3)]
+    now = timezone.now()
+    for n in range(12):
+        make_article(
+            section=sections[n % 2] if n % 3 else None,
+            tags=[tags[(n + k) % 4] for k in range(n % 4)],
+            authors=authors[: n % 3],
+            language="de" if n % 5 == 0 else "en",
+            pub_date=now - dt.timedelta(hours=n % 4, minutes=n),
+        )
+    make_article(tags=tags, status=Article.Status.DRAFT, pub_date=None)  # not public
+    articles = Article.objects.published(at=now).filter(
+        pk__in=list(Article.objects.values_list("pk", flat=True))
+    )
+    found = listings._changed_newest(articles)
+    for kind in listings.KINDS:
+        joined = listings._newest(listings._rows(kind, articles))
+        assert found[kind] == joined
+        if connection.vendor == "sqlite":  # PostgreSQL's join orders an article's tags anyhow
+            assert list(found[kind]) == list(joined)
+    assert len(found["tag"]) > 4  # tags in two languages

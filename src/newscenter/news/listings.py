@@ -63,11 +63,14 @@ def keep(change: Change) -> None:
         return
     public = Article.objects.published(at=now)
     ids = sorted(change.articles)
+    chunks = [
+        _changed_newest(public.filter(pk__in=ids[start : start + _IDS_A_QUERY]))
+        for start in range(0, len(ids), _IDS_A_QUERY)
+    ]
     for kind in KINDS:
         found = _went_live(kind, now, until)
-        for start in range(0, len(ids), _IDS_A_QUERY):
-            chunk = ids[start : start + _IDS_A_QUERY]
-            _merge(found, _newest(_rows(kind, public.filter(pk__in=chunk))))
+        for chunk in chunks:
+            _merge(found, chunk[kind])
         stale = _stale(kind, ids, found)
         _raise(kind, {key: newest for key, newest in found.items() if key not in stale})
         for key in stale:
@@ -153,6 +156,40 @@ def _listed(kind: str, articles: QuerySet[Any]) -> QuerySet[Any]:
 
 def _rows(kind: str, articles: QuerySet[Article]) -> Iterable[tuple[Any, ...]]:
     return _listed(kind, articles).values_list("listing", "language", "updated", "pub_date", "id")
+
+
+def _changed_newest(articles: QuerySet[Article]) -> dict[str, dict[Key, Newest]]:
+    """For each kind, what ``_newest(_rows(kind, articles))`` gives, keys in the same order
+    (the articles newest first, as the model orders them; an article's tags and authors by
+    id, as the join's index gives them), from the articles read once and the ids of their
+    tags and authors: the join read an article's dates again for each of its tags (11,000
+    rows, 22,000 dates parsed, for 2,000 posts)."""
+    rows: list[tuple[Any, ...]] = list(
+        articles.values_list("section", "language", "updated", "pub_date", "id")
+    )
+    listed: dict[str, dict[int, list[int]]] = {
+        "section": {pk: [section] for section, *_, pk in rows if section is not None}
+    }
+    for kind in ("tag", "author"):
+        links = (
+            getattr(Article, _FIELD[kind])
+            .through.objects.filter(article_id__in=[row[-1] for row in rows])
+            .order_by("article_id", f"{kind}_id")
+            .values_list("article_id", f"{kind}_id")
+        )
+        listed[kind] = {}
+        for pk, listing in links:
+            listed[kind].setdefault(pk, []).append(listing)
+    found: dict[str, dict[Key, Newest]] = {kind: {} for kind in KINDS}
+    for _, language, updated, pub_date, pk in rows:
+        newest = (max(updated, pub_date), pk)
+        for kind in KINDS:
+            into = found[kind]
+            for listing in listed[kind].get(pk, ()):
+                key = (listing, language)
+                if key not in into or newest > into[key]:  # as _merge does
+                    into[key] = newest
+    return found
 
 
 def _newest(rows: Iterable[tuple[Any, ...]]) -> dict[Key, Newest]:

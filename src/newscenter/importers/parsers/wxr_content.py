@@ -226,7 +226,9 @@ def _media(text: str, notes: list[str]) -> str:
     text = replace_enclosing(
         text, "embed", _embed_link, notes, converted="shortcode [embed] turned into a link"
     )
-    text, embeds = _LONE_URL.subn(_lone_url_link, text)
+    embeds = 0
+    if "http" in text:  # every lone URL has it: most posts are spared a scan line by line
+        text, embeds = _LONE_URL.subn(_lone_url_link, text)
     if embeds:
         notes.append("a web address on a line of its own (a player in WordPress) became a link")
     return text
