@@ -66,8 +66,14 @@ def main() -> None:
         verdict = "meets" if text["items_per_s"] >= TARGET_TEXT_PAGES_PER_SECOND else "MISSES"
         print(f"\ntext pages parsed: {text['items_per_s']:,.0f}/s, {verdict} the target of "
               f"{TARGET_TEXT_PAGES_PER_SECOND:,}/s")  # fmt: skip
-        if full["articles_per_s"] < TARGET_ITEMS_PER_SECOND:
-            print(f"\nWXR import is below {TARGET_ITEMS_PER_SECOND} articles/s: a profile of 500")
+        # Issue 21's target counts items (posts, attachments and comments), as the table
+        # does; by CPU too, the figure that holds on a machine shared with other work.
+        by_cpu = full["items"] / full["cpu_s"]
+        verdict = "meets" if full["items_per_s"] >= TARGET_ITEMS_PER_SECOND else "MISSES"
+        print(f"\nWXR import: {full['items_per_s']:,.0f} items/s by the clock, {by_cpu:,.0f} by "
+              f"CPU time; {verdict} the target of {TARGET_ITEMS_PER_SECOND:,}/s")  # fmt: skip
+        if full["items_per_s"] < TARGET_ITEMS_PER_SECOND:
+            print(f"\nWXR import is below {TARGET_ITEMS_PER_SECOND} items/s: a profile of 500")
             _profile(write_wxr(folder / "profile.xml", 500, rng, site="profile.example"))
 
 
@@ -279,6 +285,7 @@ def _row(label, paths, items, articles, seconds, cpu, peak) -> dict:
     paths = paths if isinstance(paths, list) else [paths]
     return {
         "label": label,
+        "items": items,
         "mb": sum(path.stat().st_size for path in paths) / 1e6,
         "items_per_s": items / seconds,
         "articles_per_s": articles / seconds,
