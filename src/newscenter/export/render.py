@@ -206,7 +206,7 @@ def fetch_articles(ids, site: SiteLanguages) -> dict:
     found: dict[int, Article] = {}
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
-        found |= selectors.public_articles().prefetch_related("tags").in_bulk(chunk)
+        found |= selectors.public_articles(relations=False).in_bulk(chunk)
     for article in found.values():
         assert article.pub_day is not None  # public articles have their URL day
         # Each under its edition's prefix: its pages are that edition's.
