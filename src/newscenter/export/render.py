@@ -13,11 +13,13 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import django.urls
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template import engines, loader
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
@@ -195,9 +197,29 @@ def remembered_addresses():
 
     django.urls.reverse = reverse
     try:
-        yield
+        with _remembered_static():
+            yield
     finally:
         django.urls.reverse = original
+
+
+@contextlib.contextmanager
+def _remembered_static():
+    """``{% static %}`` likewise: the storage's url() (a manifest lookup and a urljoin) gives
+    the same address for a name all through a run, and a page names three or four."""
+    storage: Any = staticfiles_storage
+    original = storage.url
+    remembered = functools.cache(original)
+
+    def url(name: str, force: bool = False) -> str:
+        return original(name, force) if force else remembered(name)
+
+    storage.url = url
+    try:
+        yield
+    finally:
+        with contextlib.suppress(AttributeError):  # a test that changed STORAGES meanwhile
+            del storage.url
 
 
 def fetch_articles(ids, site: SiteLanguages) -> dict:
