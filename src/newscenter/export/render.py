@@ -41,9 +41,9 @@ _BATCH = 500  # articles per bulk fetch: well under SQLite's limit of query para
 
 
 class Renderer:
-    def __init__(self, snapshot: Snapshot, articles: dict):
+    def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
-        self.articles = articles  # id -> Article with what the pages show prefetched
+        self.articles: dict[int, Article] = {}  # what the pages rendered so far show whole
         self._links: dict[int, Article] = {}  # related articles, made once for every page
         base = urlsplit(settings.NEWSCENTER_BASE_URL)
         self.factory = RequestFactory(HTTP_HOST=base.netloc)
@@ -62,6 +62,13 @@ class Renderer:
             with contextlib.suppress(django.urls.Resolver404):
                 request.resolver_match = resolve(urlsplit(url).path)
         return request
+
+    def fetch(self, pages: list[Page]) -> None:
+        """Fetch what ``pages`` show of their articles, if not fetched before: in each worker,
+        for the pages it was handed, so that fetching goes on in parallel too."""
+        needed = {pk for page in pages for pk in _shown_whole(page)}
+        if missing := needed - self.articles.keys():
+            self.articles |= fetch_articles(missing, self.snapshot.languages)
 
     def render(self, page: Page) -> bytes:
         site = self.snapshot.languages
@@ -157,6 +164,11 @@ class Renderer:
 
     def _template(self, name: str, context: dict, url: str) -> bytes:
         return loader.get_template(name).render(context, self.request(url)).encode()
+
+
+def _shown_whole(page: Page) -> tuple[int, ...]:
+    # An article page links its related articles, made from the snapshot (Renderer._linked).
+    return page.articles[:1] if page.kind == "article" else page.articles
 
 
 _LISTING_VIEWS = {"section": views.SectionView, "tag": views.TagView, "author": views.AuthorView}
