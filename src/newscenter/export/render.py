@@ -223,8 +223,9 @@ def _remembered_static():
     original = storage.url
     remembered = functools.cache(original)
 
-    def url(name: str, force: bool = False) -> str:
-        return original(name, force) if force else remembered(name)
+    def url(name: str, *args: Any, **kwargs: Any) -> str:
+        # Only the plain call ({% static %}'s) is remembered; any other goes to the storage.
+        return original(name, *args, **kwargs) if args or kwargs else remembered(name)
 
     storage.url = url
     try:
