@@ -5,7 +5,9 @@ from __future__ import annotations
 import feedparser
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 from lxml import html
 
 from newscenter.news import languages
@@ -142,3 +144,16 @@ def test_the_edition_of_an_article(tag, edition):
 )  # fmt: skip
 def test_direction(tag, direction):
     assert languages.direction(tag) == direction
+
+
+def test_path_follows_a_language_block_within_one_page(several):
+    # {% path %} reads the address state once for a page: a {% language %} block in a theme's
+    # template must still get that language's addresses, and the page's own after it.
+    template = Template(
+        "{% load i18n news_site %}{% path 'news:index' %} "
+        "{% language 'de' %}{% path 'news:index' %} {% path 'news:feed' format='rss' %}"
+        "{% endlanguage %} {% path 'news:index' %}"
+    )
+    with languages.using(SiteLanguages.of(SiteSettings.load())), translation.override("en"):
+        shown = template.render(Context({}))
+    assert shown == "/news/ /de/news/ /de/news/feed/rss/ /news/"

@@ -39,9 +39,9 @@ _BATCH = 500  # articles per bulk fetch: well under SQLite's limit of query para
 
 
 class Renderer:
-    def __init__(self, snapshot: Snapshot, articles: dict):
+    def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
-        self.articles = articles  # id -> Article with what the pages show prefetched
+        self.articles: dict[int, Article] = {}  # what the pages rendered so far show whole
         self._links: dict[int, Article] = {}  # related articles, made once for every page
         base = urlsplit(settings.NEWSCENTER_BASE_URL)
         self.factory = RequestFactory(HTTP_HOST=base.netloc)
@@ -60,6 +60,13 @@ class Renderer:
             with contextlib.suppress(django.urls.Resolver404):
                 request.resolver_match = resolve(urlsplit(url).path)
         return request
+
+    def fetch(self, pages: list[Page]) -> None:
+        """Fetch what ``pages`` show of their articles, if not fetched before: in each worker,
+        for the pages it was handed, so that fetching goes on in parallel too."""
+        needed = {pk for page in pages for pk in _shown_whole(page)}
+        if missing := needed - self.articles.keys():
+            self.articles |= fetch_articles(missing, self.snapshot.languages)
 
     def render(self, page: Page) -> bytes:
         site = self.snapshot.languages
@@ -157,6 +164,11 @@ class Renderer:
         return loader.get_template(name).render(context, self.request(url)).encode()
 
 
+def _shown_whole(page: Page) -> tuple[int, ...]:
+    # An article page links its related articles, made from the snapshot (Renderer._linked).
+    return page.articles[:1] if page.kind == "article" else page.articles
+
+
 _LISTING_VIEWS = {"section": views.SectionView, "tag": views.TagView, "author": views.AuthorView}
 
 
@@ -206,7 +218,7 @@ def fetch_articles(ids, site: SiteLanguages) -> dict:
     found: dict[int, Article] = {}
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
-        found |= selectors.public_articles().prefetch_related("tags").in_bulk(chunk)
+        found |= selectors.public_articles(relations=False).in_bulk(chunk)
     for article in found.values():
         assert article.pub_day is not None  # public articles have their URL day
         # Each under its edition's prefix: its pages are that edition's.

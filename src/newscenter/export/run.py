@@ -21,7 +21,6 @@ from newscenter.export.manifest import Manifest
 from newscenter.export.pages import Page, plan
 from newscenter.export.render import (
     Renderer,
-    fetch_articles,
     media_names,
     remembered_addresses,
 )
@@ -30,7 +29,7 @@ from newscenter.web.pagecache.generation import generation, next_publication
 
 # Below this many pages to render, forking workers costs more than it saves.
 PARALLEL_FROM = 200
-_CHUNK = 50  # pages a worker renders between two progress reports
+_CHUNK = 100  # pages a worker renders (and fetches the articles of) between two progress reports
 Progress = Callable[[int, int], None]  # (pages just done, pages to do)
 
 
@@ -207,13 +206,11 @@ _job: dict = {}  # what forked workers inherit: set just before the fork
 def _render(root, data, todo: list[Page], previous: Manifest, workers, progress) -> dict:
     # Sitemaps and the search index are the slowest files: each starts at once, on its own.
     todo = sorted(todo, key=lambda page: page.kind not in ("view", "search-index"))
-    needed = {pk for page in todo if page.kind != "article" for pk in page.articles}
-    needed |= {page.args[0] for page in todo if page.kind == "article"}
     _job.update(
         root=root,
         pages=todo,
         previous=previous.pages,
-        renderer=Renderer(data, fetch_articles(needed, data.languages)),
+        renderer=Renderer(data),
     )
     if progress:
         progress(0, len(todo))
@@ -258,6 +255,7 @@ def _map(function, chunks: list, workers: int, size: int):
 def _render_chunk(indexes: range) -> list:
     root, previous, renderer = _job["root"], _job["previous"], _job["renderer"]
     done = []
+    renderer.fetch([_job["pages"][index] for index in indexes])
     for index in indexes:
         page = _job["pages"][index]
         content = renderer.render(page)

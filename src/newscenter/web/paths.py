@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -27,29 +27,44 @@ def site_path(name: str, *args: Hashable, **kwargs: Hashable) -> str:
     than the rest of their rendering. Remembered per URLconf (a new resolver after
     clear_url_caches), script prefix, set of site languages and language, all that reverse()
     reads."""
-    return _reversed(
+    return site_paths()(name, *args, **kwargs)
+
+
+def site_paths() -> Callable[..., str]:
+    """``site_path`` for several addresses in the same state: the state is read once (each of
+    the URLconf, the script prefix and the language is a lookup in a context-local, and the
+    four lookups cost more than the remembered address)."""
+    found = _remembered(
         get_resolver(get_urlconf()),
         get_script_prefix(),
         langs.current(),
         translation.get_language(),
-        name,
-        args,
-        tuple(sorted(kwargs.items())),
     )
 
+    def path(name: str, *args: Hashable, **kwargs: Hashable) -> str:
+        key = (name, args, tuple(sorted(kwargs.items())) if kwargs else ())
+        address = found.get(key)
+        if address is None:
+            if len(found) >= _REMEMBERED:
+                found.clear()  # a site of many tags and authors: their feeds' addresses
+            # The key holds what reverse() reads from the active state; it runs in that state.
+            address = found[key] = reverse(name, args=args or None, kwargs=kwargs or None)
+        return address
 
-@functools.lru_cache(maxsize=1024)
-def _reversed(
+    return path
+
+
+_REMEMBERED = 1024  # addresses per state
+
+
+@functools.lru_cache(maxsize=64)
+def _remembered(
     resolver: URLResolver,
     script_prefix: str,
     site: langs.SiteLanguages | None,
     language: str | None,
-    name: str,
-    args: tuple[Hashable, ...],
-    kwargs: tuple[tuple[str, Hashable], ...],
-) -> str:
-    # The key holds what reverse() reads from the active state; it runs in that same state.
-    return reverse(name, args=args or None, kwargs=dict(kwargs) or None)
+) -> dict[tuple, str]:
+    return {}
 
 
 def static_path(path: str) -> str:

@@ -15,19 +15,20 @@ included, is what the template wrote.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from newscenter.conf import site_url
 from newscenter.news import languages as langs
 from newscenter.news.models import slug_paths
 from newscenter.news.rendering import escape
-from newscenter.web.paths import site_path, static_path
+from newscenter.web.paths import site_paths, static_path
 from newscenter.web.sitecache import menu_sections
 
 register = template.Library()
@@ -75,10 +76,16 @@ def feed_links(context) -> SafeString:
     article = context.get("article")
     section = context.get("section") or getattr(article, "section", None)
     tag, author = context.get("tag"), context.get("author")
-    parts = ["\n", _feeds(f"{site.section_title} · {site.site_name}", "news:feed", {}), "\n\n"]
+    path = site_paths()
+    parts = [
+        "\n",
+        _feeds(path, f"{site.section_title} · {site.site_name}", "news:feed", {}),
+        "\n\n",
+    ]
     if section:
         parts.append(
             _feeds(
+                path,
                 f"{section.local_name} · {site.site_name}",
                 "news:section-feed",
                 {"slug": section.slug},
@@ -87,23 +94,27 @@ def feed_links(context) -> SafeString:
     parts.append("\n")
     if tag:
         parts.append(
-            _feeds(f"{tag.local_name} · {site.site_name}", "news:tag-feed", {"slug": tag.slug})
+            _feeds(
+                path, f"{tag.local_name} · {site.site_name}", "news:tag-feed", {"slug": tag.slug}
+            )
         )
     parts.append("\n")
     if author:
         parts.append(
-            _feeds(f"{author.name} · {site.site_name}", "news:author-feed", {"slug": author.slug})
+            _feeds(
+                path, f"{author.name} · {site.site_name}", "news:author-feed", {"slug": author.slug}
+            )
         )
     parts.append("\n")
     return mark_safe("".join(parts))  # noqa: S308 (only escaped values and our own markup)
 
 
-def _feeds(title: str, name: str, kwargs: dict[str, str]) -> str:
+def _feeds(path: Callable[..., str], title: str, name: str, kwargs: dict[str, str]) -> str:
     """Three <link>s, one a line, between two line ends."""
     shown = escape(title)
     links = "".join(
         f'\n<link rel="alternate" type="{kind}" title="{shown} ({label})" '
-        f'href="{escape(site_path(name, format=form, **kwargs))}">'
+        f'href="{escape(path(name, format=form, **kwargs))}">'
         for form, kind, label in _FEEDS
     )
     return f"{links}\n"
@@ -122,10 +133,19 @@ def this_year() -> str:
     return f"{dt.datetime.now(tz=tzinfo).year:04d}"  # DateFormat.Y()
 
 
-@register.simple_tag
-def path(name: str, *args, **kwargs) -> str:
-    """What ``{% url %}`` gives, worked out once per language (web.paths.site_path)."""
-    return site_path(name, *args, **kwargs)
+@register.simple_tag(takes_context=True)
+def path(context, name: str, *args, **kwargs) -> str:
+    """What ``{% url %}`` gives, worked out once per language (web.paths.site_path). The
+    state it depends on is read once for a page's dozen addresses: kept while the page
+    renders, and read again when the language differs (a ``{% language %}`` block)."""
+    language = translation.get_language()
+    kept = context.render_context.get(_PATHS)
+    if kept is None or kept[0] != language or kept[1] is not langs.current():
+        kept = context.render_context[_PATHS] = (language, langs.current(), site_paths())
+    return kept[2](name, *args, **kwargs)
+
+
+_PATHS = object()  # the key of a page's site_paths() in its render context
 
 
 @dataclass(frozen=True)
@@ -142,24 +162,24 @@ def share_links(article) -> list[ShareLink]:
     script (share.js) copies it instead of following it."""
     url = site_url(article.get_absolute_url())
     title = article.headline
+    # What urlencode() gives for these one- and two-item queries, each value quoted once.
+    url_plus, title_plus = quote_plus(url, safe=""), quote_plus(title, safe="")
     return [
         ShareLink("Copy link", url, "copy"),
         # quote, not quote_plus: a mail program shows "+" as a plus sign (RFC 6068).
         ShareLink(
             "Email",
-            "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
+            f"mailto:?subject={quote(title, safe='')}&body={quote(url, safe='')}",
             "email",
         ),
         ShareLink(
             "LinkedIn",
-            "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
+            f"https://www.linkedin.com/sharing/share-offsite/?url={url_plus}",
             "linkedin",
         ),
-        ShareLink("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title}), "x"),
+        ShareLink("X", f"https://x.com/intent/post?url={url_plus}&text={title_plus}", "x"),
         ShareLink(
-            "Facebook",
-            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
-            "facebook",
+            "Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url_plus}", "facebook"
         ),
     ]
 
