@@ -148,27 +148,32 @@ class _Counting:
 def test_a_result_given_back_is_not_parsed_again(monkeypatch):
     """An import's parser sanitises a body and the service sanitises it again: the second time
     it is a result the sanitiser has just made, given back as it is (sanitising is idempotent);
-    a SafeString equal to it is sanitised anew, and comes back a plain str as ever."""
+    the text first given is known too, and a SafeString equal to either comes back as the
+    plain str made here."""
     counting = _Counting(rendering._cleaner)
     monkeypatch.setattr(rendering, "_cleaner", counting)
-    monkeypatch.setattr(rendering, "_recent", rendering._Recent(count=2, chars=1000))
-    clean = sanitise_html('<p onclick="x()">Pumps <script>alert(1)</script>ship</p>')
+    monkeypatch.setattr(rendering, "_kept", rendering._Kept(count=2, chars=1000))
+    dirty = '<p onclick="x()">Pumps <script>alert(1)</script>ship</p>'
+    clean = sanitise_html(dirty)
+    assert clean != dirty
     assert sanitise_html(clean) == clean
+    assert sanitise_html(dirty) == clean
     assert len(counting.cleaned) == 1
     again = sanitise_html(SafeString(clean))
     assert type(again) is str
     assert again == clean
-    assert len(counting.cleaned) == 2
-    # The latest two only: the first result, pushed out, is parsed again.
+    assert len(counting.cleaned) == 1
+    # The latest two texts only: the first result, pushed out, is parsed again.
     sanitise_html("<p>Valves</p>")
     sanitise_html("<p>Seals</p>")
     assert sanitise_html(clean) == clean
-    assert len(counting.cleaned) == 5
+    assert len(counting.cleaned) == 4
 
 
 def test_the_results_kept_are_bounded_by_their_characters():
-    recent = rendering._Recent(count=100, chars=50)
+    kept = rendering._Kept(count=100, chars=50)
     for n in range(10):
-        recent.sanitised(f"<p>{n} valves shipped</p>")
-    assert recent.kept_chars <= 50
-    assert recent.kept_chars == sum(len(text) for text in recent.kept)
+        kept.keep(f"<p>{n} valves shipped</p>", f"<p>{n} valves shipped</p>")
+        kept.keep(f"<p onclick='x'>{n} pumps</p>", f"<p>{n} pumps</p>")
+    assert 0 < kept.kept_chars <= 50
+    assert kept.kept_chars == sum(len(text) for text in kept.kept)

@@ -74,60 +74,46 @@ def escape(value: Any) -> str:
 def sanitise_html(markup: str) -> str:
     """Reduce ``markup`` to the allow-list. Idempotent: sanitising twice changes nothing."""
     markup = markup or ""
-    if len(markup) < _REMEMBERED_FROM:
-        return _recent.sanitised(markup)
-    with _remembered_lock:
-        known = _remembered.get(markup)
+    known = _kept.get(markup)
     if known is not None:
         return known
     clean = _sanitised(markup)
-    with _remembered_lock:
-        # Sanitising is idempotent: the result is its own sanitised form, and the desk's form
-        # and the service both sanitise the same body. Large bodies only, and few of them.
-        _remembered[markup] = _remembered[clean] = clean
-        while len(_remembered) > _REMEMBERED:
-            _remembered.popitem(last=False)
+    _kept.keep(markup, clean)
     return clean
 
 
-# nh3 takes about half a second for a body of 200,000 character references; the desk's form
-# and the save that follows would each pay it. A few of the latest large results are kept.
-_REMEMBERED_FROM = 50_000  # characters
-_REMEMBERED = 8
-_remembered: collections.OrderedDict[str, str] = collections.OrderedDict()
-_remembered_lock = threading.Lock()
-
-
-class _Recent:
-    """The latest results, by value: one given back to the sanitiser is its own sanitised form
-    (sanitising is idempotent), so it is not parsed again. An import's parser sanitises each
-    body, and the service that stores it sanitises it again (2,000 posts, 2,000 more passes of
-    nh3); a string equal to none of these is sanitised as ever."""
+class _Kept:
+    """The latest results, by the text given and by the result itself (sanitising is
+    idempotent: a result is its own sanitised form), at most ``count`` texts and ``chars``
+    characters of them. An import's parser sanitises each body and the service that stores
+    it sanitises it again (2,000 posts, 2,000 more passes of nh3), as the desk's form and the
+    save that follows do (nh3 takes about half a second for a body of 200,000 character
+    references). What comes back is always the plain ``str`` made here, never a SafeString
+    given in."""
 
     def __init__(self, count: int, chars: int) -> None:
         self.count, self.chars = count, chars
-        self.kept: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self.kept: collections.OrderedDict[str, str] = collections.OrderedDict()
         self.kept_chars = 0
         self.lock = threading.Lock()
 
-    def sanitised(self, markup: str) -> str:
-        if type(markup) is str:  # not a SafeString: what comes back is a plain str, as ever
-            with self.lock:
-                if markup in self.kept:
-                    return markup
-        clean = _sanitised(markup)
+    def get(self, markup: str) -> str | None:
         with self.lock:
-            if clean not in self.kept:
-                self.kept[clean] = None
-                self.kept_chars += len(clean)
+            return self.kept.get(markup)
+
+    def keep(self, markup: str, clean: str) -> None:
+        with self.lock:
+            for text in (markup, clean):
+                if text not in self.kept:
+                    self.kept[text] = clean
+                    self.kept_chars += len(text)
             while len(self.kept) > self.count or self.kept_chars > self.chars:
                 self.kept_chars -= len(self.kept.popitem(last=False)[0])
-        return clean
 
 
 # An import's batch of 500 bodies waits between its parse and its save: the latest 1,000
-# results, at most 4 million characters of them, kept (as much text as the batch holds anyway).
-_recent = _Recent(count=1000, chars=4_000_000)
+# texts, at most 4 million characters of them, kept (as much text as the batch holds anyway).
+_kept = _Kept(count=1000, chars=4_000_000)
 
 
 def _sanitised(markup: str) -> str:
