@@ -107,13 +107,14 @@ def _srcset_of(files: list[tuple[str, int]]) -> str:
 
 
 def _url(file: FieldFile) -> str:
-    return _address(_concrete(file.storage), file.name or "")
+    return _address(concrete_storage(file.storage), file.name or "")
 
 
-def _concrete(storage: Storage) -> Storage:
-    """The storage behind Django's lazy ``default_storage`` (as it is now: settings may
-    replace it), so that a picture's ten addresses and file checks do not each go through
-    the lazy object's proxy for every attribute, a tenth of a page of teasers."""
+def concrete_storage(storage: Storage) -> Storage:
+    """The storage behind a lazy one (Django's ``default_storage``, ``staticfiles_storage``) as
+    it is now (settings may replace it), so that a picture's ten addresses and file checks do
+    not each go through the lazy object's proxy for every attribute, a tenth of a page of
+    teasers; the storage itself when it is not lazy."""
     if isinstance(storage, LazyObject):
         lazy: Any = storage  # django-stubs leave out the lazy object's own attributes
         if lazy._wrapped is empty:
@@ -147,7 +148,7 @@ def _available_files(image: Image) -> list[tuple[str, int, str]]:
     not leave a broken picture: without it the page falls back to the original. On the
     file system this is one ``stat`` per rendition.
     """
-    storage = _concrete(_RENDITION_FILE.storage)
+    storage = concrete_storage(_RENDITION_FILE.storage)
     rows = sorted(image.rendition_list, key=lambda row: (row[0], row[1]))
     return [
         (kind, width, _address(storage, name))
@@ -171,7 +172,7 @@ def _stored(file: FieldFile) -> bool:
     Asking the store (a HEAD request) for every picture of every page would put a network
     round trip per image into rendering; there only ``url()`` is called, which builds a string.
     """
-    return _kept(_concrete(file.storage), file.name or "")
+    return _kept(concrete_storage(file.storage), file.name or "")
 
 
 def _kept(storage: Storage, name: str) -> bool:

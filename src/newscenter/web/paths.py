@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable
-from typing import Any
 
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import Storage
 from django.templatetags.static import static
 from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
-from django.utils.functional import empty
 
 from newscenter.news import languages as langs
+from newscenter.news import pictures
 
 
 def url_prefix(name: str, **kwargs: object) -> str:
@@ -72,10 +71,7 @@ def static_path(path: str) -> str:
     files app is installed and the storage for the file's address, a page's head's costliest
     line. Keyed by the storage behind the lazy ``staticfiles_storage``, which settings that
     change the static files (STATIC_URL, STORAGES) set up anew."""
-    lazy: Any = staticfiles_storage  # django-stubs leave out the lazy object's own attributes
-    if lazy._wrapped is empty:
-        lazy._setup()
-    return _static(lazy._wrapped, path)
+    return _static(pictures.concrete_storage(staticfiles_storage), path)
 
 
 @functools.lru_cache(maxsize=256)
