@@ -180,22 +180,22 @@ def _changed_newest(articles: QuerySet[Article]) -> dict[str, dict[Key, Newest]]
         listed[kind] = {}
         for pk, listing in links:
             listed[kind].setdefault(pk, []).append(listing)
-    found: dict[str, dict[Key, Newest]] = {kind: {} for kind in KINDS}
-    for _, language, updated, pub_date, pk in rows:
-        newest = (max(updated, pub_date), pk)
-        for kind in KINDS:
-            into = found[kind]
-            for listing in listed[kind].get(pk, ()):
-                key = (listing, language)
-                if key not in into or newest > into[key]:  # as _merge does
-                    into[key] = newest
-    return found
+    return {
+        kind: _newest(
+            (listing, language, updated, pub_date, pk)
+            for _, language, updated, pub_date, pk in rows
+            for listing in listed[kind].get(pk, ())
+        )
+        for kind in KINDS
+    }
 
 
 def _newest(rows: Iterable[tuple[Any, ...]]) -> dict[Key, Newest]:
     found: dict[Key, Newest] = {}
     for listing, language, updated, pub_date, pk in rows:
-        _merge(found, {(listing, language): (max(updated, pub_date), pk)})
+        key, newest = (listing, language), (max(updated, pub_date), pk)
+        if key not in found or newest > found[key]:  # as _merge keeps the later
+            found[key] = newest
     return found
 
 
