@@ -377,3 +377,27 @@ def test_the_window_is_the_newest_candidates_behind_any_number_of_newer_matches(
         publish(headline=f"Compressor fair {n} announced", pub_date=now + dt.timedelta(days=n + 1))
     assert found("compressor") == [f"Compressor model {n} shipped" for n in range(3)]
     assert found("plant") == ["Compressor plant 0 visited", "Compressor plant 1 visited"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
+def test_a_remade_article_table_gets_the_index_trigger_back_after_migrate(publish):
+    """SQLite drops a table's triggers when a migration remakes it: the index's trigger on
+    articles is made again after ``migrate``, and what was deleted meanwhile leaves the index."""
+    from newscenter.search import indexing
+
+    publish(headline="Valve plant", pub_date=days_ago(1))
+    gone = publish(headline="Seal plant", pub_date=days_ago(1))
+    gone_id = gone.pk
+    assert indexing.differences().count == 0
+    with connection.cursor() as cursor:  # what SQLite's remaking of news_article leaves
+        cursor.execute("DROP TRIGGER search_document_article_deleted")
+    services.article_delete(article=gone, acting_user=SYSTEM)
+    assert indexing.differences().extra == [gone_id]
+
+    call_command("migrate", verbosity=0)
+
+    assert indexing.differences().count == 0
+    later = publish(headline="Pump plant", pub_date=days_ago(1))
+    services.article_delete(article=later, acting_user=SYSTEM)
+    assert indexing.differences().count == 0
+    assert found("plant") == ["Valve plant"]

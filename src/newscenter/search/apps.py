@@ -12,9 +12,14 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from newscenter.news.changes import Stage, content_changed
-        from newscenter.search import indexing, related, substrings
+        from newscenter.search import indexing, related, sqlite, substrings
 
-        post_migrate.connect(substrings.kept_up, sender=self, dispatch_uid="desk-substrings")
+        # After the news app's migrations, which may remake news_article and drop the
+        # triggers on it. Not this app's own signal: Django sends post_migrate only for apps
+        # with a models module, and this one has none.
+        news = self.apps.get_app_config("news")
+        post_migrate.connect(substrings.kept_up, sender=news, dispatch_uid="desk-substrings")
+        post_migrate.connect(sqlite.kept_up, sender=news, dispatch_uid="search-sqlite-triggers")
 
         content_changed.connect(
             indexing.follow_change, stage=Stage.INDEX, uid="newscenter.search.index"
