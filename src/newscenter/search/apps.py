@@ -9,6 +9,7 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self) -> None:
+        from django.apps import apps
         from django.db.models.signals import post_migrate
 
         from newscenter.news.changes import Stage, content_changed
@@ -17,7 +18,7 @@ class SearchConfig(AppConfig):
         # After the news app's migrations, which may remake news_article and drop the
         # triggers on it. Not this app's own signal: Django sends post_migrate only for apps
         # with a models module, and this one has none.
-        news = self.apps.get_app_config("news")
+        news = apps.get_app_config("news")
         post_migrate.connect(substrings.kept_up, sender=news, dispatch_uid="desk-substrings")
         post_migrate.connect(sqlite.kept_up, sender=news, dispatch_uid="search-sqlite-triggers")
 
