@@ -4,14 +4,17 @@ Every class starts from ``Article.objects.published()``, so drafts and scheduled
 never appear, and reads only the columns its URLs need: a sitemap page costs the same few
 queries whether it lists five URLs or fifty thousand.
 
-The index counts no table and groups no articles. The number of public articles comes from a
-count kept after each change (``news.tallies``: the ``Tally`` of timed articles) less the
-scheduled ones still to come; the pages of the articles' sitemap from marks kept with their
-places (``news.tallies``); the sections, tags and authors with public articles, and when each
-last changed, from the rows ``news.listings`` keeps; the articles' "last changed" from walking
-an index newest first to the first public article (``article_changed_idx``,
-``article_listing_idx``). What grows with the site is the list of the articles' pages itself,
-a thousand articles each, written in one pass.
+The index reads a summary kept after each change (``news.summaries``: each sitemap's latest
+change and number of pages), in one query and a check that no scheduled article has gone
+live since. When that summary does not hold, it counts no table and groups no articles
+either: the number of public articles comes from a count kept after each change
+(``news.tallies``: the ``Tally`` of timed articles) less the scheduled ones still to come;
+the pages of the articles' sitemap from marks kept with their places (``news.tallies``); the
+sections, tags and authors with public articles, and when each last changed, from the rows
+``news.listings`` keeps; the articles' "last changed" from walking an index newest first to
+the first public article (``article_changed_idx``, ``article_listing_idx``). What grows with
+the site is the list of the articles' pages itself, a thousand articles each, written in one
+pass.
 """
 
 from __future__ import annotations
