@@ -22,13 +22,13 @@ pytestmark = pytest.mark.django_db
 # The site settings row, then what each page reads: its subject (section, tag, author), the
 # anchor of an older page and its number, one page of articles, and the sections for the
 # header's menu. Tags and authors come with each article's row (Article.labels), renditions
-# with each image's (Image.rendition_list): no page reads them. A section's first page gives its
-# articles the section it lists, read once as its subject.
+# with each image's (Image.rendition_list): no page reads them. A section's pages give their
+# articles the section they list, read once as its subject.
 QUERIES = {
     "index": 3,
     "index-older": 6,
     "section": 4,
-    "section-older": 8,
+    "section-older": 7,
     "tag": 4,
     "author": 4,
     "article": 4,

@@ -22,7 +22,7 @@ from newscenter.news.models import (
     Section,
     Tag,
 )
-from newscenter.news.prepared import Prepared
+from newscenter.news.prepared import Prepared, PreparedCount, PreparedValues
 
 
 def public_articles(
@@ -154,30 +154,87 @@ def listing_page(
         "edition": edition,
         "relations": False,  # a listing shows no byline, its pictures need no rendition rows
     }
-    keys = listing_keys(tag=tag, author=author)
     if after is None:
         rows = _read_newest(size + 1, UNLISTED, subject)
         return KeysetPage(rows[:size], _older(rows, size), False)
-    anchor = public_articles(**subject).filter(pk=after).values_list("pub_date", flat=True)
-    pub_date = anchor.first()
-    if pub_date is None:
+    reads = _older_page(size, _edition_filter(edition), **subject)
+    now = timezone.now()
+    anchor = reads.anchor(now=now, after=after)
+    if not anchor:
         return None
+    pub_date = anchor[0]
     # Public as of the anchor's date (it is public, so that is no later than now): then the
     # anchor, not the clock, is the one upper bound on pub_date, and the database starts the
     # index walk there instead of at the newest article.
-    older = (
-        public_articles(**subject, at=pub_date)
-        .filter(_after(pub_date, after, keys))
-        .defer(*UNLISTED)
-    )
-    rows = list(older[: size + 1])
+    rows = reads.rows(at=pub_date, after=after)
     if not rows:
         return None
-    newer = _newer(public_articles(**subject), pub_date, after, size, keys)
+    if section is not None:
+        for row in rows:
+            row.section = section  # what the prefetch would give: the listing's own section
+    newer = reads.newer(now=now, at=pub_date, after=after)
     # Counted along the listing's index, up to the anchor: readers see "Page 7", and what it
     # costs grows with the page's depth only as an index range, never as a table scan.
-    before = public_articles(**subject).filter(_not_after(pub_date, after, keys)).count()
-    return KeysetPage(rows[:size], _older(rows, size), newer, before // size + 1)
+    before = reads.before(now=now, at=pub_date, after=after)
+    return KeysetPage(
+        rows[:size], _older(rows, size), newer[size] if len(newer) > size else None,
+        before // size + 1,
+    )  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class _OlderPage:
+    """The reads of an older page of one listing (news.prepared): its anchor's date, its
+    articles, the anchor of the page before (the article just newer than the ``size`` that
+    end at the anchor itself; none when that page is the first) and how many come before."""
+
+    anchor: PreparedValues
+    rows: Prepared[Article]
+    newer: PreparedValues
+    before: PreparedCount
+
+
+_DATE = Article._meta.get_field("pub_date")
+_ID = Article._meta.get_field("id")
+
+
+@functools.lru_cache(maxsize=256)
+def _older_page(size: int, edition_filter: Q | None, **subject: Any) -> _OlderPage:
+    """An older page's reads, their SQL built once per listing, size and edition: building
+    the four cost more than running them."""
+    keys = listing_keys(tag=subject["tag"], author=subject["author"])
+
+    def public(at: Any) -> ArticleQuerySet:  # a Param
+        # No prefetch: a section's articles are given the section (listing_page).
+        return public_articles(**subject, at=at).prefetch_related(None)
+
+    def rows(p: SimpleNamespace) -> ArticleQuerySet:
+        return public(p.at).filter(_after(p.at, p.after, keys)).defer(*UNLISTED)[: size + 1]
+
+    return _OlderPage(
+        # What .first() reads: the listing's order, one row.
+        anchor=PreparedValues(
+            lambda p: public(p.now).filter(pk=p.after).values_list("pub_date", flat=True)[:1],
+            now=_DATE, after=_ID,
+        ),
+        rows=Prepared(rows, at=_DATE, after=_ID),
+        newer=PreparedValues(
+            lambda p: (
+                public(p.now).filter(_not_after(p.at, p.after, keys)).order_by(*keys)
+                .values_list("pk", flat=True)[: size + 1]
+            ),
+            now=_DATE, at=_DATE, after=_ID,
+        ),
+        before=PreparedCount(
+            lambda p: public(p.now).filter(_not_after(p.at, p.after, keys)),
+            now=_DATE, at=_DATE, after=_ID,
+        ),
+    )  # fmt: skip
+
+
+def _edition_filter(edition: str | None) -> Q | None:
+    """What an edition stands for with the site's languages now (a key of the reads' caches)."""
+    return None if edition is None else site_languages().edition_filter(edition)
 
 
 def newest_articles(
@@ -210,8 +267,7 @@ FEED_UNREAD = (*FEED_UNREAD_IMAGE, "section__translations", "section__descriptio
 
 
 def _read_newest(count: int, deferred: tuple[str, ...], subject: dict[str, Any]) -> list[Article]:
-    edition = subject["edition"]
-    edition_filter = None if edition is None else site_languages().edition_filter(edition)
+    edition_filter = _edition_filter(subject["edition"])
     rows = _newest(count, edition_filter, deferred, **subject)(now=timezone.now())
     section = subject["section"]
     if section is not None:
@@ -260,19 +316,6 @@ def _not_after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
 
 def _older(rows: list[Article], size: int) -> int | bool:
     return rows[size - 1].pk if len(rows) > size else False
-
-
-def _newer(
-    articles: ArticleQuerySet, pub_date: dt.datetime, pk: int, size: int, keys: tuple[str, str]
-) -> int | None:
-    """The anchor of the page before: the article just newer than the ``size`` that end at
-    the anchor itself, or None when that page is the first."""
-    ids = list(
-        articles.filter(_not_after(pub_date, pk, keys))
-        .order_by(*keys)
-        .values_list("pk", flat=True)[: size + 1]
-    )
-    return ids[size] if len(ids) > size else None
 
 
 Subject = TypeVar("Subject", Section, Tag, Author)
