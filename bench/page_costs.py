@@ -40,6 +40,26 @@ def paths() -> dict[str, str]:
         "sitemap news": "/news/sitemap-news.xml",
         "api list": "/api/v1/articles",
         "api article": f"/api/v1/articles/{middle.pk}",
+        **search_paths(public, middle),
+    }
+
+
+def search_paths(public, middle) -> dict[str, str]:
+    """The search page for a common word (the most frequent of six letters or more in the
+    newest headlines, as bench/newsroom.py picks its) and a rare one (the word of the middle
+    article's headline that the fewest articles match)."""
+    from collections import Counter
+
+    from newscenter.search.searching import SearchRequest, search
+
+    headlines = public.values_list("headline", flat=True)[:500]
+    counts = Counter(w for h in headlines for w in set(h.lower().split()) if len(w) >= 6)
+    common = counts.most_common(1)[0][0]
+    words = {w for w in middle.headline.lower().split() if len(w) >= 6} or {common}
+    rare = min(sorted(words), key=lambda w: search(SearchRequest(w)).total)
+    return {
+        "search common": f"/news/search/?q={common}",
+        "search rare": f"/news/search/?q={rare}",
     }
 
 
