@@ -19,6 +19,7 @@ from newscenter.news.models import Section, Tag
 from newscenter.search.base import Results
 from newscenter.search.searching import MAX_PAGE, SearchRequest, search
 from newscenter.web.languages import page_edition
+from newscenter.web.widgets import WIDGETS_WRITTEN
 
 PER_PAGE = 20
 
@@ -54,6 +55,7 @@ class QueryField(forms.CharField):
 
 
 class SearchForm(forms.Form):
+    default_renderer = WIDGETS_WRITTEN  # its widgets' HTML without their templates
     # No max_length: a long query is cut by the parser rather than refused.
     q = QueryField(label=_("Search the news"), required=False)
     section = forms.ModelChoiceField(
