@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -295,6 +296,27 @@ def _newest(
         return (articles if prefetched else articles.prefetch_related(None))[:count]
 
     return Prepared(build, now=Article._meta.get_field("pub_date"))
+
+
+def public_teasers(ids: Sequence[int]) -> dict[int, Article]:
+    """The public ones of the articles ``ids``, by id, with what a listing's teasers show
+    (``public_articles(relations=False)`` without UNLISTED): a page of search results. Its
+    SQL built once (news.prepared) for each number of ids."""
+    if not ids:
+        return {}
+    values = {f"id{n}": pk for n, pk in enumerate(ids)}
+    return {article.pk: article for article in _teasers(len(ids))(now=timezone.now(), **values)}
+
+
+@functools.lru_cache(maxsize=64)
+def _teasers(count: int) -> Prepared[Article]:
+    def build(p: SimpleNamespace) -> ArticleQuerySet:
+        ids = [getattr(p, f"id{n}") for n in range(count)]
+        teasers = public_articles(at=p.now, relations=False).defer(*UNLISTED)
+        return teasers.filter(pk__in=ids).order_by()  # looked up by id: no order
+
+    ids = {f"id{n}": _ID for n in range(count)}
+    return Prepared(build, now=_DATE, **ids)
 
 
 def _after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
