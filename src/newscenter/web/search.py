@@ -20,6 +20,7 @@ from newscenter.news.models import Section, Tag
 from newscenter.search.base import Results
 from newscenter.search.searching import MAX_PAGE, SearchRequest, search
 from newscenter.web.languages import page_edition
+from newscenter.web.sitecache import all_sections
 from newscenter.web.widgets import WIDGETS_WRITTEN
 
 PER_PAGE = 20
@@ -55,11 +56,42 @@ class QueryField(forms.CharField):
         return "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in value).strip()
 
 
+class _KeptSections(forms.models.ModelChoiceIterator):
+    """A section field's choices from the sections kept in memory (web.sitecache): reading
+    them for each search page was a query and a tenth of the form's rendering."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for section in all_sections():
+            yield self.choice(section)
+
+    def __len__(self) -> int:
+        return len(all_sections()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(all_sections())
+
+
+class SectionField(forms.ModelChoiceField):
+    """A ModelChoiceField of sections by slug whose choices and valid values are the kept
+    sections; any other value goes to Django's own checks, errors and messages."""
+
+    iterator = _KeptSections
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" not in value:
+            for section in all_sections():
+                if section.slug == value:
+                    return section
+        return super().to_python(value)
+
+
 class SearchForm(forms.Form):
     default_renderer = WIDGETS_WRITTEN  # its widgets' HTML without their templates
     # No max_length: a long query is cut by the parser rather than refused.
     q = QueryField(label=_("Search the news"), required=False)
-    section = forms.ModelChoiceField(
+    section = SectionField(
         Section.objects.all(),
         to_field_name="slug",
         required=False,
