@@ -214,17 +214,29 @@ class _Caught(Exception):
         self.sql, self.params = sql, tuple(params)
 
 
+class _Catcher:
+    """A cursor that sends nothing: it stops the query given to it (execute_sql closes it)."""
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        raise _Caught(sql, params or ())
+
+    def close(self) -> None:
+        pass
+
+
 def _caught(run: Callable[[], Any], connection: Any) -> tuple[str, tuple[Any, ...]]:
-    """The SQL and parameters of the one query ``run`` sends, stopped before it is sent."""
+    """The SQL and parameters of the one query ``run`` sends, stopped before it is sent.
 
-    def catch(execute: Any, sql: str, params: Sequence[Any], many: bool, context: Any) -> None:
-        raise _Caught(sql, params)
-
-    with connection.execute_wrapper(catch):
-        try:
-            run()
-        except _Caught as caught:
-            return caught.sql, caught.params
+    The connection's cursor is, for ``run`` alone, one that only catches: no query is logged
+    or seen by execute wrappers (a debug cursor would quote the Params for its log), and
+    the connection is this thread's own."""
+    connection.cursor = _Catcher
+    try:
+        run()
+    except _Caught as caught:
+        return caught.sql, caught.params
+    finally:
+        del connection.cursor
     raise ValueError("A prepared count sends one query, and this one sent none")
 
 
