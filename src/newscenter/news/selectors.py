@@ -34,6 +34,7 @@ def public_articles(
     at: dt.datetime | None = None,
     edition: str | None = None,
     relations: bool = True,
+    bound: Q | None = None,
 ) -> ArticleQuerySet:
     """Public articles, newest first, with what a listing shows in a fixed number of queries.
 
@@ -42,7 +43,9 @@ def public_articles(
     articles (news.languages); None keeps every language. ``relations=False`` leaves out the
     queries for the rows of the authors and of the lead images' renditions, for pages and
     feeds, which read what the article and its image keep of them (``shown_authors``,
-    ``shown_renditions``)."""
+    ``shown_renditions``). ``bound`` is a condition on the listing's keys (listing_keys), as
+    an older page's range: for a tag or an author it goes in the same filter as the entries'
+    own conditions, so that their table is joined once (a later filter() joins it again)."""
     at = at or timezone.now()
     articles = Article.objects.published(at=at).select_related("section", "lead_image")
     if relations:
@@ -66,8 +69,11 @@ def public_articles(
         # Public by the entries' own copy of status and date as well (the same values: the
         # walk of the entries' index then skips the others without reading an article).
         articles = articles.annotate(**{_ENTRY: entry}).filter(
-            **{f"{_ENTRY}__status__in": Article.TIMED, f"{_ENTRY}__pub_date__lte": at}
+            bound or Q(),
+            **{f"{_ENTRY}__status__in": Article.TIMED, f"{_ENTRY}__pub_date__lte": at},
         )
+    elif bound is not None:
+        articles = articles.filter(bound)
     if tag is not None and author is not None:
         articles = articles.filter(authors=author)  # the tag's entries walked, the author's held
     if edition is not None:
@@ -205,12 +211,12 @@ def _older_page(size: int, edition_filter: Q | None, **subject: Any) -> _OlderPa
     the four cost more than running them."""
     keys = listing_keys(tag=subject["tag"], author=subject["author"])
 
-    def public(at: Any) -> ArticleQuerySet:  # a Param
+    def public(at: Any, bound: Q | None = None) -> ArticleQuerySet:  # at: a Param
         # No prefetch: a section's articles are given the section (listing_page).
-        return public_articles(**subject, at=at).prefetch_related(None)
+        return public_articles(**subject, at=at, bound=bound).prefetch_related(None)
 
     def rows(p: SimpleNamespace) -> ArticleQuerySet:
-        return public(p.at).filter(_after(p.at, p.after, keys)).defer(*UNLISTED)[: size + 1]
+        return public(p.at, _after(p.at, p.after, keys)).defer(*UNLISTED)[: size + 1]
 
     return _OlderPage(
         # What .first() reads: the listing's order, one row.
@@ -221,13 +227,13 @@ def _older_page(size: int, edition_filter: Q | None, **subject: Any) -> _OlderPa
         rows=Prepared(rows, at=_DATE, after=_ID),
         newer=PreparedValues(
             lambda p: (
-                public(p.now).filter(_not_after(p.at, p.after, keys)).order_by(*keys)
+                public(p.now, _not_after(p.at, p.after, keys)).order_by(*keys)
                 .values_list("pk", flat=True)[: size + 1]
             ),
             now=_DATE, at=_DATE, after=_ID,
         ),
         before=PreparedCount(
-            lambda p: public(p.now).filter(_not_after(p.at, p.after, keys)),
+            lambda p: public(p.now, _not_after(p.at, p.after, keys)),
             now=_DATE, at=_DATE, after=_ID,
         ),
     )  # fmt: skip
