@@ -9,7 +9,6 @@ from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -141,11 +140,9 @@ class SearchForm(forms.Form):
 
 def search_page(request):
     form = SearchForm(request.GET or None)
-    # The sections only if the template reads them (when nothing is found; base.html's menu,
-    # which it names "sections" too, is what it shows now): building their queryset for every
-    # search cost a twentieth of the page.
-    sections = SimpleLazyObject(lambda: list(selectors.sections_in_use()))
-    context = {"form": form, "noindex": True, "sections": sections}
+    # When nothing is found the template offers the section menu's sections (kept in memory,
+    # web.sitecache), as the menu shows them: no query of its own.
+    context = {"form": form, "noindex": True}
     status, found = 200, None
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         search_request = form.search_request(request)
