@@ -147,11 +147,6 @@ def fields_asked(fields: str | None, *, extra: tuple[str, ...] = ()) -> frozense
     return frozenset(names)
 
 
-def page_headers(response, next_page: str | None) -> None:
-    if next_page:
-        response["Link"] = f'<{next_page}>; rel="next"'
-
-
 def page(request, queryset: QuerySet, cursor: str | None, limit: int, data) -> dict:
     """One page of ``queryset`` by id, newest first: items, the total (counted for the first
     page, then carried by the cursor), the next page's URL (also sent as ``Link: rel=next``)."""
