@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
-from newscenter.api.schemas import ArticleList, ArticleOut
+from newscenter.api.schemas import ArticleList, ArticleOut, NamedList, SearchResults
 from newscenter.news import services
 from newscenter.news.models import Author, Rendition
 from newscenter.news.policy import SYSTEM
@@ -140,3 +140,20 @@ def test_a_renamed_tag_shows_at_once(api, articles):
     names = {a["id"]: [t["name"] for t in a["tags"]] for a in shown["items"]}
     assert "Zebras" in names[first.pk]
     assert names[first.pk] == list(first.tags.order_by("name").values_list("name", flat=True))
+
+
+@pytest.mark.parametrize("query", [{"q": "plant"}, {"q": "plant", "fields": "id,tags,lead_image"}])
+def test_search_results_are_what_ninja_would_have_written(api, articles, query):
+    response = api.get("/api/v1/search", query, HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 200
+    assert response["Vary"] == "Accept-Language"
+    assert json.loads(response.content)["hits"]
+    assert response.content == as_ninja_writes(SearchResults, response.content)
+
+
+@pytest.mark.parametrize("kind", ["sections", "tags", "authors"])
+def test_the_lists_of_names_are_what_ninja_would_have_written(api, articles, kind):
+    response = api.get(f"/api/v1/{kind}", {"limit": 2})
+    assert response.status_code == 200
+    assert json.loads(response.content)["items"]
+    assert response.content == as_ninja_writes(NamedList, response.content)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import Max, QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -90,14 +90,25 @@ def article_list(
     articles: QuerySet[Article]
     total: int | None
     filtered = bool(language or published_after or published_before or updated_since)
-    if status is None and cursor is None and not filtered:
-        # The first page, the one most asked for: a read prepared once per listing and size.
+    if status is None and not filtered:
+        # The pages most asked for: reads prepared once per listing and size.
+        anchor = listing.newest_anchor(cursor)
         edition = listing.edition_asked(lang) if lang is not None else None
-        rows = selectors.newest_articles(count=limit + 1, **subject, edition=edition, shown=True)
-        total = _total(
-            lambda: selectors.public_articles(**subject, edition=edition).count(),
-            subject,
-            narrowed=edition is not None,
+        rows = selectors.newest_articles(
+            count=limit + 1,
+            **subject,
+            edition=edition,
+            shown=True,
+            after=(anchor.pub_date, anchor.pk) if anchor else None,
+        )
+        total = (
+            anchor.total
+            if anchor
+            else _total(
+                lambda: selectors.public_articles(**subject, edition=edition).count(),
+                subject,
+                narrowed=edition is not None,
+            )
         )
         return _page(request, rows, limit, total, True, fields)
     if status is None:
@@ -167,8 +178,7 @@ def article_by_path(
     if parts is None:
         raise Problem("not-found", f"{path!r} is not the address of an article")
     day, slug = parts
-    articles = selectors.public_articles(relations=False)
-    article = get_object_or_404(articles, pub_day=day, slug=slug)
+    article = selectors.public_article(day=day, slug=slug)  # the article page's read
     request.api_last_modified = article.modified or article.updated
     return answer(request, _one_article(article, fields))
 
@@ -322,19 +332,21 @@ def revision_restore(request, article_id: int, number: int):
 
 def _subject(section: str | None, tag: str | None, author: str | None) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for name, model, slug in (
+    models: tuple[tuple[str, Any, str | None], ...] = (
         ("section", Section, section),
         ("tag", Tag, tag),
         ("author", Author, author),
-    ):
+    )
+    for name, model, slug in models:
         if slug is not None:
-            found[name] = model._default_manager.filter(slug=slug).first()
-            if found[name] is None:
+            try:
+                found[name] = selectors.listing_subject(model, slug)  # a prepared read
+            except Http404:
                 raise Problem(
                     "validation-error",
                     f"there is no {name} {slug!r}",
                     errors=[{"field": name, "message": "unknown slug"}],
-                )
+                ) from None
     return found
 
 

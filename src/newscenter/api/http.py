@@ -18,13 +18,18 @@ JSON_TYPES = ("application/json", "application/problem+json")
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
-def answer(request, data: Any) -> HttpResponse:
+def answer(request, data: Any, response: HttpResponse | None = None) -> HttpResponse:
     """``data`` answered as the API answers what an operation returns (ninja's renderer, then
     :func:`finished`), but without ninja's check of it against the operation's response
     schema: for reads whose data has that schema's fields in its order, as pydantic would
     give them back (tests compare the two). Checking and dumping a page of articles cost
-    more than reading and making it."""
-    response = HttpResponse(json.dumps(data, cls=NinjaJSONEncoder), content_type=JSON_CONTENT_TYPE)
+    more than reading and making it. ``response``: the one ninja gives an operation that
+    asks for it (with the headers it set), else a new one."""
+    content = json.dumps(data, cls=NinjaJSONEncoder)
+    if response is None:
+        response = HttpResponse(content, content_type=JSON_CONTENT_TYPE)
+    else:
+        response.content = content
     return finished(request, response)
 
 

@@ -216,6 +216,22 @@ def _field(article: Article, name: str) -> Any:
     return getattr(article, name)
 
 
+def named_data(url_name: str) -> Callable[[Section | Tag | Author], dict[str, Any]]:
+    """``section_data``, ``tag_data`` or ``author_data`` (by the URL name of their pages,
+    ``news:tag``) for the many rows of one list, its addresses' head looked up once."""
+    path, absolute_url = slug_paths(url_name), site_urls()
+
+    def data(row: Section | Tag | Author) -> dict[str, Any]:
+        return {
+            "id": row.pk,
+            "name": row.name,
+            "slug": row.slug,
+            "url": absolute_url(path(row.slug)),
+        }
+
+    return data
+
+
 def section_data(section: Section) -> dict[str, Any]:
     return {
         "id": section.pk,

@@ -8,7 +8,7 @@ import functools
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Field, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -188,18 +188,21 @@ def newest_articles(
     author: Author | None = None,
     edition: str | None = None,
     shown: bool = False,
+    after: tuple[dt.datetime, int] | None = None,
 ) -> list[Article]:
     """The ``count`` newest public articles of the site or of one section, tag or author,
     whole (bodies included; of their section and lead image what feeds show), as feeds
     carry them: ``public_articles(relations=False)`` cut at ``count``, its SQL built once
     (news.prepared) per listing, count and edition. ``shown``: with all the API shows of
     them (the first page of its article list: the lead image whole, with the list of its
-    renditions; tags and authors come with each row, in ``labels``)."""
+    renditions; tags and authors come with each row, in ``labels``). ``after``: those older
+    than the article at (pub_date, id), public as of its date (a later page of the list)."""
     subject = {"section": section, "tag": tag, "author": author, "edition": edition}
     # Of the joined section and lead image a feed reads the name and the file alone: their
     # other columns (JSON among them) cost a conversion each on every row.
     joined = FEED_UNREAD if section is None else FEED_UNREAD_IMAGE
-    return _read_newest(count, API_UNREAD if shown else joined, {**subject, "relations": False})
+    unread = API_UNREAD if shown else joined
+    return _read_newest(count, unread, {**subject, "relations": False}, after)
 
 
 # What the API never shows of an article, its section and its lead image (newest_articles):
@@ -221,10 +224,23 @@ FEED_UNREAD = (*FEED_UNREAD_IMAGE, "section__translations", "section__descriptio
                "section__position")  # fmt: skip
 
 
-def _read_newest(count: int, deferred: tuple[str, ...], subject: dict[str, Any]) -> list[Article]:
+def _read_newest(
+    count: int,
+    deferred: tuple[str, ...],
+    subject: dict[str, Any],
+    after: tuple[dt.datetime, int] | None = None,
+) -> list[Article]:
     edition = subject["edition"]
     edition_filter = None if edition is None else site_languages().edition_filter(edition)
-    rows = _newest(count, edition_filter, deferred, **subject)(now=timezone.now())
+    now = timezone.now()
+    if after is None:
+        rows = _newest(count, edition_filter, deferred, False, **subject)(now=now)
+    else:
+        # Public as of the anchor's date (no later than now): the anchor, not the clock, is
+        # then the one upper bound on pub_date, so the index walk starts there.
+        pub_date, pk = after
+        read = _newest(count, edition_filter, deferred, True, **subject)
+        rows = read(now=min(pub_date, now), date=pub_date, pk=pk)
     section = subject["section"]
     if section is not None:
         for row in rows:
@@ -237,20 +253,29 @@ def _newest(
     count: int,
     edition_filter: Q | None,  # what the edition stands for with the site's languages now
     deferred: tuple[str, ...],
+    after: bool,
     **subject: Any,
 ) -> Prepared[Article]:
-    """The first page of a listing, its SQL built once (news.prepared) per listing, size and
-    edition: building it cost more than reading its rows. Of the section, tag or author only
-    the primary key is read (their instances key the cache by it). A section's articles are
-    given the section itself (_read_newest) rather than a query for it: its prefetch, built
-    on each call, cost as much as the listing's own read."""
+    """The first page of a listing, or with ``after`` the page after an anchor, its SQL built
+    once (news.prepared) per listing, size and edition: building it cost more than reading
+    its rows. Of the section, tag or author only the primary key is read (their instances
+    key the cache by it). A section's articles are given the section itself (_read_newest)
+    rather than a query for it: its prefetch, built on each call, cost as much as the
+    listing's own read."""
     prefetched = subject["section"] is None
+    keys = listing_keys(tag=subject["tag"], author=subject["author"])
+    anchor: dict[str, Field[Any, Any]] = {
+        "date": Article._meta.get_field("pub_date"),
+        "pk": Article._meta.get_field("id"),
+    }
 
     def build(p: SimpleNamespace) -> ArticleQuerySet:
         articles = public_articles(**subject, at=p.now).defer(*deferred)
+        if after:
+            articles = articles.filter(_after(p.date, p.pk, keys))
         return (articles if prefetched else articles.prefetch_related(None))[:count]
 
-    return Prepared(build, now=Article._meta.get_field("pub_date"))
+    return Prepared(build, now=Article._meta.get_field("pub_date"), **(anchor if after else {}))
 
 
 def _after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
