@@ -9,9 +9,10 @@ import datetime as dt
 import json
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, DateTimeField, F, Func, IntegerField, QuerySet, Value
+from django.db.models import QuerySet
 
 from newscenter.api.problems import Problem
+from newscenter.news.keyset import RowBefore
 from newscenter.news.languages import site_languages
 from newscenter.news.representation import ARTICLE_FIELDS, absolute
 
@@ -73,31 +74,6 @@ def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
-class RowBefore(Func):
-    """``(pub_date, id) < (%s, %s)``: one row value, "older than the anchor" in the listing's
-    order. SQLite and PostgreSQL both start the index walk at the anchor for it, where the
-    spelt-out ``pub_date < %s OR (pub_date = %s AND id < %s)`` made SQLite walk from the newest
-    article down to the anchor (page N cost N pages). Django compares row values only on
-    PostgreSQL (``supports_tuple_lookups`` is off for SQLite), hence this expression."""
-
-    output_field = BooleanField()
-
-    def __init__(self, anchor: Anchor, keys: tuple[str, str] = ("pub_date", "pk")) -> None:
-        date, pk = keys
-        super().__init__(
-            F(date),
-            F(pk),
-            Value(anchor.pub_date, output_field=DateTimeField()),
-            Value(anchor.pk, output_field=IntegerField()),
-        )
-
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        compiled = [compiler.compile(part) for part in self.get_source_expressions()]
-        (date, pk, date_value, pk_value) = (sql for sql, _ in compiled)
-        params = [param for _, part in compiled for param in part]
-        return f"({date}, {pk}) < ({date_value}, {pk_value})", params
-
-
 def newest_first(
     queryset: QuerySet, anchor: Anchor | None, keys: tuple[str, str] = ("pub_date", "id")
 ) -> QuerySet:
@@ -105,7 +81,9 @@ def newest_first(
     name the two fields (selectors.listing_keys: a tag's or author's entries' copies)."""
     date, pk = keys
     queryset = queryset.order_by(f"-{date}", f"-{pk}")
-    return queryset if anchor is None else queryset.filter(RowBefore(anchor, keys))
+    return (
+        queryset if anchor is None else queryset.filter(RowBefore(anchor.pub_date, anchor.pk, keys))
+    )
 
 
 def by_id(queryset: QuerySet, cursor: str | None) -> tuple[QuerySet, int | None]:

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from newscenter.news.keyset import RowBefore
 from newscenter.news.languages import site_languages
 from newscenter.news.models import (
     Article,
@@ -272,7 +273,7 @@ def _newest(
     def build(p: SimpleNamespace) -> ArticleQuerySet:
         articles = public_articles(**subject, at=p.now).defer(*deferred)
         if after:
-            articles = articles.filter(_after(p.date, p.pk, keys))
+            articles = articles.filter(RowBefore(p.date, p.pk, keys))
         return (articles if prefetched else articles.prefetch_related(None))[:count]
 
     return Prepared(build, now=Article._meta.get_field("pub_date"), **(anchor if after else {}))
