@@ -65,9 +65,19 @@ def newest_anchor(cursor: str | None) -> Anchor | None:
         when = dt.datetime.fromisoformat(str(moment))
     except ValueError:
         raise _not_ours("damaged") from None
-    if when.tzinfo is None or not _count(pk) or not _count(total):
+    if when.tzinfo is None or not _count(pk) or not _count(total) or not _in_utc(when):
         raise _not_ours("damaged")
     return Anchor(when, pk, total)
+
+
+def _in_utc(when: dt.datetime) -> bool:
+    """Whether the moment has a UTC date (the database's): 9999-12-31T23:59-05:00 has none,
+    and binding it failed with a 500."""
+    try:
+        when.astimezone(dt.UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def _count(value: object) -> bool:
