@@ -59,6 +59,10 @@ def choose_and_close(locator) -> None:
     as an error about a closed target: that is the behaviour under test, so it is waited
     for as the window's "close" event and asserted, not taken as a failure."""
     window = locator.page
+    # The window's buttons get their handlers from a module script, which runs before
+    # DOMContentLoaded: a click before then lands on a button that does nothing yet (seen
+    # once on a loaded machine, as a 30 s wait for a close that never came).
+    window.wait_for_load_state("domcontentloaded")
     with window.expect_event("close"):
         try:
             locator.click()

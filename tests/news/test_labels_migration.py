@@ -35,7 +35,7 @@ def test_the_migration_adds_the_ids_and_takes_them_away_again():
     assert expected[min(expected)]["tags"][0] == ["pumps", "Pumps", {}, pumps.pk]
     assert expected[min(expected)]["authors"] == [["ann-lee", "Ann Lee", ann.pk]]
     try:
-        migrate_to("0024_listed_articles")
+        migrate_to("0025_sitemap_summary")
         without = stored()
         assert without[min(without)] == {
             "tags": [["pumps", "Pumps", {}], ["valves", "Valves", {}]],

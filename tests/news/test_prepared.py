@@ -15,7 +15,7 @@ from django.utils import timezone
 from newscenter.news import selectors, services
 from newscenter.news.models import Article
 from newscenter.news.policy import SYSTEM
-from newscenter.news.prepared import Prepared
+from newscenter.news.prepared import Prepared, PreparedCount, PreparedValues
 from tests.builders import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,83 @@ def test_prepared_instances_are_made_by_django_when_someone_listens_to_post_init
     finally:
         signals.post_init.disconnect(listener, sender=Article)
     assert seen == [article.pk]
+
+
+def _values_and_count():
+    """A read of values and a count, each with the clock and a date as values."""
+    date = Article._meta.get_field("pub_date")
+    headlines = PreparedValues(
+        lambda p: Article.objects.published(at=p.now).filter(pub_date__gte=p.since)
+        .order_by("-pub_date").values_list("headline", "pub_date"),
+        now=date, since=date,
+    )  # fmt: skip
+    ids = PreparedValues(
+        lambda p: Article.objects.published(at=p.now).filter(pub_date__gte=p.since)
+        .order_by("pub_date").values_list("pk", flat=True)[:2],
+        now=date, since=date,
+    )  # fmt: skip
+    count = PreparedCount(
+        lambda p: Article.objects.published(at=p.now).filter(pub_date__gte=p.since),
+        now=date, since=date,
+    )  # fmt: skip
+    return headlines, ids, count
+
+
+def test_prepared_values_and_counts_are_what_the_queryset_gives_at_each_call():
+    now = timezone.now()
+    for hours, headline in ((3, "Hanover fair"), (2, "Ebersfurt plant opens"), (1, "Kesselmark")):
+        make_article(headline=headline, pub_date=now - dt.timedelta(hours=hours))
+    make_article(headline="Embargoed", status=Article.Status.SCHEDULED,
+                 pub_date=now + dt.timedelta(hours=1))  # fmt: skip
+    headlines, ids, count = _values_and_count()
+    for at, since in ((now, now - dt.timedelta(hours=4)), (now, now - dt.timedelta(hours=2)),
+                      (now + dt.timedelta(hours=2), now - dt.timedelta(minutes=150)),
+                      (now - dt.timedelta(days=1), now - dt.timedelta(days=2))):  # fmt: skip
+        public = Article.objects.published(at=at).filter(pub_date__gte=since)
+        expected = list(public.order_by("-pub_date").values_list("headline", "pub_date"))
+        assert headlines(now=at, since=since) == expected
+        assert ids(now=at, since=since) == list(
+            public.order_by("pub_date").values_list("pk", flat=True)[:2]
+        )
+        assert count(now=at, since=since) == public.count()
+    found = headlines(now=now, since=now - dt.timedelta(hours=4))
+    assert [h for h, _ in found] == ["Kesselmark", "Ebersfurt plant opens", "Hanover fair"]
+    assert all(isinstance(d, dt.datetime) and d.tzinfo is not None for _, d in found)
+    assert count(now=now + dt.timedelta(hours=2), since=now - dt.timedelta(hours=4)) == 4
+
+
+def test_a_prepared_count_runs_one_query_a_call_and_wants_its_values_by_name():
+    make_article(headline="Ebersfurt plant opens")
+    _, _, count = _values_and_count()
+    earlier = timezone.now() - dt.timedelta(days=1)
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    # The first call catches count()'s SQL unsent: no log (the debug cursor's, as with
+    # DEBUG on) and no execute wrapper sees it, only the query then run.
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(watch):
+        assert count(now=timezone.now(), since=earlier) == 1
+        assert count(now=timezone.now(), since=earlier) == 1
+        assert count(now=earlier, since=earlier) == 0
+    assert len(queries) == 3
+    assert len(seen) == 3
+    assert all("COUNT(*)" in q["sql"] for q in queries)
+    with pytest.raises(TypeError):
+        count(now=timezone.now())
+
+
+def test_a_prepared_read_of_values_refuses_instances_and_prefetches():
+    article = make_article(headline="Ebersfurt plant opens")
+    slug = Article._meta.get_field("slug")
+    instances = PreparedValues(lambda p: Article.objects.filter(slug=p.slug), slug=slug)
+    with pytest.raises(ValueError, match="values_list"):
+        instances(slug=article.slug)
+    prefetching = PreparedValues(
+        lambda p: Article.objects.filter(slug=p.slug).prefetch_related("tags").values_list("pk"),
+        slug=slug,
+    )
+    with pytest.raises(ValueError, match="prefetches nothing"):
+        prefetching(slug=article.slug)

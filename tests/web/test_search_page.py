@@ -172,3 +172,28 @@ def test_a_headline_the_index_lacks_is_shown_escaped_from_the_database(rf, db):
     heading = BeautifulSoup(html, "html.parser").select_one(".search-results h2 a")
     assert heading.get_text() == "<script>alert(1)</script> Pump news"
     assert "<script>alert" not in html
+
+
+def test_a_hit_without_a_snippet_shows_its_standfirst_escaped(rf, db):
+    from django.template.loader import render_to_string
+
+    from newscenter.search.base import MARK_END, MARK_START, Hit, Results
+
+    told = make_article(headline="Pump news", standfirst="Sizes <b>up</b> to DN 600 & more")
+    bare = make_article(headline="Pump fair", standfirst="")
+    hits = [
+        (Hit(told.pk, 2.0, headline=f"{MARK_START}Pump{MARK_END} news"), told),
+        (Hit(bare.pk, 1.0, headline=f"{MARK_START}Pump{MARK_END} fair"), bare),
+    ]
+    html = render_to_string(
+        "web/search.html",
+        {"query": "pump", "results": Results(hits=[h for h, _ in hits], total=2), "hits": hits},
+        request=rf.get("/news/search/", {"q": "pump"}),
+    )
+    first, second = BeautifulSoup(html, "html.parser").select(".search-results > li")
+    assert first.select_one(".standfirst").get_text() == "Sizes <b>up</b> to DN 600 & more"
+    assert [m.get_text() for m in first.select("h2 mark")] == ["Pump"]
+    assert first.select_one("h2 a")["href"] == told.get_absolute_url()
+    assert second.select_one(".standfirst") is None
+    assert second.select_one(".snippet") is None
+    assert second.select_one(".meta time") is not None

@@ -91,3 +91,32 @@ def test_a_scheduled_article_brings_its_section_into_the_menu_when_it_goes_publi
     assert _menu(client, "/news/")[0] == []  # no section has a public article: no menu
     time_machine.move_to(now + dt.timedelta(hours=2))
     assert _menu(client, "/news/")[0] == ["All news", "Fairs"]  # no change: the time came
+
+
+def _offered(client, query: dict, status=200) -> tuple[list[str], list[str], list[str]]:
+    """The search form's sections, the headlines found, and the queries of the page."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/news/search/", query)
+    assert response.status_code == status
+    page = BeautifulSoup(response.content, "html.parser")
+    offered = [o.get_text() for o in page.select("select[name=section] option")]
+    found = [a.get_text() for a in page.select(".search-results h2 a")]
+    return offered, found, [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_search_forms_sections_are_read_once_until_the_next_change(client):
+    plants = services.section_get_or_create(name="Plants", acting_user=SYSTEM)
+    make_article(headline="Valve plant opens", section=plants)
+    make_article(headline="Valve fair")
+    _offered(client, {"q": "valve"})
+    offered, found, queries = _offered(client, {"q": "valve", "section": "plants"})
+    assert offered == ["All sections", "Plants"]
+    assert found == ["Valve plant opens"]
+    assert not _reads_sections(queries)  # neither for the choices nor for the one asked for
+
+    services.section_get_or_create(name="Fairs", acting_user=SYSTEM)
+    offered, found, queries = _offered(client, {"q": "valve", "section": "fairs"})
+    assert offered == ["All sections", "Fairs", "Plants"]  # the change renewed them at once
+    assert found == []
+    offered, _, queries = _offered(client, {"q": "valve", "section": "nowhere"}, status=400)
+    assert offered == ["All sections", "Fairs", "Plants"]

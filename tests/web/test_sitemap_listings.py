@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from newscenter.news import listings, services
+from newscenter.news import listings, services, summaries
 from newscenter.news.models import Article, ListingChange
 from newscenter.news.policy import SYSTEM
 from tests.builders import make_article
@@ -60,9 +60,11 @@ def sitemaps(client) -> dict[str, bytes]:
 
 
 def grouped(client, monkeypatch) -> dict[str, bytes]:
-    """The sitemaps as the public articles grouped say them (the rows not read)."""
+    """The sitemaps as the public articles grouped say them (the rows not read, nor the
+    index's summary kept from them)."""
     with monkeypatch.context() as patched:
         patched.setattr(listings, "kept_until", lambda: None)
+        patched.setattr(summaries, "read", lambda now=None: None)
         return sitemaps(client)
 
 

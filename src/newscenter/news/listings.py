@@ -17,6 +17,8 @@ No other row can be wrong: an article that leaves a listing without being its ne
 newest where it was. The rows count the articles whose time had come when they were kept (the
 ``Tally`` ``listing_changes_until``, in microseconds since 1970); a reader adds those whose
 time came since (:func:`last_changes`): scheduled articles, few, found along the listing index.
+
+With the rows, in the same transaction, the summary the sitemap index reads (``news.summaries``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import Greatest, RowNumber
 from django.utils import timezone
 
+from newscenter.news import summaries
 from newscenter.news.changes import Change
 from newscenter.news.models import Article, Author, ListingChange, Section, Tag, Tally
 
@@ -80,6 +83,7 @@ def keep(change: Change) -> None:
                 listing__in=_MODEL[kind]._default_manager.values("pk")
             ).delete()
     _set_until(now)
+    summaries.keep(now)
 
 
 def kept_until() -> dt.datetime | None:
@@ -120,6 +124,7 @@ def rebuild(*, now: dt.datetime | None = None, apps: Apps = django_apps) -> None
     apps.get_model("news", "Tally").objects.update_or_create(
         name=UNTIL, defaults={"value": _microseconds(now)}
     )
+    summaries.keep(now, apps=apps)
 
 
 def _insert_newest(kind: str, articles: QuerySet[Any], table: str) -> tuple[str, list[Any]]:

@@ -19,6 +19,11 @@ What Django's own iteration of such a queryset does is done: ``select_related`` 
 deferred fields, annotations, then the prefetches (by ``prefetch_related_objects``, as
 Django runs them). ``values()`` is refused when the read is built, so that a read that needs
 it fails at once rather than coming back as instances.
+
+Two other forms read what is not instances, with the same binding: ``PreparedValues`` a
+queryset's ``values_list()`` (tuples, or single values for ``flat=True``, converted as Django
+converts them) and ``PreparedCount`` its ``count()``, as an older page of a listing reads its
+anchor's date, the anchor of the page before and its own number.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import functools
 import weakref
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from django.db import connections
 from django.db.models import Expression, Field, Model, QuerySet, prefetch_related_objects
@@ -36,8 +41,10 @@ from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor, ImageFileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import (  # type: ignore[attr-defined]  # Django's own, unstubbed
+    FlatValuesListIterable,
     ModelIterable,
     RelatedPopulator,
+    ValuesListIterable,
     get_related_populators,
 )
 from django.db.models.query_utils import DeferredAttribute
@@ -74,26 +81,40 @@ class _Compiled:
     annotations: dict[str, int]
 
 
-class Prepared(Generic[M]):
-    """A read built by ``build`` from a ``Param`` for each of ``fields`` (name: the field whose
-    column the value is compared with); called with those values, it gives a list."""
+class _Read:
+    """What every prepared read shares: its queryset built once from a ``Param`` for each of
+    ``fields``, its SQL per connection, and a call's values bound in the Params' places."""
 
-    def __init__(
-        self, build: Callable[[SimpleNamespace], QuerySet[M]], **fields: Field[Any, Any]
-    ) -> None:
+    def __init__(self, build: Callable[[SimpleNamespace], Any], **fields: Field[Any, Any]) -> None:
         self.build = build
         self.fields = fields
         # Per connection: each thread has its own, and the converters are the backend's.
-        self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = weakref.WeakKeyDictionary()
+        self._compiled: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
-    def __call__(self, **values: Any) -> list[M]:
+    def _queryset(self) -> QuerySet[Any]:
+        queryset: QuerySet[Any] | None = getattr(self, "_built", None)
+        if queryset is None:
+            params = SimpleNamespace(**{n: Param(n, f) for n, f in self.fields.items()})
+            queryset = self.build(params)
+            self._check(queryset)
+            self._built = queryset
+        return queryset
+
+    def _check(self, queryset: QuerySet[Any]) -> None:
+        """Refuses, when the read is built, a queryset this kind of read cannot give."""
+
+    def _compile(self, queryset: QuerySet[Any], connection: Any) -> Any:
+        raise NotImplementedError
+
+    def _rows(self, values: dict[str, Any]) -> tuple[QuerySet[Any], Any, list[Any]]:
+        """The queryset, its compiled form on its connection, and the rows of this call."""
         if values.keys() != self.fields.keys():
             raise TypeError(f"Prepared read wants {sorted(self.fields)}, got {sorted(values)}")
         queryset = self._queryset()
         connection = connections[queryset.db]
         compiled = self._compiled.get(connection)
         if compiled is None:
-            compiled = self._compiled[connection] = _compile(queryset, connection)
+            compiled = self._compiled[connection] = self._compile(queryset, connection)
         params = [
             p.output_field.get_db_prep_value(values[p.name], connection, prepared=False)
             if isinstance(p, Param)
@@ -103,22 +124,120 @@ class Prepared(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
+        return queryset, compiled, rows
+
+
+class Prepared(_Read, Generic[M]):
+    """A read built by ``build`` from a ``Param`` for each of ``fields`` (name: the field whose
+    column the value is compared with); called with those values, it gives a list."""
+
+    def __init__(
+        self, build: Callable[[SimpleNamespace], QuerySet[M]], **fields: Field[Any, Any]
+    ) -> None:
+        super().__init__(build, **fields)
+
+    def __call__(self, **values: Any) -> list[M]:
+        queryset, compiled, rows = self._rows(values)
         found = _instances(compiled, queryset.db, rows)
         lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
         if lookups:
             prefetch_related_objects(found, *lookups)
         return found
 
-    def _queryset(self) -> QuerySet[M]:
-        queryset = getattr(self, "_built", None)
-        if queryset is None:
-            params = SimpleNamespace(**{n: Param(n, f) for n, f in self.fields.items()})
-            queryset = self.build(params)
-            known = queryset._known_related_objects  # type: ignore[attr-defined]
-            if queryset._iterable_class is not ModelIterable or known:
-                raise ValueError("A prepared read gives model instances, read by itself")
-            self._built = queryset
-        return queryset
+    def _check(self, queryset: QuerySet[Any]) -> None:
+        known = queryset._known_related_objects  # type: ignore[attr-defined]
+        if queryset._iterable_class is not ModelIterable or known:
+            raise ValueError("A prepared read gives model instances, read by itself")
+
+    def _compile(self, queryset: QuerySet[Any], connection: Any) -> _Compiled:
+        return _compile(queryset, connection)
+
+
+class PreparedValues(_Read):
+    """A read whose ``build`` ends in ``values_list()``: called, it gives the list of tuples,
+    or of single values for ``flat=True``, that the queryset gives (the fields' conversions
+    from the database's values included)."""
+
+    def __call__(self, **values: Any) -> list[Any]:
+        queryset, compiled, rows = self._rows(values)
+        width = compiled.width
+        rows = [row[:width] for row in rows]  # a column the database only sorts by goes
+        if compiled.converters:
+            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+        if queryset._iterable_class is FlatValuesListIterable:
+            return [row[0] for row in rows]
+        return [tuple(row) for row in rows]
+
+    def _check(self, queryset: QuerySet[Any]) -> None:
+        iterable = queryset._iterable_class
+        if iterable not in (ValuesListIterable, FlatValuesListIterable):
+            raise ValueError("A prepared read of values ends in values_list()")
+        if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+            raise ValueError("A prepared read of values prefetches nothing")
+
+    def _compile(self, queryset: QuerySet[Any], connection: Any) -> _CompiledValues:
+        compiler = queryset.query.chain().get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        columns = [s[0] for s in compiler.select[: compiler.col_count]]
+        return _CompiledValues(
+            sql, tuple(params), compiler, compiler.get_converters(columns), compiler.col_count
+        )
+
+
+class PreparedCount(_Read):
+    """A read whose ``build`` gives a queryset; called, it gives that queryset's ``count()``.
+
+    The SQL is the one ``count()`` runs (Django makes it in ``Query.get_aggregation``, which
+    runs it at once): caught at its first run on a connection, as it goes to the database,
+    with the Params still in it."""
+
+    def __call__(self, **values: Any) -> int:
+        _queryset, _compiled, rows = self._rows(values)
+        return int(rows[0][0])
+
+    def _compile(self, queryset: QuerySet[Any], connection: Any) -> _CompiledValues:
+        sql, params = _caught(lambda: queryset.using(connection.alias).count(), connection)
+        return _CompiledValues(sql, params, None, {}, 1)
+
+
+class _CompiledValues(NamedTuple):
+    sql: str
+    params: tuple[Any, ...]
+    compiler: Any
+    converters: dict[int, Any]
+    width: int  # the columns asked for
+
+
+class _Caught(Exception):
+    def __init__(self, sql: str, params: Sequence[Any]) -> None:
+        super().__init__(sql)
+        self.sql, self.params = sql, tuple(params)
+
+
+class _Catcher:
+    """A cursor that sends nothing: it stops the query given to it (execute_sql closes it)."""
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        raise _Caught(sql, params or ())
+
+    def close(self) -> None:
+        pass
+
+
+def _caught(run: Callable[[], Any], connection: Any) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters of the one query ``run`` sends, stopped before it is sent.
+
+    The connection's cursor is, for ``run`` alone, one that only catches: no query is logged
+    or seen by execute wrappers (a debug cursor would quote the Params for its log), and
+    the connection is this thread's own."""
+    connection.cursor = _Catcher
+    try:
+        run()
+    except _Caught as caught:
+        return caught.sql, caught.params
+    finally:
+        del connection.cursor
+    raise ValueError("A prepared count sends one query, and this one sent none")
 
 
 def _compile(queryset: QuerySet[Any], connection: Any) -> _Compiled:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -34,7 +35,7 @@ from newscenter.news.models import (
     Section,
     Tag,
 )
-from newscenter.news.prepared import Prepared
+from newscenter.news.prepared import Prepared, PreparedCount, PreparedValues
 
 
 def public_articles(
@@ -45,6 +46,7 @@ def public_articles(
     at: dt.datetime | None = None,
     edition: str | None = None,
     relations: bool = True,
+    bound: Q | None = None,
 ) -> ArticleQuerySet:
     """Public articles, newest first, with what a listing shows in a fixed number of queries.
 
@@ -53,7 +55,9 @@ def public_articles(
     articles (news.languages); None keeps every language. ``relations=False`` leaves out the
     queries for the rows of the authors and of the lead images' renditions, for pages and
     feeds, which read what the article and its image keep of them (``shown_authors``,
-    ``shown_renditions``)."""
+    ``shown_renditions``). ``bound`` is a condition on the listing's keys (listing_keys), as
+    an older page's range: for a tag or an author it goes in the same filter as the entries'
+    own conditions, so that their table is joined once (a later filter() joins it again)."""
     at = at or timezone.now()
     articles = Article.objects.published(at=at).select_related("section", "lead_image")
     if relations:
@@ -77,8 +81,11 @@ def public_articles(
         # Public by the entries' own copy of status and date as well (the same values: the
         # walk of the entries' index then skips the others without reading an article).
         articles = articles.annotate(**{_ENTRY: entry}).filter(
-            **{f"{_ENTRY}__status__in": Article.TIMED, f"{_ENTRY}__pub_date__lte": at}
+            bound or Q(),
+            **{f"{_ENTRY}__status__in": Article.TIMED, f"{_ENTRY}__pub_date__lte": at},
         )
+    elif bound is not None:
+        articles = articles.filter(bound)
     if tag is not None and author is not None:
         articles = articles.filter(authors=author)  # the tag's entries walked, the author's held
     if edition is not None:
@@ -189,30 +196,87 @@ def listing_page(
         "edition": edition,
         "relations": False,  # a listing shows no byline, its pictures need no rendition rows
     }
-    keys = listing_keys(tag=tag, author=author)
     if after is None:
         rows = _read_newest(size + 1, UNLISTED, subject)
         return KeysetPage(rows[:size], _older(rows, size), False)
-    anchor = public_articles(**subject).filter(pk=after).values_list("pub_date", flat=True)
-    pub_date = anchor.first()
-    if pub_date is None:
+    reads = _older_page(size, _edition_filter(edition), **subject)
+    now = timezone.now()
+    anchor = reads.anchor(now=now, after=after)
+    if not anchor:
         return None
+    pub_date = anchor[0]
     # Public as of the anchor's date (it is public, so that is no later than now): then the
     # anchor, not the clock, is the one upper bound on pub_date, and the database starts the
     # index walk there instead of at the newest article.
-    older = (
-        public_articles(**subject, at=pub_date)
-        .filter(_after(pub_date, after, keys))
-        .defer(*UNLISTED)
-    )
-    rows = list(older[: size + 1])
+    rows = reads.rows(at=pub_date, after=after)
     if not rows:
         return None
-    newer = _newer(public_articles(**subject), pub_date, after, size, keys)
+    if section is not None:
+        for row in rows:
+            row.section = section  # what the prefetch would give: the listing's own section
+    newer = reads.newer(now=now, at=pub_date, after=after)
     # Counted along the listing's index, up to the anchor: readers see "Page 7", and what it
     # costs grows with the page's depth only as an index range, never as a table scan.
-    before = public_articles(**subject).filter(_not_after(pub_date, after, keys)).count()
-    return KeysetPage(rows[:size], _older(rows, size), newer, before // size + 1)
+    before = reads.before(now=now, at=pub_date, after=after)
+    return KeysetPage(
+        rows[:size], _older(rows, size), newer[size] if len(newer) > size else None,
+        before // size + 1,
+    )  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class _OlderPage:
+    """The reads of an older page of one listing (news.prepared): its anchor's date, its
+    articles, the anchor of the page before (the article just newer than the ``size`` that
+    end at the anchor itself; none when that page is the first) and how many come before."""
+
+    anchor: PreparedValues
+    rows: Prepared[Article]
+    newer: PreparedValues
+    before: PreparedCount
+
+
+_DATE = Article._meta.get_field("pub_date")
+_ID = Article._meta.get_field("id")
+
+
+@functools.lru_cache(maxsize=256)
+def _older_page(size: int, edition_filter: Q | None, **subject: Any) -> _OlderPage:
+    """An older page's reads, their SQL built once per listing, size and edition: building
+    the four cost more than running them."""
+    keys = listing_keys(tag=subject["tag"], author=subject["author"])
+
+    def public(at: Any, bound: Q | None = None) -> ArticleQuerySet:  # at: a Param
+        # No prefetch: a section's articles are given the section (listing_page).
+        return public_articles(**subject, at=at, bound=bound).prefetch_related(None)
+
+    def rows(p: SimpleNamespace) -> ArticleQuerySet:
+        return public(p.at, _after(p.at, p.after, keys)).defer(*UNLISTED)[: size + 1]
+
+    return _OlderPage(
+        # What .first() reads: the listing's order, one row.
+        anchor=PreparedValues(
+            lambda p: public(p.now).filter(pk=p.after).values_list("pub_date", flat=True)[:1],
+            now=_DATE, after=_ID,
+        ),
+        rows=Prepared(rows, at=_DATE, after=_ID),
+        newer=PreparedValues(
+            lambda p: (
+                public(p.now, _not_after(p.at, p.after, keys)).order_by(*keys)
+                .values_list("pk", flat=True)[: size + 1]
+            ),
+            now=_DATE, at=_DATE, after=_ID,
+        ),
+        before=PreparedCount(
+            lambda p: public(p.now, _not_after(p.at, p.after, keys)),
+            now=_DATE, at=_DATE, after=_ID,
+        ),
+    )  # fmt: skip
+
+
+def _edition_filter(edition: str | None) -> Q | None:
+    """What an edition stands for with the site's languages now (a key of the reads' caches)."""
+    return None if edition is None else site_languages().edition_filter(edition)
 
 
 def newest_articles(
@@ -265,8 +329,7 @@ def _read_newest(
     subject: dict[str, Any],
     after: tuple[dt.datetime, int] | None = None,
 ) -> list[Article]:
-    edition = subject["edition"]
-    edition_filter = None if edition is None else site_languages().edition_filter(edition)
+    edition_filter = _edition_filter(subject["edition"])
     now = timezone.now()
     if after is None:
         rows = _newest(count, edition_filter, deferred, False, **subject)(now=now)
@@ -313,6 +376,27 @@ def _newest(
     return Prepared(build, now=Article._meta.get_field("pub_date"), **(anchor if after else {}))
 
 
+def public_teasers(ids: Sequence[int]) -> dict[int, Article]:
+    """The public ones of the articles ``ids``, by id, with what a listing's teasers show
+    (``public_articles(relations=False)`` without UNLISTED): a page of search results. Its
+    SQL built once (news.prepared) for each number of ids."""
+    if not ids:
+        return {}
+    values = {f"id{n}": pk for n, pk in enumerate(ids)}
+    return {article.pk: article for article in _teasers(len(ids))(now=timezone.now(), **values)}
+
+
+@functools.lru_cache(maxsize=64)
+def _teasers(count: int) -> Prepared[Article]:
+    def build(p: SimpleNamespace) -> ArticleQuerySet:
+        ids = [getattr(p, f"id{n}") for n in range(count)]
+        teasers = public_articles(at=p.now, relations=False).defer(*UNLISTED)
+        return teasers.filter(pk__in=ids).order_by()  # looked up by id: no order
+
+    ids = {f"id{n}": _ID for n in range(count)}
+    return Prepared(build, now=_DATE, **ids)
+
+
 def _after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
     # "(pub_date, id) < anchor", spelt so that pub_date alone bounds the index range and no
     # negation brings in IS NULL terms that would stop the database using it.
@@ -332,19 +416,6 @@ def _not_after(pub_date: dt.datetime, pk: int, keys: tuple[str, str]) -> Q:
 
 def _older(rows: list[Article], size: int) -> int | bool:
     return rows[size - 1].pk if len(rows) > size else False
-
-
-def _newer(
-    articles: ArticleQuerySet, pub_date: dt.datetime, pk: int, size: int, keys: tuple[str, str]
-) -> int | None:
-    """The anchor of the page before: the article just newer than the ``size`` that end at
-    the anchor itself, or None when that page is the first."""
-    ids = list(
-        articles.filter(_not_after(pub_date, pk, keys))
-        .order_by(*keys)
-        .values_list("pk", flat=True)[: size + 1]
-    )
-    return ids[size] if len(ids) > size else None
 
 
 Subject = TypeVar("Subject", Section, Tag, Author)

@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import DateTimeField, F, Func, QuerySet, Subquery
 from django.utils import timezone
 
+from newscenter.news import summaries
 from newscenter.news.changes import Change
 from newscenter.news.models import Article, Tally
 from newscenter.news.prepared import Prepared
@@ -43,11 +44,24 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def recount(change: Change) -> None:
-    """Listener of the change signal: the count of timed articles, after each change."""
+    """Listener of the change signal: the count of timed articles, after each change, the
+    marks of the articles' sitemap pages, and how many pages the sitemap index lists."""
     if change.articles:
+        now = timezone.now()
         timed = Article.objects.filter(status__in=Article.TIMED).count()
         Tally.objects.update_or_create(name=TIMED_TALLY, defaults={"value": timed})
         mark_sitemap_pages(SITEMAP_PAGE, timed=timed)
+        summaries.keep_article_pages(_page_count(SITEMAP_PAGE, now, timed=timed), now)
+
+
+def _page_count(size: int, now: dt.datetime, *, timed: int) -> int:
+    """How many pages the articles' sitemap has at ``now``, as the index counts them outside
+    a transaction: the marks that hold, or else the public articles ``size`` a page."""
+    starts = _marked(size, now)
+    if starts is not None:
+        return len(starts) + 1
+    waiting = Article.objects.filter(status__in=Article.TIMED, pub_date__gt=now).count()
+    return max(1, -(-(timed - waiting) // size))
 
 
 REMARK_SLACK = 40_000  # articles the marked pages may gain before they are marked again
@@ -135,6 +149,10 @@ def sitemap_pages(size: int, now: dt.datetime) -> list[tuple[dt.datetime, int]] 
     changed articles since: the pages are then read after OFFSETs."""
     if connection.in_atomic_block:
         return None
+    return _marked(size, now)
+
+
+def _marked(size: int, now: dt.datetime) -> list[tuple[dt.datetime, int]] | None:
     kept = _kept(f"{_PAGE_FROM}{size}:")
     if not kept:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, replace
 
 from django.utils import timezone
@@ -108,40 +109,46 @@ def candidates(request: SearchRequest):
     return articles
 
 
-def _ranked(matches: list[Match], request: SearchRequest) -> list[Hit]:
+# (article id, score): what ranking orders, a Hit made only for each of the page's (making
+# one for each of the window's 500 matches was a tenth of a search for a common word).
+Ranked = tuple[int, float]
+
+
+def _ranked(matches: list[Match], request: SearchRequest) -> list[Ranked]:
     """Relevance blended with recency, or newest first; ties go to the newer article."""
     if request.by_date:
-        return [Hit(m.article_id, m.relevance) for m in matches]  # the backends' own order
+        return [(m.article_id, m.relevance) for m in matches]  # the backends' own order
     now = timezone.now()
     scored = [
-        Hit(m.article_id, m.relevance / (1 + max(now - m.pub_date, ZERO) / RECENCY_SCALE))
+        (m.article_id, m.relevance / (1 + max(now - m.pub_date, ZERO) / RECENCY_SCALE))
         for m in matches
     ]
-    return sorted(scored, key=lambda hit: hit.score, reverse=True)  # stable: newest first
+    return sorted(scored, key=_score, reverse=True)  # stable: newest first
 
 
-def _readers_first(ranked: list[Hit], request: SearchRequest) -> list[Hit]:
+_score = operator.itemgetter(1)
+
+
+def _readers_first(ranked: list[Ranked], request: SearchRequest) -> list[Ranked]:
     """With every edition searched, the articles in the reader's language before the others,
     each part in its order. Sorting by date is the reader's own order: it is kept."""
     site = languages.site_languages()
     if request.edition or not request.language or request.by_date or not site.several:
         return ranked
     tags = dict(
-        Article.objects.filter(pk__in=[hit.article_id for hit in ranked]).values_list(
-            "pk", "language"
-        )
+        Article.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", "language")
     )
     default = site.default
     theirs = {
         pk for pk, tag in tags.items() if languages.falls_under(tag or default, request.language)
     }
-    first = [hit for hit in ranked if hit.article_id in theirs]
-    return first + [hit for hit in ranked if hit.article_id not in theirs]
+    first = [hit for hit in ranked if hit[0] in theirs]
+    return first + [hit for hit in ranked if hit[0] not in theirs]
 
 
-def _page(engine: Backend, query: ParsedQuery, ranked: list[Hit], request: SearchRequest):
+def _page(engine: Backend, query: ParsedQuery, ranked: list[Ranked], request: SearchRequest):
     offset = (request.page - 1) * request.per_page
-    hits = ranked[offset : offset + request.per_page]
+    hits = [Hit(pk, score) for pk, score in ranked[offset : offset + request.per_page]]
     marked = highlighted(query, engine.texts([hit.article_id for hit in hits]))
     return [_marked(hit, marked.get(hit.article_id)) for hit in hits]
 

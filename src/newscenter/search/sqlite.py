@@ -165,6 +165,10 @@ class SqliteBackend(SqlBackend):
         relevance = dict.fromkeys(keys, WEIGHTS[2])  # every match is at least a body match
         if not keys:
             return []
+        # For each word and column, the window's matches of the word as typed (and of its
+        # stem alone): all of them in one query.
+        asked: list[tuple[str, Term]] = []
+        weighed: list[tuple[float, int, int | None]] = []  # weight, then positions in asked
         for before, term in zip(original.terms, query.terms, strict=True):
             if term.exclude:
                 continue
@@ -177,15 +181,22 @@ class SqliteBackend(SqlBackend):
                 alternatives=tuple(a for a in term.alternatives if a != stemmed),
             )
             for column, weight in zip(("headline", "standfirst"), WEIGHTS, strict=False):
-                found = set(self._in_column(column, forms, low=keys[-1], high=keys[0]))
+                forms_at, stem_at = len(asked), None
+                asked.append((column, forms))
                 if stemmed is not None:
-                    by_stem = Term((stemmed,))
-                    for key in self._in_column(column, by_stem, low=keys[-1], high=keys[0]):
-                        if key in relevance and key not in found:
-                            relevance[key] += weight / 2
-                for key in found:
-                    if key in relevance:
-                        relevance[key] += weight
+                    stem_at = len(asked)
+                    asked.append((column, Term((stemmed,))))
+                weighed.append((weight, forms_at, stem_at))
+        matched = self._in_columns(asked, low=keys[-1], high=keys[0])
+        for weight, forms_at, stem_at in weighed:
+            found = set(matched[forms_at])
+            if stem_at is not None:
+                for key in matched[stem_at]:
+                    if key in relevance and key not in found:
+                        relevance[key] += weight / 2
+            for key in found:
+                if key in relevance:
+                    relevance[key] += weight
         return [Match(key & ID_MASK, relevance[key], _key_time(key)) for key in keys]
 
     def indexed_ids(self) -> set[int]:
@@ -195,17 +206,14 @@ class SqliteBackend(SqlBackend):
         if not article_ids:
             return {}
         placeholders = ", ".join(["%s"] * len(article_ids))
-        keys = self._fetch(
-            f"SELECT key FROM search_key WHERE article_id IN ({placeholders})", article_ids
-        )
-        placeholders = ", ".join(["%s"] * len(keys))
+        # CROSS JOIN: the keys first, each document then found by its rowid.
         sql = (
-            f"SELECT rowid & {ID_MASK}, headline, body FROM search_document "
-            f"WHERE rowid IN ({placeholders})"
+            "SELECT search_key.article_id, search_document.headline, search_document.body "
+            "FROM search_key CROSS JOIN search_document "
+            "ON search_document.rowid = search_key.key "
+            f"WHERE search_key.article_id IN ({placeholders})"
         )
-        if not keys:
-            return {}
-        rows = self._fetch(sql, [k for (k,) in keys])
+        rows = self._fetch(sql, article_ids)
         return {r[0]: (stored(r[1]), stored(r[2])) for r in rows}
 
     def _expanded(self, query: ParsedQuery) -> ParsedQuery:
@@ -289,6 +297,25 @@ class SqliteBackend(SqlBackend):
             "WHERE search_document MATCH %s ORDER BY search_document.rowid DESC LIMIT %s"
         )
         return [key for (key,) in self._fetch(sql, (*params, expression, limit))]
+
+    def _in_columns(
+        self, asked: Sequence[tuple[str, Term]], *, low: int, high: int
+    ) -> list[list[int]]:
+        """``_in_column`` for each (column, term) asked, in one query: each a list of keys in
+        the order FTS5 gives them."""
+        if not asked:
+            return []
+        arm = (
+            "SELECT %s, rowid FROM search_document WHERE search_document MATCH %s "
+            "AND rowid >= %s AND rowid <= %s"
+        )
+        params: list[object] = []
+        for n, (column, term) in enumerate(asked):
+            params += [n, f"{{{column}}} : {_term(term)}", low, high]
+        found: list[list[int]] = [[] for _ in asked]
+        for n, key in self._fetch(" UNION ALL ".join([arm] * len(asked)), params):
+            found[n].append(key)
+        return found
 
     def _in_column(self, column: str, term: Term, *, low: int, high: int) -> list[int]:
         # Bounded by the window's keys, FTS5 seeks into the word's list instead of reading it.

@@ -1,5 +1,5 @@
 """What every page reads, kept in memory from one change to the next: the site settings and
-the section menu.
+the section menu (and every section, which the search form offers).
 
 Every page shows the site's chrome (name, banner, time zone, the sections): reading the
 settings row, its banner and the menu for each request was a query or four on every uncached
@@ -61,6 +61,7 @@ def _load_settings() -> SiteSettings:
 
 _settings = _Kept(_load_settings)
 _menu: _Kept[list[Section]] = _Kept(lambda: list(selectors.sections_for_menu()), timed=True)
+_sections: _Kept[list[Section]] = _Kept(lambda: list(Section.objects.all()))
 
 
 def site_settings() -> SiteSettings:
@@ -73,7 +74,13 @@ def menu_sections() -> list[Section]:
     return _menu.get()
 
 
+def all_sections() -> list[Section]:
+    """Every section, in the desk's order, as of the last committed change."""
+    return _sections.get()
+
+
 def forget() -> None:
     """Read everything again on the next request (a test's fresh database)."""
     _settings.forget()
     _menu.forget()
+    _sections.forget()

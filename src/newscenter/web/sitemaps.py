@@ -4,14 +4,17 @@ Every class starts from ``Article.objects.published()``, so drafts and scheduled
 never appear, and reads only the columns its URLs need: a sitemap page costs the same few
 queries whether it lists five URLs or fifty thousand.
 
-The index counts no table and groups no articles. The number of public articles comes from a
-count kept after each change (``news.tallies``: the ``Tally`` of timed articles) less the
-scheduled ones still to come; the pages of the articles' sitemap from marks kept with their
-places (``news.tallies``); the sections, tags and authors with public articles, and when each
-last changed, from the rows ``news.listings`` keeps; the articles' "last changed" from walking
-an index newest first to the first public article (``article_changed_idx``,
-``article_listing_idx``). What grows with the site is the list of the articles' pages itself,
-a thousand articles each, written in one pass.
+The index reads a summary kept after each change (``news.summaries``: each sitemap's latest
+change and number of pages), in one query and a check that no scheduled article has gone
+live since. When that summary does not hold, it counts no table and groups no articles
+either: the number of public articles comes from a count kept after each change
+(``news.tallies``: the ``Tally`` of timed articles) less the scheduled ones still to come;
+the pages of the articles' sitemap from marks kept with their places (``news.tallies``); the
+sections, tags and authors with public articles, and when each last changed, from the rows
+``news.listings`` keeps; the articles' "last changed" from walking an index newest first to
+the first public article (``article_changed_idx``, ``article_listing_idx``). What grows with
+the site is the list of the articles' pages itself, a thousand articles each, written in one
+pass.
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from urllib.parse import urljoin, urlsplit
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Page, Paginator
-from django.db.models import DateTimeField, Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, F, Max, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from newscenter.conf import site_url
-from newscenter.news import listings, tallies
+from newscenter.news import listings, summaries, tallies
 from newscenter.news.languages import site_languages, url_code
 from newscenter.news.models import (
     Article,
@@ -41,6 +44,7 @@ from newscenter.news.models import (
     Tag,
     article_paths,
     slug_path,
+    slug_paths,
 )
 from newscenter.news.tallies import public_count
 
@@ -57,47 +61,9 @@ _LAST_CHANGE = Max(Greatest("updated", "pub_date"))
 
 
 # --- what the index reads instead of counting ------------------------------------------------
-
-
-def _latest(articles: QuerySet[Article], field: str) -> dt.datetime | None:
-    """The newest ``field`` among ``articles``: an index walked newest first, not a MAX()."""
-    return articles.order_by(f"-{field}").values_list(field, flat=True).first()
-
-
-def _last_change(articles: QuerySet[Article]) -> dt.datetime | None:
-    """Max(Greatest(updated, pub_date)) over ``articles``, as the greater of two index walks
-    (the newest ``updated`` and the newest ``pub_date``) in one query."""
-    newest_pub = articles.order_by("-pub_date").values("pub_date")[:1]
-    row = (
-        articles.order_by("-updated")
-        .annotate(newest_pub=Subquery(newest_pub))
-        .values_list("updated", "newest_pub")
-        .first()
-    )
-    return max(row) if row is not None else None
-
-
-_WALK = 200
-
-
-def _latest_own_change(articles: QuerySet[Article]) -> dt.datetime | None:
-    """Max(Coalesce(modified, updated)) over ``articles``, walking the index on ``updated``
-    newest first: no article's own change is later than its ``updated``, so the walk stops at
-    the first row whose ``updated`` is no later than the best found. After an import every
-    article may be updated after the newest publication date; the aggregate then read them
-    all (11 s at a million), the walk reads one. Past ``_WALK`` rows, the aggregate, once."""
-    best = None
-    rows = articles.order_by("-updated").values_list("updated", "modified")[:_WALK]
-    for n, (updated, modified) in enumerate(rows, start=1):
-        if best is not None and updated <= best:
-            return best
-        own = modified or updated
-        best = own if best is None else max(best, own)
-        if n == _WALK:
-            latest = Max(Coalesce("modified", "updated"))
-            found: dt.datetime | None = articles.aggregate(latest=latest)["latest"]
-            return found
-    return best
+# The articles' latest changes, walked along indexes (news.summaries), when no kept summary
+# holds.
+_latest, _last_change = summaries.latest, summaries.last_change
 
 
 class _KnownCount(Paginator):
@@ -106,6 +72,14 @@ class _KnownCount(Paginator):
     def __init__(self, object_list, per_page, count: int):
         super().__init__(object_list, per_page)
         self.__dict__["count"] = count  # the cached_property, filled in advance
+
+
+class _KnownPages(Paginator):
+    """For the index, which asks only how many pages there are: told, not counted."""
+
+    def __init__(self, per_page, num_pages: int):
+        super().__init__([], per_page)
+        self.__dict__["num_pages"] = num_pages  # the cached_property, filled in advance
 
 
 class _MarkedPages(_KnownCount):
@@ -139,7 +113,12 @@ class _MarkedPages(_KnownCount):
 
 
 class SiteSitemap(Sitemap):
-    """Addresses on the configured base URL (``conf.site_url``), never the request's Host."""
+    """Addresses on the configured base URL (``conf.site_url``), never the request's Host.
+
+    ``summary``: what the index was told (``news.summaries``), when it holds; the index asks
+    a sitemap only for its latest change and its number of pages."""
+
+    summary: summaries.Summary | None = None
 
     def get_protocol(self, protocol=None) -> str:
         return urlsplit(site_url()).scheme
@@ -148,10 +127,16 @@ class SiteSitemap(Sitemap):
         return urlsplit(site_url()).netloc
 
 
-def sitemap_index(request, **kwargs):
+def sitemap_index(request, sitemaps: dict[str, type[Sitemap]], **kwargs):
     """Django's sitemap index, its addresses moved onto the configured base URL: Django builds
-    them from the request's Host."""
-    response = sitemap_views.index(request, **kwargs)
+    them from the request's Host. Each sitemap is told the summary kept after the last change
+    (``news.summaries``), read once for all of them: what it gives, they need not work out."""
+    summary = summaries.read()
+    told: dict[str, type[Sitemap] | Sitemap] = {}
+    for name, kind in sitemaps.items():
+        told[name] = site = kind()
+        site.summary = summary  # type: ignore[attr-defined]
+    response = sitemap_views.index(request, sitemaps=told, **kwargs)
     origin = site_url("/")[:-1]  # what site_url() puts before an absolute path
     paths: dict[str, str] = {}  # each sitemap's path, split once for all its pages
     for item in (response.context_data or {})["sitemaps"]:
@@ -178,18 +163,14 @@ class ArticleSitemap(SiteSitemap):
         return _rows(Article.objects.published())
 
     def get_latest_lastmod(self) -> dt.datetime | None:
-        # The newest publishing.last_change without reading every article: an article's own
-        # change is never later than its `updated`, so only those updated after the newest
-        # publication date (a range of the index on `updated`, few rows) can beat that date.
-        published = Article.objects.published()
-        newest_pub = _latest(published, "pub_date")
-        if newest_pub is None:
-            return None
-        later = _latest_own_change(published.filter(updated__gt=newest_pub))
-        return max(newest_pub, later) if later is not None else newest_pub
+        if self.summary is not None:
+            return self.summary.latest["articles"]
+        return summaries.latest_lastmod(Article.objects.published())
 
     @property
     def paginator(self) -> Paginator:
+        if self.summary is not None and self.summary.article_pages is not None:
+            return _KnownPages(self.limit, self.summary.article_pages)
         timed = _rows(Article.objects.filter(status__in=Article.TIMED))
         return _MarkedPages(self._items(), self.limit, public_count(), timed)  # type: ignore[attr-defined]
 
@@ -282,6 +263,8 @@ class IndexPageSitemap(SiteSitemap):
         return _last_change(_edition(Article.objects.published(), language))
 
     def get_latest_lastmod(self) -> dt.datetime | None:
+        if self.summary is not None:
+            return self.summary.latest["pages"]
         return _last_change(Article.objects.published())
 
     def get_urls(self, page=1, site=None, protocol=None):
@@ -377,6 +360,24 @@ class _ListingSitemap(SiteSitemap):
             found[key] = max(found.get(key, row["last_change"]), row["last_change"])
         return _by_edition(found, site.all)
 
+    def get_urls(self, page=1, site=None, protocol=None):
+        """What Django's ``Sitemap.get_urls`` gives the template (an address and a lastmod
+        for each item), without its lookups by name for each item: the path's head is worked
+        out once a page (``news.models.slug_paths``)."""
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        path = slug_paths(self.url_name)
+        urls = [
+            {
+                "location": origin
+                + (self.location(item) if "language" in item else path(item["listing"])),
+                "lastmod": item["last_change"],
+            }
+            for item in self.paginator.page(page).object_list
+        ]
+        if urls:  # Last-Modified, as Django's own pages say it
+            self.latest_lastmod = max(url["lastmod"] for url in urls)
+        return urls
+
     def location(self, item: dict) -> str:
         if "language" in item:
             return in_language(item["language"], self.url_name, slug=item["listing"])
@@ -386,6 +387,8 @@ class _ListingSitemap(SiteSitemap):
         return item["last_change"]
 
     def get_latest_lastmod(self) -> dt.datetime | None:
+        if self.summary is not None:
+            return self.summary.latest[self.kind]
         items = self.items()
         if isinstance(items, list):  # a few hundred rows, already read
             return max((item["last_change"] for item in items), default=None)
@@ -402,6 +405,10 @@ class _ListingSitemap(SiteSitemap):
 
     @property
     def paginator(self) -> Paginator:
+        if self.summary is not None and self.summary.rows[self.kind] <= self.limit:
+            # No more items than rows (a listing in several languages of one edition is one
+            # item): one page, as for none.
+            return _KnownPages(self.limit, 1)
         items = self._items()  # type: ignore[attr-defined]
         if isinstance(items, list) or site_languages().several:
             return Paginator(items, self.limit)

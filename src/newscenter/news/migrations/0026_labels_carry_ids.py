@@ -39,6 +39,6 @@ def drop_ids(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("news", "0024_listed_articles")]
+    dependencies = [("news", "0025_sitemap_summary")]
 
     operations = [migrations.RunPython(add_ids, drop_ids)]
