@@ -4,10 +4,12 @@ import functools
 import ipaddress
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
 import environ
+from django.conf import settings
 
 
 def data_dir(env: environ.Env) -> Path:
@@ -63,9 +65,12 @@ def site_url(path: str = "/") -> str:
     addresses, and a Host a client made up must never end up in a cached page. An absolute
     ``path`` (media on object storage) is returned as it is.
     """
-    from django.conf import settings
-
     return _joined(settings.NEWSCENTER_BASE_URL, path)
+
+
+def site_urls() -> Callable[[str], str]:
+    """:func:`site_url` for the many addresses of one answer, the setting read once."""
+    return functools.partial(_joined, settings.NEWSCENTER_BASE_URL)
 
 
 @functools.lru_cache(maxsize=4096)

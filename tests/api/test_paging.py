@@ -91,6 +91,8 @@ def test_a_filtered_list_counts_once_and_carries_its_total(api, token_for):
         ["2026-01-01T00:00:00", 5, 3],  # a date without its offset
         ["yesterday", 5, 3],
         ["2026-01-01T00:00:00+00:00", 5],  # a cursor without its total
+        ["9999-12-31T23:59:59-05:00", 5, 3],  # no date in UTC
+        ["0001-01-01T00:00:00+05:00", 5, 3],
     ],
 )
 def test_a_damaged_cursor_is_a_400_naming_the_cursor(api, values):

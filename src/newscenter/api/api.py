@@ -22,7 +22,7 @@ from ninja.openapi.views import openapi_view
 from ninja.parser import Parser
 
 from newscenter.api import analytics, articles, catalogue, imports, lookup, problems, webhooks
-from newscenter.api.http import finish
+from newscenter.api.http import finish, finished
 from newscenter.api.problems import Problem
 from newscenter.news.services import images
 
@@ -94,9 +94,7 @@ class NewsAPI(NinjaAPI):
         return super().create_temporal_response(request)
 
     def create_response(self, request, data: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().create_response(request, data, *args, **kwargs)
-        articles.link_header(request, response)
-        return finish(request, response)
+        return finished(request, super().create_response(request, data, *args, **kwargs))
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         """Ninja's document, plus what every operation may answer: problem details, and

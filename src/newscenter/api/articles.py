@@ -9,16 +9,18 @@ same services as the desk and the command line, so the policy decides, as it doe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-from django.db.models import Max, Prefetch, QuerySet
-from django.http import HttpResponse
+from django.db.models import Max, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from newscenter.api import listing
 from newscenter.api.auth import OPTIONAL, Caller, TokenAuth
+from newscenter.api.http import answer
 from newscenter.api.problems import Problem
 from newscenter.api.schemas import (
     ArticleIn,
@@ -33,7 +35,12 @@ from newscenter.api.schemas import (
 from newscenter.news import policy, publishing, selectors, services, tallies
 from newscenter.news.languages import site_languages
 from newscenter.news.models import Article, Author, Image, Section, Tag
-from newscenter.news.representation import absolute, article_data, article_path_parts
+from newscenter.news.representation import (
+    Stored,
+    absolute,
+    article_data,
+    article_path_parts,
+)
 from newscenter.news.selectors import public_translations_of
 from newscenter.news.services import review_links, workflow
 from newscenter.search.related import related_articles
@@ -82,16 +89,38 @@ def article_list(
     subject = _subject(section, tag, author)
     articles: QuerySet[Article]
     total: int | None
+    filtered = bool(language or published_after or published_before or updated_since)
+    if status is None and not filtered:
+        # The pages most asked for: reads prepared once per listing and size.
+        anchor = listing.newest_anchor(cursor)
+        edition = listing.edition_asked(lang) if lang is not None else None
+        rows = selectors.newest_articles(
+            count=limit + 1,
+            **subject,
+            edition=edition,
+            shown=True,
+            after=(anchor.pub_date, anchor.pk) if anchor else None,
+        )
+        total = (
+            anchor.total
+            if anchor
+            else _total(
+                lambda: selectors.public_articles(**subject, edition=edition).count(),
+                subject,
+                narrowed=edition is not None,
+            )
+        )
+        return _page(request, rows, limit, total, True, fields)
     if status is None:
         anchor = listing.newest_anchor(cursor)
         # Public as of the anchor's date (no later than now): the anchor, not the clock, is
         # then the one upper bound on pub_date, so the index walk starts there.
         at = min(anchor.pub_date, timezone.now()) if anchor else None
-        articles = selectors.public_articles(**subject, at=at).prefetch_related("tags")
+        articles = selectors.public_articles(**subject, at=at, relations=False)
         articles = _filtered(articles, language, published_after, published_before, updated_since)
         articles = _edition(articles, lang)
         narrowed = bool(language or lang or published_after or published_before or updated_since)
-        total = anchor.total if anchor else _total(articles, subject, narrowed=narrowed)
+        total = anchor.total if anchor else _total(articles.count, subject, narrowed=narrowed)
         keys = selectors.listing_keys(tag=subject.get("tag"), author=subject.get("author"))
         ordered = listing.newest_first(articles, anchor, keys)
     else:
@@ -105,14 +134,21 @@ def article_list(
         ordered, total = listing.by_id(articles, cursor)
         if total is None:
             total = articles.count()
-    rows = list(ordered[: limit + 1])
+    return _page(request, list(ordered[: limit + 1]), limit, total, status is None, fields)
+
+
+def _page(
+    request, rows: list[Article], limit: int, total: int, public: bool, fields: str | None
+) -> HttpResponse:
+    """The answer of the article list: ``rows`` holds one more than the page when more
+    follow; a public listing's cursor names its last article, unpublished work's its id."""
     page, more = rows[:limit], len(rows) > limit
     next_page = None
     if more:
         last = page[-1]
         token = (
-            listing.Anchor(last.pub_date, last.pk, total).encode()
-            if status is None
+            listing.Anchor(cast(dt.datetime, last.pub_date), last.pk, total).encode()  # dated
+            if public
             else listing.by_id_cursor(last.pk, total)
         )
         next_page = listing.next_url(request, token)
@@ -120,11 +156,9 @@ def article_list(
     request.api_link = next_page
     wanted = listing.fields_asked(fields)
     translations = public_translations_of(page)
-    return {
-        "items": [article_data(a, fields=wanted, translations=translations) for a in page],
-        "total": total,
-        "next": next_page,
-    }
+    writer = Stored(translations)
+    items = [writer.data(article, wanted) for article in page]
+    return answer(request, {"items": items, "total": total, "next": next_page})
 
 
 @router.get(
@@ -144,10 +178,9 @@ def article_by_path(
     if parts is None:
         raise Problem("not-found", f"{path!r} is not the address of an article")
     day, slug = parts
-    articles = selectors.public_articles().prefetch_related("tags")
-    article = get_object_or_404(articles, pub_day=day, slug=slug)
+    article = selectors.public_article(day=day, slug=slug)  # the article page's read
     request.api_last_modified = article.modified or article.updated
-    return _one_article(article, fields)
+    return answer(request, _one_article(article, fields))
 
 
 @router.get(
@@ -161,7 +194,7 @@ def article_by_path(
 def article_detail(request, article_id: int, fields: str | None = Query(None, max_length=400)):
     article = _readable(_caller(request), article_id)
     request.api_last_modified = article.modified or article.updated
-    return _one_article(article, fields)
+    return answer(request, _one_article(article, fields))
 
 
 def _one_article(article: Article, fields: str | None) -> dict[str, Any]:
@@ -169,15 +202,16 @@ def _one_article(article: Article, fields: str | None) -> dict[str, Any]:
     the lists the article page reads)."""
     wanted = listing.fields_asked(fields, extra=("related",))
     if wanted is None or "related" not in wanted:
-        return article_data(article, fields=wanted)
-    data = article_data(article, fields=wanted - {"related"}) if wanted - {"related"} else {}
+        return article_data(article, fields=wanted, stored=True)
+    rest = wanted - {"related"}
+    data = article_data(article, fields=rest, stored=True) if rest else {}
     data["related"] = [
         {
             "id": other.pk,
             "headline": other.headline,
             "url": absolute(other.get_absolute_url()),
             "path": other.get_absolute_url(),
-            "pub_date": other.pub_date.isoformat() if other.pub_date else None,
+            "pub_date": other.pub_date,
         }
         for other in related_articles(article)
     ]
@@ -190,7 +224,7 @@ def article_create(request, data: ArticleIn):
     caller.require("articles:write")
     fields, relations = _fields(caller, data.model_dump())
     article = services.article_create(acting_user=caller.user, **fields, **relations)
-    return Status(201, article_data(_fetched(article.pk)))
+    return Status(201, article_data(_fetched(article.pk), stored=True))
 
 
 @router.patch(
@@ -205,7 +239,7 @@ def article_update(request, article_id: int, data: ArticlePatch):
     article = _readable(caller, article_id)
     fields, relations = _fields(caller, data.model_dump(exclude_unset=True))
     services.article_update(article=article, acting_user=caller.user, **fields, **relations)
-    return article_data(_fetched(article.pk))
+    return article_data(_fetched(article.pk), stored=True)
 
 
 @router.delete(
@@ -241,7 +275,7 @@ def article_transition(request, article_id: int, data: TransitionIn):
     services.article_transition(
         verb=data.transition, article=article, acting_user=caller.user, note=data.note, when=when
     )
-    return article_data(_fetched(article.pk))
+    return article_data(_fetched(article.pk), stored=True)
 
 
 @router.post(
@@ -290,7 +324,7 @@ def revision_restore(request, article_id: int, number: int):
     article = _readable(caller, article_id)
     revision = get_object_or_404(article.revisions, number=number)
     services.revision_restore(article=article, revision=revision, acting_user=caller.user)
-    return article_data(_fetched(article.pk))
+    return article_data(_fetched(article.pk), stored=True)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -298,28 +332,27 @@ def revision_restore(request, article_id: int, number: int):
 
 def _subject(section: str | None, tag: str | None, author: str | None) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for name, model, slug in (
+    models: tuple[tuple[str, Any, str | None], ...] = (
         ("section", Section, section),
         ("tag", Tag, tag),
         ("author", Author, author),
-    ):
+    )
+    for name, model, slug in models:
         if slug is not None:
-            found[name] = model._default_manager.filter(slug=slug).first()
-            if found[name] is None:
+            try:
+                found[name] = selectors.listing_subject(model, slug)  # a prepared read
+            except Http404:
                 raise Problem(
                     "validation-error",
                     f"there is no {name} {slug!r}",
                     errors=[{"field": name, "message": "unknown slug"}],
-                )
+                ) from None
     return found
 
 
 def _with_relations() -> QuerySet[Article]:
-    return Article.objects.select_related("section", "lead_image").prefetch_related(
-        "tags",
-        Prefetch("authors", queryset=Author.objects.only("name", "slug")),
-        "lead_image__renditions",
-    )
+    """With what article_data(..., stored=True) shows (tags and authors are in the row)."""
+    return Article.objects.select_related("section", "lead_image")
 
 
 def _unpublished_visible(caller: Caller, articles: QuerySet[Article]) -> QuerySet[Article]:
@@ -350,16 +383,17 @@ def _fetched(article_id: int) -> Article:
     return _with_relations().get(pk=article_id)
 
 
-def _total(articles: QuerySet[Article], subject: dict[str, Any], *, narrowed: bool) -> int:
+def _total(count: Callable[[], int], subject: dict[str, Any], *, narrowed: bool) -> int:
     """How many articles the listing holds, for its first page; the cursor carries it on.
     Every public article: the count kept after each change, no COUNT over the table; one
-    tag's or author's: its entries counted along their index, no article read."""
+    tag's or author's: its entries counted along their index, no article read; else
+    ``count()``."""
     if narrowed or subject.get("section") is not None:
-        return articles.count()
+        return count()
     if not subject:
         return tallies.public_count()
     listed = selectors.listed_count(tag=subject.get("tag"), author=subject.get("author"))
-    return articles.count() if listed is None else listed
+    return count() if listed is None else listed
 
 
 def _edition(articles: QuerySet[Article], lang: str | None) -> QuerySet[Article]:
@@ -431,7 +465,3 @@ def _image(value: int | None) -> Image | None:
 def latest_change() -> dt.datetime | None:
     latest: dt.datetime | None = Article.objects.published().aggregate(m=Max("updated"))["m"]
     return latest
-
-
-def link_header(request, response: HttpResponse) -> None:
-    listing.page_headers(response, getattr(request, "api_link", None))

@@ -1,5 +1,6 @@
 """``/api/v1/sections``, ``/tags``, ``/authors`` and ``/images``: what articles are filed
-under and illustrated with."""
+under and illustrated with. The lists are answered without ninja's check of each item
+(http.answer): ``named_data`` gives the schema's fields (``Named``) in order."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from ninja.files import UploadedFile
 
 from newscenter.api import listing
 from newscenter.api.auth import OPTIONAL, Caller, TokenAuth
+from newscenter.api.http import answer
 from newscenter.api.problems import Problem
 from newscenter.api.schemas import ImageOut, ImagePatch, NamedList
 from newscenter.news import services
 from newscenter.news.models import Author, Image, Section, Tag
-from newscenter.news.representation import author_data, image_data, section_data, tag_data
+from newscenter.news.representation import image_data, named_data
 
 router = Router()
 PUBLIC = TokenAuth(optional=True)
@@ -28,7 +30,8 @@ TOKEN = TokenAuth()
     tags=["sections, tags, authors"],
 )
 def section_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | None = None):
-    return listing.page(request, Section.objects.all(), cursor, limit, section_data)
+    rows = Section.objects.all()
+    return answer(request, listing.page(request, rows, cursor, limit, named_data("news:section")))
 
 
 @router.get(
@@ -39,7 +42,8 @@ def section_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | 
     tags=["sections, tags, authors"],
 )
 def tag_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | None = None):
-    return listing.page(request, Tag.objects.all(), cursor, limit, tag_data)
+    rows = Tag.objects.all()
+    return answer(request, listing.page(request, rows, cursor, limit, named_data("news:tag")))
 
 
 @router.get(
@@ -50,7 +54,8 @@ def tag_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | None
     tags=["sections, tags, authors"],
 )
 def author_list(request, limit: int = Query(100, ge=1, le=1000), cursor: str | None = None):
-    return listing.page(request, Author.objects.all(), cursor, limit, author_data)
+    rows = Author.objects.all()
+    return answer(request, listing.page(request, rows, cursor, limit, named_data("news:author")))
 
 
 @router.get(

@@ -9,9 +9,10 @@ import datetime as dt
 import json
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, DateTimeField, F, Func, IntegerField, QuerySet, Value
+from django.db.models import QuerySet
 
 from newscenter.api.problems import Problem
+from newscenter.news.keyset import RowBefore
 from newscenter.news.languages import site_languages
 from newscenter.news.representation import ARTICLE_FIELDS, absolute
 
@@ -64,38 +65,23 @@ def newest_anchor(cursor: str | None) -> Anchor | None:
         when = dt.datetime.fromisoformat(str(moment))
     except ValueError:
         raise _not_ours("damaged") from None
-    if when.tzinfo is None or not _count(pk) or not _count(total):
+    if when.tzinfo is None or not _count(pk) or not _count(total) or not _in_utc(when):
         raise _not_ours("damaged")
     return Anchor(when, pk, total)
 
 
+def _in_utc(when: dt.datetime) -> bool:
+    """Whether the moment has a UTC date (the database's): 9999-12-31T23:59-05:00 has none,
+    and binding it failed with a 500."""
+    try:
+        when.astimezone(dt.UTC)
+    except OverflowError:
+        return False
+    return True
+
+
 def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
-
-
-class RowBefore(Func):
-    """``(pub_date, id) < (%s, %s)``: one row value, "older than the anchor" in the listing's
-    order. SQLite and PostgreSQL both start the index walk at the anchor for it, where the
-    spelt-out ``pub_date < %s OR (pub_date = %s AND id < %s)`` made SQLite walk from the newest
-    article down to the anchor (page N cost N pages). Django compares row values only on
-    PostgreSQL (``supports_tuple_lookups`` is off for SQLite), hence this expression."""
-
-    output_field = BooleanField()
-
-    def __init__(self, anchor: Anchor, keys: tuple[str, str] = ("pub_date", "pk")) -> None:
-        date, pk = keys
-        super().__init__(
-            F(date),
-            F(pk),
-            Value(anchor.pub_date, output_field=DateTimeField()),
-            Value(anchor.pk, output_field=IntegerField()),
-        )
-
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        compiled = [compiler.compile(part) for part in self.get_source_expressions()]
-        (date, pk, date_value, pk_value) = (sql for sql, _ in compiled)
-        params = [param for _, part in compiled for param in part]
-        return f"({date}, {pk}) < ({date_value}, {pk_value})", params
 
 
 def newest_first(
@@ -105,7 +91,9 @@ def newest_first(
     name the two fields (selectors.listing_keys: a tag's or author's entries' copies)."""
     date, pk = keys
     queryset = queryset.order_by(f"-{date}", f"-{pk}")
-    return queryset if anchor is None else queryset.filter(RowBefore(anchor, keys))
+    return (
+        queryset if anchor is None else queryset.filter(RowBefore(anchor.pub_date, anchor.pk, keys))
+    )
 
 
 def by_id(queryset: QuerySet, cursor: str | None) -> tuple[QuerySet, int | None]:
@@ -145,11 +133,6 @@ def fields_asked(fields: str | None, *, extra: tuple[str, ...] = ()) -> frozense
             errors=[{"field": "fields", "message": f"known: {', '.join(known)}"}],
         )
     return frozenset(names)
-
-
-def page_headers(response, next_page: str | None) -> None:
-    if next_page:
-        response["Link"] = f'<{next_page}>; rel="next"'
 
 
 def page(request, queryset: QuerySet, cursor: str | None, limit: int, data) -> dict:

@@ -11,12 +11,13 @@ from ninja import Query, Router
 
 from newscenter.api import listing
 from newscenter.api.auth import OPTIONAL, TokenAuth
+from newscenter.api.http import answer
 from newscenter.api.problems import Problem
 from newscenter.api.schemas import SearchResults
 from newscenter.news import selectors
 from newscenter.news.languages import site_languages
 from newscenter.news.models import Section, Tag
-from newscenter.news.representation import article_data
+from newscenter.news.representation import Stored
 from newscenter.search.searching import MAX_PAGE, MAX_PER_PAGE, SearchRequest, search
 
 router = Router(tags=["search"])
@@ -63,8 +64,8 @@ def search_articles(
         SearchRequest(q, page=page, per_page=per_page, edition=edition, language=reader, **subject)
     )
     ids = [hit.article_id for hit in results.hits]
-    found = selectors.public_articles().prefetch_related("tags").in_bulk(ids)
-    translations = selectors.public_translations_of(list(found.values()))
+    found = selectors.public_articles(relations=False).in_bulk(ids)
+    writer = Stored(selectors.public_translations_of(list(found.values())))
     wanted = listing.fields_asked(fields)
     pages = min(MAX_PAGE, math.ceil(results.total / per_page))
     next_page = None
@@ -73,24 +74,23 @@ def search_articles(
         params["page"] = str(page + 1)
         next_page = listing.next_url(request, "").split("?")[0] + "?" + params.urlencode()
     request.api_link = next_page
-    return {
+    data = {
         "query": q,
         "corrected_query": results.corrected.text() if results.corrected else None,
         "total": results.total,
-        "total_is_lower_bound": results.more,
+        "total_is_lower_bound": bool(results.more),
         "page": page,
         "pages": pages,
         "next": next_page,
         "hits": [
             {
-                "article": article_data(
-                    found[hit.article_id], fields=wanted, translations=translations
-                ),
+                "article": writer.data(found[hit.article_id], wanted),
                 "headline_html": str(hit.headline_html),
                 "snippet_html": str(hit.snippet_html),
-                "score": round(hit.score, 6),
+                "score": float(round(hit.score, 6)),  # a float, as the schema makes it
             }
             for hit in results.hits
             if hit.article_id in found
         ],
     }
+    return answer(request, data, response)

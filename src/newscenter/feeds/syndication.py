@@ -342,7 +342,7 @@ class ArticleFeed(Feed):
             "summary": summary(article),
             "authors": [
                 {"name": name, "url": self.author_url(slug)}
-                for slug, name in article.labels.get("authors", ())
+                for slug, name, *_ in article.labels.get("authors", ())
             ],
             "language": article.language or self.language,
             "source": Source.of(article),

@@ -514,9 +514,10 @@ class Article(models.Model):
     # moves it; an import keeps the source's own date. ``updated`` is any write of the row.
     modified = models.DateTimeField(null=True, blank=True, editable=False)
     # What the public page shows of the article's tags and authors, so that it reads one row:
-    # {"tags": [[slug, name, translations], ...], "authors": [[slug, name], ...]}, each in
-    # the order of their names. Kept by the services (news.services.labels) whenever the
-    # article's tags or authors, or one of those tags or authors, change.
+    # {"tags": [[slug, name, translations, id], ...], "authors": [[slug, name, id], ...]},
+    # each in the order of their names (the ids are the API's). Kept by the services
+    # (news.services.labels) whenever the article's tags or authors, or one of those tags or
+    # authors, change.
     labels = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -594,13 +595,13 @@ class Article(models.Model):
         rows with the slug, name and translated names of each."""
         return [
             Tag(slug=slug, name=name, translations=names)
-            for slug, name, names in self.labels.get("tags", ())
+            for slug, name, names, *_ in self.labels.get("tags", ())
         ]
 
     @functools.cached_property
     def shown_authors(self) -> list[Author]:
         """The article's authors as its byline shows them, from ``labels`` (no query)."""
-        return [Author(slug=slug, name=name) for slug, name in self.labels.get("authors", ())]
+        return [Author(slug=slug, name=name) for slug, name, *_ in self.labels.get("authors", ())]
 
     @property
     def is_public(self) -> bool:

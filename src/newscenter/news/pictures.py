@@ -110,6 +110,11 @@ def _url(file: FieldFile) -> str:
     return _address(concrete_storage(file.storage), file.name or "")
 
 
+def file_url(storage: Storage, name: str) -> str:
+    """``storage.url(name)``, on the file system worked out once per name (see _local)."""
+    return _address(concrete_storage(storage), name)
+
+
 def concrete_storage(storage: Storage) -> Storage:
     """The storage behind a lazy one (Django's ``default_storage``, ``staticfiles_storage``) as
     it is now (settings may replace it), so that a picture's ten addresses and file checks do

@@ -9,11 +9,23 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    Field,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from newscenter.news.keyset import RowBefore
 from newscenter.news.languages import site_languages
 from newscenter.news.models import (
     Article,
@@ -102,10 +114,33 @@ def listed_count(*, tag: Tag | None = None, author: Author | None = None) -> int
     if listing is None or (tag is not None and author is not None):
         return None
     kind, pk = listing
-    entries = ListedArticle.objects.filter(
-        kind=kind, listing=pk, status__in=Article.TIMED, pub_date__lte=timezone.now()
+    found = _listed_counted(Tag if tag is not None else Author)(pk=pk, now=timezone.now())
+    if not found:  # the tag or author is gone: its entries, if any, are counted
+        entries = ListedArticle.objects.filter(
+            kind=kind, listing=pk, status__in=Article.TIMED, pub_date__lte=timezone.now()
+        )
+        return entries.count()
+    counted: int = found[0].listed
+    return counted
+
+
+@functools.cache
+def _listed_counted(model: type[Tag] | type[Author]) -> Prepared[Any]:
+    """The tag or author with the count of its public entries (listed_count) beside it, its
+    SQL built once (news.prepared): building the count cost more than running it."""
+    kind = ListedArticle.Kind.TAG if model is Tag else ListedArticle.Kind.AUTHOR
+
+    def build(p: SimpleNamespace) -> QuerySet[Any]:
+        entries = ListedArticle.objects.filter(
+            kind=kind, listing=p.pk, status__in=Article.TIMED, pub_date__lte=p.now
+        )
+        count = entries.order_by().values(n=Func(F("pk"), function="COUNT"))
+        subject = model.objects.filter(pk=p.pk).order_by().only("pk")
+        return subject.annotate(listed=Subquery(count))
+
+    return Prepared(
+        build, pk=model._meta.get_field("id"), now=ListedArticle._meta.get_field("pub_date")
     )
-    return entries.count()
 
 
 def listing_keys(*, tag: Tag | None = None, author: Author | None = None) -> tuple[str, str]:
@@ -251,16 +286,31 @@ def newest_articles(
     tag: Tag | None = None,
     author: Author | None = None,
     edition: str | None = None,
+    shown: bool = False,
+    after: tuple[dt.datetime, int] | None = None,
 ) -> list[Article]:
     """The ``count`` newest public articles of the site or of one section, tag or author,
     whole (bodies included; of their section and lead image what feeds show), as feeds
     carry them: ``public_articles(relations=False)`` cut at ``count``, its SQL built once
-    (news.prepared) per listing, count and edition."""
+    (news.prepared) per listing, count and edition. ``shown``: with all the API shows of
+    them (the first page of its article list: the lead image whole, with the list of its
+    renditions; tags and authors come with each row, in ``labels``). ``after``: those older
+    than the article at (pub_date, id), public as of its date (a later page of the list)."""
     subject = {"section": section, "tag": tag, "author": author, "edition": edition}
     # Of the joined section and lead image a feed reads the name and the file alone: their
     # other columns (JSON among them) cost a conversion each on every row.
     joined = FEED_UNREAD if section is None else FEED_UNREAD_IMAGE
-    return _read_newest(count, joined, {**subject, "relations": False})
+    unread = API_UNREAD if shown else joined
+    return _read_newest(count, unread, {**subject, "relations": False}, after)
+
+
+# What the API never shows of an article, its section and its lead image (newest_articles):
+# each column left out is a conversion less on every row.
+API_UNREAD = (
+    "created", "translated_from", "translated_from_revision", "import_key", "created_by",
+    "section__translations", "section__description", "section__position",
+    "lead_image__uploaded_by", "lead_image__created",
+)  # fmt: skip
 
 
 # What feeds never read of an article's lead image and of its section (newest_articles).
@@ -273,9 +323,22 @@ FEED_UNREAD = (*FEED_UNREAD_IMAGE, "section__translations", "section__descriptio
                "section__position")  # fmt: skip
 
 
-def _read_newest(count: int, deferred: tuple[str, ...], subject: dict[str, Any]) -> list[Article]:
+def _read_newest(
+    count: int,
+    deferred: tuple[str, ...],
+    subject: dict[str, Any],
+    after: tuple[dt.datetime, int] | None = None,
+) -> list[Article]:
     edition_filter = _edition_filter(subject["edition"])
-    rows = _newest(count, edition_filter, deferred, **subject)(now=timezone.now())
+    now = timezone.now()
+    if after is None:
+        rows = _newest(count, edition_filter, deferred, False, **subject)(now=now)
+    else:
+        # Public as of the anchor's date (no later than now): the anchor, not the clock, is
+        # then the one upper bound on pub_date, so the index walk starts there.
+        pub_date, pk = after
+        read = _newest(count, edition_filter, deferred, True, **subject)
+        rows = read(now=min(pub_date, now), date=pub_date, pk=pk)
     section = subject["section"]
     if section is not None:
         for row in rows:
@@ -288,20 +351,29 @@ def _newest(
     count: int,
     edition_filter: Q | None,  # what the edition stands for with the site's languages now
     deferred: tuple[str, ...],
+    after: bool,
     **subject: Any,
 ) -> Prepared[Article]:
-    """The first page of a listing, its SQL built once (news.prepared) per listing, size and
-    edition: building it cost more than reading its rows. Of the section, tag or author only
-    the primary key is read (their instances key the cache by it). A section's articles are
-    given the section itself (_read_newest) rather than a query for it: its prefetch, built
-    on each call, cost as much as the listing's own read."""
+    """The first page of a listing, or with ``after`` the page after an anchor, its SQL built
+    once (news.prepared) per listing, size and edition: building it cost more than reading
+    its rows. Of the section, tag or author only the primary key is read (their instances
+    key the cache by it). A section's articles are given the section itself (_read_newest)
+    rather than a query for it: its prefetch, built on each call, cost as much as the
+    listing's own read."""
     prefetched = subject["section"] is None
+    keys = listing_keys(tag=subject["tag"], author=subject["author"])
+    anchor: dict[str, Field[Any, Any]] = {
+        "date": Article._meta.get_field("pub_date"),
+        "pk": Article._meta.get_field("id"),
+    }
 
     def build(p: SimpleNamespace) -> ArticleQuerySet:
         articles = public_articles(**subject, at=p.now).defer(*deferred)
+        if after:
+            articles = articles.filter(RowBefore(p.date, p.pk, keys))
         return (articles if prefetched else articles.prefetch_related(None))[:count]
 
-    return Prepared(build, now=Article._meta.get_field("pub_date"))
+    return Prepared(build, now=Article._meta.get_field("pub_date"), **(anchor if after else {}))
 
 
 def public_teasers(ids: Sequence[int]) -> dict[int, Article]:

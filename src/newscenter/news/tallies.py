@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import F, Func, QuerySet, Subquery
+from django.db.models import DateTimeField, F, Func, QuerySet, Subquery
 from django.utils import timezone
 
 from newscenter.news import summaries
 from newscenter.news.changes import Change
 from newscenter.news.models import Article, Tally
+from newscenter.news.prepared import Prepared
 
 TIMED_TALLY = "timed_articles"
 SITEMAP_PAGE = 1_000  # URLs a page of the articles' sitemap (WordPress gives 2,000, Yoast 1,000)
@@ -187,15 +189,20 @@ def public_count() -> int:
     """
     if connection.in_atomic_block:
         return Article.objects.published().count()
-    waiting = Article.objects.filter(status__in=Article.TIMED, pub_date__gt=timezone.now())
-    waiting_count = waiting.order_by().values(n=Func(F("pk"), function="COUNT"))
-    row = (
-        Tally.objects.filter(name=TIMED_TALLY)
-        .annotate(waiting=Subquery(waiting_count))
-        .values_list("value", "waiting")
-        .first()
-    )
-    if row is None:  # not counted yet
+    rows = _timed_tally(now=timezone.now())
+    if not rows:  # not counted yet
         return Article.objects.published().count()
-    timed, waiting_now = row
-    return int(timed) - int(waiting_now or 0)
+    return int(rows[0].value) - int(rows[0].waiting or 0)  # type: ignore[attr-defined]
+
+
+def _timed_and_waiting(p: SimpleNamespace) -> QuerySet[Tally]:
+    """The timed articles' tally, with how many of them wait for their time at ``p.now``."""
+    waiting = Article.objects.filter(status__in=Article.TIMED, pub_date__gt=p.now)
+    waiting_count = waiting.order_by().values(n=Func(F("pk"), function="COUNT"))
+    tally = Tally.objects.filter(name=TIMED_TALLY).order_by()
+    return tally.annotate(waiting=Subquery(waiting_count))
+
+
+# Built once per connection (news.prepared): building it again was a fifth of the API's
+# article list.
+_timed_tally = Prepared(_timed_and_waiting, now=DateTimeField())

@@ -15,7 +15,8 @@ from newscenter.news.bulk import update_field
 from newscenter.news.models import Article
 
 BATCH = 500  # articles a query takes
-Labels = dict[str, list[list[Any]]]  # {"tags": [[slug, name, names]], "authors": [[slug, name]]}
+# {"tags": [[slug, name, names, id]], "authors": [[slug, name, id]]}: the ids for the API.
+Labels = dict[str, list[list[Any]]]
 
 
 def labels_of(article_ids: Iterable[int]) -> dict[int, Labels]:
@@ -29,17 +30,17 @@ def labels_of(article_ids: Iterable[int]) -> dict[int, Labels]:
         tags = (
             tag_rows.filter(article_id__in=chunk)
             .order_by("tag__name", "tag_id")
-            .values_list("article_id", "tag__slug", "tag__name", "tag__translations")
+            .values_list("article_id", "tag__slug", "tag__name", "tag__translations", "tag_id")
         )
-        for pk, slug, name, names in tags:
-            found[pk]["tags"].append([slug, name, names])
+        for pk, *label in tags:
+            found[pk]["tags"].append(label)
         authors = (
             author_rows.filter(article_id__in=chunk)
             .order_by("author__name", "author_id")
-            .values_list("article_id", "author__slug", "author__name")
+            .values_list("article_id", "author__slug", "author__name", "author_id")
         )
-        for pk, slug, name in authors:
-            found[pk]["authors"].append([slug, name])
+        for pk, *label in authors:
+            found[pk]["authors"].append(label)
     return found
 
 
