@@ -43,6 +43,7 @@ class Renderer:
         self.snapshot = snapshot
         self.articles: dict[int, Article] = {}  # what the pages rendered so far show whole
         self._links: dict[int, Article] = {}  # related articles, made once for every page
+        self.chrome: dict = {}  # the header's and footer's markup, per edition (news_site.chrome)
         base = urlsplit(settings.NEWSCENTER_BASE_URL)
         self.factory = RequestFactory(HTTP_HOST=base.netloc)
         self.secure = base.scheme == "https"
@@ -50,6 +51,7 @@ class Renderer:
     def request(self, url: str):
         request = self.factory.get(url, secure=self.secure)
         request.user = AnonymousUser()
+        request.edition_chrome = self.chrome  # type: ignore[attr-defined]
         request.site_settings = self.snapshot.site  # type: ignore[attr-defined]  # as SiteTimezoneMiddleware leaves it
         # The edition being rendered, as SiteLanguageMiddleware sets it from the address.
         site = self.snapshot.languages
