@@ -3,6 +3,7 @@
 import functools
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -65,7 +66,28 @@ def site_url(path: str = "/") -> str:
     addresses, and a Host a client made up must never end up in a cached page. An absolute
     ``path`` (media on object storage) is returned as it is.
     """
-    return _joined(settings.NEWSCENTER_BASE_URL, path)
+    base_url = settings.NEWSCENTER_BASE_URL
+    if _plain_path(path) and (origin := _origin(base_url)) is not None:
+        return origin + path  # what urljoin gives such a path, without its parsing
+    return _joined(base_url, path)
+
+
+# A path that urljoin would give back as it is after the site's origin: absolute, not
+# "//host", with no query, fragment or parameters to parse, no "." or ".." segment to
+# resolve (any "/." is left to urljoin) and nothing urlsplit strips or removes.
+_PLAIN_PATH = re.compile(r"/(?!/)[^?#;\\\x00-\x20\x7f]*")
+
+
+def _plain_path(path: str) -> bool:
+    return _PLAIN_PATH.fullmatch(path) is not None and "/." not in path
+
+
+@functools.cache
+def _origin(base_url: str) -> str | None:
+    """The part of ``base_url`` a plain path follows, or None if urljoin would not simply
+    append the path to it (checked on a sample path)."""
+    origin = urljoin(base_url + "/", "/")[:-1]
+    return origin if urljoin(base_url + "/", "/a/b") == origin + "/a/b" else None
 
 
 def site_urls() -> Callable[[str], str]:

@@ -4,6 +4,7 @@ second giving each its id), update_field the values bulk_update would."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -164,3 +165,27 @@ def test_rows_given_by_field_are_stored_as_model_objects_are():
         insert_rows(AuditEntry, [{"action": "a", "article": article}])  # by attname only
     with pytest.raises(TypeError, match="use insert_many"):
         insert_rows(Article, [{"headline": "Set when saved: created, updated"}])
+
+
+MOMENTS = [
+    AT,
+    AT.replace(microsecond=123456),
+    dt.datetime(2026, 3, 2, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+    dt.datetime(2026, 3, 2, 9, 30, tzinfo=zoneinfo.ZoneInfo("UTC")),  # UTC, not datetime's own
+    dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")),
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=str)
+def test_dates_and_times_are_stored_as_bulk_create_stores_them(moment):
+    """As the database holds them (SQLite: the text), by each path an import takes."""
+    AuditEntry.objects.all().delete()
+    AuditEntry.objects.bulk_create([AuditEntry(action="orm", at=moment)])
+    insert_many([AuditEntry(action="many", at=moment)])
+    insert_rows(AuditEntry, [{"action": "rows", "at": moment}])
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT action, at FROM {table} ORDER BY id")  # noqa: S608 (our table)
+        stored = dict(cursor.fetchall())
+    assert stored["many"] == stored["orm"]
+    assert stored["rows"] == stored["orm"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -33,25 +34,44 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def make_folders(root: Path, relatives) -> None:
+    """Make the folders the files ``relatives`` go in, each once (parents first), before
+    they are written: a missing folder found by a failed open, then made by
+    ``Path.mkdir(parents=True)``, was two system calls and a walk up per page."""
+    base = os.fspath(root)
+    folders = set()
+    for relative in relatives:
+        folder = relative.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    for folder in sorted(folders):  # a parent sorts before its children
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(os.path.join(base, folder))
+
+
 def write_atomic(root: Path, relative: str, data: bytes) -> None:
     """Write through a temporary file in the same folder and rename it into place.
 
     A web server serving ``root`` meanwhile sees the old file or the new one, never a part;
-    an interrupted run leaves at most a stray temporary file (named ``.*.tmp``).
+    an interrupted run leaves at most a stray temporary file (named ``.*.tmp``). Paths as
+    strings (os.path): a page's Path objects cost more than its system calls.
     """
-    target = root / relative
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    target = os.path.join(root, relative)
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
         fd = os.open(temporary, _CREATE, 0o644)
     except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         fd = os.open(temporary, _CREATE, 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
 
 

@@ -206,6 +206,7 @@ _job: dict = {}  # what forked workers inherit: set just before the fork
 def _render(root, data, todo: list[Page], previous: Manifest, workers, progress) -> dict:
     # Sitemaps and the search index are the slowest files: each starts at once, on its own.
     todo = sorted(todo, key=lambda page: page.kind not in ("view", "search-index"))
+    files.make_folders(root, [page.path for page in todo])  # once, before any worker writes
     _job.update(
         root=root,
         pages=todo,
@@ -261,7 +262,11 @@ def _render_chunk(indexes: range) -> list:
         content = renderer.render(page)
         digest = files.digest(content)
         before = previous.get(page.path)
-        changed = before is None or before[1] != digest or not (root / page.path).is_file()
+        changed = (
+            before is None
+            or before[1] != digest
+            or not os.path.isfile(os.path.join(root, page.path))
+        )
         if changed:
             files.write_atomic(root, page.path, content)
         media = sorted(media_names(content)) if page.kind != "search-index" else []

@@ -118,12 +118,12 @@ def _ranked(
     matches: Sequence[Match],
     limit: int,
     wanted: Sequence[str],
-    texts: Callable[[list[int]], dict[int, tuple[str, str]]],
+    telling: Callable[[list[int]], dict[int, frozenset[str]]],
 ) -> list[int]:
     """The ``limit`` best of ``neighbours`` (the newest sharing the section or a tag, newest
     first) and ``matches`` (the newest sharing words, newest first); a match that is no
-    neighbour only when it shares :data:`MIN_SHARED_WORDS` telling words (``texts`` gives the
-    headline and standfirst of the ids asked for)."""
+    neighbour only when it shares :data:`MIN_SHARED_WORDS` telling words (``telling`` gives
+    the telling words of the ids asked for)."""
     rows = []
     for position, other in enumerate(neighbours):
         same = int(other.same_section)
@@ -134,7 +134,7 @@ def _ranked(
         scores[pk] = float(shared_tags * _TAG_POINTS + same * _SECTION_POINTS)
     # sorted() keeps equal relevance in the backend's order: newest first.
     best_matches = sorted(matches, key=lambda m: m.relevance, reverse=True)[:_POOL]
-    best_matches = _alike(best_matches, scores, wanted, texts)
+    best_matches = _alike(best_matches, scores, wanted, telling)
     best = max((m.relevance for m in best_matches), default=0.0)
     if best > 0:
         for match in best_matches:
@@ -142,19 +142,14 @@ def _ranked(
     return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
 
 
-def _alike(matches: list[Match], neighbours, wanted: Sequence[str], texts) -> list[Match]:
+def _alike(matches: list[Match], neighbours, wanted: Sequence[str], telling) -> list[Match]:
     own = {word for word in wanted if word not in _COMMON}
     strangers = [m.article_id for m in matches if m.article_id not in neighbours]
     if not strangers:
         return matches
-    found = texts(strangers)
-
-    def shared(pk: int) -> int:
-        return len(own & telling_words(*found.get(pk, ("", ""))))
-
-    return [
-        m for m in matches if m.article_id in neighbours or shared(m.article_id) >= MIN_SHARED_WORDS
-    ]
+    found = telling(strangers)
+    alike = {pk for pk in strangers if len(own.intersection(found.get(pk, ()))) >= MIN_SHARED_WORDS}
+    return [m for m in matches if m.article_id in neighbours or m.article_id in alike]
 
 
 # --- Reading and storing -------------------------------------------------------------------
@@ -283,13 +278,13 @@ def related_ids(article: Article, *, limit: int = RELATED_COUNT) -> list[int]:
         matches=backend().related(wanted, candidates=others.order_by(), limit=_WINDOW),
         limit=limit,
         wanted=wanted,
-        texts=_texts_from_database,
+        telling=_telling_from_database,
     )
 
 
-def _texts_from_database(ids: list[int]) -> dict[int, tuple[str, str]]:
+def _telling_from_database(ids: list[int]) -> dict[int, frozenset[str]]:
     rows = Article.objects.filter(pk__in=ids).values_list("pk", "headline", "standfirst")
-    return {pk: (headline, standfirst) for pk, headline, standfirst in rows}
+    return {pk: telling_words(headline, standfirst) for pk, headline, standfirst in rows}
 
 
 def _neighbours(section_id: int | None, tag_ids: frozenset[int], others) -> list[Neighbour]:
@@ -371,6 +366,7 @@ class Ranker:
         self.packed_tag = {k: packed(v[:depth], 2) for k, v in self.by_tag.items()}
         wanted = {word for query in self.query.values() for word in query}
         self.matcher = backend().related_matcher(wanted, candidates=_timed().order_by())
+        self._telling_words: dict[int, frozenset[str]] = {}
 
     def ids(self, pk: int, *, limit: int = RELATED_COUNT) -> list[int]:
         section = self.corpus.sections.get(pk)
@@ -380,8 +376,17 @@ class Ranker:
             matches=self.matcher.matches(self.query[pk], exclude=pk, limit=_WINDOW, best=_POOL),
             limit=limit,
             wanted=self.query[pk],
-            texts=lambda ids: {i: self.corpus.texts[i] for i in ids if i in self.corpus.texts},
+            telling=self._telling,
         )
+
+    def _telling(self, ids: list[int]) -> dict[int, frozenset[str]]:
+        """The telling words of ``ids``, each worked out once for the pass (an article is a
+        stranger in the matches of many others: 19 times on average in an import's)."""
+        kept, texts = self._telling_words, self.corpus.texts
+        for pk in ids:
+            if pk not in kept and pk in texts:
+                kept[pk] = telling_words(*texts[pk])
+        return kept
 
     def _neighbours(self, pk: int, section: int | None, tag_ids: frozenset[int]) -> list[Neighbour]:
         """The _POOL best of the newest _WINDOW sharing a tag or the section (as the page's

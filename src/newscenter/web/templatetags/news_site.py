@@ -3,6 +3,7 @@ links, and the addresses of the site's own pages (``{% url %}``, remembered).
 
 {% section_menu as sections %}{% section_items sections section %}
 {% feed_links %}
+{% chrome section %}...{% endchrome %}
 {% share_links article as links %}
 {% path 'news:feed' format='rss' %}
 
@@ -21,6 +22,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 from django import template
 from django.conf import settings
+from django.template.loader_tags import BlockNode
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,6 +34,58 @@ from newscenter.web.paths import site_paths, static_path
 from newscenter.web.sitecache import menu_sections
 
 register = template.Library()
+
+
+@register.tag
+def chrome(parser, token) -> ChromeNode:
+    """``{% chrome value ... %}...{% endchrome %}``: markup that is the same on every page of
+    an edition for the same values (the header, the footer; the menu for a page's section).
+
+    A request that carries a dict as ``edition_chrome`` (the static export's: one for the
+    run, whose settings, code and clock do not change) has the markup rendered once per
+    edition and values and reused, rather than rendered again for each of 11,000 pages; any
+    other request renders it as if the tag were not there. What is inside may depend on the
+    site, the language and the values, never on anything else a page has: the export's
+    tests compare every exported page with the page the site serves.
+    """
+    values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endchrome",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # A block's override would be kept for every page after the first.
+        raise template.TemplateSyntaxError("{% chrome %} cannot hold a {% block %}.")
+    return ChromeNode(nodelist, values)
+
+
+class ChromeNode(template.Node):
+    # Not searched for blocks: {% extends %} searches its parent's whole tree for them on
+    # every page it renders, and the chrome is a good part of that tree (and holds none).
+    child_nodelists = ()
+
+    def __init__(self, nodelist, values):
+        self.nodelist = nodelist
+        self.values = values
+
+    def render(self, context) -> SafeString:
+        kept = getattr(context.get("request"), "edition_chrome", None)
+        if kept is None:
+            return self.nodelist.render(context)
+        key = (
+            self,
+            translation.get_language(),
+            langs.current(),
+            *(value.resolve(context) for value in self.values),
+        )
+        markup = kept.get(key)
+        if markup is None:
+            markup = kept[key] = self.nodelist.render(context)
+        return markup
+
+
+@register.filter
+def equals(value, other) -> bool:
+    """``value == other``, as a value (``{% chrome %}``'s, say) rather than a condition."""
+    return value == other
 
 
 @register.simple_tag
