@@ -44,7 +44,7 @@ def articles(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = make_article(
             headline='Plant "Süd" opens <today>',
-            slug="plant-opens",  # by-path takes the address unquoted: an ASCII one here
+            slug="plant-opens",
             standfirst="Line\nbreak and \u2028 separator",
             tags=[services.tag_get_or_create(name=n, acting_user=SYSTEM) for n in TAGS],
             authors=[

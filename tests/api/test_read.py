@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
@@ -70,6 +71,16 @@ def test_an_article_by_its_address(api):
     found = api.get("/api/v1/articles/by-path", {"path": article.get_absolute_url()})
     assert body(found)["id"] == article.pk
     assert api.get("/api/v1/articles/by-path", {"path": "/news/nothing/"}).status_code == 404
+
+
+def test_an_address_with_a_non_ascii_slug_as_written_or_as_a_browser_sends_it(api):
+    article = make_article(headline="Plant Süd", slug="plant-süd")
+    given = body(api.get(f"/api/v1/articles/{article.pk}"))["path"]
+    assert given.endswith("/plant-s%C3%BCd/")  # as the API and the pages write it
+    for path in (given, unquote(given)):  # and as a person would type it
+        found = api.get("/api/v1/articles/by-path", {"path": path})
+        assert found.status_code == 200, path
+        assert body(found)["id"] == article.pk
 
 
 def test_unpublished_work_is_invisible_without_the_scope(api, token_for):

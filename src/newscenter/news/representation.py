@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from django.urls import reverse
 
@@ -326,6 +327,8 @@ def article_path_parts(path: str) -> tuple[dt.date, str] | None:
     if len(parts) != 4 or not all(part.isdigit() for part in parts[:3]):
         return None
     try:
-        return dt.date(int(parts[0]), int(parts[1]), int(parts[2])), parts[3]
+        # The slug as the pages and the API write it (percent-encoded UTF-8, as reverse()
+        # gives it) or as typed: a slug holds no "%" of its own, so decoding is safe.
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2])), unquote(parts[3])
     except ValueError:
         return None
