@@ -120,8 +120,11 @@ def _sanitised(markup: str) -> str:
     if markup.count("<") > MAX_TAGS:
         return paragraphs_to_html(_TAG.sub(" ", markup).split("\n\n"))
     # nh3 leaves an empty class where none of a figure's classes was allowed (the editor's
-    # own "figure"); a "<figure" in text is escaped, so this meets tags only.
-    return _cleaner.clean(markup).replace('<figure class="">', "<figure>").strip()
+    # own "figure"); a "<figure" in text is escaped, so this meets tags only. A carriage
+    # return can only come out of a character reference ("&#13;", "&#xd;"): parsing turns a
+    # written one into a line feed, so written out as it is it would not read back as itself.
+    clean = _cleaner.clean(markup).replace('<figure class="">', "<figure>").strip()
+    return clean.replace("\r", "&#13;")
 
 
 def paragraphs_to_html(paragraphs: Iterable[str]) -> str:
