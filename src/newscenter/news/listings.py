@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -37,6 +38,7 @@ from django.utils import timezone
 from newscenter.news import summaries
 from newscenter.news.changes import Change
 from newscenter.news.models import Article, Author, ListingChange, Section, Tag, Tally
+from newscenter.news.prepared import PreparedValues
 
 UNTIL = "listing_changes_until"
 KINDS = ("section", "tag", "author")
@@ -96,7 +98,7 @@ def kept_until() -> dt.datetime | None:
 def last_changes(kind: str, now: dt.datetime, until: dt.datetime) -> dict[Key, dt.datetime]:
     """Each (listing, article language) with a public article, and when its public articles
     last changed: the rows kept ``until``, raised by the articles whose time came since."""
-    rows = ListingChange.objects.filter(kind=kind).values_list("listing", "language", "last_change")
+    rows = _kept_rows(kind=kind)
     found = {(listing, language): moment for listing, language, moment in rows}
     for key, (moment, _) in _went_live(kind, now, until).items():
         found[key] = max(found.get(key, moment), moment)
@@ -106,7 +108,7 @@ def last_changes(kind: str, now: dt.datetime, until: dt.datetime) -> dict[Key, d
 def _went_live(kind: str, now: dt.datetime, until: dt.datetime) -> dict[Key, Newest]:
     if now <= until:
         return {}
-    return _newest(_rows(kind, Article.objects.published(at=now).filter(pub_date__gt=until)))
+    return _newest(_went_live_rows[kind](now=now, until=until))
 
 
 def rebuild(*, now: dt.datetime | None = None, apps: Apps = django_apps) -> None:
@@ -266,10 +268,34 @@ def _work_out(kind: str, key: Key, public: QuerySet[Article]) -> None:
 
 
 def _until() -> dt.datetime | None:
-    value = Tally.objects.filter(name=UNTIL).values_list("value", flat=True).first()
-    if value is None:
+    found = _until_value()
+    if not found:
         return None
-    return _EPOCH + dt.timedelta(microseconds=value)
+    return _EPOCH + dt.timedelta(microseconds=found[0])
+
+
+# The reads every section's, tag's and author's sitemap makes, their SQL built once per
+# connection (news.prepared): building it cost more than running it.
+_DATE = Article._meta.get_field("pub_date")
+_until_value = PreparedValues(
+    lambda p: Tally.objects.filter(name=UNTIL).values_list("value", flat=True)[:1]  # unique
+)
+_kept_rows = PreparedValues(
+    lambda p: ListingChange.objects.filter(kind=p.kind).values_list(
+        "listing", "language", "last_change"
+    ),
+    kind=ListingChange._meta.get_field("kind"),
+)
+
+
+def _went_live_read(kind: str) -> PreparedValues:
+    def build(p: SimpleNamespace) -> Any:
+        return _rows(kind, Article.objects.published(at=p.now).filter(pub_date__gt=p.until))
+
+    return PreparedValues(build, now=_DATE, until=_DATE)
+
+
+_went_live_rows = {kind: _went_live_read(kind) for kind in KINDS}
 
 
 def _set_until(moment: dt.datetime) -> None:

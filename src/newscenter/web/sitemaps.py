@@ -20,6 +20,7 @@ pass.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
@@ -46,6 +47,7 @@ from newscenter.news.models import (
     slug_path,
     slug_paths,
 )
+from newscenter.news.prepared import PreparedValues
 from newscenter.news.tallies import public_count
 
 # The sitemaps.org protocol's cap on URLs per file; the index links the further pages (?p=2).
@@ -326,7 +328,7 @@ class _ListingSitemap(SiteSitemap):
         if until is None:
             return self._grouped_items()
         kept = listings.last_changes(self.kind, now, until)
-        slugs = dict(self.model.objects.order_by("slug").values_list("pk", "slug"))
+        slugs = dict(_slugs(self.model)())
         site = site_languages()
         found: dict[tuple[str, str], dt.datetime] = {}
         for (listing, language), moment in kept.items():
@@ -417,6 +419,13 @@ class _ListingSitemap(SiteSitemap):
         public = Article.objects.published().filter(**{self.relation: OuterRef("pk")})
         count = self.model.objects.filter(Exists(public)).count()
         return _KnownCount(items, self.limit, count)
+
+
+@functools.cache
+def _slugs(model: type[Section] | type[Tag] | type[Author]) -> PreparedValues:
+    """Every section's, tag's or author's (id, slug), by slug: its SQL built once a
+    connection (news.prepared)."""
+    return PreparedValues(lambda p: model.objects.order_by("slug").values_list("pk", "slug"))
 
 
 def _by_edition(found: dict[tuple[str, str], dt.datetime], editions: Iterable[str]) -> list[dict]:
