@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from newscenter.conf import site_url
+from newscenter.conf import site_url, site_urls
 
 BASES = [
     "http://localhost:8000",
@@ -48,6 +48,7 @@ PATHS = [
 def test_site_url_is_urljoin(base, path, settings):
     settings.NEWSCENTER_BASE_URL = base
     assert site_url(path) == urljoin(base + "/", path)
+    assert site_urls()(path) == urljoin(base + "/", path)  # the many addresses of one answer
 
 
 @examples(max_examples=300, deadline=None)

@@ -66,7 +66,15 @@ def site_url(path: str = "/") -> str:
     addresses, and a Host a client made up must never end up in a cached page. An absolute
     ``path`` (media on object storage) is returned as it is.
     """
-    base_url = settings.NEWSCENTER_BASE_URL
+    return _address(settings.NEWSCENTER_BASE_URL, path)
+
+
+def site_urls() -> Callable[[str], str]:
+    """:func:`site_url` for the many addresses of one answer, the setting read once."""
+    return functools.partial(_address, settings.NEWSCENTER_BASE_URL)
+
+
+def _address(base_url: str, path: str) -> str:
     if _plain_path(path) and (origin := _origin(base_url)) is not None:
         return origin + path  # what urljoin gives such a path, without its parsing
     return _joined(base_url, path)
@@ -88,11 +96,6 @@ def _origin(base_url: str) -> str | None:
     append the path to it (checked on a sample path)."""
     origin = urljoin(base_url + "/", "/")[:-1]
     return origin if urljoin(base_url + "/", "/a/b") == origin + "/a/b" else None
-
-
-def site_urls() -> Callable[[str], str]:
-    """:func:`site_url` for the many addresses of one answer, the setting read once."""
-    return functools.partial(_joined, settings.NEWSCENTER_BASE_URL)
 
 
 @functools.lru_cache(maxsize=4096)
