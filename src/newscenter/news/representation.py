@@ -110,14 +110,14 @@ class Stored:
     def tags(self, article: Article) -> list[dict[str, Any]]:
         url = self._url
         return [
-            {"id": pk, "name": name, "slug": slug, "url": url(self.tag_path, slug)}
+            named(pk, name, slug, url(self.tag_path, slug))
             for slug, name, _, pk in article.labels.get("tags", ())
         ]
 
     def authors(self, article: Article) -> list[dict[str, Any]]:
         url = self._url
         return [
-            {"id": pk, "name": name, "slug": slug, "url": url(self.author_path, slug)}
+            named(pk, name, slug, url(self.author_path, slug))
             for slug, name, pk in article.labels.get("authors", ())
         ]
 
@@ -126,7 +126,7 @@ class Stored:
         if section is None:
             return None
         url = self._url(self.section_path, section.slug)
-        return {"id": section.pk, "name": section.name, "slug": section.slug, "url": url}
+        return named(section.pk, section.name, section.slug, url)
 
     def _url(self, path: Callable[[str], str], slug: str) -> str:
         """The absolute address of a section's, tag's or author's page, made once an answer
@@ -223,41 +223,21 @@ def named_data(url_name: str) -> Callable[[Section | Tag | Author], dict[str, An
     path, absolute_url = slug_paths(url_name), site_urls()
 
     def data(row: Section | Tag | Author) -> dict[str, Any]:
-        return {
-            "id": row.pk,
-            "name": row.name,
-            "slug": row.slug,
-            "url": absolute_url(path(row.slug)),
-        }
+        return named(row.pk, row.name, row.slug, absolute_url(path(row.slug)))
 
     return data
 
 
-def section_data(section: Section) -> dict[str, Any]:
-    return {
-        "id": section.pk,
-        "name": section.name,
-        "slug": section.slug,
-        "url": absolute(section.get_absolute_url()),
-    }
+def named(pk: int, name: str, slug: str, url: str) -> dict[str, Any]:
+    """A section, tag or author as the API and the webhooks give it (the schema's ``Named``)."""
+    return {"id": pk, "name": name, "slug": slug, "url": url}
 
 
-def tag_data(tag: Tag) -> dict[str, Any]:
-    return {
-        "id": tag.pk,
-        "name": tag.name,
-        "slug": tag.slug,
-        "url": absolute(tag.get_absolute_url()),
-    }
+def listing_data(row: Section | Tag | Author) -> dict[str, Any]:
+    return named(row.pk, row.name, row.slug, absolute(row.get_absolute_url()))
 
 
-def author_data(author: Author) -> dict[str, Any]:
-    return {
-        "id": author.pk,
-        "name": author.name,
-        "slug": author.slug,
-        "url": absolute(author.get_absolute_url()),
-    }
+section_data = tag_data = author_data = listing_data
 
 
 def image_data(image: Image, *, alt: str | None = None, stored: bool = False) -> dict[str, Any]:
